@@ -1,0 +1,54 @@
+/*
+ * cli: the eligo program's shared pieces: options common to every command,
+ * exit codes, and output helpers. The engine never prints; this layer
+ * decides what people see.
+ */
+#ifndef ELG_CLI_H
+#define ELG_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "store.h"
+
+/* Exit codes (documented in README.md and `eligo help`). */
+enum {
+    EXIT_ELIGIBLE = 0,   /* success; for check: every decision eligible */
+    EXIT_INELIGIBLE = 1, /* check: at least one decision ineligible, none in error */
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_INPUT = 3,      /* bad or missing document, unknown id */
+    EXIT_RULE = 4,       /* a rule errored (decision outcome "error") or rules cannot load */
+    EXIT_STORE = 5,      /* database or other internal failure */
+};
+
+typedef struct cli_ctx {
+    const char *db_path;    /* --db, ELIGO_DB, ./eligo.db */
+    const char *rules_dir;  /* --rules, ELIGO_RULES, the build's rules/ */
+    int color;              /* stdout is a terminal and NO_COLOR is unset */
+} cli_ctx;
+
+/* Maps an engine error code to an exit code. */
+int cli_exit_for(int code);
+
+/* Prints "eligo: <file:line:col: field: message>" on stderr; returns the exit code. */
+int cli_fail(const elg_error *err);
+
+/* Prints a usage error on stderr and returns EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the store at ctx->db_path, reporting errors. */
+int cli_open_store(const cli_ctx *ctx, elg_store **store);
+
+/* Renders a decision as text (French labels). */
+void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *decision);
+
+/* Money in cents as "80 820,00 €". */
+const char *cli_money(json_t *cents, char *buf, size_t size);
+
+int cmd_init(cli_ctx *ctx, int argc, char **argv);
+int cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cmd_check(cli_ctx *ctx, int argc, char **argv);
+int cmd_trace(cli_ctx *ctx, int argc, char **argv);
+
+#endif

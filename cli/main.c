@@ -1,0 +1,152 @@
+/*
+ * eligo: command-line entry point. Parses the options every command shares
+ * (--db, --rules, wherever they stand), then hands over to the command.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: eligo [--db PATH] [--rules DIR] COMMAND [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  init                      create the store (also done by any command that needs it)\n"
+    "  import FILE|DIR...        import financer, call and project documents (all or nothing)\n"
+    "  check PROJECT [--call CALL] [--format text|json]\n"
+    "                            evaluate a project against its calls and store the decisions\n"
+    "  trace show DECISION [--format text|json]\n"
+    "                            print a stored decision with its trace\n"
+    "  help                      this text\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH      database file (default: $ELIGO_DB, else ./eligo.db)\n"
+    "  --rules DIR    rules directory (default: $ELIGO_RULES, else the source tree's rules/)\n"
+    "  --version      print the version\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  success; for check, every decision is eligible\n"
+    "  1  check: at least one decision is ineligible (and none in error)\n"
+    "  2  usage error\n"
+    "  3  bad input: malformed document (file:line: field: message), unknown id\n"
+    "  4  rule error: a rule failed to run (decision outcome \"error\") or rules cannot load\n"
+    "  5  store or internal error\n";
+
+int cli_usage(const char *fmt, ...) {
+    va_list ap;
+    fputs("eligo: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n(see `eligo help`)\n", stderr);
+    return EXIT_USAGE;
+}
+
+int cli_exit_for(int code) {
+    switch (code) {
+    case ELG_OK: return EXIT_ELIGIBLE;
+    case ELG_EUSAGE: return EXIT_USAGE;
+    case ELG_EINPUT:
+    case ELG_ENOTFOUND:
+    case ELG_EIO:
+    case ELG_EOVERFLOW: return EXIT_INPUT;
+    case ELG_ERULE: return EXIT_RULE;
+    default: return EXIT_STORE;
+    }
+}
+
+int cli_fail(const elg_error *err) {
+    char buf[1400];
+    fprintf(stderr, "eligo: %s\n", elg_error_format(err, buf, sizeof buf));
+    return cli_exit_for(err->code);
+}
+
+int cli_open_store(const cli_ctx *ctx, elg_store **store) {
+    elg_error err = {0};
+    if (elg_store_open(ctx->db_path, store, &err))
+        return cli_fail(&err);
+    return 0;
+}
+
+/* Removes argv[i] (and its value when takes_value) from argv. */
+static void drop(int *argc, char **argv, int i, int n) {
+    memmove(&argv[i], &argv[i + n], sizeof *argv * (size_t)(*argc - i - n + 1));
+    *argc -= n;
+}
+
+/* Takes --db and --rules (as "--db X" or "--db=X") out of argv. */
+static int take_common(int *argc, char **argv, cli_ctx *ctx) {
+    for (int i = 1; i < *argc;) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        const char **slot = NULL;
+        const char *name = NULL;
+        if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '=')) {
+            slot = &ctx->db_path;
+            name = "--db";
+        } else if (strncmp(a, "--rules", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
+            slot = &ctx->rules_dir;
+            name = "--rules";
+        }
+        if (!slot) {
+            i++;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        if (eq) {
+            *slot = eq + 1;
+            drop(argc, argv, i, 1);
+        } else if (i + 1 < *argc) {
+            *slot = argv[i + 1];
+            drop(argc, argv, i, 2);
+        } else {
+            cli_usage("%s needs a value", name);
+            return -1;
+        }
+        if (!**slot) {
+            cli_usage("%s needs a non-empty value", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    cli_ctx ctx = {0};
+    const char *env;
+    ctx.db_path = (env = getenv("ELIGO_DB")) && *env ? env : "eligo.db";
+    ctx.rules_dir = (env = getenv("ELIGO_RULES")) && *env ? env : ELIGO_DEFAULT_RULES_DIR;
+    ctx.color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
+    if (take_common(&argc, argv, &ctx))
+        return EXIT_USAGE;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("eligo %s\n", ELIGO_VERSION);
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(cli_ctx *, int, char **);
+    } cmds[] = {
+        {"init", cmd_init},
+        {"import", cmd_import},
+        {"check", cmd_check},
+        {"trace", cmd_trace},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(cmd, cmds[i].name) == 0)
+            return cmds[i].fn(&ctx, argc - 1, argv + 1);
+    return cli_usage("unknown command \"%s\"", cmd);
+}

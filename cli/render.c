@@ -1,0 +1,139 @@
+/*
+ * render: decisions as text for a terminal, in French like the rules'
+ * messages. Failing and erroring rules come first so a reader sees at once
+ * why a project is not eligible; colour only on a terminal without NO_COLOR.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "money.h"
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define DIM "\033[2m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+const char *cli_money(json_t *cents, char *buf, size_t size) {
+    if (!json_is_integer(cents)) {
+        snprintf(buf, size, "—");
+        return buf;
+    }
+    return elg_money_format((elg_cents)json_integer_value(cents), buf, size);
+}
+
+static const char *c(const cli_ctx *ctx, const char *code) {
+    return ctx->color ? code : "";
+}
+
+static const char *status_label(const char *status) {
+    if (strcmp(status, "pass") == 0)
+        return "OK    ";
+    if (strcmp(status, "fail") == 0)
+        return "ÉCHEC ";
+    if (strcmp(status, "error") == 0)
+        return "ERREUR";
+    return "N/A   ";
+}
+
+static const char *status_color(const char *status) {
+    if (strcmp(status, "pass") == 0)
+        return GREEN;
+    if (strcmp(status, "fail") == 0)
+        return RED;
+    if (strcmp(status, "error") == 0)
+        return YELLOW;
+    return DIM;
+}
+
+static int rank(const char *status) {
+    if (strcmp(status, "error") == 0)
+        return 0;
+    if (strcmp(status, "fail") == 0)
+        return 1;
+    if (strcmp(status, "pass") == 0)
+        return 2;
+    return 3;
+}
+
+static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis) {
+    const char *status = json_string_value(json_object_get(r, "status"));
+    fprintf(out, "  %s%s%s %s%s%s  %s\n", c(ctx, status_color(status)), status_label(status),
+            c(ctx, RESET), c(ctx, BOLD), json_string_value(json_object_get(r, "id")),
+            c(ctx, RESET), json_string_value(json_object_get(r, "message")));
+    fprintf(out, "         %s%s", c(ctx, DIM), json_string_value(json_object_get(r, "source")));
+    const char *basis = json_string_value(json_object_get(r, "basis"));
+    if (basis && basis[0] && (!call_basis || strcmp(basis, call_basis) != 0))
+        fprintf(out, " — %s", basis);
+    fprintf(out, "%s\n", c(ctx, RESET));
+    json_t *tb = json_object_get(r, "traceback");
+    if (json_is_string(tb)) {
+        const char *s = json_string_value(tb);
+        while (*s) {
+            const char *nl = strchr(s, '\n');
+            int n = nl ? (int)(nl - s) : (int)strlen(s);
+            fprintf(out, "         %.*s\n", n, s);
+            s += n + (nl ? 1 : 0);
+        }
+    }
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(r, "notices"), i, n)
+        fprintf(out, "         note : %s\n", json_string_value(n));
+}
+
+void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
+    char m1[ELG_MONEY_FMT_MAX];
+    const char *outcome = json_string_value(json_object_get(d, "outcome"));
+    const char *label = strcmp(outcome, "eligible") == 0     ? "ÉLIGIBLE"
+                        : strcmp(outcome, "ineligible") == 0 ? "NON ÉLIGIBLE"
+                                                             : "ERREUR DE RÈGLE";
+    const char *color = strcmp(outcome, "eligible") == 0     ? GREEN
+                        : strcmp(outcome, "ineligible") == 0 ? RED
+                                                             : YELLOW;
+    json_t *fig = json_object_get(d, "figures");
+    json_t *edition = json_object_get(d, "edition");
+    fprintf(out, "Décision n° %" JSON_INTEGER_FORMAT " : %s%s%s%s\n",
+            json_integer_value(json_object_get(d, "decision_id")), c(ctx, BOLD),
+            c(ctx, color), label, c(ctx, RESET));
+    fprintf(out, "Projet : %s (version %" JSON_INTEGER_FORMAT ")\n",
+            json_string_value(json_object_get(d, "project")),
+            json_integer_value(json_object_get(d, "project_version")));
+    fprintf(out, "Appel  : %s — %s", json_string_value(json_object_get(d, "call")),
+            json_string_value(json_object_get(d, "call_title")));
+    if (json_is_object(edition))
+        fprintf(out, " (édition %s, du %s)", json_string_value(json_object_get(edition, "name")),
+                json_string_value(json_object_get(edition, "from")));
+    fputc('\n', out);
+    fprintf(out, "Coût éligible      : %s\n",
+            cli_money(json_object_get(fig, "eligible_cost"), m1, sizeof m1));
+    fprintf(out, "Ressources         : %s\n",
+            cli_money(json_object_get(fig, "total_resources"), m1, sizeof m1));
+    fprintf(out, "Demandé à l'appel  : %s\n",
+            cli_money(json_object_get(fig, "requested"), m1, sizeof m1));
+    if (json_is_integer(json_object_get(fig, "max_grantable")))
+        fprintf(out, "Montant maximal    : %s (règle %s)\n",
+                cli_money(json_object_get(fig, "max_grantable"), m1, sizeof m1),
+                json_string_value(json_object_get(fig, "max_grantable_rule")));
+    const char *call_basis = json_string_value(json_object_get(d, "basis"));
+    if (call_basis && call_basis[0])
+        fprintf(out, "Base légale : %s\n", call_basis);
+    fprintf(out, "Règles :\n");
+    json_t *rules = json_object_get(d, "rules");
+    for (int want = 0; want <= 3; want++) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(rules, i, r) {
+            if (rank(json_string_value(json_object_get(r, "status"))) == want)
+                print_rule(out, ctx, r, call_basis);
+        }
+    }
+    fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n",
+            c(ctx, DIM), json_string_value(json_object_get(d, "project_sha256")),
+            json_string_value(json_object_get(d, "ruleset_sha256")),
+            json_string_value(json_object_get(d, "engine_version")),
+            json_string_value(json_object_get(d, "created_at")), c(ctx, RESET));
+}

@@ -1,0 +1,228 @@
+/*
+ * doc: the three document kinds (financer, call, project) read from YAML.
+ *
+ * The one idea: libcyaml enforces the structure (unknown field, missing
+ * field, wrong type) and this module then checks the values (money, dates,
+ * rates, enumerations); either way the error names the file, the line and
+ * the field path ("expenses[2].amount", 0-based indices). Documents are
+ * parsed from a buffer so that the verbatim bytes stored in the database can
+ * be parsed again exactly as they were imported. Money fields are int64
+ * cents, dates "YYYY-MM-DD" strings already validated.
+ *
+ * JSON Schemas for editors live in schemas/<kind>.schema.json and describe
+ * the same structure.
+ */
+#ifndef ELG_DOC_H
+#define ELG_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "money.h"
+
+typedef enum elg_doc_kind {
+    ELG_DOC_FINANCER = 1,
+    ELG_DOC_CALL = 2,
+    ELG_DOC_PROJECT = 3,
+} elg_doc_kind;
+
+/* "financer", "call", "project". */
+const char *elg_doc_kind_name(elg_doc_kind kind);
+
+/* ---- financer ---------------------------------------------------------- */
+
+typedef enum elg_nature {
+    ELG_NATURE_EU = 1,
+    ELG_NATURE_STATE,
+    ELG_NATURE_LOCAL_AUTHORITY,
+    ELG_NATURE_SOCIAL_SECURITY,
+    ELG_NATURE_PRIVATE,
+    ELG_NATURE_SELF,
+} elg_nature;
+
+const char *elg_nature_name(elg_nature n); /* "eu", "state", "local-authority", ... */
+/* Public money: eu, state, local-authority, social-security. */
+bool elg_nature_is_public(elg_nature n);
+
+typedef struct elg_financer {
+    char *id;
+    char *name;
+    elg_nature nature;
+} elg_financer;
+
+/* ---- call -------------------------------------------------------------- */
+
+typedef enum elg_param_type {
+    ELG_PARAM_MONEY = 1, /* YAML key `money:` */
+    ELG_PARAM_RATE,      /* `rate:` "65 %", "6500 bp", "1/3" */
+    ELG_PARAM_INTEGER,   /* `integer:` */
+    ELG_PARAM_TEXT,      /* `text:` */
+    ELG_PARAM_DATE,      /* `date:` */
+    ELG_PARAM_LIST,      /* `list:` sequence of strings */
+    ELG_PARAM_BOOL,      /* `bool:` true/false */
+} elg_param_type;
+
+const char *elg_param_type_name(elg_param_type t);
+
+typedef struct elg_param {
+    char *name;
+    elg_param_type type;
+    elg_cents money;
+    elg_rate rate;
+    long long integer;
+    bool boolean;
+    char *text;   /* TEXT and DATE */
+    char **list;  /* LIST */
+    size_t list_count;
+    char *source; /* where the value comes from (optional, may be NULL) */
+} elg_param;
+
+/* A set of parameters that applies from a date (inclusive). */
+typedef struct elg_edition {
+    char *name;
+    char *from; /* YYYY-MM-DD */
+    elg_param *params;
+    size_t params_count;
+} elg_edition;
+
+typedef struct elg_call {
+    char *id;
+    char *title;
+    char *financer;    /* financer id */
+    char *basis;       /* legal basis, text */
+    char *basis_ref;   /* reference (deliberation number, URL), may be NULL */
+    char *opens;       /* YYYY-MM-DD or NULL */
+    char *closes;      /* YYYY-MM-DD or NULL */
+    bool has_envelope;
+    elg_cents envelope;
+    char *rules;       /* rule file, relative to the rules directory */
+    elg_param *params; /* base parameters (apply unless an edition overrides) */
+    size_t params_count;
+    elg_edition *editions; /* sorted by `from` ascending after parsing */
+    size_t editions_count;
+} elg_call;
+
+/* The edition in force at date (YYYY-MM-DD): the one with the latest `from`
+ * not after date; NULL when none (base parameters only). */
+const elg_edition *elg_call_edition_at(const elg_call *call, const char *date);
+
+/* A parameter by name as in force for edition (may be NULL): the edition's
+ * value first, then the base value; NULL when undefined. */
+const elg_param *elg_call_param(const elg_call *call, const elg_edition *edition,
+                                const char *name);
+
+/* ---- project ----------------------------------------------------------- */
+
+typedef enum elg_category {
+    ELG_CAT_STAFF = 1,
+    ELG_CAT_SERVICES,
+    ELG_CAT_EQUIPMENT,
+    ELG_CAT_TRAVEL,
+    ELG_CAT_INDIRECT,
+    ELG_CAT_OTHER,
+} elg_category;
+
+const char *elg_category_name(elg_category c); /* "staff", "services", ... */
+int elg_category_from_name(const char *name);  /* 0 when unknown */
+
+typedef struct elg_applicant {
+    char *name;
+    char *status;   /* legal status: association, scic, scop, commune, epci, company, ... */
+    char *siret;    /* may be NULL */
+    char *rna;      /* may be NULL */
+    char *commune;  /* may be NULL */
+    bool has_share;
+    elg_rate share; /* declared share of grants among co-applicants */
+    char **approvals; /* e.g. "esus" */
+    size_t approvals_count;
+} elg_applicant;
+
+typedef struct elg_expense {
+    elg_category category;
+    char *label;
+    elg_cents amount;
+} elg_expense;
+
+typedef enum elg_resource_status {
+    ELG_RES_REQUESTED = 1,
+    ELG_RES_GRANTED,
+} elg_resource_status;
+
+typedef struct elg_resource {
+    char *financer;          /* financer id */
+    char *label;             /* may be NULL */
+    elg_cents amount;
+    elg_resource_status status;
+    elg_category earmark;    /* 0 when not earmarked */
+} elg_resource;
+
+typedef struct elg_application {
+    char *call;          /* call id */
+    elg_cents requested;
+} elg_application;
+
+typedef struct elg_project {
+    char *id;
+    char *title;
+    char *owner_status;  /* NULL: taken from the first applicant */
+    elg_applicant *applicants;
+    size_t applicants_count;
+    char **territory;    /* communes */
+    size_t territory_count;
+    char *start;         /* YYYY-MM-DD */
+    char *end;           /* YYYY-MM-DD */
+    char *submitted;     /* YYYY-MM-DD, may be NULL */
+    char **themes;
+    size_t themes_count;
+    elg_expense *expenses;
+    size_t expenses_count;
+    elg_resource *resources;
+    size_t resources_count;
+    elg_application *applies_to;
+    size_t applies_to_count;
+} elg_project;
+
+/* ---- documents --------------------------------------------------------- */
+
+typedef struct elg_doc elg_doc;
+
+/* Largest document accepted, in bytes: applicants' files are hostile input, and a grant
+ * application that needs more than this is a mistake. */
+#define ELG_DOC_MAX_BYTES (4u * 1024u * 1024u)
+
+/*
+ * Parses one YAML document from data[0..len). `name` is used in error
+ * messages (a file path, or "store:project/x@3"). The top-level `kind:` field
+ * selects the schema. On error returns ELG_EINPUT (or ELG_ENOMEM) with err
+ * naming name, line, column and field path; *out is left NULL.
+ */
+int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out, elg_error *err);
+
+/* Reads a file then parses it (ELG_EIO when the file cannot be read). */
+int elg_doc_load_file(const char *path, elg_doc **out, elg_error *err);
+
+void elg_doc_free(elg_doc *doc);
+
+elg_doc_kind elg_doc_kind_of(const elg_doc *doc);
+/* The document's id (borrowed, valid until elg_doc_free). */
+const char *elg_doc_id(const elg_doc *doc);
+
+/* The typed content; NULL when the document is of another kind. Borrowed. */
+const elg_financer *elg_doc_financer(const elg_doc *doc);
+const elg_call *elg_doc_call(const elg_doc *doc);
+const elg_project *elg_doc_project(const elg_doc *doc);
+
+/*
+ * Finds where field path (e.g. "resources[2].financer", 0-based indices;
+ * "" for the document itself) stands in the YAML text data[0..len): the
+ * line and column (1-based) of its value. Returns 0 when found, ELG_ENOTFOUND
+ * otherwise (line and column then 0). name is only used for messages.
+ */
+int elg_doc_locate(const char *name, const char *data, size_t len, const char *field,
+                   int *line, int *column);
+
+/* Checks that date is a valid ISO 8601 calendar date YYYY-MM-DD. */
+bool elg_doc_date_valid(const char *date);
+
+#endif

@@ -1,0 +1,414 @@
+-- prelude: the trusted half of the rule sandbox, compiled into the engine.
+--
+-- It runs once per Lua state, before the sandbox is closed, with the debug
+-- library and `load` still reachable; it keeps private references to the few
+-- functions it needs and hands the engine (C) a table of entry points. Rule
+-- files and the rule library never see this file's locals: they see only the
+-- library globals built here (read-only) and a fresh environment per
+-- evaluation, so nothing leaks from one project to the next.
+--
+-- The one idea: every value a rule reads from the project, the call or the
+-- parameters goes through a read-only view that records the read, so the
+-- trace lists the facts each rule used without rule authors doing anything.
+
+local C = ...                       -- primitives from C (money, source loader)
+local getinfo = debug.getinfo
+local setupvalue = debug.setupvalue
+local load, type, pairs, ipairs, next = load, type, pairs, ipairs, next
+local error, tostring, setmetatable, select = error, tostring, setmetatable, select
+local rawget, rawset = rawget, rawset
+local table_sort = table.sort
+local string_format, string_sub = string.format, string.sub
+local math_type = math.type
+
+local E = {}                        -- entry points for C
+local ctx                           -- the evaluation in progress (one at a time per state)
+local getmetatable = getmetatable
+
+-- Read-only proxy of a library table (string, math, a rule library
+-- module...): rules may call its functions but not replace them for the
+-- next project. Nested tables are frozen too.
+local function frozen(t, name)
+    local children = {}
+    return setmetatable({}, {
+        __index = function(_, k)
+            local v = t[k]
+            if type(v) == "table" then
+                local c = children[k]
+                if not c then
+                    c = frozen(v, name .. "." .. tostring(k))
+                    children[k] = c
+                end
+                return c
+            end
+            return v
+        end,
+        __newindex = function(_, k)
+            error(string_format("%s.%s is read-only", name, tostring(k)), 2)
+        end,
+        __pairs = function(proxy)
+            return function(_, k)
+                local nk = next(t, k)
+                if nk == nil then return nil end
+                return nk, proxy[nk]
+            end, proxy, nil
+        end,
+        __len = function() return #t end,
+        __metatable = name,
+    })
+end
+
+-- The globals every rule file and library module sees.
+local G = {}
+for _, k in ipairs({ "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
+    "tostring", "type", "setmetatable", "getmetatable", "_VERSION" }) do
+    G[k] = _G[k]
+end
+local safe_math = {}
+for k, v in pairs(math) do
+    if k ~= "random" and k ~= "randomseed" then safe_math[k] = v end
+end
+G.math = frozen(safe_math, "math")
+G.string = frozen(string, "string")
+G.table = frozen(table, "table")
+G.utf8 = frozen(utf8, "utf8")
+-- The string metatable's __index is the real string table; hide it.
+getmetatable("").__metatable = "string"
+
+-- Money primitives written in C (exact, overflow-checked): fmt, add, sub,
+-- apply_rate_floor, apply_rate_ceil, ratio_cmp, ratio_bp, split, ...
+for k, v in pairs(C.money) do G[k] = v end
+
+------------------------------------------------------------------------------
+-- Locations: the first frame that belongs to a rule file (not the library,
+-- not this prelude) is where a rule is declared.
+
+local function rule_location(level)
+    level = level + 1
+    while true do
+        local info = getinfo(level, "Sl")
+        if not info then return nil end
+        local src = info.source
+        if string_sub(src, 1, 7) == "@rules/" and string_sub(src, 1, 11) ~= "@rules/lib/" then
+            return string_sub(src, 2) .. ":" .. info.currentline
+        end
+        level = level + 1
+    end
+end
+E.rule_location = rule_location
+
+local function first_rules_frame(level)
+    level = level + 1
+    while true do
+        local info = getinfo(level, "Sl")
+        if not info then return nil end
+        if string_sub(info.source, 1, 7) == "@rules/" and info.currentline > 0 then
+            return string_sub(info.source, 2) .. ":" .. info.currentline
+        end
+        level = level + 1
+    end
+end
+
+------------------------------------------------------------------------------
+-- Read-only views that record what is read.
+
+local function child_path(path, k)
+    if math_type(k) == "integer" then
+        return path .. "[" .. (k - 1) .. "]"    -- 0-based, as in document error paths
+    elseif path == "" then
+        return tostring(k)
+    end
+    return path .. "." .. tostring(k)
+end
+
+local function record(path, v)
+    local c = ctx
+    if not c then return end
+    if not c.facts then
+        -- Read while the rule file declares its rules (a `param "x"` in a
+        -- constructor's arguments): a fact of the next rule declared.
+        if c.pending then c.pending[#c.pending + 1] = { path, v } end
+        return
+    end
+    if c.facts_seen[path] == nil then
+        c.facts_seen[path] = true
+        c.facts[#c.facts + 1] = path
+        c.fact_values[path] = v         -- nil recorded as a missing fact
+        if v == nil then c.missing[#c.missing + 1] = path end
+    end
+end
+
+local view
+local function view_meta(data, path)
+    local cache = {}
+    return {
+        __index = function(_, k)
+            local v = data[k]
+            local p = child_path(path, k)
+            if type(v) == "table" then
+                local c = cache[k]
+                if not c then
+                    c = view(v, p)
+                    cache[k] = c
+                end
+                return c
+            end
+            record(p, v)
+            return v
+        end,
+        __newindex = function(_, k)
+            error(string_format("%s is read-only (assignment to %s)",
+                path == "" and "the project" or path, child_path(path, k)), 2)
+        end,
+        __len = function() return #data end,
+        __pairs = function(t)
+            return function(_, k)
+                local nk = next(data, k)
+                if nk == nil then return nil end
+                return nk, t[nk]
+            end, t, nil
+        end,
+        __metatable = "read-only view",
+    }
+end
+view = function(data, path)
+    return setmetatable({}, view_meta(data, path))
+end
+
+------------------------------------------------------------------------------
+-- Results.
+
+local RESULT = {}                   -- private key marking a well-formed result
+
+local function result(status, message, figures)
+    if message ~= nil and type(message) ~= "string" then
+        error("a rule message must be text, got " .. type(message), 3)
+    end
+    if figures ~= nil and type(figures) ~= "table" then
+        error("rule figures must be a table, got " .. type(figures), 3)
+    end
+    return { status = status, message = message, figures = figures, [RESULT] = true }
+end
+
+G.pass = function(message, figures) return result("pass", message, figures) end
+G.fail = function(message, figures) return result("fail", message, figures) end
+G.na = function(message, figures) return result("not-applicable", message, figures) end
+
+-- A notice is added to the trace of the rule being evaluated (e.g. a
+-- convention is required above 23 000 €); it never changes a status.
+G.notice = function(text)
+    if type(text) ~= "string" then error("notice expects text", 2) end
+    if not ctx or not ctx.current then error("notice() is only valid while a rule is evaluated", 2) end
+    local n = ctx.current.notices
+    n[#n + 1] = text
+end
+
+-- Records a figure for the decision (e.g. the maximum grantable amount with
+-- the rule that limits it). Integers are amounts in cents.
+G.decision_figure = function(name, value)
+    if not ctx or not ctx.current then error("decision_figure() is only valid while a rule is evaluated", 2) end
+    ctx.decision_figures[#ctx.decision_figures + 1] = { name = name, value = value, rule = ctx.current.id }
+end
+
+------------------------------------------------------------------------------
+-- Parameters: `param "max_equipment"` returns the value in force; a
+-- parameter the call does not define is an error at the line that asks.
+
+G.param = function(name)
+    if type(name) ~= "string" then error("param expects a parameter name", 2) end
+    local c = ctx
+    if not c then error("param() is only valid in a call's rule file", 2) end
+    c.params_used[name] = true
+    local v = c.params[name]
+    if v == nil and not c.lint then
+        error(string_format("parameter %q is not defined by call %q", name, c.call.id), 2)
+    end
+    if c.lint and v == nil then return nil end
+    if type(v) == "table" then return view(v, "params." .. name) end
+    record("params." .. name, v)
+    return v
+end
+
+-- Optional parameter: its default when the call does not define it.
+G.param_or = function(name, default)
+    local c = ctx
+    if not c then error("param_or() is only valid in a call's rule file", 2) end
+    c.params_used[name] = true
+    if c.params[name] == nil then return default end
+    return G.param(name)
+end
+
+------------------------------------------------------------------------------
+-- The rule primitive.
+
+local RULE_KEYS = { id = "string", title = "string", basis = "string", check = "function",
+    applies = "function", kind = "string", financer = "string", category = "string" }
+
+G.rule = function(spec)
+    local c = ctx
+    if not c then error("rule() is only valid in a call's rule file", 2) end
+    if type(spec) ~= "table" then error("rule expects a table { id = ..., title = ..., check = ... }", 2) end
+    for k, t in pairs(RULE_KEYS) do
+        if spec[k] ~= nil and type(spec[k]) ~= t then
+            error(string_format("rule field %q must be a %s, got %s", k, t, type(spec[k])), 2)
+        end
+    end
+    if not spec.id or spec.id == "" then error("a rule needs an id", 2) end
+    if not spec.check then error(string_format("rule %q has no check function", spec.id), 2) end
+    if c.rule_ids[spec.id] then
+        error(string_format("duplicate rule id %q (first declared at %s)", spec.id, c.rule_ids[spec.id]), 2)
+    end
+    local where = rule_location(2) or first_rules_frame(2) or "?"
+    c.rule_ids[spec.id] = where
+    local declared = c.pending
+    c.pending = {}
+    c.rules[#c.rules + 1] = {
+        id = spec.id, title = spec.title or "",
+        basis = spec.basis or (c.call and c.call.basis) or "",
+        check = spec.check, applies = spec.applies, source = where, kind = spec.kind,
+        declared = declared,
+    }
+end
+
+------------------------------------------------------------------------------
+-- Library loading (`require` limited to rules/lib).
+
+local lib_loaded, lib_loading = {}, {}
+local lib_env_writable = true
+local lib_env = setmetatable({}, {
+    __index = G,
+    __newindex = function(_, k, v)
+        if not lib_env_writable then
+            error(string_format("cannot set global %q: library globals are read-only", tostring(k)), 2)
+        end
+        rawset(G, k, v)
+    end,
+    __metatable = "globals",
+})
+
+G.require = function(name)
+    if type(name) ~= "string" or not name:match("^[%w_]+$") then
+        error("require expects a rule library module name such as \"budget\"", 2)
+    end
+    local m = lib_loaded[name]
+    if m ~= nil then return m end
+    if lib_loading[name] then error(string_format("circular require of %q", name), 2) end
+    lib_loading[name] = true
+    local path = "lib/" .. name .. ".lua"
+    local src, err = C.read_source(path)
+    if not src then error(err, 2) end
+    local chunk, cerr = load(src, "@rules/" .. path, "t", lib_env)
+    if not chunk then error(cerr, 0) end
+    local r = chunk()
+    if r == nil then r = true end
+    if type(r) == "table" then r = frozen(r, name) end
+    lib_loaded[name] = r
+    lib_loading[name] = nil
+    return r
+end
+
+-- Loads the library entry module (lib/init.lua), whose exported table
+-- becomes globals of every rule file; then freezes the library globals.
+function E.load_library()
+    local exports = G.require("init")
+    if type(exports) == "table" then
+        for k, v in pairs(exports) do
+            if type(v) == "table" then v = frozen(v, k) end
+            rawset(G, k, v)
+        end
+    end
+    lib_env_writable = false
+end
+
+-- The names a rule file may use as globals (for lint).
+function E.globals()
+    local names = {}
+    for k in pairs(G) do names[#names + 1] = k end
+    names[#names + 1] = "project"
+    names[#names + 1] = "call"
+    table_sort(names)
+    return names
+end
+
+-- Compiles a call's rule file; the chunk's _ENV is replaced per evaluation.
+function E.compile(path, src)
+    local chunk, err = load(src, "@rules/" .. path, "t", {})
+    if not chunk then return nil, err end
+    return chunk
+end
+
+------------------------------------------------------------------------------
+-- An evaluation.
+
+-- project, call and params are plain tables built by C. Runs the call's
+-- chunk in a fresh environment, which declares the rules.
+function E.begin(chunk, project, call, params, lint)
+    ctx = {
+        rules = {}, rule_ids = {}, params = params or {}, params_used = {},
+        call = call, lint = lint, decision_figures = {}, pending = {},
+    }
+    local env = setmetatable({}, { __index = G, __metatable = "globals" })
+    env.project = project and view(project, "") or nil
+    env.call = view(call, "call")
+    ctx.env = env
+    setupvalue(chunk, 1, env)
+    chunk()
+    return #ctx.rules
+end
+
+-- Rule metadata for C: id, title, basis, source.
+function E.rule_info(i)
+    local r = ctx.rules[i]
+    return r.id, r.title, r.basis, r.source
+end
+
+-- The parameters the rule file asked for, sorted.
+function E.params_used()
+    local names = {}
+    for k in pairs(ctx.params_used) do names[#names + 1] = k end
+    table_sort(names)
+    return names
+end
+
+local function start_rule(r)
+    ctx.current = { id = r.id, notices = {} }
+    ctx.facts, ctx.facts_seen, ctx.fact_values, ctx.missing = {}, {}, {}, {}
+    for _, f in ipairs(r.declared) do record(f[1], f[2]) end
+end
+
+-- Evaluates rule i; returns status, message, figures, facts (ordered
+-- list of paths), fact values (path -> value), notices, missing paths.
+function E.run_rule(i)
+    local r = ctx.rules[i]
+    start_rule(r)
+    local p = ctx.env.project
+    local status, message, figures
+    if r.applies and not r.applies(p) then
+        status, message = "not-applicable", nil
+    else
+        local res = r.check(p)
+        if res == true then
+            status = "pass"
+        elseif res == false then
+            status = "fail"
+        elseif type(res) == "table" and rawget(res, RESULT) == true then
+            status, message, figures = res.status, res.message, res.figures
+        else
+            error(string_format("rule %q returned %s; expected pass(...), fail(...), na(...) or a boolean",
+                r.id, res == nil and "nothing" or type(res)), 0)
+        end
+    end
+    local c = ctx.current
+    local facts, values, missing = ctx.facts, ctx.fact_values, ctx.missing
+    ctx.current, ctx.facts = nil, nil
+    return status, message or "", figures, facts, values, c.notices, missing
+end
+
+-- Leaves the evaluation, dropping every reference to the project.
+function E.finish()
+    local figs = ctx and ctx.decision_figures or {}
+    ctx = nil
+    return figs
+end
+
+return E

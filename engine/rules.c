@@ -1,0 +1,757 @@
+/*
+ * rules: the bridge between documents, the sandbox and the trace (see rules.h).
+ *
+ * Documents become plain Lua tables here (amounts as integers in cents,
+ * rates as {num=, den=}); the prelude wraps them in recording views. Lua
+ * values come back as JSON: integers stay integers, and a float in a figure
+ * is refused, because an amount must never have been through a float.
+ */
+#include "rules.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hash.h"
+
+#define MAX_JSON_DEPTH 32
+
+typedef struct compiled {
+    char *path;
+    int ref; /* compiled chunk in the registry */
+} compiled;
+
+struct elg_rules {
+    elg_sandbox *sb;
+    char *dir; /* for the directory loader, else NULL */
+    compiled *chunks;
+    size_t chunks_count, chunks_cap;
+};
+
+/* ---- directory loader --------------------------------------------------- */
+
+/* Rule paths are relative, without "..", so a call document cannot make the
+ * engine read outside the rules directory. */
+static int path_is_safe(const char *path) {
+    if (!path[0] || path[0] == '/')
+        return 0;
+    for (const char *p = path; *p; p++) {
+        if (p[0] == '.' && p[1] == '.' && (p == path || p[-1] == '/'))
+            return 0;
+    }
+    return 1;
+}
+
+int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *len,
+                        elg_error *err) {
+    char full[4096];
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    FILE *f = NULL;
+    int rc = 0;
+    *data = NULL;
+    *len = 0;
+    if (!path_is_safe(path))
+        return elg_error_set(err, ELG_EINPUT, "rule path \"%s\" must be relative to the rules "
+                                              "directory, without \"..\"", path);
+    if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, path) >= sizeof full)
+        return elg_error_set(err, ELG_EINPUT, "rule path too long: %s", path);
+    f = fopen(full, "rb");
+    if (!f) {
+        rc = elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO,
+                           "cannot read rule file rules/%s: %s", path, strerror(errno));
+        goto out;
+    }
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 16384;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                rc = elg_error_set(err, ELG_ENOMEM, "out of memory reading rules/%s", path);
+                goto out;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        rc = elg_error_set(err, ELG_EIO, "error reading rules/%s", path);
+        goto out;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    buf = NULL;
+out:
+    if (f)
+        fclose(f);
+    free(buf);
+    return rc;
+}
+
+static int dir_loader(void *ctx, const char *path, char **data, size_t *len, elg_error *err) {
+    return elg_rules_read_file(ctx, path, data, len, err);
+}
+
+/* ---- open / free ---------------------------------------------------------- */
+
+int elg_rules_open(const elg_limits *limits, elg_source_fn loader, void *loader_ctx,
+                   elg_rules **out, elg_error *err) {
+    *out = NULL;
+    elg_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory opening the rules");
+    int rc = elg_sandbox_new(limits, loader, loader_ctx, &r->sb, err);
+    if (rc)
+        goto fail;
+    elg_sandbox_push_entry(r->sb, "load_library");
+    rc = elg_sandbox_call(r->sb, 0, 0, NULL, err);
+    if (rc) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        snprintf(err->message, sizeof err->message, "loading the rule library: %.470s", msg);
+        goto fail;
+    }
+    *out = r;
+    return 0;
+fail:
+    elg_rules_free(r);
+    return rc;
+}
+
+int elg_rules_open_dir(const char *dir, const elg_limits *limits, elg_rules **out,
+                       elg_error *err) {
+    char *d = strdup(dir);
+    if (!d)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory opening the rules");
+    int rc = elg_rules_open(limits, dir_loader, d, out, err);
+    if (rc) {
+        free(d);
+        return rc;
+    }
+    (*out)->dir = d;
+    return 0;
+}
+
+void elg_rules_free(elg_rules *r) {
+    if (!r)
+        return;
+    elg_sandbox_free(r->sb);
+    for (size_t i = 0; i < r->chunks_count; i++)
+        free(r->chunks[i].path);
+    free(r->chunks);
+    free(r->dir);
+    free(r);
+}
+
+const char *elg_rules_source(const elg_rules *r, const char *path, size_t *len) {
+    for (size_t i = 0; i < elg_sandbox_sources_count(r->sb); i++) {
+        const elg_source_record *s = elg_sandbox_source(r->sb, i);
+        if (strcmp(s->path, path) == 0) {
+            if (len)
+                *len = s->len;
+            return s->data;
+        }
+    }
+    return NULL;
+}
+
+/* ---- Lua -> JSON ------------------------------------------------------------ */
+
+static json_t *lua_to_json(lua_State *L, int idx, int depth, elg_error *err);
+
+static json_t *string_json(const char *s, size_t len) {
+    json_t *j = json_stringn(s, len);
+    return j ? j : json_string("(text that is not valid UTF-8)");
+}
+
+static int cmp_keys(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *table_to_json(lua_State *L, int idx, int depth, elg_error *err) {
+    idx = lua_absindex(L, idx);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    size_t count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        count++;
+        lua_pop(L, 1);
+    }
+    if (n > 0 && (size_t)n == count) {
+        json_t *arr = json_array();
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, idx, i);
+            json_t *v = lua_to_json(L, -1, depth + 1, err);
+            lua_pop(L, 1);
+            if (!v) {
+                json_decref(arr);
+                return NULL;
+            }
+            json_array_append_new(arr, v);
+        }
+        return arr;
+    }
+    /* An object, keys sorted: Lua's iteration order is not reproducible. */
+    const char **keys = calloc(count ? count : 1, sizeof *keys);
+    json_t *obj = json_object();
+    size_t k = 0;
+    if (!keys || !obj)
+        goto fail;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            elg_error_set(err, ELG_ERULE, "a table with keys that are not text cannot be "
+                                          "reported (use a list or text keys)");
+            goto fail;
+        }
+        keys[k++] = lua_tostring(L, -1); /* kept alive by the table */
+    }
+    qsort(keys, k, sizeof *keys, cmp_keys);
+    for (size_t i = 0; i < k; i++) {
+        lua_getfield(L, idx, keys[i]);
+        json_t *v = lua_to_json(L, -1, depth + 1, err);
+        lua_pop(L, 1);
+        if (!v)
+            goto fail;
+        json_object_set_new(obj, keys[i], v);
+    }
+    free(keys);
+    return obj;
+fail:
+    free(keys);
+    json_decref(obj);
+    return NULL;
+}
+
+static json_t *lua_to_json(lua_State *L, int idx, int depth, elg_error *err) {
+    if (depth > MAX_JSON_DEPTH) {
+        elg_error_set(err, ELG_ERULE, "value nested more than %d levels", MAX_JSON_DEPTH);
+        return NULL;
+    }
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        return json_null();
+    case LUA_TBOOLEAN:
+        return json_boolean(lua_toboolean(L, idx));
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            return json_integer(lua_tointeger(L, idx));
+        elg_error_set(err, ELG_ERULE, "the number %s is not an integer: amounts are integer "
+                                      "cents and rates {num=, den=}, never decimals",
+                      lua_tostring(L, idx));
+        return NULL;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        return string_json(s, len);
+    }
+    case LUA_TTABLE:
+        return table_to_json(L, idx, depth, err);
+    default:
+        elg_error_set(err, ELG_ERULE, "a %s cannot be reported in a trace",
+                      lua_typename(L, lua_type(L, idx)));
+        return NULL;
+    }
+}
+
+/* ---- documents -> Lua ------------------------------------------------------ */
+
+static void set_str(lua_State *L, const char *key, const char *value) {
+    if (!value)
+        return;
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_int(lua_State *L, const char *key, long long value) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void push_rate(lua_State *L, elg_rate r) {
+    lua_createtable(L, 0, 2);
+    set_int(L, "num", r.num);
+    set_int(L, "den", r.den);
+}
+
+static void push_strings(lua_State *L, char **items, size_t n) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, items[i]);
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static const elg_financer *find_financer(const elg_eval_input *in, const char *id) {
+    for (size_t i = 0; i < in->financers_count; i++)
+        if (strcmp(in->financers[i]->id, id) == 0)
+            return in->financers[i];
+    return NULL;
+}
+
+/* [-0, +1] The project as a plain table; resources carry their financer's
+ * nature and whether it is public money. */
+static void push_project(lua_State *L, const elg_eval_input *in) {
+    const elg_project *p = in->project;
+    lua_createtable(L, 0, 16);
+    set_str(L, "id", p->id);
+    set_str(L, "title", p->title);
+    set_str(L, "owner_status", p->owner_status ? p->owner_status
+                                               : (p->applicants_count ? p->applicants[0].status
+                                                                      : NULL));
+    lua_createtable(L, (int)p->applicants_count, 0);
+    for (size_t i = 0; i < p->applicants_count; i++) {
+        const elg_applicant *a = &p->applicants[i];
+        lua_createtable(L, 0, 8);
+        set_str(L, "name", a->name);
+        set_str(L, "status", a->status);
+        set_str(L, "siret", a->siret);
+        set_str(L, "rna", a->rna);
+        set_str(L, "commune", a->commune);
+        if (a->has_share) {
+            push_rate(L, a->share);
+            lua_setfield(L, -2, "share");
+        }
+        push_strings(L, a->approvals, a->approvals_count);
+        lua_setfield(L, -2, "approvals");
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "applicants");
+    push_strings(L, p->territory, p->territory_count);
+    lua_setfield(L, -2, "territory");
+    lua_createtable(L, 0, 2);
+    set_str(L, "start", p->start);
+    set_str(L, "end", p->end);
+    lua_setfield(L, -2, "period");
+    set_str(L, "submitted", p->submitted);
+    push_strings(L, p->themes, p->themes_count);
+    lua_setfield(L, -2, "themes");
+    lua_createtable(L, (int)p->expenses_count, 0);
+    for (size_t i = 0; i < p->expenses_count; i++) {
+        const elg_expense *e = &p->expenses[i];
+        lua_createtable(L, 0, 3);
+        set_str(L, "category", elg_category_name(e->category));
+        set_str(L, "label", e->label);
+        set_int(L, "amount", e->amount);
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "expenses");
+    lua_createtable(L, (int)p->resources_count, 0);
+    for (size_t i = 0; i < p->resources_count; i++) {
+        const elg_resource *res = &p->resources[i];
+        const elg_financer *f = find_financer(in, res->financer);
+        lua_createtable(L, 0, 7);
+        set_str(L, "financer", res->financer);
+        set_str(L, "label", res->label);
+        set_int(L, "amount", res->amount);
+        set_str(L, "status", res->status == ELG_RES_GRANTED ? "granted" : "requested");
+        if (res->earmark)
+            set_str(L, "earmark", elg_category_name(res->earmark));
+        if (f) {
+            set_str(L, "nature", elg_nature_name(f->nature));
+            lua_pushboolean(L, elg_nature_is_public(f->nature));
+            lua_setfield(L, -2, "public");
+        }
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "resources");
+    lua_createtable(L, (int)p->applies_to_count, 0);
+    for (size_t i = 0; i < p->applies_to_count; i++) {
+        lua_createtable(L, 0, 2);
+        set_str(L, "call", p->applies_to[i].call);
+        set_int(L, "requested", p->applies_to[i].requested);
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "applies_to");
+}
+
+/* [-0, +1] */
+static void push_call(lua_State *L, const elg_eval_input *in) {
+    const elg_call *c = in->call;
+    lua_createtable(L, 0, 10);
+    set_str(L, "id", c->id);
+    set_str(L, "title", c->title);
+    set_str(L, "financer", c->financer);
+    set_str(L, "basis", c->basis);
+    set_str(L, "opens", c->opens);
+    set_str(L, "closes", c->closes);
+    if (c->has_envelope)
+        set_int(L, "envelope", c->envelope);
+    if (in->edition) {
+        set_str(L, "edition", in->edition->name);
+        set_str(L, "edition_from", in->edition->from);
+    }
+    /* requested: what the project asks of this call, when it says. */
+    if (in->project) {
+        for (size_t i = 0; i < in->project->applies_to_count; i++)
+            if (strcmp(in->project->applies_to[i].call, c->id) == 0)
+                set_int(L, "requested", in->project->applies_to[i].requested);
+    }
+}
+
+static void push_param_value(lua_State *L, const elg_param *p) {
+    switch (p->type) {
+    case ELG_PARAM_MONEY: lua_pushinteger(L, p->money); break;
+    case ELG_PARAM_RATE: push_rate(L, p->rate); break;
+    case ELG_PARAM_INTEGER: lua_pushinteger(L, p->integer); break;
+    case ELG_PARAM_BOOL: lua_pushboolean(L, p->boolean); break;
+    case ELG_PARAM_LIST: push_strings(L, p->list, p->list_count); break;
+    case ELG_PARAM_TEXT:
+    case ELG_PARAM_DATE:
+    default: lua_pushstring(L, p->text ? p->text : ""); break;
+    }
+}
+
+/* [-0, +1] name -> value, the edition's values over the base ones. */
+static void push_params(lua_State *L, const elg_eval_input *in) {
+    const elg_call *c = in->call;
+    lua_createtable(L, 0, (int)c->params_count);
+    for (size_t i = 0; i < c->params_count; i++) {
+        push_param_value(L, &c->params[i]);
+        lua_setfield(L, -2, c->params[i].name);
+    }
+    if (in->edition) {
+        for (size_t i = 0; i < in->edition->params_count; i++) {
+            push_param_value(L, &in->edition->params[i]);
+            lua_setfield(L, -2, in->edition->params[i].name);
+        }
+    }
+}
+
+static json_t *param_json(const elg_param *p) {
+    switch (p->type) {
+    case ELG_PARAM_MONEY: return json_integer(p->money);
+    case ELG_PARAM_RATE: return json_pack("{sIsI}", "num", (json_int_t)p->rate.num, "den",
+                                          (json_int_t)p->rate.den);
+    case ELG_PARAM_INTEGER: return json_integer(p->integer);
+    case ELG_PARAM_BOOL: return json_boolean(p->boolean);
+    case ELG_PARAM_LIST: {
+        json_t *a = json_array();
+        for (size_t i = 0; i < p->list_count; i++)
+            json_array_append_new(a, string_json(p->list[i], strlen(p->list[i])));
+        return a;
+    }
+    default: return string_json(p->text ? p->text : "", p->text ? strlen(p->text) : 0);
+    }
+}
+
+/* ---- evaluation ---------------------------------------------------------------- */
+
+/* [-0, +1] The compiled chunk of a call's rule file, compiling it once. */
+static int push_chunk(elg_rules *r, const char *path, elg_error *err) {
+    lua_State *L = elg_sandbox_state(r->sb);
+    for (size_t i = 0; i < r->chunks_count; i++) {
+        if (strcmp(r->chunks[i].path, path) == 0) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunks[i].ref);
+            return 0;
+        }
+    }
+    const char *src;
+    size_t len;
+    int rc = elg_sandbox_read_source(r->sb, path, &src, &len, err);
+    if (rc)
+        return rc;
+    if (r->chunks_count == r->chunks_cap) {
+        size_t cap = r->chunks_cap ? r->chunks_cap * 2 : 8;
+        compiled *n = realloc(r->chunks, cap * sizeof *n);
+        if (!n)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory compiling rules/%s", path);
+        r->chunks = n;
+        r->chunks_cap = cap;
+    }
+    elg_sandbox_push_entry(r->sb, "compile");
+    lua_pushstring(L, path);
+    lua_pushlstring(L, src, len);
+    rc = elg_sandbox_call(r->sb, 2, 2, NULL, err);
+    if (rc)
+        return rc;
+    if (lua_isnil(L, -2)) {
+        /* "rules/calls/x.lua:12: syntax error near ..." */
+        const char *msg = lua_tostring(L, -1);
+        elg_error_set(err, ELG_ERULE, "%s", msg ? msg : "cannot compile");
+        char file[300];
+        snprintf(file, sizeof file, "rules/%s", path);
+        int line = 0;
+        size_t flen = strlen(file);
+        if (msg && strncmp(msg, file, flen) == 0 && msg[flen] == ':')
+            line = atoi(msg + flen + 1);
+        elg_error_at(err, file, line, 0, NULL);
+        lua_pop(L, 2);
+        return ELG_ERULE;
+    }
+    lua_pop(L, 1);
+    char *p = strdup(path);
+    if (!p) {
+        lua_pop(L, 1);
+        return elg_error_set(err, ELG_ENOMEM, "out of memory compiling rules/%s", path);
+    }
+    lua_pushvalue(L, -1);
+    r->chunks[r->chunks_count].path = p;
+    r->chunks[r->chunks_count].ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    r->chunks_count++;
+    return 0;
+}
+
+static long long now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* A rule entry with status "error" for a failure located by err. */
+static json_t *error_rule(const char *id, const char *title, const char *source,
+                          const elg_error *e, const char *traceback) {
+    char where[300] = "";
+    if (e->file[0] && e->line > 0)
+        snprintf(where, sizeof where, "%s:%d", e->file, e->line);
+    json_t *j = json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status",
+                          "error", "message", e->message, "basis", "", "source",
+                          source ? source : where, "error_at", where, "facts", "figures",
+                          "notices", "missing");
+    if (j && traceback)
+        json_object_set_new(j, "traceback", json_string(traceback));
+    return j;
+}
+
+static json_t *rule_files_json(elg_rules *r, const char *call_path) {
+    json_t *files = json_array();
+    for (size_t i = 0; i < elg_sandbox_sources_count(r->sb); i++) {
+        const elg_source_record *s = elg_sandbox_source(r->sb, i);
+        /* The library, and of the call files only the one evaluated. */
+        if (strncmp(s->path, "lib/", 4) != 0 && strcmp(s->path, call_path) != 0)
+            continue;
+        char hex[ELG_SHA256_HEX];
+        elg_sha256_hex(s->data, s->len, hex);
+        char display[300];
+        snprintf(display, sizeof display, "rules/%s", s->path);
+        json_array_append_new(files, json_pack("{ssss}", "path", display, "sha256", hex));
+    }
+    return files;
+}
+
+/* Runs rule i (1-based) and appends its trace entry to rules_json. */
+static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
+    lua_State *L = elg_sandbox_state(r->sb);
+    int top = lua_gettop(L);
+    elg_sandbox_push_entry(r->sb, "rule_info");
+    lua_pushinteger(L, i);
+    elg_error e = {0};
+    if (elg_sandbox_call(r->sb, 1, 4, NULL, &e))
+        return elg_error_set(fatal, ELG_ERULE, "rule %d: %s", i, e.message);
+    char id[256], title[1024], basis[2048], source[512];
+    snprintf(id, sizeof id, "%s", lua_tostring(L, -4));
+    snprintf(title, sizeof title, "%s", lua_tostring(L, -3));
+    snprintf(basis, sizeof basis, "%s", lua_tostring(L, -2));
+    snprintf(source, sizeof source, "%s", lua_tostring(L, -1));
+    lua_settop(L, top);
+
+    long long t0 = now_us();
+    elg_sandbox_push_entry(r->sb, "run_rule");
+    lua_pushinteger(L, i);
+    char *traceback = NULL;
+    int rc = elg_sandbox_call(r->sb, 1, 7, &traceback, &e);
+    long long dt = now_us() - t0;
+    if (rc) {
+        json_t *j = error_rule(id, title, source, &e, traceback);
+        free(traceback);
+        json_object_set_new(j, "basis", json_string(basis));
+        json_object_set_new(j, "duration_us", json_integer(dt));
+        json_array_append_new(rules_json, j);
+        return 0;
+    }
+    /* status, message, figures, facts, values, notices, missing */
+    int base = lua_gettop(L) - 6;
+    json_t *facts = json_object();
+    lua_Integer nf = (lua_Integer)lua_rawlen(L, base + 3);
+    elg_error conv = {0};
+    int bad = 0;
+    for (lua_Integer k = 1; k <= nf && !bad; k++) {
+        lua_rawgeti(L, base + 3, k);
+        const char *path = lua_tostring(L, -1);
+        lua_getfield(L, base + 4, path);
+        json_t *v = lua_to_json(L, -1, 0, &conv);
+        if (!v)
+            bad = 1;
+        else
+            json_object_set_new(facts, path, v);
+        lua_pop(L, 2);
+    }
+    json_t *figures = bad ? NULL : lua_to_json(L, base + 2, 0, &conv);
+    json_t *notices = figures ? lua_to_json(L, base + 5, 0, &conv) : NULL;
+    json_t *missing = notices ? lua_to_json(L, base + 6, 0, &conv) : NULL;
+    if (!missing) {
+        json_decref(facts);
+        json_decref(figures);
+        json_decref(notices);
+        elg_error_set(&e, ELG_ERULE, "rule %s returned figures that cannot be reported: %s",
+                      id, conv.message);
+        json_t *j = error_rule(id, title, source, &e, NULL);
+        json_object_set_new(j, "basis", json_string(basis));
+        json_object_set_new(j, "duration_us", json_integer(dt));
+        json_array_append_new(rules_json, j);
+        lua_settop(L, top);
+        return 0;
+    }
+    if (json_is_null(figures)) {
+        json_decref(figures);
+        figures = json_object();
+    }
+    /* Empty Lua tables come back as objects; notices and missing are lists. */
+    if (!json_is_array(notices)) {
+        json_decref(notices);
+        notices = json_array();
+    }
+    if (!json_is_array(missing)) {
+        json_decref(missing);
+        missing = json_array();
+    }
+    const char *status = lua_tostring(L, base);
+    const char *message = lua_tostring(L, base + 1);
+    json_t *j = json_pack("{sssssssssssssososososI}", "id", id, "title", title, "status", status,
+                          "message", message && message[0] ? message : title, "basis", basis,
+                          "source", source, "facts", facts, "figures", figures, "notices",
+                          notices, "missing", missing, "duration_us", (json_int_t)dt);
+    json_array_append_new(rules_json, j);
+    lua_settop(L, top);
+    return 0;
+}
+
+static const char *outcome_of(json_t *rules) {
+    int fail = 0, error = 0;
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules, i, rule) {
+        const char *s = json_string_value(json_object_get(rule, "status"));
+        if (strcmp(s, "error") == 0)
+            error = 1;
+        else if (strcmp(s, "fail") == 0)
+            fail = 1;
+    }
+    return error ? "error" : fail ? "ineligible" : "eligible";
+}
+
+int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg_error *err) {
+    lua_State *L = elg_sandbox_state(r->sb);
+    int top = lua_gettop(L);
+    json_t *result = json_object();
+    json_t *rules_json = json_array();
+    int rc = 0;
+    *out = NULL;
+    json_object_set_new(result, "rules", rules_json);
+
+    elg_error e = {0};
+    int nrules = 0;
+    char call_display[300];
+    snprintf(call_display, sizeof call_display, "rules/%s", in->call->rules);
+    if (push_chunk(r, in->call->rules, &e) == 0) {
+        /* begin(chunk, project, call, params, lint) -> number of rules */
+        elg_sandbox_push_entry(r->sb, "begin");
+        lua_insert(L, -2);
+        if (in->project)
+            push_project(L, in);
+        else
+            lua_pushnil(L);
+        push_call(L, in);
+        push_params(L, in);
+        lua_pushboolean(L, in->project == NULL);
+        char *traceback = NULL;
+        if (elg_sandbox_call(r->sb, 5, 1, &traceback, &e) == 0) {
+            nrules = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        } else {
+            json_array_append_new(rules_json, error_rule("chargement-regles",
+                                                         "Chargement du fichier de règles",
+                                                         NULL, &e, traceback));
+        }
+        free(traceback);
+    } else if (e.code == ELG_ERULE || e.code == ELG_ENOTFOUND || e.code == ELG_EIO ||
+               e.code == ELG_EINPUT) {
+        if (!e.file[0])
+            elg_error_at(&e, call_display, 0, 0, NULL);
+        json_array_append_new(rules_json, error_rule("chargement-regles",
+                                                     "Chargement du fichier de règles", NULL,
+                                                     &e, NULL));
+    } else {
+        rc = elg_error_set(err, e.code, "%s", e.message);
+        goto out;
+    }
+
+    if (in->project) {
+        for (int i = 1; i <= nrules; i++) {
+            rc = run_rule(r, i, rules_json, err);
+            if (rc)
+                goto out;
+        }
+    }
+
+    /* The parameters the rules asked for, with the edition they came from. */
+    json_t *params = json_array();
+    json_object_set_new(result, "parameters", params);
+    if (nrules > 0 || json_array_size(rules_json) == 0) {
+        elg_sandbox_push_entry(r->sb, "params_used");
+        if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0) {
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+            for (lua_Integer k = 1; k <= n; k++) {
+                lua_rawgeti(L, -1, k);
+                const char *name = lua_tostring(L, -1);
+                const elg_param *p = elg_call_param(in->call, in->edition, name);
+                if (p) {
+                    int from_edition = 0;
+                    if (in->edition)
+                        for (size_t q = 0; q < in->edition->params_count; q++)
+                            if (&in->edition->params[q] == p)
+                                from_edition = 1;
+                    json_array_append_new(
+                        params,
+                        json_pack("{sssssoso}", "name", name, "type",
+                                  elg_param_type_name(p->type), "value", param_json(p),
+                                  "edition",
+                                  from_edition ? json_string(in->edition->name) : json_null()));
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    elg_sandbox_push_entry(r->sb, "finish");
+    json_t *figs = NULL;
+    if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0) {
+        figs = lua_to_json(L, -1, 0, &e);
+        lua_pop(L, 1);
+    }
+    if (!json_is_array(figs)) {
+        json_decref(figs);
+        figs = json_array();
+    }
+    json_object_set_new(result, "decision_figures", figs);
+    json_object_set_new(result, "rule_files", rule_files_json(r, in->call->rules));
+    json_object_set_new(result, "outcome", json_string(outcome_of(rules_json)));
+    *out = result;
+    result = NULL;
+out:
+    lua_settop(L, top);
+    json_decref(result);
+    return rc;
+}
+
+json_t *elg_rules_globals(elg_rules *r) {
+    lua_State *L = elg_sandbox_state(r->sb);
+    elg_error e = {0};
+    json_t *names = NULL;
+    elg_sandbox_push_entry(r->sb, "globals");
+    if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0) {
+        names = lua_to_json(L, -1, 0, &e);
+        lua_pop(L, 1);
+    }
+    return names ? names : json_array();
+}

@@ -1,0 +1,139 @@
+/*
+ * store: the SQLite database that keeps documents with their history,
+ * rule sources by content, and decisions (append-only).
+ *
+ * The one idea: the verbatim document is the truth. Every imported version is
+ * kept with its sha256; importing identical bytes again changes nothing; a
+ * batch of imports is one transaction, so a failing import writes nothing.
+ * The schema lives in schemas/store.sql (embedded at build time) and is
+ * versioned with PRAGMA user_version; opening a store applies the missing
+ * migrations. One elg_store per thread.
+ */
+#ifndef ELG_STORE_H
+#define ELG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct elg_store elg_store;
+
+/* Opens (creating if needed) the database at path, in WAL mode with foreign
+ * keys on and a busy timeout, and migrates it to the current schema. */
+int elg_store_open(const char *path, elg_store **out, elg_error *err);
+void elg_store_close(elg_store *store);
+
+/* Schema version this build writes (PRAGMA user_version). */
+int elg_store_schema_version(void);
+
+/* Explicit transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Rollback never
+ * overwrites an error already held in err, and does nothing outside a
+ * transaction. A failed commit rolls the transaction back. */
+int elg_store_begin(elg_store *store, elg_error *err);
+int elg_store_commit(elg_store *store, elg_error *err);
+void elg_store_rollback(elg_store *store);
+
+/* A stored document version. Strings are owned by the struct; free with
+ * elg_store_doc_release. */
+typedef struct elg_stored_doc {
+    char *kind;
+    char *id;
+    int version;
+    char *sha256;      /* hex, 64 chars */
+    char *body;        /* verbatim bytes, NUL-terminated for convenience */
+    size_t body_len;
+    char *source;      /* file it was imported from */
+    char *imported_at; /* ISO 8601 UTC */
+} elg_stored_doc;
+
+void elg_store_doc_release(elg_stored_doc *doc);
+
+/*
+ * Records a document version. When the latest version of (kind, id) has the
+ * same sha256, nothing is written and *version is that version with
+ * *created = 0; otherwise a new version (latest + 1, or 1) is inserted and
+ * *created = 1. Call inside a transaction for all-or-nothing batches.
+ */
+int elg_store_put_doc(elg_store *store, const char *kind, const char *id, const char *body,
+                      size_t body_len, const char *source, int *version, int *created,
+                      elg_error *err);
+
+/* Latest version (version <= 0) or a given version of (kind, id).
+ * ELG_ENOTFOUND when absent. */
+int elg_store_get_doc(elg_store *store, const char *kind, const char *id, int version,
+                      elg_stored_doc *out, elg_error *err);
+
+/* Calls fn for the latest version of every document of kind (NULL: all
+ * kinds), ordered by kind then id. fn returning non-zero stops the walk and
+ * that value is returned. The doc's strings are borrowed for the call's
+ * duration (copy what you keep). */
+typedef int (*elg_store_doc_fn)(void *ctx, const elg_stored_doc *doc);
+int elg_store_each_doc(elg_store *store, const char *kind, elg_store_doc_fn fn, void *ctx,
+                       elg_error *err);
+
+/* Stores a rule source by content (once per distinct sha256). */
+int elg_store_put_rule_source(elg_store *store, const char *sha256, const char *body,
+                              size_t body_len, elg_error *err);
+/* Fetches a rule source by sha256; *body is malloc'ed, caller frees. */
+int elg_store_get_rule_source(elg_store *store, const char *sha256, char **body, size_t *len,
+                              elg_error *err);
+
+/* A decision row. Strings owned by the struct; release with
+ * elg_store_decision_release. JSON columns are text. */
+typedef struct elg_stored_decision {
+    int64_t id;
+    char *project;
+    int project_version;
+    char *project_sha256;
+    char *call;
+    int call_version;
+    char *call_sha256;
+    char *ruleset_sha256;
+    char *engine_version;
+    char *outcome;     /* eligible | ineligible | error */
+    char *figures;     /* JSON object */
+    char *trace;       /* JSON object: the full decision document */
+    char *created_at;  /* ISO 8601 UTC */
+} elg_stored_decision;
+
+void elg_store_decision_release(elg_stored_decision *d);
+
+/* A rule file used by a decision: its path relative to the rules directory
+ * and the sha256 of its content (stored with elg_store_put_rule_source). */
+typedef struct elg_rule_file_ref {
+    const char *path;
+    const char *sha256;
+} elg_rule_file_ref;
+
+/* Appends a decision (d->id and d->created_at are ignored and assigned);
+ * *id receives the new id. Decisions can never be updated or deleted. */
+int elg_store_add_decision(elg_store *store, const elg_stored_decision *d,
+                           const elg_rule_file_ref *files, size_t files_count, int64_t *id,
+                           elg_error *err);
+
+int elg_store_get_decision(elg_store *store, int64_t id, elg_stored_decision *out,
+                           elg_error *err);
+
+/* The rule files of a decision, in the order they were recorded. Calls fn
+ * with (path, sha256) borrowed for the call's duration. */
+typedef int (*elg_store_rule_file_fn)(void *ctx, const char *path, const char *sha256);
+int elg_store_each_decision_file(elg_store *store, int64_t id, elg_store_rule_file_fn fn,
+                                 void *ctx, elg_error *err);
+
+/* Lists decisions matching filters (NULL or empty: no filter), oldest first.
+ * since/until compare with created_at as ISO 8601 text prefixes, both
+ * inclusive: since "2024-03" starts on 1 March, until "2024-03-31" takes all
+ * of that day. The decision's strings are borrowed for the call's duration. */
+typedef struct elg_decision_filter {
+    const char *project;
+    const char *call;
+    const char *outcome;
+    const char *since;
+    const char *until;
+} elg_decision_filter;
+typedef int (*elg_store_decision_fn)(void *ctx, const elg_stored_decision *d);
+int elg_store_each_decision(elg_store *store, const elg_decision_filter *filter,
+                            elg_store_decision_fn fn, void *ctx, elg_error *err);
+
+#endif

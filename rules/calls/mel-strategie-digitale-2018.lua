@@ -1,0 +1,33 @@
+-- MEL, stratégie digitale — inclusion numérique: « Centres sociaux
+-- connectés », phase 2 (délibération exécutoire au 01/03/2018, seed 001).
+-- The basis of every rule defaults to the call document's `basis`.
+
+-- « dans une limite de 80 820 Euros l'achat de matériel informatique »
+ceiling {
+    id = "plafond-materiel",
+    title = "Achat de matériel informatique dans la limite de 80 820 €",
+    category = "equipment",
+    max = param "max_equipment",
+}
+
+-- « Le soutien de la MEL à hauteur de 60 000 Euros est fléché spécifiquement
+-- sur les dépenses de personnels »
+earmark {
+    id = "flechage-personnel-mel",
+    title = "Le soutien de la MEL est fléché sur les dépenses de personnel",
+    financer = "MEL",
+    category = "staff",
+}
+
+-- « une subvention de 30 000 Euros » à chacune des deux associations
+ceiling {
+    id = "montant-mel",
+    title = "Le soutien demandé à la MEL ne dépasse pas 60 000 €",
+    financer = "MEL",
+    max = param "mel_grant",
+}
+
+balance {
+    id = "equilibre",
+    title = "Le plan de financement est équilibré (dépenses = ressources)",
+}

@@ -1,0 +1,14 @@
+-- The rule library: what every call's rule file can use without `require`.
+--
+-- Each module returns a table; its functions become globals of rule files.
+-- Amounts are integers in cents everywhere; rates are {num=, den=} tables.
+local exports = {}
+for _, name in ipairs({ "money", "budget", "constructors" }) do
+    for k, v in pairs(require(name)) do
+        if exports[k] ~= nil then
+            error(string.format("rule library: %q is exported twice (module %s)", k, name))
+        end
+        exports[k] = v
+    end
+end
+return exports

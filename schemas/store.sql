@@ -1,0 +1,111 @@
+-- The eligo store: documents with their history, rule sources by content,
+-- and decisions (append-only). Embedded into the engine at build time and
+-- applied by engine/store.c.
+--
+-- Migrations are numbered: each starts at a line `-- migration: N` (N = 1, 2,
+-- 3... without gaps) and runs to the next such line. Opening a store applies,
+-- in one transaction, every migration whose number is above the database's
+-- PRAGMA user_version, then sets user_version to the highest number. A
+-- migration, once released, is never edited: change the schema by appending
+-- a new one. Anything above the first marker (this header) is not executed.
+--
+-- Timestamps are ISO 8601 UTC with milliseconds, e.g. 2024-03-01T09:30:00.125Z,
+-- so that text order is time order.
+
+-- migration: 1
+
+-- Every imported version of a document, verbatim: the document is the truth.
+-- A changed document becomes a new version; old versions stay, so a decision
+-- can always be traced to the exact bytes it was made from.
+CREATE TABLE documents (
+    kind        TEXT    NOT NULL CHECK (kind IN ('financer', 'call', 'project')),
+    id          TEXT    NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+    body        BLOB    NOT NULL,
+    source      TEXT    NOT NULL,
+    imported_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (kind, id, version)
+) STRICT;
+
+CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
+BEGIN
+    SELECT RAISE(ABORT, 'documents are immutable: import a new version instead');
+END;
+
+CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+BEGIN
+    SELECT RAISE(ABORT, 'documents are immutable: import a new version instead');
+END;
+
+-- Rule files by content, so that a decision names the exact Lua it ran and
+-- can be replayed after the files on disk have changed.
+CREATE TABLE rule_sources (
+    sha256 TEXT NOT NULL PRIMARY KEY CHECK (length(sha256) = 64),
+    body   BLOB NOT NULL
+) STRICT;
+
+CREATE TRIGGER rule_sources_no_update BEFORE UPDATE ON rule_sources
+BEGIN
+    SELECT RAISE(ABORT, 'rule sources are immutable');
+END;
+
+CREATE TRIGGER rule_sources_no_delete BEFORE DELETE ON rule_sources
+BEGIN
+    SELECT RAISE(ABORT, 'rule sources are immutable');
+END;
+
+-- Decisions are audit records: written once, never changed or removed. The
+-- project and call are named with the version and hash they were evaluated
+-- at; figures and trace are JSON text (the trace is the full decision).
+CREATE TABLE decisions (
+    id              INTEGER PRIMARY KEY,
+    project         TEXT    NOT NULL,
+    project_version INTEGER NOT NULL,
+    project_sha256  TEXT    NOT NULL,
+    call            TEXT    NOT NULL,
+    call_version    INTEGER NOT NULL,
+    call_sha256     TEXT    NOT NULL,
+    ruleset_sha256  TEXT    NOT NULL,
+    engine_version  TEXT    NOT NULL,
+    outcome         TEXT    NOT NULL CHECK (outcome IN ('eligible', 'ineligible', 'error')),
+    figures         TEXT    NOT NULL,
+    trace           TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+-- Listing: by project, by call, or by date, oldest first. Each index ends
+-- with created_at (then the implicit rowid), so a listing filtered on its
+-- first column is already in order and a date range narrows the search.
+CREATE INDEX decisions_by_project ON decisions (project, created_at);
+CREATE INDEX decisions_by_call ON decisions (call, created_at);
+CREATE INDEX decisions_by_date ON decisions (created_at);
+
+-- The rule files a decision ran, in load order, by content.
+CREATE TABLE decision_rule_files (
+    decision_id INTEGER NOT NULL REFERENCES decisions (id),
+    position    INTEGER NOT NULL CHECK (position >= 0),
+    path        TEXT    NOT NULL,
+    sha256      TEXT    NOT NULL REFERENCES rule_sources (sha256),
+    PRIMARY KEY (decision_id, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+BEGIN
+    SELECT RAISE(ABORT, 'decisions are append-only');
+END;
+
+CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+BEGIN
+    SELECT RAISE(ABORT, 'decisions are append-only');
+END;
+
+CREATE TRIGGER decision_rule_files_no_update BEFORE UPDATE ON decision_rule_files
+BEGIN
+    SELECT RAISE(ABORT, 'decisions are append-only');
+END;
+
+CREATE TRIGGER decision_rule_files_no_delete BEFORE DELETE ON decision_rule_files
+BEGIN
+    SELECT RAISE(ABORT, 'decisions are append-only');
+END;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages eligo needs to build and test, and only
+# those that are missing (apt-get runs only when something is missing).
+# Usage: scripts/install-deps.sh [--with-browser]
+set -euo pipefail
+
+packages=(gcc make cmake pkg-config git
+          liblua5.4-dev libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
+          libcmocka-dev jq sqlite3)
+if [[ "${1:-}" == "--with-browser" ]]; then
+    packages+=(chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

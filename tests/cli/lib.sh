@@ -1,0 +1,59 @@
+# Shared helpers for the CLI tests: a private store and rules copy per test,
+# and assertions that print what was expected and what came.
+set -uo pipefail
+: "${ELIGO_BIN:?ELIGO_BIN must point at the eligo program}"
+: "${ELIGO_SOURCE_DIR:?ELIGO_SOURCE_DIR must point at the source tree}"
+SRC=$ELIGO_SOURCE_DIR
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export ELIGO_DB=$WORK/test.db
+export ELIGO_RULES=$SRC/rules
+FAILURES=0
+CHECKS=0
+
+eligo() { "$ELIGO_BIN" "$@"; }
+
+# run CMD...: runs CMD, keeping stdout in $OUT, stderr in $ERR, status in $RC.
+run() {
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILURES=$((FAILURES + 1))
+}
+
+assert_eq() { # expected actual what
+    CHECKS=$((CHECKS + 1))
+    [[ "$1" == "$2" ]] || fail "$3: expected [$1], got [$2]"
+}
+
+assert_contains() { # haystack needle what
+    CHECKS=$((CHECKS + 1))
+    [[ "$1" == *"$2"* ]] || fail "$3: [$2] not found in: $1"
+}
+
+assert_not_contains() { # haystack needle what
+    CHECKS=$((CHECKS + 1))
+    [[ "$1" != *"$2"* ]] || fail "$3: [$2] unexpectedly found in: $1"
+}
+
+# jqr FILTER: applies a jq filter to $OUT (raw output).
+jqr() { jq -r "$1" <<<"$OUT"; }
+
+# count of rows in a table of the test store
+rows() { sqlite3 "$ELIGO_DB" "SELECT count(*) FROM $1"; }
+
+import_seeds() {
+    run eligo import "$SRC/seeds"
+    assert_eq 0 "$RC" "importing seeds ($ERR)"
+}
+
+finish() {
+    echo "$CHECKS checks, $FAILURES failed"
+    [[ $FAILURES -eq 0 ]]
+    exit $?
+}

@@ -1,0 +1,60 @@
+# Bad documents: the error names the file, the line and the field, the exit
+# code is 3, and nothing at all is written to the store.
+source "$(dirname "$0")/lib.sh"
+import_seeds
+docs_before=$(rows documents)
+seed=$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml
+
+# A misspelt field ("amont") on line 29 of a copy of the seed project.
+sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-typo/' \
+    -e '29s/amount:/amont:/' "$seed" >"$WORK/typo.yaml"
+assert_contains "$(sed -n 29p "$WORK/typo.yaml")" "amont:" "test setup: line 29 has the typo"
+run eligo import "$WORK/typo.yaml"
+assert_eq 3 "$RC" "exit code for a malformed document"
+assert_contains "$ERR" "$WORK/typo.yaml:29:" "error names file and line"
+assert_contains "$ERR" "expenses[" "error names the field path"
+assert_contains "$ERR" "amont" "error names the unknown field"
+assert_contains "$ERR" "nothing was imported" "says nothing was imported"
+assert_eq "$docs_before" "$(rows documents)" "no document written"
+
+# A batch with one good and one bad document writes nothing.
+sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-good/' "$seed" >"$WORK/batch-good.yaml"
+sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-bad/' -e 's/"300 000,00 €"/"300 000,005 €"/' \
+    "$seed" >"$WORK/batch-bad.yaml"
+run eligo import "$WORK/batch-good.yaml" "$WORK/batch-bad.yaml"
+assert_eq 3 "$RC" "exit code for a batch with a bad amount"
+assert_contains "$ERR" "batch-bad.yaml:" "bad file named"
+assert_contains "$ERR" "300 000,005" "bad amount quoted"
+assert_eq "$docs_before" "$(rows documents)" "all or nothing: the good document is not written either"
+
+# An unknown financer reference.
+sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-ref/' -e 's/financer: CAF,/financer: CAFF,/' \
+    "$seed" >"$WORK/ref.yaml"
+run eligo import "$WORK/ref.yaml"
+assert_eq 3 "$RC" "unknown financer"
+assert_contains "$ERR" "resources[3].financer" "field of the unknown reference"
+assert_contains "$ERR" "CAFF" "unknown id quoted"
+assert_eq "$docs_before" "$(rows documents)" "nothing written"
+
+# Unknown project / call / decision.
+run eligo check no-such-project
+assert_eq 3 "$RC" "unknown project"
+assert_contains "$ERR" "no-such-project" "names the project"
+run eligo check centres-sociaux-connectes-2018 --call no-such-call
+assert_eq 3 "$RC" "unknown call"
+assert_eq 0 "$(rows decisions)" "no decision stored for an unknown call"
+run eligo trace show 99
+assert_eq 3 "$RC" "unknown decision"
+
+# Usage errors.
+run eligo frobnicate
+assert_eq 2 "$RC" "unknown command"
+run eligo check centres-sociaux-connectes-2018 --format xml
+assert_eq 2 "$RC" "bad format"
+run eligo check
+assert_eq 2 "$RC" "missing project"
+run eligo trace show abc
+assert_eq 2 "$RC" "bad decision id"
+run eligo import "$WORK/does-not-exist.yaml"
+assert_eq 3 "$RC" "missing file"
+finish

@@ -1,0 +1,71 @@
+# The seed project of deliberation 001 is eligible to the MEL call, with
+# every rule passing and its figures exact; the decision is stored with its
+# hashes and shown again identically by `trace show`.
+source "$(dirname "$0")/lib.sh"
+import_seeds
+
+run eligo check centres-sociaux-connectes-2018 --format json
+assert_eq 0 "$RC" "exit code of an eligible check ($ERR)"
+assert_eq 1 "$(wc -l <<<"$OUT")" "one decision (one call) as one JSON line"
+assert_eq eligible "$(jqr .outcome)" "outcome"
+assert_eq centres-sociaux-connectes-2018 "$(jqr .project)" "project"
+assert_eq mel-strategie-digitale-2018 "$(jqr .call)" "call"
+assert_eq 1 "$(jqr .decision_id)" "decision id"
+assert_eq "plafond-materiel flechage-personnel-mel montant-mel equilibre" \
+    "$(jqr '[.rules[].id] | join(" ")')" "rules in evaluation order"
+assert_eq "pass pass pass pass" "$(jqr '[.rules[].status] | join(" ")')" "rule statuses"
+assert_eq 200000000 "$(jqr .figures.eligible_cost)" "eligible cost 2 000 000 €"
+assert_eq 200000000 "$(jqr .figures.total_resources)" "resources 2 000 000 €"
+assert_eq 6000000 "$(jqr .figures.requested)" "requested 60 000 €"
+assert_eq "FEDER:130000000:6500 ETAT:30000000:1500 CD59:20000000:1000 CAF:14000000:700 MEL:6000000:300" \
+    "$(jqr '[.figures.financers[] | "\(.financer):\(.amount):\(.share_bp)"] | join(" ")')" \
+    "amounts and shares per financer (65/15/10/7/3 %)"
+assert_eq 10000 "$(jqr .figures.public_share_bp)" "all resources are public"
+assert_eq 8082000 "$(jqr '.rules[0].figures.amount')" "equipment figure"
+assert_eq 8082000 "$(jqr '.rules[0].figures.max')" "equipment cap figure"
+assert_eq "Matériel : 80 820,00 € ≤ plafond 80 820,00 €" "$(jqr '.rules[0].message')" \
+    "equipment exactly at the cap passes"
+assert_eq "rules/calls/mel-strategie-digitale-2018.lua:6" "$(jqr '.rules[0].source')" \
+    "source line of the ceiling rule"
+assert_eq "equipment" "$(jqr '.rules[0].facts["expenses[6].category"]')" "fact read by the rule"
+assert_eq 8082000 "$(jqr '.rules[0].facts["expenses[6].amount"]')" "amount fact read"
+assert_eq 8082000 "$(jqr '.rules[0].facts["params.max_equipment"]')" "parameter fact"
+assert_contains "$(jqr '.rules[0].basis')" "01/03/2018" "legal basis from the call"
+assert_eq 64 "$(jqr '.project_sha256 | length')" "project sha256"
+assert_eq 64 "$(jqr '.ruleset_sha256 | length')" "ruleset sha256"
+assert_eq "$(sha256sum <"$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml" | cut -d' ' -f1)" \
+    "$(jqr .project_sha256)" "project sha256 is the document's"
+assert_eq "rules/calls/mel-strategie-digitale-2018.lua" \
+    "$(jqr '[.rule_files[].path | select(startswith("rules/calls"))] | join(" ")')" "call file recorded"
+assert_eq "$(sha256sum <"$SRC/rules/calls/mel-strategie-digitale-2018.lua" | cut -d' ' -f1)" \
+    "$(jqr '.rule_files[] | select(.path == "rules/calls/mel-strategie-digitale-2018.lua") | .sha256')" \
+    "call file hash"
+first=$OUT
+
+# Stored, with the hashes and rule sources.
+assert_eq 1 "$(rows decisions)" "one decision stored"
+assert_eq "eligible" "$(sqlite3 "$ELIGO_DB" 'SELECT outcome FROM decisions WHERE id = 1')" "stored outcome"
+assert_eq "$(jq -r .project_sha256 <<<"$first")" \
+    "$(sqlite3 "$ELIGO_DB" 'SELECT project_sha256 FROM decisions WHERE id = 1')" "stored project hash"
+assert_eq "$(jq -r .ruleset_sha256 <<<"$first")" \
+    "$(sqlite3 "$ELIGO_DB" 'SELECT ruleset_sha256 FROM decisions WHERE id = 1')" "stored ruleset hash"
+assert_eq "$(jq '.rule_files | length' <<<"$first")" "$(rows rule_sources)" "rule sources stored by content"
+
+run eligo trace show 1 --format json
+assert_eq 0 "$RC" "trace show exit code ($ERR)"
+assert_eq "$(jq -S 'del(.rules[].duration_us)' <<<"$first")" "$(jq -S 'del(.rules[].duration_us)' <<<"$OUT")" \
+    "trace show prints the stored decision"
+
+# Text: French money format, one line per rule.
+run eligo check centres-sociaux-connectes-2018
+assert_eq 0 "$RC" "text check exit code"
+assert_contains "$OUT" "Décision n° 2 : ÉLIGIBLE" "outcome line"
+assert_contains "$OUT" "Coût éligible      : 2 000 000,00 €" "eligible cost line"
+assert_contains "$OUT" "plafond-materiel  Matériel : 80 820,00 € ≤ plafond 80 820,00 €" "rule line"
+assert_eq 4 "$(grep -c '^  OK' <<<"$OUT")" "four passing rule lines"
+assert_not_contains "$OUT" $'\033[' "no colour when not on a terminal"
+
+run eligo trace show 2
+assert_eq 0 "$RC" "trace show text"
+assert_contains "$OUT" "Décision n° 2 : ÉLIGIBLE" "trace show text outcome"
+finish

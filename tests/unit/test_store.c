@@ -1,0 +1,818 @@
+/*
+ * Unit tests for engine/store: schema and migrations, document versions,
+ * transactions, rule sources, decisions and their append-only guarantee.
+ *
+ * Each test gets a fresh directory from mkdtemp. The test opens the same
+ * file with SQLite directly to see what the store wrote and to try what the
+ * store must refuse (UPDATE/DELETE of decisions, a newer schema).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "store.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+} fixture;
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/eligo-test-store-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/eligo.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    char p[160];
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static elg_store *open_store(const fixture *f) {
+    elg_store *s = NULL;
+    elg_error err;
+    elg_error_clear(&err);
+    int rc = elg_store_open(f->path, &s, &err);
+    if (rc != 0)
+        fail_msg("elg_store_open: %s", err.message);
+    assert_non_null(s);
+    return s;
+}
+
+/* First column of the first row of sql, run on a direct connection. */
+static long long raw_int(const fixture *f, const char *sql) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long long v;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void raw_text(const fixture *f, const char *sql, char *out, size_t size) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Runs sql on a direct connection; returns its result code and copies the
+ * error message into msg. */
+static int raw_exec(const fixture *f, const char *sql, char *msg, size_t size) {
+    sqlite3 *db = NULL;
+    char *errmsg = NULL;
+    int rc;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    rc = sqlite3_exec(db, sql, NULL, NULL, &errmsg);
+    snprintf(msg, size, "%s", errmsg ? errmsg : "");
+    sqlite3_free(errmsg);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void put(elg_store *s, const char *kind, const char *id, const char *body,
+                int expect_version, int expect_created) {
+    elg_error err;
+    int version = -1, created = -1;
+
+    elg_error_clear(&err);
+    int rc = elg_store_put_doc(s, kind, id, body, strlen(body), "seeds/x.yaml", &version, &created,
+                               &err);
+    if (rc != 0)
+        fail_msg("elg_store_put_doc: %s", err.message);
+    assert_int_equal(version, expect_version);
+    assert_int_equal(created, expect_created);
+}
+
+static void assert_iso_utc_ms(const char *ts) {
+    /* 2024-03-01T09:30:00.125Z */
+    assert_non_null(ts);
+    assert_int_equal(strlen(ts), 24);
+    assert_int_equal(ts[4], '-');
+    assert_int_equal(ts[10], 'T');
+    assert_int_equal(ts[19], '.');
+    assert_int_equal(ts[23], 'Z');
+}
+
+/* ---- schema ------------------------------------------------------------ */
+
+static void test_open_creates_schema(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+
+    assert_true(elg_store_schema_version() >= 1);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name"
+                                " IN ('documents', 'rule_sources', 'decisions',"
+                                " 'decision_rule_files')"),
+                     4);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 8);
+    elg_store_close(s);
+
+    /* Reopening an up-to-date store changes nothing. */
+    s = open_store(f);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    elg_store_close(s);
+    elg_store_close(NULL);
+}
+
+static void test_wal_mode(void **state) {
+    fixture *f = *state;
+    char mode[16];
+    elg_store *s = open_store(f);
+
+    /* WAL is recorded in the file, so a second connection sees it. */
+    raw_text(f, "PRAGMA journal_mode", mode, sizeof mode);
+    assert_string_equal(mode, "wal");
+    elg_store_close(s);
+}
+
+static void test_newer_schema_refused(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    char sql[64], msg[256], expect[128];
+    elg_error err;
+    int newer = elg_store_schema_version() + 1;
+
+    elg_store_close(s);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", newer);
+    assert_int_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+
+    elg_error_clear(&err);
+    s = (elg_store *)&err; /* must be reset to NULL */
+    assert_int_equal(elg_store_open(f->path, &s, &err), ELG_ESTORE);
+    assert_null(s);
+    assert_int_equal(err.code, ELG_ESTORE);
+    snprintf(expect, sizeof expect, "database schema version %d is newer than this eligo (%d)",
+             newer, elg_store_schema_version());
+    assert_string_equal(err.message, expect);
+    assert_string_equal(err.file, f->path);
+    /* And the database was left alone. */
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), newer);
+}
+
+static void test_not_a_database(void **state) {
+    fixture *f = *state;
+    elg_store *s = NULL;
+    elg_error err;
+    FILE *fp = fopen(f->path, "w");
+
+    assert_non_null(fp);
+    fputs("this is not an SQLite database, just a text file long enough to have a header\n", fp);
+    fclose(fp);
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_open(f->path, &s, &err), ELG_ESTORE);
+    assert_null(s);
+    assert_string_equal(err.message, "opening the store: file is not a database");
+    assert_string_equal(err.file, f->path);
+}
+
+/* ---- documents --------------------------------------------------------- */
+
+static void test_put_doc_versions(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_doc doc;
+    elg_error err;
+    char sha[ELG_SHA256_HEX];
+    const char *v1 = "kind: project\nid: p1\ntitle: Premier\n";
+    const char *v2 = "kind: project\nid: p1\ntitle: Second\n";
+
+    put(s, "project", "p1", v1, 1, 1);
+    put(s, "project", "p1", v1, 1, 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 1);
+    put(s, "project", "p1", v2, 2, 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 2);
+    /* Only the latest version counts: going back to v1's bytes is new. */
+    put(s, "project", "p1", v1, 3, 1);
+    put(s, "project", "p1", v1, 3, 0);
+    /* Same id, other kind: its own history. */
+    put(s, "call", "p1", v1, 1, 1);
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_doc(s, "project", "p1", 0, &doc, &err), 0);
+    assert_string_equal(doc.kind, "project");
+    assert_string_equal(doc.id, "p1");
+    assert_int_equal(doc.version, 3);
+    assert_string_equal(doc.body, v1);
+    assert_int_equal(doc.body_len, strlen(v1));
+    elg_sha256_hex(v1, strlen(v1), sha);
+    assert_string_equal(doc.sha256, sha);
+    assert_string_equal(doc.source, "seeds/x.yaml");
+    assert_iso_utc_ms(doc.imported_at);
+    elg_store_doc_release(&doc);
+    assert_null(doc.body);
+    assert_null(doc.kind);
+    assert_int_equal(doc.body_len, 0);
+
+    assert_int_equal(elg_store_get_doc(s, "project", "p1", 2, &doc, &err), 0);
+    assert_int_equal(doc.version, 2);
+    assert_string_equal(doc.body, v2);
+    elg_sha256_hex(v2, strlen(v2), sha);
+    assert_string_equal(doc.sha256, sha);
+    elg_store_doc_release(&doc);
+    elg_store_doc_release(NULL);
+
+    elg_store_close(s);
+}
+
+static void test_put_doc_binary_and_empty(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_doc doc;
+    elg_error err;
+    static const char bin[] = {'a', '\0', 'b', '\n'};
+    int version = 0, created = 0;
+
+    elg_error_clear(&err);
+    assert_int_equal(
+        elg_store_put_doc(s, "financer", "MEL", bin, sizeof bin, NULL, &version, &created, &err),
+        0);
+    assert_int_equal(elg_store_get_doc(s, "financer", "MEL", 0, &doc, &err), 0);
+    assert_int_equal(doc.body_len, sizeof bin);
+    assert_memory_equal(doc.body, bin, sizeof bin);
+    assert_int_equal(doc.body[sizeof bin], '\0');
+    assert_string_equal(doc.source, "");
+    elg_store_doc_release(&doc);
+
+    assert_int_equal(
+        elg_store_put_doc(s, "financer", "EMPTY", "", 0, "e.yaml", &version, &created, &err), 0);
+    assert_int_equal(version, 1);
+    assert_int_equal(
+        elg_store_put_doc(s, "financer", "EMPTY", NULL, 0, "e.yaml", &version, &created, &err), 0);
+    assert_int_equal(created, 0);
+    assert_int_equal(elg_store_get_doc(s, "financer", "EMPTY", 0, &doc, &err), 0);
+    assert_int_equal(doc.body_len, 0);
+    assert_string_equal(doc.body, "");
+    elg_store_doc_release(&doc);
+    elg_store_close(s);
+}
+
+static void test_put_doc_bad_kind(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_put_doc(s, "grant", "g", "x", 1, "g.yaml", NULL, NULL, &err),
+                     ELG_EUSAGE);
+    assert_string_equal(err.message,
+                        "unknown document kind \"grant\" (expected financer, call or project)");
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
+    elg_store_close(s);
+}
+
+static void test_get_doc_not_found(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_doc doc;
+    elg_error err;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_doc(s, "project", "x", 0, &doc, &err), ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no project \"x\" in the store");
+    assert_null(doc.body);
+
+    put(s, "call", "AAP-2019", "id: AAP-2019\n", 1, 1);
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_doc(s, "call", "AAP-2019", 2, &doc, &err), ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no version 2 of call \"AAP-2019\" in the store");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_doc(s, "project", "AAP-2019", 0, &doc, &err), ELG_ENOTFOUND);
+    elg_store_close(s);
+}
+
+typedef struct doc_list {
+    int count;
+    char seen[8][64];
+    int stop_after;
+} doc_list;
+
+static int collect_doc(void *ctx, const elg_stored_doc *doc) {
+    doc_list *l = ctx;
+    snprintf(l->seen[l->count], sizeof l->seen[0], "%s/%s@%d", doc->kind, doc->id, doc->version);
+    l->count++;
+    return l->stop_after && l->count == l->stop_after ? 42 : 0;
+}
+
+static void test_each_doc(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    doc_list l = {0};
+    elg_error err;
+
+    put(s, "project", "p2", "a", 1, 1);
+    put(s, "project", "p1", "a", 1, 1);
+    put(s, "project", "p1", "b", 2, 1);
+    put(s, "financer", "MEL", "m", 1, 1);
+    put(s, "call", "c1", "c", 1, 1);
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_each_doc(s, NULL, collect_doc, &l, &err), 0);
+    assert_int_equal(l.count, 4);
+    assert_string_equal(l.seen[0], "call/c1@1");
+    assert_string_equal(l.seen[1], "financer/MEL@1");
+    assert_string_equal(l.seen[2], "project/p1@2");
+    assert_string_equal(l.seen[3], "project/p2@1");
+
+    memset(&l, 0, sizeof l);
+    assert_int_equal(elg_store_each_doc(s, "project", collect_doc, &l, &err), 0);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.seen[0], "project/p1@2");
+
+    memset(&l, 0, sizeof l);
+    l.stop_after = 1;
+    assert_int_equal(elg_store_each_doc(s, "", collect_doc, &l, &err), 42);
+    assert_int_equal(l.count, 1);
+    /* The stopped walk left nothing behind: the next one starts over. */
+    memset(&l, 0, sizeof l);
+    assert_int_equal(elg_store_each_doc(s, NULL, collect_doc, &l, &err), 0);
+    assert_int_equal(l.count, 4);
+    elg_store_close(s);
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+static void test_transaction_rollback(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_doc doc;
+    elg_error err;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    put(s, "project", "a", "A", 1, 1);
+    put(s, "project", "b", "B", 1, 1);
+    elg_store_rollback(s);
+    assert_int_equal(elg_store_get_doc(s, "project", "a", 0, &doc, &err), ELG_ENOTFOUND);
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_doc(s, "project", "b", 0, &doc, &err), ELG_ENOTFOUND);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
+    /* Rolling back with no transaction open is harmless. */
+    elg_store_rollback(s);
+    elg_store_rollback(NULL);
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    put(s, "project", "a", "A", 1, 1);
+    put(s, "project", "b", "B", 1, 1);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 2);
+
+    /* Rollback keeps the first error. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_get_doc(s, "project", "zz", 0, &doc, &err), ELG_ENOTFOUND);
+    elg_store_rollback(s);
+    assert_int_equal(err.code, ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no project \"zz\" in the store");
+
+    /* No nested transactions. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_begin(s, &err), ELG_ESTORE);
+    assert_non_null(strstr(err.message, "starting a store transaction: "));
+    elg_store_rollback(s);
+    elg_store_close(s);
+}
+
+/* ---- rule sources ------------------------------------------------------ */
+
+static void test_rule_sources(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    const char *src = "return rule { id = \"equilibre\" }\n";
+    char sha[ELG_SHA256_HEX], *body = NULL;
+    size_t len = 0;
+    elg_error err;
+
+    elg_sha256_hex(src, strlen(src), sha);
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_put_rule_source(s, sha, src, strlen(src), &err), 0);
+    assert_int_equal(elg_store_put_rule_source(s, sha, src, strlen(src), &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM rule_sources"), 1);
+
+    assert_int_equal(elg_store_get_rule_source(s, sha, &body, &len, &err), 0);
+    assert_int_equal(len, strlen(src));
+    assert_string_equal(body, src);
+    free(body);
+
+    /* A hash that is not the content's is refused. */
+    assert_int_equal(elg_store_put_rule_source(s, sha, "other", 5, &err), ELG_EUSAGE);
+    assert_non_null(strstr(err.message, "does not match its content"));
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM rule_sources"), 1);
+
+    elg_error_clear(&err);
+    body = (char *)src;
+    assert_int_equal(elg_store_get_rule_source(s, "00ff", &body, &len, &err), ELG_ENOTFOUND);
+    assert_null(body);
+    assert_string_equal(err.message, "no rule source 00ff in the store");
+    elg_store_close(s);
+}
+
+/* ---- decisions --------------------------------------------------------- */
+
+/* Two rule sources, stored; their hashes in sha_lib and sha_call. */
+static char sha_lib[ELG_SHA256_HEX], sha_call[ELG_SHA256_HEX];
+
+static void put_rules(elg_store *s) {
+    static const char lib[] = "-- lib\n", call[] = "-- call\n";
+    elg_error err;
+
+    elg_error_clear(&err);
+    elg_sha256_hex(lib, strlen(lib), sha_lib);
+    elg_sha256_hex(call, strlen(call), sha_call);
+    assert_int_equal(elg_store_put_rule_source(s, sha_lib, lib, strlen(lib), &err), 0);
+    assert_int_equal(elg_store_put_rule_source(s, sha_call, call, strlen(call), &err), 0);
+}
+
+static int64_t add(elg_store *s, const char *project, const char *call, const char *outcome) {
+    elg_stored_decision d = {
+        .project = (char *)project,
+        .project_version = 2,
+        .project_sha256 = (char *)"psha",
+        .call = (char *)call,
+        .call_version = 1,
+        .call_sha256 = (char *)"csha",
+        .ruleset_sha256 = (char *)"rsha",
+        .engine_version = (char *)"0.1.0",
+        .outcome = (char *)outcome,
+        .figures = (char *)"{\"eligible_cost\":9500000}",
+        .trace = (char *)"{\"format\":1}",
+    };
+    elg_rule_file_ref files[] = {{"lib/budget.lua", sha_lib}, {"calls/mel.lua", sha_call}};
+    elg_error err;
+    int64_t id = -1;
+
+    elg_error_clear(&err);
+    if (elg_store_add_decision(s, &d, files, 2, &id, &err) != 0)
+        fail_msg("elg_store_add_decision: %s", err.message);
+    assert_true(id > 0);
+    return id;
+}
+
+typedef struct file_list {
+    int count;
+    char path[4][32];
+    char sha[4][ELG_SHA256_HEX];
+} file_list;
+
+static int collect_file(void *ctx, const char *path, const char *sha256) {
+    file_list *l = ctx;
+    snprintf(l->path[l->count], sizeof l->path[0], "%s", path);
+    snprintf(l->sha[l->count], sizeof l->sha[0], "%s", sha256);
+    l->count++;
+    return 0;
+}
+
+static void test_decision_round_trip(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_decision d;
+    file_list files = {0};
+    elg_error err;
+    int64_t id;
+
+    put_rules(s);
+    id = add(s, "p1", "MEL-2019", "ineligible");
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_decision(s, id, &d, &err), 0);
+    assert_int_equal(d.id, id);
+    assert_string_equal(d.project, "p1");
+    assert_int_equal(d.project_version, 2);
+    assert_string_equal(d.project_sha256, "psha");
+    assert_string_equal(d.call, "MEL-2019");
+    assert_int_equal(d.call_version, 1);
+    assert_string_equal(d.call_sha256, "csha");
+    assert_string_equal(d.ruleset_sha256, "rsha");
+    assert_string_equal(d.engine_version, "0.1.0");
+    assert_string_equal(d.outcome, "ineligible");
+    assert_string_equal(d.figures, "{\"eligible_cost\":9500000}");
+    assert_string_equal(d.trace, "{\"format\":1}");
+    assert_iso_utc_ms(d.created_at);
+    elg_store_decision_release(&d);
+    assert_null(d.project);
+    assert_int_equal(d.id, 0);
+    elg_store_decision_release(NULL);
+
+    assert_int_equal(elg_store_each_decision_file(s, id, collect_file, &files, &err), 0);
+    assert_int_equal(files.count, 2);
+    assert_string_equal(files.path[0], "lib/budget.lua");
+    assert_string_equal(files.sha[0], sha_lib);
+    assert_string_equal(files.path[1], "calls/mel.lua");
+    assert_string_equal(files.sha[1], sha_call);
+
+    assert_int_equal(elg_store_get_decision(s, id + 100, &d, &err), ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no decision 101 in the store");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_each_decision_file(s, id + 100, collect_file, &files, &err),
+                     ELG_ENOTFOUND);
+    elg_store_close(s);
+}
+
+static void test_decision_is_atomic(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_decision d = {
+        .project = (char *)"p1",
+        .project_sha256 = (char *)"psha",
+        .call = (char *)"c1",
+        .call_sha256 = (char *)"csha",
+        .ruleset_sha256 = (char *)"rsha",
+        .engine_version = (char *)"0.1.0",
+        .outcome = (char *)"eligible",
+        .figures = (char *)"{}",
+        .trace = (char *)"{}",
+    };
+    elg_rule_file_ref missing[2] = {{"lib/budget.lua", NULL}, {"calls/x.lua", NULL}};
+    char unknown[ELG_SHA256_HEX];
+    elg_error err;
+    int64_t id = -1;
+
+    put_rules(s);
+    elg_sha256_hex("never stored", 12, unknown);
+    missing[0].sha256 = sha_lib;
+    missing[1].sha256 = unknown;
+
+    /* Alone: the decision row is not kept when a rule file fails. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_add_decision(s, &d, missing, 2, &id, &err), ELG_EUSAGE);
+    assert_int_equal(id, -1);
+    assert_non_null(strstr(err.message, "storing decision for project \"p1\" and call \"c1\": "
+                                        "rule file calls/x.lua: its source"));
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decision_rule_files"), 0);
+
+    /* Inside the caller's transaction: the failed decision goes, the
+     * caller's other work stays. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    add(s, "p0", "c1", "eligible");
+    assert_int_equal(elg_store_add_decision(s, &d, missing, 2, &id, &err), ELG_EUSAGE);
+    add(s, "p2", "c1", "eligible");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 2);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE project = 'p1'"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decision_rule_files"), 4);
+
+    /* An outcome outside the three is refused by the schema. */
+    d.outcome = (char *)"maybe";
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_add_decision(s, &d, NULL, 0, &id, &err), ELG_ESTORE);
+    assert_non_null(strstr(err.message, "storing decision for project \"p1\" and call \"c1\": "
+                                        "CHECK constraint failed"));
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 2);
+    elg_store_close(s);
+}
+
+typedef struct decision_list {
+    int count;
+    int64_t id[16];
+    int stop_after;
+} decision_list;
+
+static int collect_decision(void *ctx, const elg_stored_decision *d) {
+    decision_list *l = ctx;
+    l->id[l->count++] = d->id;
+    return l->stop_after && l->count == l->stop_after ? 7 : 0;
+}
+
+static void list(elg_store *s, const elg_decision_filter *filter, decision_list *l) {
+    elg_error err;
+    elg_error_clear(&err);
+    memset(l, 0, sizeof *l);
+    if (elg_store_each_decision(s, filter, collect_decision, l, &err) != 0)
+        fail_msg("elg_store_each_decision: %s", err.message);
+}
+
+/* Sleeps past the current millisecond so created_at values differ. */
+static void next_millisecond(void) {
+    struct timespec ts = {0, 3 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+static void test_each_decision_filters(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_decision d3;
+    decision_list l;
+    elg_error err;
+    char day[11], stamp[32];
+    int64_t a, b, c, e;
+
+    put_rules(s);
+    a = add(s, "p1", "c1", "eligible");
+    next_millisecond();
+    b = add(s, "p2", "c1", "ineligible");
+    next_millisecond();
+    c = add(s, "p1", "c2", "ineligible");
+    next_millisecond();
+    e = add(s, "p1", "c1", "error");
+
+    list(s, NULL, &l);
+    assert_int_equal(l.count, 4);
+    assert_int_equal(l.id[0], a);
+    assert_int_equal(l.id[3], e);
+
+    list(s, &(elg_decision_filter){.project = "p1"}, &l);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.id[0], a);
+    assert_int_equal(l.id[1], c);
+    assert_int_equal(l.id[2], e);
+
+    list(s, &(elg_decision_filter){.outcome = "ineligible"}, &l);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.id[0], b);
+    assert_int_equal(l.id[1], c);
+
+    list(s, &(elg_decision_filter){.project = "p1", .call = "c1"}, &l);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.id[0], a);
+    assert_int_equal(l.id[1], e);
+
+    list(s, &(elg_decision_filter){.call = "c1", .outcome = "eligible"}, &l);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.id[0], a);
+
+    /* Empty strings are no filter. */
+    list(s, &(elg_decision_filter){.project = "", .call = "", .outcome = "", .since = ""}, &l);
+    assert_int_equal(l.count, 4);
+
+    list(s, &(elg_decision_filter){.project = "nobody"}, &l);
+    assert_int_equal(l.count, 0);
+
+    /* since/until: a full timestamp, and date prefixes. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_decision(s, c, &d3, &err), 0);
+    snprintf(stamp, sizeof stamp, "%s", d3.created_at);
+    snprintf(day, sizeof day, "%.10s", d3.created_at);
+    elg_store_decision_release(&d3);
+
+    list(s, &(elg_decision_filter){.since = stamp}, &l);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.id[0], c);
+    assert_int_equal(l.id[1], e);
+
+    list(s, &(elg_decision_filter){.until = stamp}, &l);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.id[2], c);
+
+    list(s, &(elg_decision_filter){.since = stamp, .until = stamp}, &l);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.id[0], c);
+
+    list(s, &(elg_decision_filter){.project = "p1", .since = stamp}, &l);
+    assert_int_equal(l.count, 2);
+
+    /* "until 2024-03-01" includes all of that day. */
+    list(s, &(elg_decision_filter){.since = day, .until = day}, &l);
+    assert_int_equal(l.count, 4);
+    list(s, &(elg_decision_filter){.since = "2000"}, &l);
+    assert_int_equal(l.count, 4);
+    list(s, &(elg_decision_filter){.until = "2000"}, &l);
+    assert_int_equal(l.count, 0);
+    list(s, &(elg_decision_filter){.since = "9999"}, &l);
+    assert_int_equal(l.count, 0);
+
+    /* A non-zero return stops the walk and is returned. */
+    memset(&l, 0, sizeof l);
+    l.stop_after = 2;
+    assert_int_equal(elg_store_each_decision(s, NULL, collect_decision, &l, &err), 7);
+    assert_int_equal(l.count, 2);
+    list(s, NULL, &l);
+    assert_int_equal(l.count, 4);
+    elg_store_close(s);
+}
+
+typedef struct nested {
+    elg_store *store;
+    int outer, inner;
+} nested;
+
+static int count_inner(void *ctx, const elg_stored_decision *d) {
+    (void)d;
+    ((nested *)ctx)->inner++;
+    return 0;
+}
+
+static int walk_again(void *ctx, const elg_stored_decision *d) {
+    nested *n = ctx;
+    elg_error err;
+    (void)d;
+    n->outer++;
+    elg_error_clear(&err);
+    return elg_store_each_decision(n->store, NULL, count_inner, n, &err);
+}
+
+static void test_nested_walks(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    nested n = {.store = s};
+    elg_error err;
+
+    put_rules(s);
+    add(s, "p1", "c1", "eligible");
+    add(s, "p2", "c1", "eligible");
+    add(s, "p3", "c1", "eligible");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_each_decision(s, NULL, walk_again, &n, &err), 0);
+    assert_int_equal(n.outer, 3);
+    assert_int_equal(n.inner, 9);
+    elg_store_close(s);
+}
+
+static void test_decisions_append_only(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    static const char *const refused[] = {
+        "UPDATE decisions SET outcome = 'eligible'",
+        "DELETE FROM decisions",
+        "UPDATE decision_rule_files SET path = 'x.lua'",
+        "DELETE FROM decision_rule_files",
+    };
+    char msg[256];
+
+    put_rules(s);
+    add(s, "p1", "c1", "ineligible");
+    put(s, "project", "p1", "body", 1, 1);
+
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_not_equal(raw_exec(f, refused[i], msg, sizeof msg), SQLITE_OK);
+        assert_string_equal(msg, "decisions are append-only");
+    }
+    assert_int_not_equal(raw_exec(f, "UPDATE documents SET body = x'00'", msg, sizeof msg),
+                         SQLITE_OK);
+    assert_non_null(strstr(msg, "immutable"));
+    assert_int_not_equal(raw_exec(f, "DELETE FROM documents", msg, sizeof msg), SQLITE_OK);
+    assert_non_null(strstr(msg, "immutable"));
+    assert_int_not_equal(raw_exec(f, "DELETE FROM rule_sources", msg, sizeof msg), SQLITE_OK);
+    assert_non_null(strstr(msg, "immutable"));
+
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE outcome = 'ineligible'"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decision_rule_files"), 2);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 1);
+    elg_store_close(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_doc_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_doc_binary_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_doc_bad_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_doc_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_doc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transaction_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rule_sources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_is_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_decision_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_walks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decisions_append_only, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
