@@ -34,6 +34,24 @@
  * nest six levels at most, so anything beyond this many lines is noise. */
 #define LOG_MAX_LINES 64
 
+/* snprintf for field paths and lists of names shown to people: they may be cut at the buffer's
+ * size, as elg_error cuts them anyway. Returns the length written. */
+static size_t bounded(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static size_t bounded(char *buf, size_t size, const char *fmt, ...) {
+    va_list ap;
+    if (size == 0)
+        return 0;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)n < size ? (size_t)n : size - 1;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 static const char *const kind_names[] = {NULL, "financer", "call", "project"};
@@ -313,12 +331,9 @@ static const cyaml_schema_value_t expense_entry = {
 };
 
 static const cyaml_schema_field_t resource_fields[] = {
-    STR("financer", REQ, raw_resource, financer),
-    STR("amount", REQ, raw_resource, amount),
-    STR("status", OPT, raw_resource, status),
-    STR("label", OPT, raw_resource, label),
-    STR("earmark", OPT, raw_resource, earmark),
-    CYAML_FIELD_END,
+    STR("financer", REQ, raw_resource, financer), STR("amount", REQ, raw_resource, amount),
+    STR("status", OPT, raw_resource, status),     STR("label", OPT, raw_resource, label),
+    STR("earmark", OPT, raw_resource, earmark),   CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t resource_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_resource, resource_fields),
@@ -467,8 +482,8 @@ typedef struct parse_ctx {
 } parse_ctx;
 
 /* Records an error at a 1-based line:column (0 when unknown) and a field path. */
-static int fail_v(parse_ctx *c, int code, int line, int column, const char *field,
-                  const char *fmt, va_list ap) {
+static int fail_v(parse_ctx *c, int code, int line, int column, const char *field, const char *fmt,
+                  va_list ap) {
     elg_error_setv(c->err, code, fmt, ap);
     elg_error_at(c->err, c->name, line, column, field);
     return code;
@@ -510,6 +525,8 @@ typedef struct yscan {
     yaml_parser_t parser;
     yaml_event_t event;
     bool have_event;
+    bool too_deep; /* stopped at ELG_DOC_MAX_DEPTH, at deep_mark */
+    yaml_mark_t deep_mark;
 } yscan;
 
 static bool yscan_open(yscan *s, const char *data, size_t len) {
@@ -534,14 +551,20 @@ static bool yscan_next(yscan *s) {
     return s->have_event;
 }
 
-/* The current event starts a node: consumes the rest of it, up to its end event. */
+/* The current event starts a node: consumes the rest of it, up to its end event. Gives up
+ * below ELG_DOC_MAX_DEPTH levels: libyaml's scanner spends time proportional to the flow
+ * nesting on every token, so a 4 MiB "[[[[..." would take hours to skip. */
 static bool yscan_skip(yscan *s) {
     size_t depth = 0;
     for (;;) {
         switch (s->event.type) {
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
-            depth++;
+            if (++depth > ELG_DOC_MAX_DEPTH) {
+                s->too_deep = true;
+                s->deep_mark = s->event.start_mark;
+                return false;
+            }
             break;
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:
@@ -597,14 +620,35 @@ static const char *event_noun(const yaml_event_t *ev) {
     return node_noun(ev->type, scalar_is_empty(ev));
 }
 
+/* The byte at a libyaml mark (0-based line, column in characters), or 0 past the end. */
+static char byte_at(const parse_ctx *c, yaml_mark_t mark) {
+    size_t i = 0;
+    for (size_t line = 0; line < mark.line && i < c->len; i++)
+        if (c->data[i] == '\n')
+            line++;
+    for (size_t col = 0; i < c->len; i++) {
+        if (((unsigned char)c->data[i] & 0xC0) != 0x80 && col++ == mark.column)
+            return c->data[i];
+    }
+    return 0;
+}
+
 /* Reports a libyaml parser failure at the position libyaml gives. */
 static int fail_parser(parse_ctx *c, const yaml_parser_t *p) {
     if (p->error == YAML_MEMORY_ERROR)
         return nomem(c);
     if (p->error == YAML_READER_ERROR) {
-        /* The reader gives a byte offset, not a mark. */
+        /* The reader gives a byte offset, not a mark; for a bad trailing octet it is the
+         * offset of that octet, while people look for the character it should belong to. */
+        size_t at = p->problem_offset < c->len ? p->problem_offset : c->len;
+        const char *problem = p->problem ? p->problem : "unreadable input";
+        bool utf8 = strstr(problem, "UTF-8") != NULL;
+        for (int k = 0; utf8 && k < 3 && at > 0 && ((unsigned char)c->data[at - 1] & 0x80) &&
+                        (at == c->len || ((unsigned char)c->data[at] & 0xC0) != 0xC0);
+             k++)
+            at--;
         int line = 1, column = 1;
-        for (size_t i = 0; i < p->problem_offset && i < c->len; i++) {
+        for (size_t i = 0; i < at; i++) {
             unsigned char ch = (unsigned char)c->data[i];
             if (ch == '\n') {
                 line++;
@@ -613,15 +657,28 @@ static int fail_parser(parse_ctx *c, const yaml_parser_t *p) {
                 column++;
             }
         }
-        return fail_pos(c, line, column, "", "invalid text: %s",
-                        p->problem ? p->problem : "unreadable input");
+        return fail_pos(c, line, column, "", "invalid text: %s%s", problem,
+                        utf8 ? " (save the file as UTF-8)" : "");
     }
     const char *problem = p->problem ? p->problem : "malformed YAML";
+    /* libyaml's message for a tab is about tokens; say what to do. */
+    const char *hint = byte_at(c, p->problem_mark) == '\t' ? "; indent with spaces, not tabs" : "";
     if (p->context)
-        return fail_mark(c, p->problem_mark, "", "syntax error: %s (%s started at line %d, column %d)",
-                         problem, p->context, (int)p->context_mark.line + 1,
-                         (int)p->context_mark.column + 1);
-    return fail_mark(c, p->problem_mark, "", "syntax error: %s", problem);
+        return fail_mark(c, p->problem_mark, "",
+                         "syntax error: %s (%s started at line %d, column %d%s)", problem,
+                         p->context, (int)p->context_mark.line + 1, (int)p->context_mark.column + 1,
+                         hint);
+    return fail_mark(c, p->problem_mark, "", "syntax error: %s%s", problem,
+                     *hint ? " (indent with spaces, not tabs)" : "");
+}
+
+static int fail_too_deep(parse_ctx *c, yaml_mark_t mark) {
+    return fail_mark(c, mark, "", "nesting too deep (the limit is %d levels)", ELG_DOC_MAX_DEPTH);
+}
+
+/* Reports why a scan stopped early. */
+static int fail_scan(parse_ctx *c, const yscan *s) {
+    return s->too_deep ? fail_too_deep(c, s->deep_mark) : fail_parser(c, &s->parser);
 }
 
 /* Where a path points. */
@@ -748,6 +805,18 @@ static int line_of(const parse_ctx *c, const char *path) {
     return loc.line;
 }
 
+int elg_doc_locate(const char *name, const char *data, size_t len, const char *field, int *line,
+                   int *column) {
+    parse_ctx c = {.name = name ? name : "", .data = data ? data : "", .len = data ? len : 0};
+    yloc loc = {0};
+    bool found = field && locate(&c, field, NULL, 0, &loc);
+    if (line)
+        *line = found ? loc.line : 0;
+    if (column)
+        *column = found ? loc.column : 0;
+    return found ? 0 : ELG_ENOTFOUND;
+}
+
 /* ---- the kind ------------------------------------------------------------------- */
 
 /* Reads the top-level `kind:` without loading the document, which libcyaml cannot do without
@@ -758,7 +827,7 @@ static int sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
     if (!yscan_open(&s, c->data, c->len))
         return nomem(c);
     if (!yscan_root(&s)) {
-        rc = fail_parser(c, &s.parser);
+        rc = fail_scan(c, &s);
         goto out;
     }
     if (s.event.type == YAML_STREAM_END_EVENT || scalar_is_empty(&s.event)) {
@@ -777,22 +846,23 @@ static int sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
     yaml_mark_t root = s.event.start_mark;
     for (;;) {
         if (!yscan_next(&s)) {
-            rc = fail_parser(c, &s.parser);
+            rc = fail_scan(c, &s);
             goto out;
         }
         if (s.event.type == YAML_MAPPING_END_EVENT) {
-            rc = fail_mark(c, root, "", "missing field \"kind\" (expected financer, call, project)");
+            rc =
+                fail_mark(c, root, "", "missing field \"kind\" (expected financer, call, project)");
             goto out;
         }
         bool is_kind = scalar_is(&s.event, "kind", 4);
         if (!yscan_skip(&s) || !yscan_next(&s)) {
-            rc = fail_parser(c, &s.parser);
+            rc = fail_scan(c, &s);
             goto out;
         }
         if (is_kind)
             break;
         if (!yscan_skip(&s)) {
-            rc = fail_parser(c, &s.parser);
+            rc = fail_scan(c, &s);
             goto out;
         }
     }
@@ -846,16 +916,12 @@ typedef void (*walk_key_fn)(const ywalk *w, const char *key, void *ud);
 static void walk_path(const ywalk *w, char *buf, size_t size) {
     size_t n = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < w->depth && n < size; i++) {
+    for (size_t i = 0; i < w->depth && n + 1 < size; i++) {
         const yframe *f = &w->frames[i];
-        int k = 0;
         if (!f->is_map)
-            k = snprintf(buf + n, size - n, "[%zu]", f->index);
+            n += bounded(buf + n, size - n, "[%zu]", f->index);
         else if (!f->want_key && f->key)
-            k = snprintf(buf + n, size - n, "%s%s", n ? "." : "", f->key);
-        if (k < 0)
-            break;
-        n += (size_t)k;
+            n += bounded(buf + n, size - n, "%s%s", n ? "." : "", f->key);
     }
 }
 
@@ -942,6 +1008,10 @@ static int walk(parse_ctx *c, walk_key_fn on_key, void *ud) {
             walk_advance(&w);
             continue;
         }
+        if (w.depth == ELG_DOC_MAX_DEPTH) {
+            rc = fail_too_deep(c, ev->start_mark);
+            goto out;
+        }
         if (w.depth == w.cap) {
             size_t cap = w.cap ? w.cap * 2 : 16;
             yframe *frames = realloc(w.frames, cap * sizeof *frames);
@@ -952,8 +1022,8 @@ static int walk(parse_ctx *c, walk_key_fn on_key, void *ud) {
             w.frames = frames;
             w.cap = cap;
         }
-        w.frames[w.depth++] = (yframe){.is_map = ev->type == YAML_MAPPING_START_EVENT,
-                                       .want_key = true};
+        w.frames[w.depth++] =
+            (yframe){.is_map = ev->type == YAML_MAPPING_START_EVENT, .want_key = true};
     }
 out:
     for (size_t i = 0; i < w.depth; i++)
@@ -1017,10 +1087,10 @@ static void backtrace_append(char *path, size_t size, const char *frame) {
     if ((rest = starts_with(s, "in mapping field '"))) {
         const char *end = strstr(rest, "' (line:");
         int len = end ? (int)(end - rest) : (int)strlen(rest);
-        snprintf(path + n, size - n, "%s%.*s", n ? "." : "", len, rest);
+        bounded(path + n, size - n, "%s%.*s", n ? "." : "", len, rest);
     } else if ((rest = starts_with(s, "in sequence entry '"))) {
         unsigned long entry = strtoul(rest, NULL, 10);
-        snprintf(path + n, size - n, "[%lu]", entry ? entry - 1 : 0);
+        bounded(path + n, size - n, "[%lu]", entry ? entry - 1 : 0);
     }
 }
 
@@ -1038,7 +1108,7 @@ static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *l
     if (bt < log->count) {
         for (size_t i = log->count - 1; i > bt + 1; i--)
             backtrace_append(container, sizeof container, log->lines[i]);
-        snprintf(full, sizeof full, "%s", container);
+        bounded(full, sizeof full, "%s", container);
         if (bt + 1 < log->count)
             backtrace_append(full, sizeof full, log->lines[bt + 1]);
     }
@@ -1047,7 +1117,7 @@ static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *l
     yloc loc;
     if ((arg = starts_with(msg, "Load: Unexpected key: "))) {
         locate(c, container, arg, 1, &loc);
-        snprintf(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
+        bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
         return fail_pos(c, loc.line, loc.column, field, "unknown field \"%s\"", arg);
     }
     if ((arg = starts_with(msg, "Load: Missing required mapping field: "))) {
@@ -1056,7 +1126,7 @@ static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *l
     }
     if ((arg = starts_with(msg, "Load: Mapping field already seen: "))) {
         locate(c, container, arg, 2, &loc);
-        snprintf(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
+        bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
         return fail_pos(c, loc.line, loc.column, field, "duplicate field \"%s\"", arg);
     }
     if ((arg = starts_with(msg, "Load: Expecting "))) {
@@ -1117,12 +1187,12 @@ out:
 /* ---- value checks ----------------------------------------------------------------- */
 
 static const char *path_key(char *buf, const char *base, const char *key) {
-    snprintf(buf, FIELD_MAX, "%s%s%s", base, *base ? "." : "", key);
+    bounded(buf, FIELD_MAX, "%s%s%s", base, *base ? "." : "", key);
     return buf;
 }
 
 static const char *path_index(char *buf, const char *base, size_t i) {
-    snprintf(buf, FIELD_MAX, "%s[%zu]", base, i);
+    bounded(buf, FIELD_MAX, "%s[%zu]", base, i);
     return buf;
 }
 
@@ -1191,13 +1261,8 @@ static int conv_enum(parse_ctx *c, const char *path, const char *what, const cha
         return 0;
     char expected[FIELD_MAX] = "";
     size_t len = 0;
-    for (size_t i = 1; i < n && len < sizeof expected; i++) {
-        int k = snprintf(expected + len, sizeof expected - len, "%s%s", i > 1 ? ", " : "",
-                         table[i]);
-        if (k < 0)
-            break;
-        len += (size_t)k;
-    }
+    for (size_t i = 1; i < n; i++)
+        len += bounded(expected + len, sizeof expected - len, "%s%s", i > 1 ? ", " : "", table[i]);
     return fail_at(c, path, "unknown %s \"%s\" (expected %s)", what, text, expected);
 }
 
@@ -1240,8 +1305,8 @@ static int check_rules_path(parse_ctx *c, const char *path, const char *text) {
         s += n + 1;
     }
     if (!ok)
-        return fail_at(c, path, "rules must be a relative path inside the rules directory, not \"%s\"",
-                       text);
+        return fail_at(
+            c, path, "rules must be a relative path inside the rules directory, not \"%s\"", text);
     return 0;
 }
 
@@ -1319,14 +1384,18 @@ static int conv_param(parse_ctx *c, const char *path, const raw_param *r, elg_pa
         }
     }
     if (n == 0)
-        return fail_at(c, path, "parameter \"%s\" has no value (expected one of " PARAM_VALUE_KEYS
-                                ")",
+        return fail_at(c, path, "parameter \"%s\" has no value; expected one of " PARAM_VALUE_KEYS,
                        r->name);
-    if (n > 1)
+    if (n > 1) {
+        char keys[FIELD_MAX];
+        size_t len = 0;
+        for (int i = 0; i < n; i++)
+            len += bounded(keys + len, sizeof keys - len, "%s%s", i ? ", " : "", present[i]);
         return fail_at_key(c, path, present[1],
-                           "parameter \"%s\" has two values, %s and %s (expected exactly one of " PARAM_VALUE_KEYS
-                           ")",
-                           r->name, present[0], present[1]);
+                           "parameter \"%s\" has %d values (%s); "
+                           "expected exactly one of " PARAM_VALUE_KEYS,
+                           r->name, n, keys);
+    }
     const char *vpath = path_key(sub, path, param_type_names[p->type]);
     switch (p->type) {
     case ELG_PARAM_MONEY:
@@ -1374,8 +1443,8 @@ static int conv_params(parse_ctx *c, const char *path, const raw_param *raw, siz
     size_t repeat, first;
     if (first_repeat(names, n, &repeat, &first)) {
         char first_path[FIELD_MAX];
-        snprintf(first_path, sizeof first_path, "%s[%zu].name", path, first);
-        snprintf(sub, sizeof sub, "%s[%zu].name", path, repeat);
+        bounded(first_path, sizeof first_path, "%s[%zu].name", path, first);
+        bounded(sub, sizeof sub, "%s[%zu].name", path, repeat);
         rc = fail_at(c, sub, "duplicate parameter \"%s\" (first defined at line %d)",
                      raw[repeat].name, line_of(c, first_path));
         goto out;
@@ -1444,11 +1513,10 @@ static int conv_editions(parse_ctx *c, const raw_call *r, elg_call *call) {
     }
     size_t repeat, first;
     if (first_repeat(froms, n, &repeat, &first)) {
-        snprintf(base, sizeof base, "editions[%zu].from", first);
-        snprintf(sub, sizeof sub, "editions[%zu].from", repeat);
+        bounded(base, sizeof base, "editions[%zu].from", first);
+        bounded(sub, sizeof sub, "editions[%zu].from", repeat);
         rc = fail_at(c, sub, "duplicate edition date \"%s\" (first defined at line %d)",
-                     r->editions[repeat].from,
-                     line_of(c, base));
+                     r->editions[repeat].from, line_of(c, base));
         goto out;
     }
     /* froms is now in date order: lay the editions out the same way. */
@@ -1518,7 +1586,8 @@ static int conv_applicant(parse_ctx *c, const char *path, const raw_applicant *r
         if ((rc = conv_rate(c, path_key(sub, path, "share"), r->share, &a->share)))
             return rc;
         if (a->share.num > a->share.den)
-            return fail_at(c, path_key(sub, path, "share"), "share \"%s\" is above 100 %%", r->share);
+            return fail_at(c, path_key(sub, path, "share"), "share \"%s\" is above 100 %%",
+                           r->share);
     }
     return check_texts(c, path_key(sub, path, "approvals"), r->approvals, r->approvals_count);
 }
@@ -1537,8 +1606,7 @@ static int conv_expense(parse_ctx *c, const char *path, const raw_expense *r, el
     return 0;
 }
 
-static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r,
-                         elg_resource *res) {
+static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r, elg_resource *res) {
     char sub[FIELD_MAX];
     int status = 0, earmark = 0;
     int rc;
@@ -1610,8 +1678,8 @@ static int conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
         (rc = check_date(c, "period.end", r->period.end)))
         return rc;
     if (strcmp(r->period.end, r->period.start) < 0)
-        return fail_at(c, "period.end", "the period ends (%s) before it starts (%s)",
-                       r->period.end, r->period.start);
+        return fail_at(c, "period.end", "the period ends (%s) before it starts (%s)", r->period.end,
+                       r->period.start);
     if (r->submitted && (rc = check_date(c, "submitted", r->submitted)))
         return rc;
     if ((rc = check_texts(c, "themes", r->themes, r->themes_count)))
@@ -1620,8 +1688,8 @@ static int conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
                           sizeof *p->expenses)))
         return rc;
     for (size_t i = 0; i < r->expenses_count; i++)
-        if ((rc = conv_expense(c, path_index(sub, "expenses", i), &r->expenses[i],
-                               &p->expenses[i])))
+        if ((rc =
+                 conv_expense(c, path_index(sub, "expenses", i), &r->expenses[i], &p->expenses[i])))
             return rc;
     if ((rc = alloc_array(c, (void **)&p->resources, &p->resources_count, r->resources_count,
                           sizeof *p->resources)))

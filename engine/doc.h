@@ -11,6 +11,17 @@
  *
  * JSON Schemas for editors live in schemas/<kind>.schema.json and describe
  * the same structure.
+ *
+ * Checked beyond the structure: ids, parameter names and references to other
+ * documents use only [A-Za-z0-9._-]; a text that is present is not empty;
+ * dates exist; amounts are not negative; a call closes no earlier than it
+ * opens and its `rules` is a relative path without ".."; a project has at
+ * least one applicant, a period that ends no earlier than it starts, shares of
+ * at most 100 %; parameter names are unique within a list and edition dates
+ * within a call; a parameter holds exactly one of money, rate, integer, text,
+ * date, list (possibly empty) or bool (true/false only). Refused as input: more
+ * than one YAML document, aliases, keys that are not text, nesting deeper than
+ * ELG_DOC_MAX_DEPTH, documents over ELG_DOC_MAX_BYTES.
  */
 #ifndef ELG_DOC_H
 #define ELG_DOC_H
@@ -190,6 +201,8 @@ typedef struct elg_doc elg_doc;
 /* Largest document accepted, in bytes: applicants' files are hostile input, and a grant
  * application that needs more than this is a mistake. */
 #define ELG_DOC_MAX_BYTES (4u * 1024u * 1024u)
+/* Deepest nesting of lists and mappings accepted (the schemas need 6). */
+#define ELG_DOC_MAX_DEPTH 64
 
 /*
  * Parses one YAML document from data[0..len). `name` is used in error
