@@ -43,12 +43,19 @@ int cli_open_store(const cli_ctx *ctx, elg_store **store);
 /* Renders a decision as text (French labels). */
 void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *decision);
 
+/* --format text|json: 1 for json, 0 for text, -1 when invalid. */
+int cli_parse_format(const char *v);
+
+/* Prints decisions as text, or as JSON Lines (one compact object each). */
+void cli_print_decisions(const cli_ctx *ctx, json_t *decisions, int json);
+
 /* Money in cents as "80 820,00 €". */
 const char *cli_money(json_t *cents, char *buf, size_t size);
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_check(cli_ctx *ctx, int argc, char **argv);
-int cmd_trace(cli_ctx *ctx, int argc, char **argv);
+int cmd_trace(cli_ctx *ctx, int argc, char **argv);  /* cmd_trace.c */
+int cmd_replay(cli_ctx *ctx, int argc, char **argv); /* cmd_trace.c */
 
 #endif

@@ -18,8 +18,17 @@ static const char usage_text[] =
     "  import FILE|DIR...        import financer, call and project documents (all or nothing)\n"
     "  check PROJECT [--call CALL] [--format text|json]\n"
     "                            evaluate a project against its calls and store the decisions\n"
+    "  trace list [--project ID] [--call ID] [--outcome O] [--since DATE] [--until DATE]\n"
+    "             [--format text|json]\n"
+    "                            list stored decisions, oldest first\n"
     "  trace show DECISION [--format text|json]\n"
     "                            print a stored decision with its trace\n"
+    "  trace diff A B [--format text|json]\n"
+    "                            what changed between two decisions, rule by rule\n"
+    "  trace export DECISION --html [-o FILE]\n"
+    "                            the decision as a self-contained, printable HTML page\n"
+    "  replay DECISION [--format text|json]\n"
+    "                            evaluate a decision again from the store (0 same, 1 diverged)\n"
     "  help                      this text\n"
     "\n"
     "Options:\n"
@@ -144,6 +153,7 @@ int main(int argc, char **argv) {
         {"import", cmd_import},
         {"check", cmd_check},
         {"trace", cmd_trace},
+        {"replay", cmd_replay},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

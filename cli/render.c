@@ -5,10 +5,12 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "money.h"
+#include "report.h"
 
 #define RED "\033[31m"
 #define GREEN "\033[32m"
@@ -47,16 +49,6 @@ static const char *status_color(const char *status) {
     if (strcmp(status, "error") == 0)
         return YELLOW;
     return DIM;
-}
-
-static int rank(const char *status) {
-    if (strcmp(status, "error") == 0)
-        return 0;
-    if (strcmp(status, "fail") == 0)
-        return 1;
-    if (strcmp(status, "pass") == 0)
-        return 2;
-    return 3;
 }
 
 static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis) {
@@ -127,7 +119,7 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
         size_t i;
         json_t *r;
         json_array_foreach(rules, i, r) {
-            if (rank(json_string_value(json_object_get(r, "status"))) == want)
+            if (elg_report_status_rank(json_string_value(json_object_get(r, "status"))) == want)
                 print_rule(out, ctx, r, call_basis);
         }
     }
@@ -136,4 +128,29 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
             json_string_value(json_object_get(d, "ruleset_sha256")),
             json_string_value(json_object_get(d, "engine_version")),
             json_string_value(json_object_get(d, "created_at")), c(ctx, RESET));
+}
+
+int cli_parse_format(const char *v) {
+    if (strcmp(v, "json") == 0)
+        return 1;
+    if (strcmp(v, "text") == 0)
+        return 0;
+    return -1;
+}
+
+void cli_print_decisions(const cli_ctx *ctx, json_t *decisions, int json) {
+    size_t i;
+    json_t *d;
+    json_array_foreach(decisions, i, d) {
+        if (json) {
+            char *s = json_dumps(d, JSON_COMPACT);
+            if (s)
+                puts(s);
+            free(s);
+        } else {
+            if (i > 0)
+                putchar('\n');
+            cli_render_decision(stdout, ctx, d);
+        }
+    }
 }

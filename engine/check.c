@@ -11,55 +11,79 @@
 #include "figures.h"
 #include "hash.h"
 
-typedef struct doc_list {
-    elg_doc **docs;
-    const elg_financer **financers;
-    size_t count, cap;
-} doc_list;
+static int set_grow(elg_financer_set *set, elg_error *err) {
+    if (set->count < set->cap)
+        return 0;
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    elg_financer_entry *ne = realloc(set->entries, cap * sizeof *ne);
+    if (!ne)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
+    set->entries = ne;
+    const elg_financer **nf = realloc(set->financers, cap * sizeof *nf);
+    if (!nf)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
+    set->financers = nf;
+    set->cap = cap;
+    return 0;
+}
 
-static void doc_list_free(doc_list *l) {
-    for (size_t i = 0; i < l->count; i++)
-        elg_doc_free(l->docs[i]);
-    free(l->docs);
-    free(l->financers);
+/* Parses a stored financer version and appends it to set. */
+static int set_append(elg_financer_set *set, const elg_stored_doc *sd, elg_error *err) {
+    int rc = set_grow(set, err);
+    if (rc)
+        return rc;
+    char name[512];
+    snprintf(name, sizeof name, "store:financer/%s@%d", sd->id, sd->version);
+    elg_doc *d = NULL;
+    if ((rc = elg_doc_parse(name, sd->body, sd->body_len, &d, err)))
+        return rc;
+    elg_financer_entry *e = &set->entries[set->count];
+    e->doc = d;
+    e->version = sd->version;
+    snprintf(e->sha256, sizeof e->sha256, "%s", sd->sha256);
+    set->financers[set->count] = elg_doc_financer(d);
+    set->count++;
+    return 0;
 }
 
 typedef struct collect_ctx {
-    doc_list *list;
+    elg_financer_set *set;
     elg_error *err;
 } collect_ctx;
 
 static int collect_financer(void *vctx, const elg_stored_doc *sd) {
     collect_ctx *c = vctx;
-    doc_list *l = c->list;
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        elg_doc **nd = realloc(l->docs, cap * sizeof *nd);
-        if (!nd)
-            return elg_error_set(c->err, ELG_ENOMEM, "out of memory");
-        l->docs = nd;
-        const elg_financer **nf = realloc(l->financers, cap * sizeof *nf);
-        if (!nf)
-            return elg_error_set(c->err, ELG_ENOMEM, "out of memory");
-        l->financers = nf;
-        l->cap = cap;
-    }
-    char name[512];
-    snprintf(name, sizeof name, "store:financer/%s@%d", sd->id, sd->version);
-    elg_doc *d = NULL;
-    int rc = elg_doc_parse(name, sd->body, sd->body_len, &d, c->err);
-    if (rc)
-        return rc;
-    l->docs[l->count] = d;
-    l->financers[l->count] = elg_doc_financer(d);
-    l->count++;
-    return 0;
+    return set_append(c->set, sd, c->err);
 }
 
-/* Parses the latest stored version of (kind, id). */
-static int load_doc(elg_store *store, const char *kind, const char *id, elg_stored_doc *sd,
-                    elg_doc **doc, elg_error *err) {
-    int rc = elg_store_get_doc(store, kind, id, 0, sd, err);
+int elg_check_financers_latest(elg_store *store, elg_financer_set *set, elg_error *err) {
+    collect_ctx cc = {set, err};
+    return elg_store_each_doc(store, "financer", collect_financer, &cc, err);
+}
+
+int elg_check_financers_add(elg_store *store, elg_financer_set *set, const char *id, int version,
+                            elg_error *err) {
+    elg_stored_doc sd = {0};
+    int rc = elg_store_get_doc(store, "financer", id, version, &sd, err);
+    if (rc == 0) {
+        rc = set_append(set, &sd, err);
+        elg_store_doc_release(&sd);
+    }
+    return rc;
+}
+
+void elg_check_financers_release(elg_financer_set *set) {
+    for (size_t i = 0; i < set->count; i++)
+        elg_doc_free(set->entries[i].doc);
+    free(set->entries);
+    free(set->financers);
+    memset(set, 0, sizeof *set);
+}
+
+int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int version,
+                       elg_stored_doc *sd, elg_doc **doc, elg_error *err) {
+    *doc = NULL;
+    int rc = elg_store_get_doc(store, kind, id, version, sd, err);
     if (rc)
         return rc;
     char name[512];
@@ -98,42 +122,91 @@ static void ruleset_hash(json_t *files, char hex[ELG_SHA256_HEX]) {
     elg_sha256_end(ctx, hex);
 }
 
-/* Evaluates one call and stores the decision. */
-static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *psd,
-                     const elg_project *project, const doc_list *fins, const char *call_id,
-                     json_t *decisions, elg_error *err) {
-    elg_stored_doc csd = {0};
-    elg_doc *cdoc = NULL;
-    json_t *result = NULL, *figures = NULL, *decision = NULL;
-    elg_rule_file_ref *refs = NULL;
-    int rc = load_doc(store, "call", call_id, &csd, &cdoc, err);
-    if (rc)
-        goto out;
-    const elg_call *call = elg_doc_call(cdoc);
+static json_t *financer_versions(const elg_financer_set *set) {
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < set->count; i++)
+        json_array_append_new(a, json_pack("{sssiss}", "financer", set->financers[i]->id,
+                                           "version", set->entries[i].version, "sha256",
+                                           set->entries[i].sha256));
+    return a;
+}
+
+int elg_check_decide(elg_rules *rules, const elg_check_input *in, json_t **decision,
+                     elg_error *err) {
+    const elg_project *project = in->project;
+    const elg_call *call = in->call;
+    json_t *result = NULL, *figures = NULL, *d = NULL;
+    int rc;
+    *decision = NULL;
     const char *date = project->submitted ? project->submitted : project->start;
-    elg_eval_input in = {
+    elg_eval_input ev = {
         .project = project,
         .call = call,
         .edition = elg_call_edition_at(call, date),
-        .financers = fins->financers,
-        .financers_count = fins->count,
+        .financers = in->financers->financers,
+        .financers_count = in->financers->count,
     };
-    if ((rc = elg_rules_evaluate(rules, &in, &result, err)))
+    if ((rc = elg_rules_evaluate(rules, &ev, &result, err)))
         goto out;
-    figures = elg_figures_compute(project, call, fins->financers, fins->count,
+    figures = elg_figures_compute(project, call, ev.financers, ev.financers_count,
                                   json_object_get(result, "decision_figures"), err);
     if (!figures) {
-        rc = err->code ? err->code : ELG_ENOMEM;
+        rc = err->code ? err->code : elg_error_set(err, ELG_ENOMEM, "out of memory");
         goto out;
     }
-
     json_t *files = json_object_get(result, "rule_files");
-    size_t nfiles = json_array_size(files);
-    refs = calloc(nfiles ? nfiles : 1, sizeof *refs);
-    if (!refs) {
-        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+    char ruleset[ELG_SHA256_HEX];
+    ruleset_hash(files, ruleset);
+    json_t *edition = ev.edition ? json_pack("{ssss}", "name", ev.edition->name, "from",
+                                             ev.edition->from)
+                                 : json_null();
+    d = json_object();
+    if (!d) {
+        rc = elg_error_set(err, ELG_ENOMEM, "cannot build the decision document");
         goto out;
     }
+    json_object_set_new(d, "format", json_integer(ELG_TRACE_FORMAT));
+    json_object_set_new(d, "project", json_string(project->id));
+    json_object_set_new(d, "project_version", json_integer(in->project_doc->version));
+    json_object_set_new(d, "project_sha256", json_string(in->project_doc->sha256));
+    json_object_set_new(d, "call", json_string(call->id));
+    json_object_set_new(d, "call_version", json_integer(in->call_doc->version));
+    json_object_set_new(d, "call_sha256", json_string(in->call_doc->sha256));
+    json_object_set_new(d, "call_title", json_string(call->title));
+    json_object_set_new(d, "edition", edition);
+    json_object_set(d, "outcome", json_object_get(result, "outcome"));
+    json_object_set(d, "figures", figures);
+    json_object_set_new(d, "ruleset_sha256", json_string(ruleset));
+    json_object_set(d, "rule_files", files);
+    json_object_set(d, "parameters", json_object_get(result, "parameters"));
+    json_object_set_new(d, "financer_versions", financer_versions(in->financers));
+    json_object_set_new(d, "engine_version", json_string(ELIGO_VERSION));
+    json_object_set(d, "rules", json_object_get(result, "rules"));
+    json_object_set_new(d, "basis", json_string(call->basis ? call->basis : ""));
+    *decision = d;
+    d = NULL;
+out:
+    json_decref(d);
+    json_decref(figures);
+    json_decref(result);
+    return rc;
+}
+
+static char *str_of(json_t *obj, const char *key) {
+    return (char *)json_string_value(json_object_get(obj, key));
+}
+
+/* Stores the rule sources of a decision document and the decision; sets
+ * decision_id and created_at in it. */
+static int store_decision(elg_store *store, elg_rules *rules, json_t *decision,
+                          elg_error *err) {
+    json_t *files = json_object_get(decision, "rule_files");
+    size_t nfiles = json_array_size(files);
+    char *trace = NULL, *figs = NULL;
+    elg_rule_file_ref *refs = calloc(nfiles ? nfiles : 1, sizeof *refs);
+    int rc = 0;
+    if (!refs)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
     for (size_t i = 0; i < nfiles; i++) {
         json_t *f = json_array_get(files, i);
         const char *path = json_string_value(json_object_get(f, "path"));
@@ -149,54 +222,24 @@ static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *p
         refs[i].path = path;
         refs[i].sha256 = sha;
     }
-    char ruleset[ELG_SHA256_HEX];
-    ruleset_hash(files, ruleset);
-    const char *outcome = json_string_value(json_object_get(result, "outcome"));
-    json_t *edition = in.edition ? json_pack("{ssss}", "name", in.edition->name, "from",
-                                             in.edition->from)
-                                 : json_null();
-    decision = json_object();
-    if (!decision) {
-        rc = elg_error_set(err, ELG_ENOMEM, "cannot build the decision document");
-        goto out;
-    }
-    json_object_set_new(decision, "format", json_integer(ELG_TRACE_FORMAT));
-    json_object_set_new(decision, "project", json_string(project->id));
-    json_object_set_new(decision, "project_version", json_integer(psd->version));
-    json_object_set_new(decision, "project_sha256", json_string(psd->sha256));
-    json_object_set_new(decision, "call", json_string(call->id));
-    json_object_set_new(decision, "call_version", json_integer(csd.version));
-    json_object_set_new(decision, "call_sha256", json_string(csd.sha256));
-    json_object_set_new(decision, "call_title", json_string(call->title));
-    json_object_set_new(decision, "edition", edition);
-    json_object_set_new(decision, "outcome", json_string(outcome));
-    json_object_set(decision, "figures", figures);
-    json_object_set_new(decision, "ruleset_sha256", json_string(ruleset));
-    json_object_set(decision, "rule_files", files);
-    json_object_set(decision, "parameters", json_object_get(result, "parameters"));
-    json_object_set_new(decision, "engine_version", json_string(ELIGO_VERSION));
-    json_object_set(decision, "rules", json_object_get(result, "rules"));
-    json_object_set_new(decision, "basis", json_string(call->basis ? call->basis : ""));
-    char *trace = json_dumps(decision, JSON_COMPACT);
-    char *figs = json_dumps(figures, JSON_COMPACT);
+    trace = json_dumps(decision, JSON_COMPACT);
+    figs = json_dumps(json_object_get(decision, "figures"), JSON_COMPACT);
     elg_stored_decision row = {
-        .project = project->id,
-        .project_version = psd->version,
-        .project_sha256 = psd->sha256,
-        .call = call->id,
-        .call_version = csd.version,
-        .call_sha256 = csd.sha256,
-        .ruleset_sha256 = ruleset,
-        .engine_version = ELIGO_VERSION,
-        .outcome = (char *)outcome,
+        .project = str_of(decision, "project"),
+        .project_version = (int)json_integer_value(json_object_get(decision, "project_version")),
+        .project_sha256 = str_of(decision, "project_sha256"),
+        .call = str_of(decision, "call"),
+        .call_version = (int)json_integer_value(json_object_get(decision, "call_version")),
+        .call_sha256 = str_of(decision, "call_sha256"),
+        .ruleset_sha256 = str_of(decision, "ruleset_sha256"),
+        .engine_version = str_of(decision, "engine_version"),
+        .outcome = str_of(decision, "outcome"),
         .figures = figs,
         .trace = trace,
     };
     int64_t id = 0;
     rc = trace && figs ? elg_store_add_decision(store, &row, refs, nfiles, &id, err)
                        : elg_error_set(err, ELG_ENOMEM, "out of memory");
-    free(trace);
-    free(figs);
     if (rc)
         goto out;
     elg_stored_decision stored = {0};
@@ -205,12 +248,36 @@ static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *p
     json_object_set_new(decision, "decision_id", json_integer(id));
     json_object_set_new(decision, "created_at", json_string(stored.created_at));
     elg_store_decision_release(&stored);
+out:
+    free(trace);
+    free(figs);
+    free(refs);
+    return rc;
+}
+
+/* Evaluates one call and stores the decision. */
+static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *psd,
+                     const elg_project *project, const elg_financer_set *fins,
+                     const char *call_id, json_t *decisions, elg_error *err) {
+    elg_stored_doc csd = {0};
+    elg_doc *cdoc = NULL;
+    json_t *decision = NULL;
+    int rc = elg_check_load_doc(store, "call", call_id, 0, &csd, &cdoc, err);
+    if (rc)
+        return rc;
+    elg_check_input in = {
+        .project_doc = psd,
+        .project = project,
+        .call_doc = &csd,
+        .call = elg_doc_call(cdoc),
+        .financers = fins,
+    };
+    if ((rc = elg_check_decide(rules, &in, &decision, err)) ||
+        (rc = store_decision(store, rules, decision, err)))
+        goto out;
     json_array_append(decisions, decision);
 out:
-    free(refs);
     json_decref(decision);
-    json_decref(figures);
-    json_decref(result);
     elg_doc_free(cdoc);
     elg_store_doc_release(&csd);
     return rc;
@@ -220,15 +287,14 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
                       const char *call_id, json_t **decisions, elg_error *err) {
     elg_stored_doc psd = {0};
     elg_doc *pdoc = NULL;
-    doc_list fins = {0};
+    elg_financer_set fins = {0};
     json_t *out = json_array();
     int rc = 0, in_tx = 0;
     *decisions = NULL;
-    if ((rc = load_doc(store, "project", project_id, &psd, &pdoc, err)))
+    if ((rc = elg_check_load_doc(store, "project", project_id, 0, &psd, &pdoc, err)))
         goto out;
     const elg_project *project = elg_doc_project(pdoc);
-    collect_ctx cc = {&fins, err};
-    if ((rc = elg_store_each_doc(store, "financer", collect_financer, &cc, err)))
+    if ((rc = elg_check_financers_latest(store, &fins, err)))
         goto out;
     if (!call_id && project->applies_to_count == 0) {
         rc = elg_error_set(err, ELG_EUSAGE,
@@ -257,7 +323,7 @@ out:
     if (in_tx)
         elg_store_rollback(store);
     json_decref(out);
-    doc_list_free(&fins);
+    elg_check_financers_release(&fins);
     elg_doc_free(pdoc);
     elg_store_doc_release(&psd);
     return rc;

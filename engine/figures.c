@@ -43,15 +43,17 @@ json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
         const elg_financer *f = find(financers, financers_count, r->financer);
         json_t *fo = json_object_get(fin_index, r->financer);
         if (!fo) {
-            fo = json_pack("{sssssbsIso}", "financer", r->financer, "nature",
+            fo = json_pack("{sssssbsIsIsIso}", "financer", r->financer, "nature",
                            f ? elg_nature_name(f->nature) : "unknown", "public",
                            f ? elg_nature_is_public(f->nature) : 0, "amount", (json_int_t)0,
-                           "earmarked", json_object());
+                           "requested", (json_int_t)0, "granted", (json_int_t)0, "earmarked",
+                           json_object());
             json_array_append_new(fin_list, fo);
             json_object_set(fin_index, r->financer, fo);
         }
         if (elg_money_add(resources, r->amount, &resources, err) ||
-            add_to(fo, "amount", r->amount, err))
+            add_to(fo, "amount", r->amount, err) ||
+            add_to(fo, r->status == ELG_RES_GRANTED ? "granted" : "requested", r->amount, err))
             goto fail;
         if (r->earmark &&
             add_to(json_object_get(fo, "earmarked"), elg_category_name(r->earmark), r->amount,
@@ -94,6 +96,17 @@ json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
             maxg_rule = json_deep_copy(json_object_get(df, "rule"));
         }
     }
+    /* Per financer, the maximum grantable is known for the call's financer
+     * when a rule reported it; null otherwise. */
+    json_array_foreach(fin_list, i, fo) {
+        const char *id = json_string_value(json_object_get(fo, "financer"));
+        int mine = call && call->financer && strcmp(id, call->financer) == 0;
+        json_object_set_new(fo, "max_grantable",
+                            mine && json_is_integer(maxg) ? json_integer(json_integer_value(maxg))
+                                                          : json_null());
+    }
+    json_object_set_new(fig, "call_financer",
+                        call && call->financer ? json_string(call->financer) : json_null());
     json_object_set_new(fig, "eligible_cost", json_integer(expenses));
     json_object_set_new(fig, "total_resources", json_integer(resources));
     json_object_set_new(fig, "balance", json_integer(balance));

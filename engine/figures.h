@@ -18,7 +18,11 @@
  * Returns a new JSON object:
  *   eligible_cost, total_resources, balance (expenses - resources),
  *   expenses_by_category {staff: cents, ...},
- *   financers [{financer, nature, public, amount, share_bp, earmarked: {cat: cents}}],
+ *   financers [{financer, nature, public, amount, requested, granted (the amount
+ *               split by resource status), share_bp, earmarked: {cat: cents},
+ *               max_grantable (cents: for the call's financer when a rule reported
+ *               one; else null)}],
+ *   call_financer (the call's financer id or null),
  *   public_amount, public_share_bp, requested (cents or null),
  *   max_grantable (cents or null), max_grantable_rule (rule id or null)
  * decision_figures is the "decision_figures" array from elg_rules_evaluate

@@ -1,0 +1,853 @@
+/*
+ * report: the HTML page of a decision (see report.h).
+ *
+ * The page is written into a memory stream (open_memstream: a growable
+ * buffer the C library already has) through two helpers only: text()
+ * escapes, raw() is for the fixed markup of this file. Nothing that comes
+ * from a document, a rule or the store may go through raw().
+ */
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "money.h"
+
+/* ---- output ------------------------------------------------------------- */
+
+static void raw(FILE *f, const char *s) {
+    fputs(s, f);
+}
+
+/* Writes s[0..n) HTML-escaped (text and attribute values alike). */
+static void textn(FILE *f, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        case '\0':
+            break;
+        default:
+            fputc(s[i], f);
+        }
+    }
+}
+
+static void text(FILE *f, const char *s) {
+    if (s)
+        textn(f, s, strlen(s));
+}
+
+static const char *str(json_t *obj, const char *key) {
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+static void money(FILE *f, json_t *cents) {
+    char buf[ELG_MONEY_FMT_MAX];
+    if (json_is_integer(cents)) {
+        raw(f, "<span class=\"m\">");
+        text(f, elg_money_format((elg_cents)json_integer_value(cents), buf, sizeof buf));
+        raw(f, "</span>");
+    } else
+        raw(f, "—");
+}
+
+/* A date YYYY-MM-DD the French way, DD/MM/YYYY; anything else as it is. */
+static void date(FILE *f, const char *iso) {
+    if (iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-') {
+        textn(f, iso + 8, 2);
+        raw(f, "/");
+        textn(f, iso + 5, 2);
+        raw(f, "/");
+        textn(f, iso, 4);
+    } else {
+        text(f, iso);
+    }
+}
+
+static void share(FILE *f, json_t *bp) {
+    char buf[64];
+    if (!json_is_integer(bp)) {
+        raw(f, "—");
+        return;
+    }
+    elg_rate r = {json_integer_value(bp), 10000};
+    text(f, elg_rate_format(r, buf, sizeof buf));
+}
+
+/* A value from a trace: integers as amounts (cents, the traces'
+ * convention), rates {num, den} as rates, text as text, the rest as JSON. */
+static void value(FILE *f, json_t *v, int integers_are_money) {
+    json_t *num = json_object_get(v, "num"), *den = json_object_get(v, "den");
+    if (json_is_integer(v) && integers_are_money) {
+        money(f, v);
+    } else if (json_is_object(v) && json_object_size(v) == 2 && json_is_integer(num) &&
+               json_is_integer(den) && json_integer_value(den) > 0) {
+        char buf[64];
+        elg_rate r = {json_integer_value(num), json_integer_value(den)};
+        text(f, elg_rate_format(r, buf, sizeof buf));
+    } else if (json_is_string(v)) {
+        text(f, json_string_value(v));
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        text(f, s ? s : "?");
+        free(s);
+    }
+}
+
+/* The second column of the row of table whose first column is key; dflt
+ * when none. */
+static const char *lookup(const char *const (*table)[2], size_t n, const char *key,
+                          const char *dflt) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i][0], key) == 0)
+            return table[i][1];
+    return dflt;
+}
+#define LOOKUP(table, key, dflt) lookup(table, sizeof table / sizeof table[0], key, dflt)
+
+static const char *const status_labels[][2] = {{"pass", "respectée"},
+                                               {"fail", "non respectée"},
+                                               {"error", "erreur"},
+                                               {"not-applicable", "sans objet"}};
+static const char *const status_classes[][2] = {
+    {"pass", "pass"}, {"fail", "fail"}, {"error", "error"}};
+static const char *const outcome_labels[][2] = {{"eligible", "ÉLIGIBLE"},
+                                                {"ineligible", "NON ÉLIGIBLE"}};
+static const char *const outcome_classes[][2] = {{"eligible", "eligible"},
+                                                 {"ineligible", "ineligible"}};
+static const char *const category_labels[][2] = {
+    {"staff", "Frais de personnel"}, {"services", "Prestations de services"},
+    {"equipment", "Matériel"},       {"travel", "Déplacements"},
+    {"indirect", "Coûts indirects"}, {"other", "Autres dépenses"}};
+static const char *const nature_labels[][2] = {{"eu", "Union européenne"},
+                                               {"state", "État"},
+                                               {"local-authority", "Collectivité"},
+                                               {"social-security", "Sécurité sociale"},
+                                               {"private", "Privé"},
+                                               {"self", "Autofinancement"}};
+
+static const char *status_label(const char *s) {
+    return LOOKUP(status_labels, s, s);
+}
+static const char *status_class(const char *s) {
+    return LOOKUP(status_classes, s, "na");
+}
+static const char *outcome_label(const char *o) {
+    return LOOKUP(outcome_labels, o, "ERREUR DE RÈGLE");
+}
+static const char *outcome_class(const char *o) {
+    return LOOKUP(outcome_classes, o, "error");
+}
+static const char *category_label(const char *c) {
+    return LOOKUP(category_labels, c, c);
+}
+static const char *nature_label(const char *n) {
+    return LOOKUP(nature_labels, n, n);
+}
+
+/* ---- the page ------------------------------------------------------------ */
+
+static const char css[] =
+    "<style>\n"
+    ":root{--pass:#1b6e2e;--fail:#b3261e;--error:#9a5b00;--na:#5f6368;--line:#d0d4da}\n"
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2328;max-width:62rem;"
+    "margin:1.5rem auto;padding:0 1rem;line-height:1.45;font-size:15px}\n"
+    "h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;border-bottom:2px solid var(--line);"
+    "padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.05rem;margin:.2rem 0}\n"
+    ".outcome{border-left:.5rem solid;padding:.8rem 1.2rem;background:#f6f8fa}\n"
+    ".outcome.eligible{border-color:var(--pass)}.outcome.ineligible{border-color:var(--fail)}"
+    ".outcome.error{border-color:var(--error)}\n"
+    ".verdict{font-weight:bold}.eligible .verdict{color:var(--pass)}"
+    ".ineligible .verdict{color:var(--fail)}.error .verdict{color:var(--error)}\n"
+    "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid var(--line);"
+    "padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f0f2f5}\n"
+    "td.num,th.num{text-align:right;white-space:nowrap}tr.total td{font-weight:bold}"
+    "tr.sub td{background:#fafbfc;font-style:italic}\n"
+    "dl.kv{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;margin:.5rem 0}"
+    "dl.kv dt{font-weight:bold}dl.kv dd{margin:0}\n"
+    ".rule{border:1px solid var(--line);border-left:.4rem solid;border-radius:4px;"
+    "padding:.6rem 1rem;margin:.8rem 0}\n"
+    ".rule.pass{border-left-color:var(--pass)}.rule.fail{border-left-color:var(--fail)}"
+    ".rule.error{border-left-color:var(--error)}.rule.na{border-left-color:var(--na)}\n"
+    ".badge{display:inline-block;padding:0 .45rem;border-radius:3px;color:#fff;font-size:.85rem;"
+    "font-weight:bold}.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}"
+    ".badge.error{background:var(--error)}.badge.na{background:var(--na)}\n"
+    ".message{font-size:1.02rem;margin:.3rem 0}code,pre{font-family:'DejaVu Sans Mono',"
+    "monospace;font-size:.85rem}\n"
+    "pre{background:#f6f8fa;border:1px solid var(--line);padding:.4rem .6rem;white-space:pre-wrap;"
+    "overflow-wrap:anywhere;margin:.3rem 0}\n"
+    "pre .decl{background:#fff3c4;display:inline-block;width:100%}.ln{color:#8c959f}\n"
+    ".m{white-space:nowrap}.small{font-size:.85rem;color:#57606a}.hash{font-family:'DejaVu Sans "
+    "Mono',monospace;"
+    "font-size:.8rem;overflow-wrap:anywhere}\n"
+    "@media print{body{max-width:none;margin:0;font-size:10.5pt}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    ".rule,table,pre{break-inside:avoid}h2{break-after:avoid}"
+    "@page{size:A4;margin:15mm}}\n"
+    "</style>\n";
+
+static void header(FILE *f, json_t *d, const elg_project *p) {
+    const char *outcome = str(d, "outcome");
+    const char *label = outcome_label(outcome);
+    json_t *id = json_object_get(d, "decision_id");
+    raw(f, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    if (json_is_integer(id))
+        fprintf(f, "Décision n° %" JSON_INTEGER_FORMAT " — ", json_integer_value(id));
+    text(f, str(d, "project"));
+    raw(f, " — ");
+    text(f, label);
+    raw(f, "</title>\n");
+    raw(f, css);
+    raw(f, "</head>\n<body>\n<header class=\"outcome ");
+    raw(f, outcome_class(outcome));
+    raw(f, "\">\n<h1>");
+    if (json_is_integer(id))
+        fprintf(f, "Décision n° %" JSON_INTEGER_FORMAT " : ", json_integer_value(id));
+    else
+        raw(f, "Décision : ");
+    raw(f, "<span class=\"verdict\" id=\"outcome\">");
+    text(f, label);
+    raw(f, "</span></h1>\n<p><strong>Projet :</strong> ");
+    if (p && p->title) {
+        text(f, p->title);
+        raw(f, " (");
+    }
+    raw(f, "<code>");
+    text(f, str(d, "project"));
+    fprintf(f, "</code>, version %" JSON_INTEGER_FORMAT,
+            json_integer_value(json_object_get(d, "project_version")));
+    if (p && p->title)
+        raw(f, ")");
+    raw(f, "<br>\n<strong>Appel :</strong> ");
+    text(f, str(d, "call_title"));
+    raw(f, " (<code>");
+    text(f, str(d, "call"));
+    fprintf(f, "</code>, version %" JSON_INTEGER_FORMAT,
+            json_integer_value(json_object_get(d, "call_version")));
+    json_t *ed = json_object_get(d, "edition");
+    if (json_is_object(ed)) {
+        raw(f, ", édition ");
+        text(f, str(ed, "name"));
+        raw(f, " du ");
+        date(f, str(ed, "from"));
+    }
+    raw(f, ")<br>\n<strong>Décidé le :</strong> ");
+    text(f, str(d, "created_at"));
+    raw(f, " par eligo ");
+    text(f, str(d, "engine_version"));
+    raw(f, "</p>\n");
+
+    /* Why, in one list: the rules that did not pass. */
+    size_t i, total = json_array_size(json_object_get(d, "rules")), passed = 0;
+    json_t *r;
+    json_array_foreach(json_object_get(d, "rules"), i, r) passed +=
+        strcmp(str(r, "status"), "fail") != 0 && strcmp(str(r, "status"), "error") != 0;
+    fprintf(f, "<p>%zu règle%s évaluée%s, %zu non respectée%s ou en erreur.</p>\n", total,
+            total > 1 ? "s" : "", total > 1 ? "s" : "", total - passed,
+            total - passed > 1 ? "s" : "");
+    if (passed < total) {
+        raw(f, "<ul>\n");
+        json_array_foreach(json_object_get(d, "rules"), i, r) {
+            const char *s = str(r, "status");
+            if (strcmp(s, "fail") != 0 && strcmp(s, "error") != 0)
+                continue;
+            raw(f, "<li><a href=\"#regle-");
+            text(f, str(r, "id"));
+            raw(f, "\"><code>");
+            text(f, str(r, "id"));
+            raw(f, "</code></a> (");
+            text(f, status_label(s));
+            raw(f, ") : ");
+            text(f, str(r, "message"));
+            raw(f, "</li>\n");
+        }
+        raw(f, "</ul>\n");
+    }
+    raw(f, "</header>\n");
+}
+
+static void key_figures(FILE *f, json_t *d) {
+    json_t *fig = json_object_get(d, "figures");
+    raw(f, "<section id=\"chiffres\">\n<h2>Chiffres clés</h2>\n<dl class=\"kv\">\n");
+    raw(f, "<dt>Coût éligible</dt><dd>");
+    money(f, json_object_get(fig, "eligible_cost"));
+    raw(f, "</dd>\n<dt>Total des ressources</dt><dd>");
+    money(f, json_object_get(fig, "total_resources"));
+    raw(f, "</dd>\n<dt>Écart dépenses − ressources</dt><dd>");
+    money(f, json_object_get(fig, "balance"));
+    raw(f, "</dd>\n<dt>Financements publics</dt><dd>");
+    money(f, json_object_get(fig, "public_amount"));
+    raw(f, " (");
+    share(f, json_object_get(fig, "public_share_bp"));
+    raw(f, " des ressources)</dd>\n<dt>Demandé à l'appel</dt><dd>");
+    money(f, json_object_get(fig, "requested"));
+    raw(f, "</dd>\n<dt>Montant maximal attribuable</dt><dd>");
+    money(f, json_object_get(fig, "max_grantable"));
+    if (json_is_string(json_object_get(fig, "max_grantable_rule"))) {
+        raw(f, " (règle <code>");
+        text(f, str(fig, "max_grantable_rule"));
+        raw(f, "</code>)");
+    } else if (!json_is_integer(json_object_get(fig, "max_grantable"))) {
+        raw(f, " <span class=\"small\">(aucune règle ne le calcule pour cet appel)</span>");
+    }
+    raw(f, "</dd>\n</dl>\n</section>\n");
+}
+
+static void project_section(FILE *f, const elg_project *p) {
+    if (!p)
+        return;
+    raw(f, "<section id=\"projet\">\n<h2>Projet</h2>\n<dl class=\"kv\">\n");
+    raw(f, "<dt>Période</dt><dd>du ");
+    date(f, p->start);
+    raw(f, " au ");
+    date(f, p->end);
+    raw(f, "</dd>\n");
+    for (size_t i = 0; i < p->applicants_count; i++) {
+        const elg_applicant *a = &p->applicants[i];
+        raw(f, i == 0 ? "<dt>Porteur(s)</dt><dd>" : "<dt></dt><dd>");
+        text(f, a->name);
+        raw(f, " — ");
+        text(f, a->status);
+        if (a->commune) {
+            raw(f, ", ");
+            text(f, a->commune);
+        }
+        if (a->has_share) {
+            char buf[64];
+            raw(f, " (part ");
+            text(f, elg_rate_format(a->share, buf, sizeof buf));
+            raw(f, ")");
+        }
+        raw(f, "</dd>\n");
+    }
+    if (p->territory_count) {
+        raw(f, "<dt>Territoire</dt><dd>");
+        for (size_t i = 0; i < p->territory_count; i++) {
+            if (i)
+                raw(f, ", ");
+            text(f, p->territory[i]);
+        }
+        raw(f, "</dd>\n");
+    }
+    raw(f, "</dl>\n</section>\n");
+}
+
+static void expenses_table(FILE *f, json_t *fig, const elg_project *p) {
+    json_t *by_cat = json_object_get(fig, "expenses_by_category");
+    raw(f, "<h3>Dépenses</h3>\n<table id=\"depenses\">\n<thead><tr><th>Catégorie</th>"
+           "<th>Libellé</th><th class=\"num\">Montant</th></tr></thead>\n<tbody>\n");
+    const char *cat;
+    json_t *sum;
+    json_object_foreach(by_cat, cat, sum) {
+        size_t lines = 0;
+        for (size_t i = 0; p && i < p->expenses_count; i++) {
+            const elg_expense *e = &p->expenses[i];
+            if (strcmp(elg_category_name(e->category), cat) != 0)
+                continue;
+            json_t *amount = json_integer(e->amount);
+            raw(f, "<tr><td>");
+            text(f, category_label(cat));
+            raw(f, "</td><td>");
+            text(f, e->label);
+            raw(f, "</td><td class=\"num\">");
+            money(f, amount);
+            raw(f, "</td></tr>\n");
+            json_decref(amount);
+            lines++;
+        }
+        raw(f, lines ? "<tr class=\"sub\"><td>" : "<tr><td>");
+        text(f, category_label(cat));
+        raw(f, lines ? "</td><td>Sous-total</td><td class=\"num\">"
+                     : "</td><td></td><td class=\"num\">");
+        money(f, sum);
+        raw(f, "</td></tr>\n");
+    }
+    raw(f, "<tr class=\"total\"><td colspan=\"2\">Coût éligible</td><td class=\"num\">");
+    money(f, json_object_get(fig, "eligible_cost"));
+    raw(f, "</td></tr>\n</tbody>\n</table>\n");
+}
+
+static void resources_table(FILE *f, json_t *fig) {
+    raw(f, "<h3>Ressources</h3>\n<table id=\"ressources\">\n<thead><tr><th>Financeur</th>"
+           "<th>Nature</th><th class=\"num\">Demandé</th><th class=\"num\">Accordé</th>"
+           "<th class=\"num\">Montant</th><th class=\"num\">Part</th><th>Fléchage</th>"
+           "<th class=\"num\">Maximum attribuable</th></tr></thead>\n<tbody>\n");
+    size_t i;
+    json_t *fo;
+    json_array_foreach(json_object_get(fig, "financers"), i, fo) {
+        raw(f, "<tr><td><code>");
+        text(f, str(fo, "financer"));
+        raw(f, "</code></td><td>");
+        text(f, nature_label(str(fo, "nature")));
+        raw(f, json_is_true(json_object_get(fo, "public")) ? " (public)" : "");
+        raw(f, "</td><td class=\"num\">");
+        money(f, json_object_get(fo, "requested"));
+        raw(f, "</td><td class=\"num\">");
+        money(f, json_object_get(fo, "granted"));
+        raw(f, "</td><td class=\"num\">");
+        money(f, json_object_get(fo, "amount"));
+        raw(f, "</td><td class=\"num\">");
+        share(f, json_object_get(fo, "share_bp"));
+        raw(f, "</td><td>");
+        const char *cat;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(json_object_get(fo, "earmarked"), cat, v) {
+            raw(f, first ? "" : "<br>");
+            text(f, category_label(cat));
+            raw(f, " : ");
+            money(f, v);
+            first = 0;
+        }
+        raw(f, "</td><td class=\"num\">");
+        money(f, json_object_get(fo, "max_grantable"));
+        raw(f, "</td></tr>\n");
+    }
+    raw(f, "<tr class=\"total\"><td colspan=\"4\">Total des ressources</td><td class=\"num\">");
+    money(f, json_object_get(fig, "total_resources"));
+    raw(f, "</td><td class=\"num\">");
+    raw(f, json_integer_value(json_object_get(fig, "total_resources")) > 0 ? "100 %" : "—");
+    raw(f, "</td><td colspan=\"2\"></td></tr>\n</tbody>\n</table>\n");
+}
+
+/* ---- rules ----------------------------------------------------------------- */
+
+static int is_comment_line(const char *s, const char *end) {
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    return end - s >= 2 && s[0] == '-' && s[1] == '-';
+}
+
+/* Start offsets of the lines of src; *n receives their count. */
+static size_t *line_starts(const char *src, size_t len, int *n) {
+    size_t cap = 64, count = 0;
+    size_t *starts = malloc(cap * sizeof *starts);
+    if (!starts) {
+        *n = 0;
+        return NULL;
+    }
+    starts[count++] = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] != '\n' || i + 1 >= len)
+            continue;
+        if (count == cap) {
+            size_t *ns = realloc(starts, (cap *= 2) * sizeof *ns);
+            if (!ns) {
+                free(starts);
+                *n = 0;
+                return NULL;
+            }
+            starts = ns;
+        }
+        starts[count++] = i + 1;
+    }
+    *n = len ? (int)count : 0;
+    return starts;
+}
+
+static const char *line_end(const char *src, size_t len, const size_t *starts, int n, int line) {
+    if (line < n)
+        return src + starts[line] - 1; /* line is 1-based: the next line's start, less '\n' */
+    return len && src[len - 1] == '\n' ? src + len - 1 : src + len;
+}
+
+/* Bracket depth change of one line of Lua, skipping strings and comments. */
+static int bracket_delta(const char *s, const char *end, int *opened) {
+    int d = 0;
+    char quote = 0;
+    for (; s < end; s++) {
+        if (quote) {
+            if (*s == '\\' && s + 1 < end)
+                s++;
+            else if (*s == quote)
+                quote = 0;
+        } else if (*s == '"' || *s == '\'') {
+            quote = *s;
+        } else if (*s == '-' && s + 1 < end && s[1] == '-') {
+            break;
+        } else if (*s == '{' || *s == '(') {
+            d++;
+            *opened = 1;
+        } else if (*s == '}' || *s == ')') {
+            d--;
+        }
+    }
+    return d;
+}
+
+void elg_report_excerpt_range(const char *src, size_t len, int decl, int *first, int *last) {
+    int n;
+    size_t *starts = line_starts(src, len, &n);
+    *first = *last = 0;
+    if (!starts || decl < 1 || decl > n) {
+        free(starts);
+        return;
+    }
+    int a = decl;
+    while (a > 1 && decl - a < 8 &&
+           is_comment_line(src + starts[a - 2], line_end(src, len, starts, n, a - 1)))
+        a--;
+    int depth = 0, opened = 0, b = decl;
+    for (int l = decl; l <= n && l < decl + 40; l++) {
+        depth += bracket_delta(src + starts[l - 1], line_end(src, len, starts, n, l), &opened);
+        b = l;
+        if ((opened && depth <= 0) || (!opened && l >= decl + 2))
+            break;
+    }
+    *first = a;
+    *last = b;
+    free(starts);
+}
+
+typedef struct source_cache {
+    char *sha[16];
+    char *body[16];
+    size_t len[16];
+    int count;
+} source_cache;
+
+static const char *cached_source(source_cache *c, elg_report_source_fn fn, void *ctx,
+                                 const char *sha, size_t *len) {
+    for (int i = 0; i < c->count; i++)
+        if (strcmp(c->sha[i], sha) == 0) {
+            *len = c->len[i];
+            return c->body[i];
+        }
+    char *body = NULL;
+    elg_error e = {0};
+    if (!fn || c->count == 16 || fn(ctx, sha, &body, len, &e) != 0 || !body)
+        return NULL;
+    c->sha[c->count] = strdup(sha);
+    if (!c->sha[c->count]) {
+        free(body);
+        return NULL;
+    }
+    c->body[c->count] = body;
+    c->len[c->count] = *len;
+    c->count++;
+    return body;
+}
+
+static void cache_release(source_cache *c) {
+    for (int i = 0; i < c->count; i++) {
+        free(c->sha[i]);
+        free(c->body[i]);
+    }
+}
+
+/* The source excerpt of a rule declared at "rules/calls/x.lua:12". */
+static void excerpt(FILE *f, json_t *d, const char *source, source_cache *cache,
+                    elg_report_source_fn fn, void *ctx) {
+    const char *colon = strrchr(source, ':');
+    int decl = colon ? atoi(colon + 1) : 0;
+    const char *sha = NULL;
+    size_t i, plen = colon ? (size_t)(colon - source) : 0;
+    json_t *file;
+    json_array_foreach(json_object_get(d, "rule_files"), i, file) {
+        const char *path = str(file, "path");
+        if (plen && strlen(path) == plen && strncmp(path, source, plen) == 0)
+            sha = str(file, "sha256");
+    }
+    size_t len = 0;
+    const char *src = sha ? cached_source(cache, fn, ctx, sha, &len) : NULL;
+    int first, last, n;
+    if (!src) {
+        raw(f, "<p class=\"small\">Extrait du code source non disponible.</p>\n");
+        return;
+    }
+    elg_report_excerpt_range(src, len, decl, &first, &last);
+    size_t *starts = line_starts(src, len, &n);
+    if (!starts || first == 0) {
+        free(starts);
+        raw(f, "<p class=\"small\">Extrait du code source non disponible.</p>\n");
+        return;
+    }
+    raw(f, "<details open><summary>Code source de la règle (<code>");
+    textn(f, source, plen);
+    fprintf(f, "</code>, lignes %d à %d, sha256 <span class=\"hash\">", first, last);
+    text(f, sha);
+    raw(f, "</span>)</summary>\n<pre>");
+    for (int l = first; l <= last; l++) {
+        const char *s = src + starts[l - 1], *e = line_end(src, len, starts, n, l);
+        raw(f, l == decl ? "<span class=\"decl\">" : "");
+        fprintf(f, "<span class=\"ln\">%4d</span>  ", l);
+        textn(f, s, (size_t)(e - s));
+        raw(f, l == decl ? "</span>" : "");
+        raw(f, "\n");
+    }
+    raw(f, "</pre>\n</details>\n");
+    free(starts);
+}
+
+/* The type of parameter `name` among the decision's parameters, "" when unknown. */
+static const char *param_type(json_t *d, const char *name) {
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(d, "parameters"), i,
+                       p) if (strcmp(str(p, "name"), name) == 0) return str(p, "type");
+    return "";
+}
+
+/* Facts read: amounts are the fields named amount/requested/envelope and the
+ * money parameters; other integers stay numbers. */
+static int fact_is_money(json_t *d, const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *last = dot ? dot + 1 : path;
+    if (strncmp(path, "params.", 7) == 0)
+        return strcmp(param_type(d, path + 7), "money") == 0;
+    return strcmp(last, "amount") == 0 || strcmp(last, "requested") == 0 ||
+           strcmp(last, "envelope") == 0;
+}
+
+static void rule_article(FILE *f, json_t *d, json_t *r, size_t index, size_t total,
+                         source_cache *cache, elg_report_source_fn fn, void *ctx) {
+    const char *status = str(r, "status");
+    raw(f, "<article class=\"rule ");
+    raw(f, status_class(status));
+    raw(f, "\" id=\"regle-");
+    text(f, str(r, "id"));
+    raw(f, "\">\n<h3><span class=\"badge ");
+    raw(f, status_class(status));
+    raw(f, "\">");
+    text(f, status_label(status));
+    raw(f, "</span> <code>");
+    text(f, str(r, "id"));
+    raw(f, "</code> — ");
+    text(f, str(r, "title"));
+    fprintf(f, " <span class=\"small\">(règle %zu sur %zu)</span></h3>\n", index + 1, total);
+    raw(f, "<p class=\"message\">");
+    text(f, str(r, "message"));
+    raw(f, "</p>\n<dl class=\"kv\">\n<dt>Base légale</dt><dd>");
+    text(f, str(r, "basis")[0] ? str(r, "basis") : "—");
+    raw(f, "</dd>\n<dt>Déclarée à</dt><dd><code>");
+    text(f, str(r, "source"));
+    raw(f, "</code></dd>\n");
+    if (json_is_string(json_object_get(r, "error_at"))) {
+        raw(f, "<dt>Erreur à</dt><dd><code>");
+        text(f, str(r, "error_at"));
+        raw(f, "</code></dd>\n");
+    }
+    json_t *dur = json_object_get(r, "duration_us");
+    if (json_is_integer(dur))
+        fprintf(f, "<dt>Durée</dt><dd>%" JSON_INTEGER_FORMAT " µs</dd>\n", json_integer_value(dur));
+    raw(f, "</dl>\n");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(r, "notices"), i, v) {
+        raw(f, "<p><strong>Note :</strong> ");
+        text(f, json_string_value(v));
+        raw(f, "</p>\n");
+    }
+    const char *k;
+    if (json_object_size(json_object_get(r, "figures"))) {
+        raw(f, "<table class=\"figures\"><thead><tr><th>Chiffre calculé</th><th class=\"num\">"
+               "Valeur</th></tr></thead><tbody>\n");
+        json_object_foreach(json_object_get(r, "figures"), k, v) {
+            raw(f, "<tr><td><code>");
+            text(f, k);
+            raw(f, "</code></td><td class=\"num\">");
+            value(f, v, 1);
+            raw(f, "</td></tr>\n");
+        }
+        raw(f, "</tbody></table>\n");
+    }
+    if (json_object_size(json_object_get(r, "facts"))) {
+        raw(f, "<table class=\"facts\"><thead><tr><th>Donnée lue</th><th>Valeur</th></tr>"
+               "</thead><tbody>\n");
+        json_object_foreach(json_object_get(r, "facts"), k, v) {
+            raw(f, "<tr><td><code>");
+            text(f, k);
+            raw(f, "</code></td><td>");
+            value(f, v, fact_is_money(d, k));
+            raw(f, "</td></tr>\n");
+        }
+        raw(f, "</tbody></table>\n");
+    }
+    if (json_array_size(json_object_get(r, "missing"))) {
+        raw(f, "<p><strong>Données absentes du projet :</strong> ");
+        json_array_foreach(json_object_get(r, "missing"), i, v) {
+            raw(f, i ? ", <code>" : "<code>");
+            text(f, json_string_value(v));
+            raw(f, "</code>");
+        }
+        raw(f, "</p>\n");
+    }
+    if (json_is_string(json_object_get(r, "traceback"))) {
+        raw(f, "<pre>");
+        text(f, str(r, "traceback"));
+        raw(f, "</pre>\n");
+    }
+    excerpt(f, d, str(r, "source"), cache, fn, ctx);
+    raw(f, "</article>\n");
+}
+
+int elg_report_status_rank(const char *status) {
+    if (strcmp(status, "error") == 0)
+        return 0;
+    if (strcmp(status, "fail") == 0)
+        return 1;
+    if (strcmp(status, "pass") == 0)
+        return 2;
+    return 3;
+}
+
+static void rules_section(FILE *f, json_t *d, elg_report_source_fn fn, void *ctx) {
+    json_t *rules = json_object_get(d, "rules");
+    size_t total = json_array_size(rules);
+    source_cache cache = {0};
+    raw(f, "<section id=\"regles\">\n<h2>Règles appliquées</h2>\n<p class=\"small\">Les règles "
+           "non respectées ou en erreur d'abord, puis dans l'ordre d'évaluation.</p>\n");
+    for (int want = 0; want <= 3; want++) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(rules, i, r) {
+            if (elg_report_status_rank(str(r, "status")) == want)
+                rule_article(f, d, r, i, total, &cache, fn, ctx);
+        }
+    }
+    raw(f, "</section>\n");
+    cache_release(&cache);
+}
+
+static void parameters_section(FILE *f, json_t *d) {
+    json_t *params = json_object_get(d, "parameters");
+    if (!json_array_size(params))
+        return;
+    raw(f, "<section id=\"parametres\">\n<h2>Paramètres de l'appel appliqués</h2>\n<table>"
+           "<thead><tr><th>Paramètre</th><th>Valeur</th><th>Édition</th></tr></thead><tbody>\n");
+    size_t i;
+    json_t *p;
+    json_array_foreach(params, i, p) {
+        raw(f, "<tr><td><code>");
+        text(f, str(p, "name"));
+        raw(f, "</code></td><td>");
+        value(f, json_object_get(p, "value"), strcmp(str(p, "type"), "money") == 0);
+        raw(f, "</td><td>");
+        text(f, json_is_string(json_object_get(p, "edition")) ? str(p, "edition")
+                                                              : "paramètres de base");
+        raw(f, "</td></tr>\n");
+    }
+    raw(f, "</tbody></table>\n</section>\n");
+}
+
+static void hash_row(FILE *f, const char *what, const char *detail, const char *sha) {
+    raw(f, "<tr><td>");
+    text(f, what);
+    raw(f, "</td><td>");
+    text(f, detail);
+    raw(f, "</td><td class=\"hash\">");
+    text(f, sha);
+    raw(f, "</td></tr>\n");
+}
+
+static void traceability_section(FILE *f, json_t *d) {
+    char detail[512];
+    raw(f, "<section id=\"tracabilite\">\n<h2>Traçabilité</h2>\n<p class=\"small\">Empreintes "
+           "SHA-256 des données et des règles exactes de la décision, conservées dans la base : "
+           "la décision peut être rejouée (<code>eligo replay</code>).</p>\n<table><thead><tr>"
+           "<th>Élément</th><th>Version</th><th>SHA-256</th></tr></thead><tbody>\n");
+    snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(d, "project"),
+             json_integer_value(json_object_get(d, "project_version")));
+    hash_row(f, "Projet", detail, str(d, "project_sha256"));
+    snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(d, "call"),
+             json_integer_value(json_object_get(d, "call_version")));
+    hash_row(f, "Appel", detail, str(d, "call_sha256"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(d, "financer_versions"), i, x) {
+        snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(x, "financer"),
+                 json_integer_value(json_object_get(x, "version")));
+        hash_row(f, "Financeur", detail, str(x, "sha256"));
+    }
+    json_array_foreach(json_object_get(d, "rule_files"), i, x)
+        hash_row(f, "Fichier de règles", str(x, "path"), str(x, "sha256"));
+    hash_row(f, "Jeu de règles", "ensemble des fichiers", str(d, "ruleset_sha256"));
+    raw(f, "</tbody></table>\n<p class=\"small\">Format de trace ");
+    fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(d, "format")));
+    raw(f, ", eligo ");
+    text(f, str(d, "engine_version"));
+    raw(f, ", décision du ");
+    text(f, str(d, "created_at"));
+    raw(f, ".</p>\n</section>\n");
+}
+
+char *elg_report_html(json_t *decision, const elg_project *project, elg_report_source_fn source,
+                      void *source_ctx, elg_error *err) {
+    if (!json_is_object(decision) || !json_is_string(json_object_get(decision, "outcome")) ||
+        !json_is_array(json_object_get(decision, "rules"))) {
+        elg_error_set(err, ELG_EUSAGE, "not a decision document (no outcome or rules)");
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f) {
+        elg_error_set(err, ELG_ENOMEM, "out of memory rendering the decision");
+        return NULL;
+    }
+    json_t *fig = json_object_get(decision, "figures");
+    header(f, decision, project);
+    key_figures(f, decision);
+    project_section(f, project);
+    raw(f, "<section id=\"plan\">\n<h2>Plan de financement</h2>\n");
+    expenses_table(f, fig, project);
+    resources_table(f, fig);
+    raw(f, "</section>\n");
+    rules_section(f, decision, source, source_ctx);
+    parameters_section(f, decision);
+    traceability_section(f, decision);
+    raw(f, "<footer class=\"small\"><p>Base légale de l'appel : ");
+    text(f, str(decision, "basis"));
+    raw(f, "</p></footer>\n</body>\n</html>\n");
+    if (ferror(f) | fclose(f)) {
+        free(buf);
+        elg_error_set(err, ELG_ENOMEM, "out of memory rendering the decision");
+        return NULL;
+    }
+    return buf;
+}
+
+static int store_source(void *ctx, const char *sha256, char **body, size_t *len, elg_error *err) {
+    return elg_store_get_rule_source(ctx, sha256, body, len, err);
+}
+
+int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err) {
+    json_t *d = NULL;
+    elg_stored_doc psd = {0};
+    elg_doc *pdoc = NULL;
+    *html = NULL;
+    int rc = elg_check_load_decision(store, id, &d, err);
+    if (rc)
+        return rc;
+    /* The project as it was decided on; a decision is still shown without it. */
+    elg_error ignored = {0};
+    const char *pid = json_string_value(json_object_get(d, "project"));
+    int version = (int)json_integer_value(json_object_get(d, "project_version"));
+    if (pid && version > 0)
+        elg_check_load_doc(store, "project", pid, version, &psd, &pdoc, &ignored);
+    *html = elg_report_html(d, pdoc ? elg_doc_project(pdoc) : NULL, store_source, store, err);
+    if (!*html)
+        rc = err->code;
+    elg_doc_free(pdoc);
+    elg_store_doc_release(&psd);
+    json_decref(d);
+    return rc;
+}

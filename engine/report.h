@@ -1,0 +1,50 @@
+/*
+ * report: a decision as one self-contained HTML page, in French, for the
+ * people who must explain it (applicants, elected officials, auditors).
+ *
+ * The one idea: the page is the decision document and nothing else: the
+ * outcome first, the co-financing plan, then every rule with its message,
+ * figures, facts, legal basis and the excerpt of its Lua source as stored
+ * by content with the decision. Inline CSS (screen and print), no script,
+ * no external asset; every text coming from documents, rules or the store
+ * is HTML-escaped.
+ */
+#ifndef ELG_REPORT_H
+#define ELG_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "store.h"
+
+/* Fetches a stored rule source by sha256 (*body malloc'ed, caller frees).
+ * A failure only leaves the excerpt out of the page. */
+typedef int (*elg_report_source_fn)(void *ctx, const char *sha256, char **body, size_t *len,
+                                    elg_error *err);
+
+/*
+ * Renders decision (a decision document, see check.h). project is the
+ * stored project version the decision was made from, for its title,
+ * applicants and expense lines; NULL shows expenses by category only.
+ * source may be NULL (no excerpts). Returns a malloc'ed NUL-terminated
+ * page, or NULL with err set.
+ */
+char *elg_report_html(json_t *decision, const elg_project *project, elg_report_source_fn source,
+                      void *source_ctx, elg_error *err);
+
+/* Loads decision id, its project version and rule sources from the store
+ * and renders it; *html is malloc'ed. ELG_ENOTFOUND for an unknown id. */
+int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err);
+
+/* Where a rule of this status is shown, failing ones first: 0 error,
+ * 1 fail, 2 pass, 3 anything else (not-applicable). */
+int elg_report_status_rank(const char *status);
+
+/* Lines [first, last] (1-based) of a rule source to show for a rule declared
+ * at line decl: the comment lines just above it and the declaration up to
+ * where its brackets close (at most 40 lines). */
+void elg_report_excerpt_range(const char *src, size_t len, int decl, int *first, int *last);
+
+#endif

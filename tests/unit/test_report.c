@@ -1,0 +1,177 @@
+/*
+ * Tests of the HTML report: the outcome comes first, every rule is there
+ * with its excerpt of source, the plan is a table, and every text from a
+ * document, a rule or the store is escaped (a project title or a rule
+ * message cannot inject markup). Also the excerpt range on its own.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+static const char call_src[] = "-- a cap\n"
+                               "-- « dans une limite de 50 € »\n"
+                               "ceiling {\n"
+                               "    id = \"plafond\",\n"
+                               "    max = param \"max\",\n"
+                               "}\n"
+                               "\n"
+                               "rule { id = \"x<y\", check = function(p) return true end }\n";
+
+static const char decision_json[] =
+    "{\"decision_id\":7,\"created_at\":\"2024-01-01T00:00:00.000Z\",\"format\":1,"
+    "\"project\":\"p<script>\",\"project_version\":1,\"project_sha256\":\"aa\",\"call\":\"c\","
+    "\"call_version\":1,\"call_sha256\":\"cc\",\"call_title\":\"Appel & co\","
+    "\"engine_version\":\"0.1.0\",\"outcome\":\"ineligible\",\"ruleset_sha256\":\"rr\","
+    "\"edition\":{\"name\":\"2019\",\"from\":\"2019-01-01\"},\"basis\":\"Délibération\","
+    "\"figures\":{\"eligible_cost\":9500,\"total_resources\":9500,\"balance\":0,"
+    "\"expenses_by_category\":{\"equipment\":9500},\"public_amount\":9500,"
+    "\"public_share_bp\":10000,\"requested\":9500,\"max_grantable\":null,"
+    "\"financers\":[{\"financer\":\"MEL\",\"nature\":\"local-authority\",\"public\":true,"
+    "\"amount\":9500,\"requested\":9500,\"granted\":0,\"share_bp\":10000,"
+    "\"earmarked\":{\"staff\":9500},\"max_grantable\":null}]},"
+    "\"parameters\":[{\"name\":\"max\",\"type\":\"money\",\"value\":5000,\"edition\":\"2019\"}],"
+    "\"rule_files\":[{\"path\":\"rules/calls/c.lua\",\"sha256\":\"c1\"}],"
+    "\"rules\":["
+    "{\"id\":\"x<y\",\"title\":\"T\",\"status\":\"pass\",\"message\":\"ok\",\"basis\":\"\","
+    "\"source\":\"rules/calls/c.lua:8\",\"facts\":{},\"figures\":{},\"notices\":[],"
+    "\"missing\":[],\"duration_us\":1},"
+    "{\"id\":\"plafond\",\"title\":\"Plafond\",\"status\":\"fail\","
+    "\"message\":\"<img src=x onerror=alert(1)> 95,00 € > 50,00 €\",\"basis\":\"Art. 1\","
+    "\"source\":\"rules/calls/c.lua:3\",\"facts\":{\"expenses[0].amount\":9500,"
+    "\"params.max\":5000,\"expenses[0].category\":\"equipment\"},"
+    "\"figures\":{\"amount\":9500,\"max\":5000,\"rate\":{\"num\":1,\"den\":3}},"
+    "\"notices\":[\"convention requise\"],\"missing\":[],\"duration_us\":2}]}";
+
+static int sources(void *ctx, const char *sha, char **body, size_t *len, elg_error *err) {
+    (void)ctx;
+    if (strcmp(sha, "c1") != 0)
+        return elg_error_set(err, ELG_ENOTFOUND, "no source %s", sha);
+    *body = strdup(call_src);
+    *len = strlen(call_src);
+    return 0;
+}
+
+static char *render(const char *json, elg_report_source_fn fn) {
+    json_error_t je;
+    json_t *d = json_loads(json, 0, &je);
+    assert_non_null(d);
+    elg_error err = {0};
+    char *html = elg_report_html(d, NULL, fn, NULL, &err);
+    if (!html)
+        fail_msg("elg_report_html: %s", err.message);
+    json_decref(d);
+    return html;
+}
+
+static void contains(const char *html, const char *needle) {
+    if (!strstr(html, needle))
+        fail_msg("not in the page: %s", needle);
+}
+
+static void test_outcome_first_and_rules(void **state) {
+    (void)state;
+    char *html = render(decision_json, sources);
+    const char *outcome = strstr(html, "NON ÉLIGIBLE</span></h1>");
+    const char *plan = strstr(html, "Plan de financement");
+    assert_non_null(outcome);
+    assert_non_null(plan);
+    assert_true(outcome < plan);
+    assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    contains(html, "<html lang=\"fr\">");
+    contains(html, "<meta charset=\"utf-8\">");
+    contains(html, "@media print");
+    /* Failing rule listed up front with its message, and first among rules. */
+    contains(html, "<li><a href=\"#regle-plafond\"><code>plafond</code></a> (non respectée)");
+    const char *fail_rule = strstr(html, "id=\"regle-plafond\"");
+    const char *pass_rule = strstr(html, "id=\"regle-x&lt;y\"");
+    assert_non_null(fail_rule);
+    assert_non_null(pass_rule);
+    assert_true(fail_rule < pass_rule);
+    /* Figures as money, rates as rates, parameters with their edition. */
+    contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
+    contains(html, "1/3");
+    contains(html, "convention requise");
+    contains(html, "Frais de personnel : <span class=\"m\">95,00 €</span>");
+    contains(html, "<td>2019</td>");
+    contains(html, "édition 2019 du 01/01/2019");
+    /* No script, no external asset. */
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "http://"));
+    assert_null(strstr(html, "https://"));
+    assert_null(strstr(html, "<link"));
+    free(html);
+}
+
+static void test_everything_escaped(void **state) {
+    (void)state;
+    char *html = render(decision_json, sources);
+    contains(html, "p&lt;script&gt;");
+    contains(html, "Appel &amp; co");
+    contains(html, "&lt;img src=x onerror=alert(1)&gt;");
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, "p<script>"));
+    free(html);
+}
+
+static void test_source_excerpt(void **state) {
+    (void)state;
+    char *html = render(decision_json, sources);
+    /* The two comment lines above the declaration, up to its closing brace. */
+    contains(html, "lignes 1 à 6");
+    contains(html, "<span class=\"ln\">   2</span>  -- « dans une limite de 50 € »");
+    contains(html, "<span class=\"decl\"><span class=\"ln\">   3</span>  ceiling {</span>");
+    contains(html, "<span class=\"ln\">   6</span>  }");
+    /* The one-line rule: its line only, escaped. */
+    contains(html, "lignes 8 à 8");
+    contains(html, "rule { id = &quot;x&lt;y&quot;, check");
+    free(html);
+    /* Without sources the page still renders and says so. */
+    html = render(decision_json, NULL);
+    contains(html, "Extrait du code source non disponible.");
+    free(html);
+}
+
+static void test_excerpt_range(void **state) {
+    (void)state;
+    int first, last;
+    elg_report_excerpt_range(call_src, strlen(call_src), 3, &first, &last);
+    assert_int_equal(first, 1);
+    assert_int_equal(last, 6);
+    elg_report_excerpt_range(call_src, strlen(call_src), 8, &first, &last);
+    assert_int_equal(first, 8);
+    assert_int_equal(last, 8);
+    /* Brackets inside strings and comments do not count. */
+    static const char tricky[] = "rule { id = \"}\", -- }\n  x = '{',\n}\nmore\n";
+    elg_report_excerpt_range(tricky, strlen(tricky), 1, &first, &last);
+    assert_int_equal(first, 1);
+    assert_int_equal(last, 3);
+    elg_report_excerpt_range(call_src, strlen(call_src), 0, &first, &last);
+    assert_int_equal(first, 0);
+    elg_report_excerpt_range(call_src, strlen(call_src), 99, &first, &last);
+    assert_int_equal(first, 0);
+}
+
+static void test_not_a_decision(void **state) {
+    (void)state;
+    json_t *j = json_pack("{si}", "rules", 1);
+    elg_error err = {0};
+    assert_null(elg_report_html(j, NULL, NULL, NULL, &err));
+    assert_int_equal(err.code, ELG_EUSAGE);
+    json_decref(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outcome_first_and_rules), cmocka_unit_test(test_everything_escaped),
+        cmocka_unit_test(test_source_excerpt),          cmocka_unit_test(test_excerpt_range),
+        cmocka_unit_test(test_not_a_decision),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
