@@ -57,5 +57,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_check(cli_ctx *ctx, int argc, char **argv);
 int cmd_trace(cli_ctx *ctx, int argc, char **argv);  /* cmd_trace.c */
 int cmd_replay(cli_ctx *ctx, int argc, char **argv); /* cmd_trace.c */
+int cmd_test(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
+int cmd_lint(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
 
 #endif

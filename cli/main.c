@@ -29,6 +29,10 @@ static const char usage_text[] =
     "                            the decision as a self-contained, printable HTML page\n"
     "  replay DECISION [--format text|json]\n"
     "                            evaluate a decision again from the store (0 same, 1 diverged)\n"
+    "  test [--coverage] [--format text|json] [FILE|DIR...]\n"
+    "                            run the rule test cases (default: rules/tests)\n"
+    "  lint [--format text|json] [CALL.yaml|DIR...]\n"
+    "                            check call documents and their rules (default: seeds/calls)\n"
     "  help                      this text\n"
     "\n"
     "Options:\n"
@@ -38,7 +42,9 @@ static const char usage_text[] =
     "\n"
     "Exit codes:\n"
     "  0  success; for check, every decision is eligible\n"
-    "  1  check: at least one decision is ineligible (and none in error)\n"
+    "  1  check: at least one decision is ineligible (and none in error);\n"
+    "     test: a case fails (--coverage: or a rule is never made to pass and fail);\n"
+    "     lint: something was found\n"
     "  2  usage error\n"
     "  3  bad input: malformed document (file:line: field: message), unknown id\n"
     "  4  rule error: a rule failed to run (decision outcome \"error\") or rules cannot load\n"
@@ -154,6 +160,8 @@ int main(int argc, char **argv) {
         {"check", cmd_check},
         {"trace", cmd_trace},
         {"replay", cmd_replay},
+        {"test", cmd_test},
+        {"lint", cmd_lint},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

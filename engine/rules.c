@@ -626,6 +626,40 @@ static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
     return 0;
 }
 
+/* Lint mode: result.declared = [{id, title, basis, source}] for every rule
+ * declared (duplicates included) and result.asked = [{name, at, optional}]
+ * for every parameter asked for while declaring. */
+static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error *err) {
+    lua_State *L = elg_sandbox_state(r->sb);
+    json_t *declared = json_array();
+    json_object_set_new(result, "declared", declared);
+    elg_error e = {0};
+    for (int i = 1; i <= nrules; i++) {
+        elg_sandbox_push_entry(r->sb, "rule_info");
+        lua_pushinteger(L, i);
+        if (elg_sandbox_call(r->sb, 1, 4, NULL, &e))
+            return elg_error_set(err, ELG_ERULE, "rule %d: %s", i, e.message);
+        json_array_append_new(declared,
+                              json_pack("{ssssssss}", "id", lua_tostring(L, -4), "title",
+                                        lua_tostring(L, -3), "basis", lua_tostring(L, -2),
+                                        "source", lua_tostring(L, -1)));
+        lua_pop(L, 4);
+    }
+    elg_sandbox_push_entry(r->sb, "lint_asked");
+    if (elg_sandbox_call(r->sb, 0, 1, NULL, &e))
+        return elg_error_set(err, ELG_ERULE, "lint: %s", e.message);
+    json_t *asked = lua_to_json(L, -1, 0, &e);
+    lua_pop(L, 1);
+    if (!asked)
+        return elg_error_set(err, ELG_ERULE, "lint: %s", e.message);
+    if (!json_is_array(asked)) { /* an empty Lua table comes back as {} */
+        json_decref(asked);
+        asked = json_array();
+    }
+    json_object_set_new(result, "asked", asked);
+    return 0;
+}
+
 static const char *outcome_of(json_t *rules) {
     int fail = 0, error = 0;
     size_t i;
@@ -692,6 +726,8 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
             if (rc)
                 goto out;
         }
+    } else if ((rc = lint_declarations(r, nrules, result, err))) {
+        goto out;
     }
 
     /* The parameters the rules asked for, with the edition they came from. */

@@ -52,6 +52,12 @@ typedef struct elg_eval_input {
  *     "parameters": [ {name, type, value, edition|null} ... ]   (those the rules used),
  *     "rule_files": [ {path, sha256} ... ],
  *     "decision_figures": [ {name, value, rule} ... ] }
+ * In lint mode (in->project == NULL) no rule runs; "rules" only holds a
+ * load error if any, and the object also has
+ *     "declared": [ {id, title, basis, source} ... ]  every rule declared, in
+ *                  order, duplicate ids included,
+ *     "asked": [ {name, at, optional} ... ]  every parameter asked for while
+ *                  declaring (param / param_or), with the rule file line.
  * Returns non-zero only when the engine itself fails (memory, bad input);
  * rule errors are reported in the JSON.
  */

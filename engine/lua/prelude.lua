@@ -211,6 +211,21 @@ G.decision_figure = function(name, value)
 end
 
 ------------------------------------------------------------------------------
+-- Lint mode (no project): every parameter asked for is recorded once with
+-- the rule file line that asks, so lint can point at a misspelt name.
+
+local function lint_ask(c, name, optional)
+    local seen = c.asked_seen[name]
+    if seen then
+        if not optional then seen.optional = false end
+        return
+    end
+    seen = { name = name, at = rule_location(3) or first_rules_frame(3) or "?", optional = optional }
+    c.asked_seen[name] = seen
+    c.asked[#c.asked + 1] = seen
+end
+
+------------------------------------------------------------------------------
 -- Parameters: `param "max_equipment"` returns the value in force; a
 -- parameter the call does not define is an error at the line that asks.
 
@@ -219,6 +234,7 @@ G.param = function(name)
     local c = ctx
     if not c then error("param() is only valid in a call's rule file", 2) end
     c.params_used[name] = true
+    if c.lint then lint_ask(c, name, false) end
     local v = c.params[name]
     if v == nil and not c.lint then
         error(string_format("parameter %q is not defined by call %q", name, c.call.id), 2)
@@ -234,6 +250,7 @@ G.param_or = function(name, default)
     local c = ctx
     if not c then error("param_or() is only valid in a call's rule file", 2) end
     c.params_used[name] = true
+    if c.lint then lint_ask(c, name, true) end
     if c.params[name] == nil then return default end
     return G.param(name)
 end
@@ -255,11 +272,12 @@ G.rule = function(spec)
     end
     if not spec.id or spec.id == "" then error("a rule needs an id", 2) end
     if not spec.check then error(string_format("rule %q has no check function", spec.id), 2) end
-    if c.rule_ids[spec.id] then
+    -- Lint declares duplicates too, so it can report each with both lines.
+    if c.rule_ids[spec.id] and not c.lint then
         error(string_format("duplicate rule id %q (first declared at %s)", spec.id, c.rule_ids[spec.id]), 2)
     end
     local where = rule_location(2) or first_rules_frame(2) or "?"
-    c.rule_ids[spec.id] = where
+    c.rule_ids[spec.id] = c.rule_ids[spec.id] or where
     local declared = c.pending
     c.pending = {}
     c.rules[#c.rules + 1] = {
@@ -346,6 +364,7 @@ function E.begin(chunk, project, call, params, lint)
     ctx = {
         rules = {}, rule_ids = {}, params = params or {}, params_used = {},
         call = call, lint = lint, decision_figures = {}, pending = {},
+        asked = {}, asked_seen = {},
     }
     local env = setmetatable({}, { __index = G, __metatable = "globals" })
     env.project = project and view(project, "") or nil
@@ -368,6 +387,12 @@ function E.params_used()
     for k in pairs(ctx.params_used) do names[#names + 1] = k end
     table_sort(names)
     return names
+end
+
+-- Lint mode: the parameters asked for, in asking order:
+-- { {name=, at="rules/calls/x.lua:12", optional=bool} ... }.
+function E.lint_asked()
+    return ctx.asked
 end
 
 local function start_rule(r)

@@ -1,0 +1,565 @@
+/*
+ * test and lint: the rule authors' commands. `eligo test` runs the rule
+ * test cases (rules/tests/, YAML) and, with --coverage, says which rules
+ * no case made pass or fail; `eligo lint` checks call documents and their
+ * rule files without any project. Output is in French, like the rules'
+ * messages: the people who read it write the rules.
+ *
+ * Lint's static pass needs the bytecode listing of each rule file; it is
+ * produced here by running `luac5.4 -p -l -l` (Debian package lua5.4, or
+ * $ELIGO_LUAC), because the engine runs no program.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "files.h"
+#include "lint.h"
+#include "ruletest.h"
+
+extern char **environ;
+
+/* Parses --format text|json; returns 1 for json, 0 for text, -1 when invalid. */
+static int format_json(const char *v) {
+    return strcmp(v, "json") == 0 ? 1 : strcmp(v, "text") == 0 ? 0 : -1;
+}
+
+static void print_json(json_t *j) {
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (s)
+        puts(s);
+    free(s);
+}
+
+/* path relative to the current directory when it lies below it (defaults
+ * are absolute: the source tree's rules/): shorter, and what people type. */
+static const char *shown_path(const char *path) {
+    static char cwd[4096];
+    if (!cwd[0] && !getcwd(cwd, sizeof cwd))
+        return path;
+    size_t n = strlen(cwd);
+    if (strncmp(path, cwd, n) == 0 && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
+/* ---- eligo test ------------------------------------------------------------ */
+
+static void print_case(json_t *c) {
+    int ok = json_is_true(json_object_get(c, "ok"));
+    /* "ÉCHEC" is 6 bytes for 5 letters: pad by hand. */
+    printf("%s %s  %s\n", ok ? "ok    " : "ÉCHEC ", json_string_value(json_object_get(c, "at")),
+           json_string_value(json_object_get(c, "name")));
+    if (ok)
+        return;
+    const char *error = json_string_value(json_object_get(c, "error"));
+    if (error)
+        printf("       le cas ne peut pas être évalué : %s\n", error);
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(c, "mismatches"), i, m) {
+        printf("       %s: %s\n", json_string_value(json_object_get(m, "at")),
+               json_string_value(json_object_get(m, "what")));
+        printf("           attendu : %s\n", json_string_value(json_object_get(m, "expected")));
+        printf("           obtenu  : %s\n", json_string_value(json_object_get(m, "actual")));
+        const char *source = json_string_value(json_object_get(m, "source"));
+        const char *msg = json_string_value(json_object_get(m, "message"));
+        const char *error_at = json_string_value(json_object_get(m, "error_at"));
+        if (source)
+            printf("           règle   : %s — %s\n", source, msg ? msg : "");
+        if (error_at && error_at[0])
+            printf("           erreur  : %s\n", error_at);
+    }
+}
+
+/* A coverage gap: "file:line: rule: what" on stdout; counts it. */
+static void gap(size_t *gaps, json_t *row, const char *what) {
+    printf("%s: %s : %s\n", json_string_value(json_object_get(row, "source")),
+           json_string_value(json_object_get(row, "id")), what);
+    (*gaps)++;
+}
+
+static json_int_t count(json_t *row, const char *status) {
+    return json_integer_value(json_object_get(row, status));
+}
+
+static int in_calls(json_t *calls, const char *rules_file) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(calls, i, c) {
+        if (strcmp(json_string_value(json_object_get(c, "rules_file")), rules_file) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Prints the coverage table and its gaps; returns the number of gaps. */
+static size_t print_coverage(const cli_ctx *ctx, json_t *cov) {
+    json_t *calls = json_object_get(cov, "calls");
+    json_t *rows = json_object_get(cov, "rules");
+    size_t gaps = 0, i, k;
+    json_t *call, *row;
+    printf("\nCouverture : nombre de cas où chaque règle est réussie / en échec / sans objet / "
+           "en erreur\n");
+    printf("  %-29s %-45s %s\n", "règle", "déclarée en", "réu. éch. s.o. err."); /* è, é: 2 bytes */
+    json_array_foreach(calls, i, call) {
+        const char *id = json_string_value(json_object_get(call, "id"));
+        printf("%s (%s, %lld cas)\n", id, json_string_value(json_object_get(call, "rules_file")),
+               (long long)count(call, "cases"));
+        json_array_foreach(rows, k, row) {
+            if (strcmp(json_string_value(json_object_get(row, "call")), id) != 0)
+                continue;
+            printf("  %-28s %-44s %4lld %4lld %4lld %4lld\n",
+                   json_string_value(json_object_get(row, "id")),
+                   json_string_value(json_object_get(row, "source")), (long long)count(row, "pass"),
+                   (long long)count(row, "fail"), (long long)count(row, "not-applicable"),
+                   (long long)count(row, "error"));
+        }
+    }
+    printf("\nLacunes :\n");
+    json_array_foreach(calls, i, call) {
+        if (count(call, "cases") == 0) {
+            printf("%s: appel %s : aucun cas de test (ses règles ne sont jamais exercées)\n",
+                   json_string_value(json_object_get(call, "rules_file")),
+                   json_string_value(json_object_get(call, "id")));
+            gaps++;
+        }
+    }
+    json_array_foreach(rows, k, row) {
+        json_t *c = NULL;
+        json_array_foreach(calls, i, call) {
+            if (strcmp(json_string_value(json_object_get(call, "id")),
+                       json_string_value(json_object_get(row, "call"))) == 0)
+                c = call;
+        }
+        if (!c || count(c, "cases") == 0)
+            continue;
+        if (count(row, "pass") == 0 && count(row, "fail") == 0)
+            gap(&gaps, row, "jamais exercée (aucun cas ne la fait réussir ni échouer)");
+        else if (count(row, "fail") == 0)
+            gap(&gaps, row,
+                "jamais en échec dans les cas de test : ajoutez un cas qui montre "
+                "qu'elle refuse un projet");
+        else if (count(row, "pass") == 0)
+            gap(&gaps, row,
+                "jamais réussie dans les cas de test : ajoutez un cas qu'elle "
+                "accepte");
+    }
+    /* Rule files of the rules directory that no call of the tests uses. */
+    char *calls_dir = elg_files_join(ctx->rules_dir, "calls");
+    static const char *const lua[] = {".lua", NULL};
+    char **files = NULL;
+    size_t n = 0;
+    elg_error err = {0};
+    if (calls_dir && elg_files_list(calls_dir, lua, &files, &n, &err) == 0) {
+        for (size_t f = 0; f < n; f++) {
+            char shown[4096];
+            snprintf(shown, sizeof shown, "rules/%s", files[f] + strlen(ctx->rules_dir) + 1);
+            if (!in_calls(calls, shown)) {
+                printf("%s: aucun appel des documents des tests n'utilise ce fichier : ses "
+                       "règles ne sont pas testées\n",
+                       shown);
+                gaps++;
+            }
+        }
+    }
+    elg_files_list_free(files, n);
+    free(calls_dir);
+    if (gaps == 0)
+        printf("aucune : chaque règle réussit et échoue dans au moins un cas\n");
+    return gaps;
+}
+
+int cmd_test(cli_ctx *ctx, int argc, char **argv) {
+    static const struct option opts[] = {{"coverage", no_argument, 0, 'c'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int coverage = 0, json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "cf:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            coverage = 1;
+            break;
+        case 'f':
+            if ((json = format_json(optarg)) < 0)
+                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            break;
+        case 'h':
+            puts("usage: eligo test [--coverage] [--format text|json] [FILE|DIR...]\n"
+                 "Runs the rule test cases (YAML files; default: the rules directory's tests/),\n"
+                 "one line per case; for a failure, the expected and actual values with the\n"
+                 "test file's line and the rule's file:line. --coverage adds, per rule, the\n"
+                 "number of cases where it passes, fails, does not apply or errs, and lists\n"
+                 "the rules no case makes both pass and fail. Format: docs/rules.md.\n"
+                 "Exit: 0 all cases pass (and coverage is complete), 1 a case fails (or a\n"
+                 "coverage gap), 3 a test file or document is malformed, 4 rules cannot load.");
+            return 0;
+        default:
+            return cli_usage("test: unknown option");
+        }
+    }
+    char *default_dir = NULL;
+    const char *const *paths = (const char *const *)argv + optind;
+    size_t npaths = (size_t)(argc - optind);
+    if (npaths == 0) {
+        default_dir = elg_files_join(ctx->rules_dir, "tests");
+        paths = (const char *const *)&default_dir;
+        npaths = 1;
+    }
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    elg_rules *rules = NULL;
+    elg_error err = {0};
+    json_t *runs = json_array();
+    elg_ruletest **tests = NULL;
+    size_t ntests = 0;
+    int input_error = 0, rc = 0;
+    size_t passed = 0, failed = 0;
+    if (elg_rules_open_dir(ctx->rules_dir, NULL, &rules, &err)) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    for (size_t p = 0; p < npaths; p++) {
+        char **files = NULL;
+        size_t n = 0;
+        elg_error e = {0};
+        if (elg_files_list(paths[p], yaml, &files, &n, &e)) {
+            cli_fail(&e);
+            input_error = 1;
+            continue;
+        }
+        elg_ruletest **nt = realloc(tests, (ntests + n + 1) * sizeof *nt);
+        if (!nt) {
+            elg_files_list_free(files, n);
+            rc = EXIT_STORE;
+            goto out;
+        }
+        tests = nt;
+        for (size_t f = 0; f < n; f++) {
+            elg_ruletest *t = NULL;
+            json_t *run = NULL;
+            elg_error fe = {0};
+            if (elg_ruletest_load(shown_path(files[f]), &t, &fe)) {
+                cli_fail(&fe);
+                input_error = 1;
+                continue;
+            }
+            tests[ntests++] = t;
+            if (elg_ruletest_run(t, rules, &run, &fe)) {
+                rc = cli_fail(&fe);
+                elg_files_list_free(files, n);
+                goto out;
+            }
+            json_array_append_new(runs, run);
+            passed += (size_t)json_integer_value(json_object_get(run, "passed"));
+            failed += (size_t)json_integer_value(json_object_get(run, "failed"));
+            if (!json) {
+                size_t i;
+                json_t *cs;
+                json_array_foreach(json_object_get(run, "cases"), i, cs) print_case(cs);
+            }
+        }
+        elg_files_list_free(files, n);
+    }
+    json_t *cov = NULL;
+    size_t gaps = 0;
+    if (coverage) {
+        if (elg_ruletest_coverage(rules, tests, ntests, runs, &cov, &err)) {
+            rc = cli_fail(&err);
+            goto out;
+        }
+    }
+    if (json) {
+        json_t *all = json_pack("{s:O,s:i,s:i}", "runs", runs, "passed", (json_int_t)passed,
+                                "failed", (json_int_t)failed);
+        if (cov)
+            json_object_set(all, "coverage", cov);
+        print_json(all);
+        json_decref(all);
+    } else {
+        printf("%zu cas : %zu ok, %zu en échec\n", passed + failed, passed, failed);
+    }
+    if (cov && !json)
+        gaps = print_coverage(ctx, cov);
+    json_decref(cov);
+    rc = input_error ? EXIT_INPUT : (failed || gaps) ? 1 : 0;
+out:
+    for (size_t i = 0; i < ntests; i++)
+        elg_ruletest_free(tests[i]);
+    free(tests);
+    json_decref(runs);
+    elg_rules_free(rules);
+    free(default_dir);
+    return rc;
+}
+
+/* ---- eligo lint -------------------------------------------------------------- */
+
+/* Runs `luac5.4 -p -l -l -- path` and returns its standard output
+ * (malloc'ed), or NULL with a message in why (compile errors are left to
+ * the sandbox, which reports them with the rule file's line). */
+static char *luac_listing(const char *path, char *why, size_t why_size) {
+    const char *luac = getenv("ELIGO_LUAC");
+    if (!luac || !*luac)
+        luac = "luac5.4";
+    int out[2];
+    if (pipe(out) != 0) {
+        snprintf(why, why_size, "pipe: %s", strerror(errno));
+        return NULL;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addclose(&fa, out[1]);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    char *args[] = {(char *)luac, "-p", "-l", "-l", "--", (char *)path, NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, luac, &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    if (rc != 0) {
+        close(out[0]);
+        snprintf(why, why_size,
+                 "cannot run %s (%s): install the Debian package lua5.4 or set "
+                 "ELIGO_LUAC",
+                 luac, strerror(rc));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    char chunk[8192];
+    ssize_t got;
+    while ((got = read(out[0], chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))
+        if (got > 0 && m)
+            fwrite(chunk, 1, (size_t)got, m);
+    close(out[0]);
+    if (m)
+        fclose(m);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            snprintf(why, why_size,
+                     "cannot run %s: install the Debian package lua5.4 or set "
+                     "ELIGO_LUAC",
+                     luac);
+        else
+            why[0] = '\0'; /* a syntax error: the sandbox reports it */
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+typedef struct listed {
+    char *rel;      /* "calls/x.lua" */
+    json_t *params; /* static param asks */
+} listed;
+
+/* Static pass over rules_dir/rel once; returns its static params (borrowed). */
+static int lint_file(const cli_ctx *ctx, const char *rel, json_t *allowed, json_t *findings,
+                     listed **done, size_t *ndone, json_t **params) {
+    for (size_t i = 0; i < *ndone; i++) {
+        if (strcmp((*done)[i].rel, rel) == 0) {
+            *params = (*done)[i].params;
+            return 0;
+        }
+    }
+    char *full = elg_files_join(ctx->rules_dir, rel);
+    char shown[4096], why[512];
+    snprintf(shown, sizeof shown, "rules/%s", rel);
+    json_t *ps = NULL;
+    char *listing = full ? luac_listing(full, why, sizeof why) : NULL;
+    free(full);
+    if (!listing && why[0]) {
+        fprintf(stderr, "eligo: %s\n", why);
+        return EXIT_STORE;
+    }
+    elg_error err = {0};
+    if (listing && elg_lint_listing(shown, listing, allowed, findings, &ps, &err)) {
+        free(listing);
+        return cli_fail(&err);
+    }
+    free(listing);
+    listed *nd = realloc(*done, (*ndone + 1) * sizeof *nd);
+    if (!nd) {
+        json_decref(ps);
+        return EXIT_STORE;
+    }
+    *done = nd;
+    nd[*ndone].rel = strdup(rel);
+    nd[*ndone].params = ps ? ps : json_array();
+    *params = nd[*ndone].params;
+    (*ndone)++;
+    return 0;
+}
+
+static int lint_call_doc(const cli_ctx *ctx, elg_rules *rules, const char *path, int explicit,
+                         json_t *allowed, json_t *findings, listed **done, size_t *ndone) {
+    char *text = NULL;
+    size_t len = 0;
+    elg_doc *doc = NULL;
+    elg_error err = {0};
+    int rc = 0;
+    if (elg_files_read(path, ELG_DOC_MAX_BYTES, &text, &len, &err) ||
+        elg_doc_parse(path, text, len, &doc, &err)) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    const elg_call *call = elg_doc_call(doc);
+    if (!call) {
+        if (explicit) {
+            fprintf(stderr, "eligo: %s: a %s document, not a call: lint takes call documents\n",
+                    path, elg_doc_kind_name(elg_doc_kind_of(doc)));
+            rc = EXIT_INPUT;
+        }
+        goto out;
+    }
+    json_t *params = NULL;
+    if ((rc = lint_file(ctx, call->rules, allowed, findings, done, ndone, &params)))
+        goto out;
+    if (elg_lint_call(rules, call, path, text, len, params, findings, &err))
+        rc = cli_fail(&err);
+out:
+    elg_doc_free(doc);
+    free(text);
+    return rc;
+}
+
+int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"globals", no_argument, 0, 'g'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int json = 0, globals = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:gh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if ((json = format_json(optarg)) < 0)
+                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            break;
+        case 'g':
+            globals = 1;
+            break;
+        case 'h':
+            puts("usage: eligo lint [--format text|json] [--globals] [CALL.yaml|DIR...]\n"
+                 "Checks call documents (default: seeds/calls beside the rules directory) and\n"
+                 "their rule files, and the rule library, without any project: Lua syntax,\n"
+                 "unknown globals (a misspelt helper), duplicate rule ids, rules without title\n"
+                 "or legal basis, parameters asked for but not defined by the call, parameters\n"
+                 "no rule uses. One line per finding: file:line: message [check].\n"
+                 "--globals prints the names rule files may use, one per line.\n"
+                 "Needs luac5.4 (Debian package lua5.4; or $ELIGO_LUAC).\n"
+                 "Exit: 0 nothing found, 1 findings, 3 a document is malformed, 4 the rule\n"
+                 "library cannot load, 5 luac cannot run.");
+            return 0;
+        default:
+            return cli_usage("lint: unknown option");
+        }
+    }
+    elg_rules *rules = NULL;
+    elg_error err = {0};
+    json_t *findings = json_array(), *allowed = NULL;
+    listed *done = NULL;
+    size_t ndone = 0;
+    char *default_dir = NULL;
+    int rc = 0;
+    if (elg_rules_open_dir(ctx->rules_dir, NULL, &rules, &err)) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    allowed = elg_rules_globals(rules);
+    if (globals) {
+        size_t i;
+        json_t *g;
+        json_array_foreach(allowed, i, g) puts(json_string_value(g));
+        goto out;
+    }
+    /* The rule library first. */
+    static const char *const lua[] = {".lua", NULL};
+    char *lib = elg_files_join(ctx->rules_dir, "lib");
+    char **files = NULL;
+    size_t n = 0;
+    if (!lib || elg_files_list(lib, lua, &files, &n, &err)) {
+        free(lib);
+        rc = cli_fail(&err);
+        goto out;
+    }
+    free(lib);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *ignored;
+        rc = lint_file(ctx, files[i] + strlen(ctx->rules_dir) + 1, allowed, findings, &done, &ndone,
+                       &ignored);
+    }
+    elg_files_list_free(files, n);
+    if (rc)
+        goto out;
+
+    const char *const *paths = (const char *const *)argv + optind;
+    size_t npaths = (size_t)(argc - optind);
+    if (npaths == 0) {
+        char *copy = strdup(ctx->rules_dir);
+        default_dir = copy ? elg_files_join(dirname(copy), "seeds/calls") : NULL;
+        free(copy);
+        paths = (const char *const *)&default_dir;
+        npaths = 1;
+    }
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    for (size_t p = 0; p < npaths && rc == 0; p++) {
+        struct stat st;
+        int explicit = stat(paths[p], &st) == 0 && !S_ISDIR(st.st_mode);
+        if (elg_files_list(paths[p], yaml, &files, &n, &err)) {
+            rc = cli_fail(&err);
+            break;
+        }
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = lint_call_doc(ctx, rules, shown_path(files[i]), explicit, allowed, findings, &done,
+                               &ndone);
+        elg_files_list_free(files, n);
+    }
+    if (rc)
+        goto out;
+    elg_lint_sort(findings);
+    if (json) {
+        print_json(findings);
+    } else {
+        size_t i;
+        json_t *f;
+        json_array_foreach(findings, i, f) {
+            printf("%s:%lld: %s [%s]\n", json_string_value(json_object_get(f, "file")),
+                   (long long)json_integer_value(json_object_get(f, "line")),
+                   json_string_value(json_object_get(f, "message")),
+                   json_string_value(json_object_get(f, "check")));
+        }
+        if (json_array_size(findings) == 0)
+            printf("aucun problème trouvé\n");
+        else
+            printf("%zu problème(s)\n", json_array_size(findings));
+    }
+    rc = json_array_size(findings) ? 1 : 0;
+out:
+    for (size_t i = 0; i < ndone; i++) {
+        free(done[i].rel);
+        json_decref(done[i].params);
+    }
+    free(done);
+    json_decref(allowed);
+    json_decref(findings);
+    elg_rules_free(rules);
+    free(default_dir);
+    return rc;
+}

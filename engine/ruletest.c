@@ -1,0 +1,1359 @@
+/*
+ * ruletest: rule test cases as data (see ruletest.h).
+ *
+ * The test file is kept as a libyaml node tree (yaml_document_t) for the
+ * whole run: its nodes carry the lines that failures point at, and the
+ * values of `set` and inline projects are copied from it into each case's
+ * project tree. Node ids, never node pointers, are held across additions to
+ * a tree (adding a node may move them all).
+ */
+#include "ruletest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "figures.h"
+#include "files.h"
+#include "lint.h"
+
+typedef struct rt_doc {
+    char *path;
+    char *text;
+    size_t len;
+    elg_doc *doc;
+} rt_doc;
+
+enum { EXP_OUTCOME = 1, EXP_STATUS, EXP_FIGURE, EXP_MESSAGE };
+
+typedef struct rt_expect {
+    int kind;
+    char *key; /* rule id or figure path; NULL for the outcome */
+    char *value;
+    int line;
+} rt_expect;
+
+enum { SRC_ID = 1, SRC_FILE, SRC_INLINE };
+
+typedef struct rt_case {
+    char *name;
+    int line;
+    int source;
+    char *ref;       /* project id or file path (relative to the test file) */
+    int inline_node; /* SRC_INLINE: node id in the test file */
+    int set_node;    /* mapping node id, 0 when none */
+    int remove_node; /* sequence node id, 0 when none */
+    rt_expect *expects;
+    size_t expects_count;
+} rt_case;
+
+struct elg_ruletest {
+    char *path;
+    char *dir;
+    yaml_document_t ydoc;
+    int ydoc_loaded;
+    char *call_id;
+    int call_line;
+    rt_doc *docs;
+    size_t docs_count, docs_cap;
+    const elg_financer **financers;
+    size_t financers_count;
+    const elg_call *call;
+    rt_case *cases;
+    size_t cases_count;
+};
+
+/* ---- documents ---------------------------------------------------------------- */
+
+static int slurp(const char *path, char **data, size_t *len, elg_error *err) {
+    return elg_files_read(path, ELG_DOC_MAX_BYTES, data, len, err);
+}
+
+static int add_doc(elg_ruletest *t, const char *path, elg_error *err) {
+    if (t->docs_count == t->docs_cap) {
+        size_t cap = t->docs_cap ? t->docs_cap * 2 : 16;
+        rt_doc *nd = realloc(t->docs, cap * sizeof *nd);
+        if (!nd)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory");
+        t->docs = nd;
+        t->docs_cap = cap;
+    }
+    rt_doc *d = &t->docs[t->docs_count];
+    memset(d, 0, sizeof *d);
+    d->path = strdup(path);
+    if (!d->path)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    t->docs_count++;
+    int rc = slurp(path, &d->text, &d->len, err);
+    if (rc == 0)
+        rc = elg_doc_parse(path, d->text, d->len, &d->doc, err);
+    return rc;
+}
+
+/* A file, or a directory walked for *.yaml / *.yml in name order. */
+static int add_path(elg_ruletest *t, const char *path, elg_error *err) {
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    char **files = NULL;
+    size_t n = 0;
+    int rc = elg_files_list(path, yaml, &files, &n, err);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = add_doc(t, files[i], err);
+    elg_files_list_free(files, n);
+    return rc;
+}
+
+/* ---- YAML trees ----------------------------------------------------------------- */
+
+static yaml_node_t *node(yaml_document_t *d, int id) {
+    return id ? yaml_document_get_node(d, id) : NULL;
+}
+
+static int line_of(yaml_document_t *d, int id) {
+    yaml_node_t *n = node(d, id);
+    return n ? (int)n->start_mark.line + 1 : 0;
+}
+
+/* The text of a scalar node, NULL for anything else. */
+static const char *scalar(yaml_document_t *d, int id) {
+    yaml_node_t *n = node(d, id);
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* The pair of `key` in mapping map, NULL when absent. */
+static yaml_node_pair_t *map_pair(yaml_document_t *d, int map, const char *key) {
+    yaml_node_t *m = node(d, map);
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = scalar(d, p->key);
+        if (k && strcmp(k, key) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static int map_get(yaml_document_t *d, int map, const char *key) {
+    yaml_node_pair_t *p = map_pair(d, map, key);
+    return p ? p->value : 0;
+}
+
+static size_t seq_len(yaml_document_t *d, int seq) {
+    yaml_node_t *s = node(d, seq);
+    return (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
+}
+
+/* Copies node id of src (and what it holds) into dst; returns its id there, 0 on failure. */
+static int copy_node(yaml_document_t *dst, yaml_document_t *src, int id, int depth) {
+    yaml_node_t *n = node(src, id);
+    if (!n || depth > 64)
+        return 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return yaml_document_add_scalar(dst, n->tag, n->data.scalar.value,
+                                        (int)n->data.scalar.length, n->data.scalar.style);
+    case YAML_SEQUENCE_NODE: {
+        int s = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
+        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (size_t i = 0; s && i < count; i++) {
+            int item = node(src, id)->data.sequence.items.start[i];
+            int c = copy_node(dst, src, item, depth + 1);
+            if (!c || !yaml_document_append_sequence_item(dst, s, c))
+                return 0;
+        }
+        return s;
+    }
+    case YAML_MAPPING_NODE: {
+        int m = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
+        size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        for (size_t i = 0; m && i < count; i++) {
+            yaml_node_pair_t p = node(src, id)->data.mapping.pairs.start[i];
+            int k = copy_node(dst, src, p.key, depth + 1);
+            int v = k ? copy_node(dst, src, p.value, depth + 1) : 0;
+            if (!v || !yaml_document_append_mapping_pair(dst, m, k, v))
+                return 0;
+        }
+        return m;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int write_buf(void *data, unsigned char *buffer, size_t size) {
+    FILE *f = data;
+    return fwrite(buffer, 1, size, f) == size;
+}
+
+/* Writes the tree as YAML text (malloc'ed); the tree is consumed, as
+ * yaml_emitter_dump always does. */
+static int emit(yaml_document_t *doc, char **text, size_t *len) {
+    yaml_emitter_t em;
+    FILE *f = open_memstream(text, len);
+    if (!f) {
+        yaml_document_delete(doc);
+        return -1;
+    }
+    int ok = yaml_emitter_initialize(&em);
+    if (ok) {
+        yaml_emitter_set_output(&em, write_buf, f);
+        yaml_emitter_set_unicode(&em, 1);
+        yaml_emitter_set_width(&em, -1);
+        ok = yaml_emitter_open(&em) && yaml_emitter_dump(&em, doc) && yaml_emitter_close(&em) &&
+             yaml_emitter_flush(&em);
+        yaml_emitter_delete(&em);
+    } else {
+        yaml_document_delete(doc);
+    }
+    if (fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
+        free(*text);
+        *text = NULL;
+    }
+    return ok ? 0 : -1;
+}
+
+/* ---- paths ("expenses[6].amount") ------------------------------------------------- */
+
+typedef struct seg {
+    char key[128]; /* "" for an index */
+    long index;
+} seg;
+
+/* Parses a field path into at most max segments; returns the count, -1 when malformed. */
+static int parse_path(const char *path, seg *segs, int max) {
+    int n = 0;
+    const char *s = path;
+    while (*s) {
+        if (n == max)
+            return -1;
+        seg *g = &segs[n++];
+        g->key[0] = '\0';
+        g->index = -1;
+        if (*s == '[') {
+            char *end;
+            g->index = strtol(s + 1, &end, 10);
+            if (end == s + 1 || *end != ']' || g->index < 0)
+                return -1;
+            s = end + 1;
+        } else {
+            size_t k = 0;
+            while (*s && *s != '.' && *s != '[') {
+                if (k + 1 >= sizeof g->key)
+                    return -1;
+                g->key[k++] = *s++;
+            }
+            g->key[k] = '\0';
+            if (k == 0)
+                return -1;
+        }
+        if (*s == '.') {
+            s++;
+            if (!*s || *s == '.' || *s == '[')
+                return -1;
+        } else if (*s && *s != '[') {
+            return -1;
+        }
+    }
+    return n;
+}
+
+#define MAX_SEGS 16
+
+/* Where a path leads in a tree: the container and the slot in it. */
+typedef struct slot {
+    int container;          /* node id of the mapping or sequence */
+    yaml_node_pair_t *pair; /* mapping: the pair, NULL when the key is absent */
+    long index;             /* sequence: the index (may be == length) */
+} slot;
+
+/* Follows path in doc from root; on failure writes a French explanation in why. */
+static int find_slot(yaml_document_t *d, int root, const char *path, slot *out, char *why,
+                     size_t why_size) {
+    seg segs[MAX_SEGS];
+    int n = parse_path(path, segs, MAX_SEGS);
+    if (n <= 0) {
+        snprintf(why, why_size, "chemin « %s » mal formé (exemple : expenses[6].amount)", path);
+        return -1;
+    }
+    int cur = root;
+    for (int i = 0; i < n; i++) {
+        yaml_node_t *c = node(d, cur);
+        memset(out, 0, sizeof *out);
+        out->container = cur;
+        int last = i == n - 1;
+        if (segs[i].key[0]) {
+            if (!c || c->type != YAML_MAPPING_NODE) {
+                snprintf(why, why_size,
+                         "« %s » : pas de champ %s ici (ce n'est pas un "
+                         "ensemble de champs)",
+                         path, segs[i].key);
+                return -1;
+            }
+            out->pair = map_pair(d, cur, segs[i].key);
+            if (!out->pair && !last) {
+                snprintf(why, why_size, "« %s » : le champ %s n'existe pas", path, segs[i].key);
+                return -1;
+            }
+            if (!last)
+                cur = out->pair->value;
+        } else {
+            if (!c || c->type != YAML_SEQUENCE_NODE) {
+                snprintf(why, why_size, "« %s » : [%ld] s'applique à une liste", path,
+                         segs[i].index);
+                return -1;
+            }
+            size_t len = seq_len(d, cur);
+            out->index = segs[i].index;
+            if ((size_t)segs[i].index > len || (!last && (size_t)segs[i].index == len)) {
+                snprintf(why, why_size,
+                         "« %s » : la liste n'a que %zu élément(s) (indices 0 à "
+                         "%zu ; [%zu] en ajoute un)",
+                         path, len, len ? len - 1 : 0, len);
+                return -1;
+            }
+            if (!last)
+                cur = c->data.sequence.items.start[segs[i].index];
+        }
+    }
+    return 0;
+}
+
+/* The node a path names, 0 when absent. */
+static int find_node(yaml_document_t *d, int root, const char *path) {
+    slot s;
+    char why[8];
+    if (!path[0])
+        return root;
+    if (find_slot(d, root, path, &s, why, sizeof why))
+        return 0;
+    if (node(d, s.container)->type == YAML_MAPPING_NODE)
+        return s.pair ? s.pair->value : 0;
+    if ((size_t)s.index >= seq_len(d, s.container))
+        return 0;
+    return node(d, s.container)->data.sequence.items.start[s.index];
+}
+
+/* Sets path to a copy of node value of src. */
+static int set_path(yaml_document_t *d, int root, const char *path, yaml_document_t *src, int value,
+                    char *why, size_t why_size) {
+    slot s;
+    if (find_slot(d, root, path, &s, why, why_size))
+        return -1;
+    int v = copy_node(d, src, value, 0);
+    if (!v) {
+        snprintf(why, why_size, "mémoire insuffisante");
+        return -1;
+    }
+    yaml_node_t *c = node(d, s.container); /* after the copy: nodes may have moved */
+    if (c->type == YAML_MAPPING_NODE) {
+        const char *last = strrchr(path, '.');
+        last = last ? last + 1 : path;
+        yaml_node_pair_t *p = map_pair(d, s.container, last);
+        if (p) {
+            p->value = v;
+            return 0;
+        }
+        int k = yaml_document_add_scalar(d, NULL, (yaml_char_t *)last, -1, YAML_ANY_SCALAR_STYLE);
+        if (!k || !yaml_document_append_mapping_pair(d, s.container, k, v)) {
+            snprintf(why, why_size, "mémoire insuffisante");
+            return -1;
+        }
+        return 0;
+    }
+    if ((size_t)s.index == seq_len(d, s.container)) {
+        if (!yaml_document_append_sequence_item(d, s.container, v)) {
+            snprintf(why, why_size, "mémoire insuffisante");
+            return -1;
+        }
+        return 0;
+    }
+    c->data.sequence.items.start[s.index] = v;
+    return 0;
+}
+
+static int remove_path(yaml_document_t *d, int root, const char *path, char *why, size_t why_size) {
+    slot s;
+    if (find_slot(d, root, path, &s, why, why_size))
+        return -1;
+    yaml_node_t *c = node(d, s.container);
+    if (c->type == YAML_MAPPING_NODE) {
+        if (!s.pair) {
+            snprintf(why, why_size, "« %s » : ce champ n'existe pas", path);
+            return -1;
+        }
+        memmove(s.pair, s.pair + 1,
+                (size_t)(c->data.mapping.pairs.top - s.pair - 1) * sizeof *s.pair);
+        c->data.mapping.pairs.top--;
+        return 0;
+    }
+    size_t len = seq_len(d, s.container);
+    if ((size_t)s.index >= len) {
+        snprintf(why, why_size, "« %s » : la liste n'a que %zu élément(s)", path, len);
+        return -1;
+    }
+    yaml_node_item_t *it = c->data.sequence.items.start + s.index;
+    memmove(it, it + 1, (len - (size_t)s.index - 1) * sizeof *it);
+    c->data.sequence.items.top--;
+    return 0;
+}
+
+/* ---- loading the test file ---------------------------------------------------------- */
+
+static int fail_line(elg_ruletest *t, elg_error *err, int line, int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int fail_line(elg_ruletest *t, elg_error *err, int line, int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    elg_error_setv(err, code, fmt, ap);
+    va_end(ap);
+    elg_error_at(err, t->path, line, 0, NULL);
+    return code;
+}
+
+/* Checks that mapping map only has keys among allowed (NULL-terminated). */
+static int only_keys(elg_ruletest *t, int map, const char *const *allowed, const char *what,
+                     elg_error *err) {
+    yaml_node_t *m = node(&t->ydoc, map);
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = scalar(&t->ydoc, p->key);
+        int ok = 0;
+        for (const char *const *a = allowed; k && *a && !ok; a++)
+            ok = strcmp(k, *a) == 0;
+        if (!ok) {
+            char list[256] = "";
+            for (const char *const *a = allowed; *a; a++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         a == allowed ? "" : ", ", *a);
+            return fail_line(t, err, line_of(&t->ydoc, p->key), ELG_EINPUT,
+                             "%s: unknown field \"%s\" (expected: %s)", what, k ? k : "?", list);
+        }
+    }
+    return 0;
+}
+
+static int is_map(elg_ruletest *t, int id) {
+    yaml_node_t *n = node(&t->ydoc, id);
+    return n && n->type == YAML_MAPPING_NODE;
+}
+
+static int is_seq(elg_ruletest *t, int id) {
+    yaml_node_t *n = node(&t->ydoc, id);
+    return n && n->type == YAML_SEQUENCE_NODE;
+}
+
+static const char *const STATUSES[] = {"pass", "fail", "not-applicable", "error", NULL};
+static const char *const OUTCOMES[] = {"eligible", "ineligible", "error", NULL};
+
+static int in_set(const char *v, const char *const *set) {
+    for (; *set; set++)
+        if (strcmp(v, *set) == 0)
+            return 1;
+    return 0;
+}
+
+static int add_expect(elg_ruletest *t, rt_case *c, int kind, const char *key, int value_node,
+                      elg_error *err) {
+    const char *v = scalar(&t->ydoc, value_node);
+    int line = line_of(&t->ydoc, value_node);
+    if (!v)
+        return fail_line(t, err, line, ELG_EINPUT, "expect: the value for %s must be text",
+                         key ? key : "outcome");
+    if (kind == EXP_STATUS && strcmp(v, "na") == 0)
+        v = "not-applicable";
+    if (kind == EXP_STATUS && !in_set(v, STATUSES))
+        return fail_line(t, err, line, ELG_EINPUT,
+                         "expect.rules.%s: \"%s\" is not a status (pass, fail, not-applicable "
+                         "or na, error)",
+                         key, v);
+    if (kind == EXP_OUTCOME && !in_set(v, OUTCOMES))
+        return fail_line(t, err, line, ELG_EINPUT,
+                         "expect.outcome: \"%s\" is not an outcome (eligible, ineligible, error)",
+                         v);
+    rt_expect *ne = realloc(c->expects, (c->expects_count + 1) * sizeof *ne);
+    if (!ne)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    c->expects = ne;
+    rt_expect *e = &c->expects[c->expects_count++];
+    e->kind = kind;
+    e->key = key ? strdup(key) : NULL;
+    e->value = strdup(v);
+    e->line = line;
+    if ((key && !e->key) || !e->value)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* expect.<section>: { key: value ... } */
+static int load_expect_map(elg_ruletest *t, rt_case *c, int map, int kind, const char *section,
+                           elg_error *err) {
+    if (!is_map(t, map))
+        return fail_line(t, err, line_of(&t->ydoc, map), ELG_EINPUT,
+                         "expect.%s must be a mapping such as { plafond-materiel: pass }", section);
+    yaml_node_t *m = node(&t->ydoc, map);
+    size_t count = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_pair_t p = node(&t->ydoc, map)->data.mapping.pairs.start[i];
+        const char *k = scalar(&t->ydoc, p.key);
+        if (!k)
+            return fail_line(t, err, line_of(&t->ydoc, p.key), ELG_EINPUT,
+                             "expect.%s: keys must be text", section);
+        int rc = add_expect(t, c, kind, k, p.value, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
+    static const char *const keys[] = {"name", "project", "file", "set", "remove", "expect", NULL};
+    int line = line_of(&t->ydoc, id);
+    c->line = line;
+    if (!is_map(t, id))
+        return fail_line(t, err, line, ELG_EINPUT,
+                         "cases: each case must be a mapping with "
+                         "name, project and expect");
+    int rc = only_keys(t, id, keys, "case", err);
+    if (rc)
+        return rc;
+    const char *name = scalar(&t->ydoc, map_get(&t->ydoc, id, "name"));
+    if (!name || !name[0])
+        return fail_line(t, err, line, ELG_EINPUT, "case: missing name");
+    if (!(c->name = strdup(name)))
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    int project = map_get(&t->ydoc, id, "project");
+    int file = map_get(&t->ydoc, id, "file");
+    if ((project != 0) == (file != 0))
+        return fail_line(t, err, line, ELG_EINPUT,
+                         "case \"%s\": give either project (an id, or a project written as a "
+                         "mapping) or file (a project file)",
+                         name);
+    if (file) {
+        const char *f = scalar(&t->ydoc, file);
+        if (!f)
+            return fail_line(t, err, line_of(&t->ydoc, file), ELG_EINPUT,
+                             "case \"%s\": file must be a path", name);
+        c->source = SRC_FILE;
+        c->ref = strdup(f);
+    } else if (is_map(t, project)) {
+        c->source = SRC_INLINE;
+        c->inline_node = project;
+    } else {
+        const char *p = scalar(&t->ydoc, project);
+        if (!p)
+            return fail_line(t, err, line_of(&t->ydoc, project), ELG_EINPUT,
+                             "case \"%s\": project must be a project id or a mapping", name);
+        c->source = SRC_ID;
+        c->ref = strdup(p);
+    }
+    if (c->source != SRC_INLINE && !c->ref)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    c->set_node = map_get(&t->ydoc, id, "set");
+    if (c->set_node && !is_map(t, c->set_node))
+        return fail_line(t, err, line_of(&t->ydoc, c->set_node), ELG_EINPUT,
+                         "case \"%s\": set must be a mapping of field paths to values, such as "
+                         "{ expenses[6].amount: \"95 000 €\" }",
+                         name);
+    c->remove_node = map_get(&t->ydoc, id, "remove");
+    if (c->remove_node && !is_seq(t, c->remove_node))
+        return fail_line(t, err, line_of(&t->ydoc, c->remove_node), ELG_EINPUT,
+                         "case \"%s\": remove must be a list of field paths", name);
+    int expect = map_get(&t->ydoc, id, "expect");
+    if (!expect || !is_map(t, expect))
+        return fail_line(t, err, expect ? line_of(&t->ydoc, expect) : line, ELG_EINPUT,
+                         "case \"%s\": expect is missing (outcome, rules, figures, messages)",
+                         name);
+    static const char *const ekeys[] = {"outcome", "rules", "figures", "messages", NULL};
+    if ((rc = only_keys(t, expect, ekeys, "expect", err)))
+        return rc;
+    int v;
+    if ((v = map_get(&t->ydoc, expect, "outcome")) &&
+        (rc = add_expect(t, c, EXP_OUTCOME, NULL, v, err)))
+        return rc;
+    if ((v = map_get(&t->ydoc, expect, "rules")) &&
+        (rc = load_expect_map(t, c, v, EXP_STATUS, "rules", err)))
+        return rc;
+    if ((v = map_get(&t->ydoc, expect, "figures")) &&
+        (rc = load_expect_map(t, c, v, EXP_FIGURE, "figures", err)))
+        return rc;
+    if ((v = map_get(&t->ydoc, expect, "messages")) &&
+        (rc = load_expect_map(t, c, v, EXP_MESSAGE, "messages", err)))
+        return rc;
+    if (c->expects_count == 0)
+        return fail_line(t, err, line_of(&t->ydoc, expect), ELG_EINPUT,
+                         "case \"%s\": expect says nothing to check", name);
+    return 0;
+}
+
+static int find_doc(const elg_ruletest *t, elg_doc_kind kind, const char *id) {
+    for (size_t i = 0; i < t->docs_count; i++)
+        if (elg_doc_kind_of(t->docs[i].doc) == kind && strcmp(elg_doc_id(t->docs[i].doc), id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int load_documents(elg_ruletest *t, int root, elg_error *err) {
+    int docs = map_get(&t->ydoc, root, "documents");
+    if (!docs)
+        return fail_line(t, err, 1, ELG_EINPUT,
+                         "documents: missing (the financer, call and project files or "
+                         "directories the cases use, relative to this file, e.g. [../../seeds])");
+    int single = scalar(&t->ydoc, docs) != NULL;
+    size_t n = single ? 1 : is_seq(t, docs) ? seq_len(&t->ydoc, docs) : 0;
+    if (!single && !is_seq(t, docs))
+        return fail_line(t, err, line_of(&t->ydoc, docs), ELG_EINPUT,
+                         "documents must be a path or a list of paths");
+    for (size_t i = 0; i < n; i++) {
+        int item = single ? docs : node(&t->ydoc, docs)->data.sequence.items.start[i];
+        const char *rel = scalar(&t->ydoc, item);
+        if (!rel)
+            return fail_line(t, err, line_of(&t->ydoc, item), ELG_EINPUT,
+                             "documents: each entry must be a path");
+        char *full = elg_files_join(t->dir, rel);
+        if (!full)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory");
+        elg_error e = {0};
+        int rc = add_path(t, full, &e);
+        free(full);
+        if (rc) {
+            /* A bad document keeps its own location; a missing path gets ours. */
+            if (!e.file[0] || e.line == 0) {
+                if (e.file[0] == '\0')
+                    return fail_line(t, err, line_of(&t->ydoc, item), rc, "documents: %s",
+                                     e.message);
+                return fail_line(t, err, line_of(&t->ydoc, item), rc, "documents: %s: %s", e.file,
+                                 e.message);
+            }
+            *err = e;
+            return rc;
+        }
+    }
+    /* Two documents of one kind with one id would make cases ambiguous. */
+    for (size_t i = 0; i < t->docs_count; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (elg_doc_kind_of(t->docs[i].doc) == elg_doc_kind_of(t->docs[j].doc) &&
+                strcmp(elg_doc_id(t->docs[i].doc), elg_doc_id(t->docs[j].doc)) == 0)
+                return fail_line(t, err, line_of(&t->ydoc, docs), ELG_EINPUT,
+                                 "documents: %s \"%s\" is defined twice (%s and %s)",
+                                 elg_doc_kind_name(elg_doc_kind_of(t->docs[i].doc)),
+                                 elg_doc_id(t->docs[i].doc), t->docs[j].path, t->docs[i].path);
+        }
+    }
+    size_t nf = 0;
+    t->financers = calloc(t->docs_count ? t->docs_count : 1, sizeof *t->financers);
+    if (!t->financers)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->docs_count; i++)
+        if (elg_doc_financer(t->docs[i].doc))
+            t->financers[nf++] = elg_doc_financer(t->docs[i].doc);
+    t->financers_count = nf;
+    return 0;
+}
+
+int elg_ruletest_load(const char *path, elg_ruletest **out, elg_error *err) {
+    *out = NULL;
+    elg_ruletest *t = calloc(1, sizeof *t);
+    char *text = NULL;
+    size_t len = 0;
+    yaml_parser_t parser;
+    int parser_ok = 0, rc;
+    if (!t || !(t->path = strdup(path)) || !(t->dir = strdup(path))) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        goto fail;
+    }
+    char *slash = strrchr(t->dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        t->dir[0] = '\0';
+    if ((rc = slurp(path, &text, &len, err)))
+        goto fail;
+    if (!(parser_ok = yaml_parser_initialize(&parser))) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        goto fail;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &t->ydoc)) {
+        rc = fail_line(t, err, (int)parser.problem_mark.line + 1, ELG_EINPUT, "not valid YAML: %s",
+                       parser.problem ? parser.problem : "?");
+        goto fail;
+    }
+    t->ydoc_loaded = 1;
+    int root = yaml_document_get_root_node(&t->ydoc) ? 1 : 0;
+    if (!root || !is_map(t, root)) {
+        rc = fail_line(t, err, 1, ELG_EINPUT,
+                       "a test file is a mapping with call, documents and cases");
+        goto fail;
+    }
+    static const char *const keys[] = {"call", "documents", "cases", "description", NULL};
+    if ((rc = only_keys(t, root, keys, "test file", err)))
+        goto fail;
+    int call = map_get(&t->ydoc, root, "call");
+    if (!scalar(&t->ydoc, call)) {
+        rc = fail_line(t, err, call ? line_of(&t->ydoc, call) : 1, ELG_EINPUT,
+                       "call: missing (the id of the call the cases test)");
+        goto fail;
+    }
+    t->call_id = strdup(scalar(&t->ydoc, call));
+    t->call_line = line_of(&t->ydoc, call);
+    if (!t->call_id) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if ((rc = load_documents(t, root, err)))
+        goto fail;
+    int ci = find_doc(t, ELG_DOC_CALL, t->call_id);
+    if (ci < 0) {
+        rc = fail_line(t, err, t->call_line, ELG_ENOTFOUND,
+                       "call \"%s\" is not among the documents", t->call_id);
+        goto fail;
+    }
+    t->call = elg_doc_call(t->docs[ci].doc);
+    int cases = map_get(&t->ydoc, root, "cases");
+    if (!cases || !is_seq(t, cases) || seq_len(&t->ydoc, cases) == 0) {
+        rc = fail_line(t, err, cases ? line_of(&t->ydoc, cases) : 1, ELG_EINPUT,
+                       "cases: missing or empty (a list of cases)");
+        goto fail;
+    }
+    size_t n = seq_len(&t->ydoc, cases);
+    if (!(t->cases = calloc(n, sizeof *t->cases))) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        t->cases_count++;
+        rt_case *c = &t->cases[i];
+        if ((rc = load_case(t, node(&t->ydoc, cases)->data.sequence.items.start[i], c, err)))
+            goto fail;
+        if (c->source == SRC_ID && find_doc(t, ELG_DOC_PROJECT, c->ref) < 0) {
+            rc = fail_line(t, err, c->line, ELG_ENOTFOUND,
+                           "case \"%s\": project \"%s\" is not among the documents", c->name,
+                           c->ref);
+            goto fail;
+        }
+    }
+    yaml_parser_delete(&parser);
+    free(text);
+    *out = t;
+    return 0;
+fail:
+    if (parser_ok)
+        yaml_parser_delete(&parser);
+    free(text);
+    elg_ruletest_free(t);
+    return rc;
+}
+
+void elg_ruletest_free(elg_ruletest *t) {
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->cases_count; i++) {
+        rt_case *c = &t->cases[i];
+        free(c->name);
+        free(c->ref);
+        for (size_t k = 0; k < c->expects_count; k++) {
+            free(c->expects[k].key);
+            free(c->expects[k].value);
+        }
+        free(c->expects);
+    }
+    free(t->cases);
+    for (size_t i = 0; i < t->docs_count; i++) {
+        free(t->docs[i].path);
+        free(t->docs[i].text);
+        elg_doc_free(t->docs[i].doc);
+    }
+    free(t->docs);
+    free(t->financers);
+    if (t->ydoc_loaded)
+        yaml_document_delete(&t->ydoc);
+    free(t->call_id);
+    free(t->dir);
+    free(t->path);
+    free(t);
+}
+
+/* ---- building a case's project -------------------------------------------------------- */
+
+/* "file:line" into buf. */
+static const char *at(char *buf, size_t size, const char *file, int line) {
+    snprintf(buf, size, "%s:%d", file, line);
+    return buf;
+}
+
+/* Case failure text in err-like form: "file:line: message". */
+typedef struct case_err {
+    char text[1400];
+} case_err;
+
+static void case_fail(case_err *ce, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void case_fail(case_err *ce, const char *file, int line, const char *fmt, ...) {
+    int n = line > 0 ? snprintf(ce->text, sizeof ce->text, "%s:%d: ", file, line)
+                     : snprintf(ce->text, sizeof ce->text, "%s: ", file);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ce->text + n, sizeof ce->text - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* Is field under path p ("expenses[6]" covers "expenses[6].amount")? */
+static int under(const char *field, const char *p) {
+    size_t n = strlen(p);
+    return strncmp(field, p, n) == 0 && (field[n] == '\0' || field[n] == '.' || field[n] == '[');
+}
+
+/* Builds the project of case c: *doc on success, else ce filled. */
+static int build_project(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_err *ce) {
+    yaml_document_t pd;
+    int have_pd = 0, rc = -1, root = 0;
+    const char *base_name = t->path;
+    const char *base_text = NULL;
+    size_t base_len = 0;
+    char *file_text = NULL, *file_path = NULL, *out = NULL;
+    size_t out_len = 0;
+    char why[512];
+    *doc = NULL;
+
+    if (c->source == SRC_INLINE) {
+        if (!yaml_document_initialize(&pd, NULL, NULL, NULL, 1, 1))
+            goto nomem;
+        have_pd = 1;
+        root = copy_node(&pd, &t->ydoc, c->inline_node, 0);
+        if (!root)
+            goto nomem;
+        if (!map_pair(&pd, root, "kind")) {
+            int k = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"kind", -1,
+                                             YAML_ANY_SCALAR_STYLE);
+            int v = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"project", -1,
+                                             YAML_ANY_SCALAR_STYLE);
+            if (!k || !v || !yaml_document_append_mapping_pair(&pd, root, k, v))
+                goto nomem;
+            /* kind first, as documents write it */
+            yaml_node_t *m = node(&pd, root);
+            yaml_node_pair_t last = m->data.mapping.pairs.top[-1];
+            memmove(m->data.mapping.pairs.start + 1, m->data.mapping.pairs.start,
+                    (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start - 1) *
+                        sizeof last);
+            m->data.mapping.pairs.start[0] = last;
+        }
+    } else {
+        if (c->source == SRC_ID) {
+            const rt_doc *d = &t->docs[find_doc(t, ELG_DOC_PROJECT, c->ref)];
+            base_name = d->path;
+            base_text = d->text;
+            base_len = d->len;
+        } else {
+            elg_error e = {0};
+            if (!(file_path = elg_files_join(t->dir, c->ref)))
+                goto nomem;
+            if (slurp(file_path, &file_text, &base_len, &e)) {
+                case_fail(ce, t->path, c->line, "file: %s", e.message);
+                goto out;
+            }
+            base_name = file_path;
+            base_text = file_text;
+        }
+        yaml_parser_t parser;
+        if (!yaml_parser_initialize(&parser))
+            goto nomem;
+        yaml_parser_set_input_string(&parser, (const unsigned char *)base_text, base_len);
+        have_pd = yaml_parser_load(&parser, &pd);
+        if (!have_pd)
+            case_fail(ce, base_name, (int)parser.problem_mark.line + 1, "not valid YAML: %s",
+                      parser.problem ? parser.problem : "?");
+        yaml_parser_delete(&parser);
+        if (!have_pd)
+            goto out;
+        root = yaml_document_get_root_node(&pd) ? 1 : 0;
+        if (!root || node(&pd, root)->type != YAML_MAPPING_NODE) {
+            case_fail(ce, base_name, 1, "not a project document");
+            goto out;
+        }
+    }
+
+    /* remove first, then set: "set" can then rebuild what was removed. */
+    if (c->remove_node) {
+        yaml_node_t *rn = node(&t->ydoc, c->remove_node);
+        size_t n = (size_t)(rn->data.sequence.items.top - rn->data.sequence.items.start);
+        for (size_t i = 0; i < n; i++) {
+            int item = node(&t->ydoc, c->remove_node)->data.sequence.items.start[i];
+            const char *p = scalar(&t->ydoc, item);
+            if (!p || remove_path(&pd, root, p, why, sizeof why)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, item), "remove: %s",
+                          p ? why : "each entry must be a field path");
+                goto out;
+            }
+        }
+    }
+    if (c->set_node) {
+        yaml_node_t *sn = node(&t->ydoc, c->set_node);
+        size_t n = (size_t)(sn->data.mapping.pairs.top - sn->data.mapping.pairs.start);
+        for (size_t i = 0; i < n; i++) {
+            yaml_node_pair_t p = node(&t->ydoc, c->set_node)->data.mapping.pairs.start[i];
+            const char *path = scalar(&t->ydoc, p.key);
+            if (!path || set_path(&pd, root, path, &t->ydoc, p.value, why, sizeof why)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, p.key), "set: %s",
+                          path ? why : "keys must be field paths");
+                goto out;
+            }
+        }
+    }
+    have_pd = 0; /* emit consumes the tree */
+    if (emit(&pd, &out, &out_len))
+        goto nomem;
+    elg_error e = {0};
+    if (elg_doc_parse(base_name, out, out_len, doc, &e) == 0) {
+        if (elg_doc_kind_of(*doc) != ELG_DOC_PROJECT) {
+            case_fail(ce, base_name, 0, "a %s document is not a project",
+                      elg_doc_kind_name(elg_doc_kind_of(*doc)));
+            elg_doc_free(*doc);
+            *doc = NULL;
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    /* Point at what the user wrote: the set line, else the base project's line. */
+    const char *field = e.field;
+    if (c->set_node) {
+        yaml_node_t *sn = node(&t->ydoc, c->set_node);
+        for (yaml_node_pair_t *p = sn->data.mapping.pairs.start; p < sn->data.mapping.pairs.top;
+             p++) {
+            const char *path = scalar(&t->ydoc, p->key);
+            if (field[0] && path && under(field, path)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, p->key), "set: %s: %s", field, e.message);
+                goto out;
+            }
+        }
+    }
+    int line = 0, col = 0;
+    if (c->source == SRC_INLINE) {
+        int n = field[0] ? find_node(&t->ydoc, c->inline_node, field) : 0;
+        case_fail(ce, t->path, n ? line_of(&t->ydoc, n) : line_of(&t->ydoc, c->inline_node),
+                  "project: %s%s%s", field, field[0] ? ": " : "", e.message);
+    } else {
+        if (field[0])
+            elg_doc_locate(base_name, base_text, base_len, field, &line, &col);
+        case_fail(ce, base_name, line, "%s%s%s (in case \"%s\", %s:%d)", field,
+                  field[0] ? ": " : "", e.message, c->name, t->path, c->line);
+    }
+    goto out;
+nomem:
+    case_fail(ce, t->path, c->line, "out of memory building the project");
+out:
+    if (have_pd)
+        yaml_document_delete(&pd);
+    free(out);
+    free(file_text);
+    free(file_path);
+    return rc;
+}
+
+/* ---- comparing ------------------------------------------------------------------------ */
+
+/* The element of array whose field key is the text value, NULL when none. */
+static json_t *find_by(json_t *array, const char *key, const char *value) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(array, i, e) {
+        const char *v = json_string_value(json_object_get(e, key));
+        if (v && strcmp(v, value) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static json_t *rule_ids(json_t *rules) {
+    json_t *ids = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rules, i, r) json_array_append(ids, json_object_get(r, "id"));
+    return ids;
+}
+
+/* The value at dotted path in obj (NULL when absent). */
+static json_t *dig(json_t *obj, const char *path) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *cur = obj;
+    for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+        cur = json_is_object(cur) ? json_object_get(cur, tok) : NULL;
+    return cur;
+}
+
+static int is_rate(json_t *v) {
+    return json_is_object(v) && json_is_integer(json_object_get(v, "num")) &&
+           json_is_integer(json_object_get(v, "den")) && json_object_size(v) == 2;
+}
+
+/* A value as people read it: amounts in euros, rates as rates. */
+static void show(json_t *v, int bp, char *buf, size_t size) {
+    if (!v || json_is_null(v)) {
+        snprintf(buf, size, "(absent)");
+    } else if (json_is_integer(v) && bp) {
+        elg_rate r = {json_integer_value(v), 10000};
+        elg_rate_format(r, buf, size);
+    } else if (json_is_integer(v)) {
+        elg_money_format((elg_cents)json_integer_value(v), buf, size);
+    } else if (is_rate(v)) {
+        elg_rate r = {json_integer_value(json_object_get(v, "num")),
+                      json_integer_value(json_object_get(v, "den"))};
+        elg_rate_format(r, buf, size);
+    } else if (json_is_string(v)) {
+        snprintf(buf, size, "\"%s\"", json_string_value(v));
+    } else if (json_is_boolean(v)) {
+        snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        snprintf(buf, size, "%s", s ? s : "?");
+        free(s);
+    }
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Compares expected text with an actual figure; 1 when equal. A text that
+ * cannot be read as the actual value's kind gives 0 and a note in why. */
+static int figure_equal(const char *expected, json_t *actual, int bp, char *why, size_t size) {
+    elg_error e = {0};
+    why[0] = '\0';
+    if (!actual || json_is_null(actual))
+        return 0;
+    if (json_is_integer(actual) && !bp) {
+        elg_cents cents;
+        if (elg_money_parse(expected, 1, &cents, &e)) {
+            snprintf(why, size, "valeur attendue illisible : %s", e.message);
+            return 0;
+        }
+        return cents == (elg_cents)json_integer_value(actual);
+    }
+    if (is_rate(actual) || (json_is_integer(actual) && bp)) {
+        elg_rate r;
+        if (elg_rate_parse(expected, &r, &e)) {
+            snprintf(why, size, "valeur attendue illisible : %s", e.message);
+            return 0;
+        }
+        __int128 an =
+            bp ? json_integer_value(actual) : json_integer_value(json_object_get(actual, "num"));
+        __int128 ad = bp ? 10000 : json_integer_value(json_object_get(actual, "den"));
+        return an * r.den == (__int128)r.num * ad;
+    }
+    if (json_is_string(actual))
+        return strcmp(expected, json_string_value(actual)) == 0;
+    if (json_is_boolean(actual))
+        return strcmp(expected, json_is_true(actual) ? "true" : "false") == 0;
+    return 0;
+}
+
+static void mismatch(json_t *list, const char *test_file, int line, const char *what,
+                     const char *expected, const char *actual, json_t *rule) {
+    char where[600];
+    json_t *m = json_pack("{s:s,s:s,s:s,s:s}", "at", at(where, sizeof where, test_file, line),
+                          "what", what, "expected", expected, "actual", actual);
+    if (rule) {
+        json_object_set(m, "source", json_object_get(rule, "source"));
+        json_object_set(m, "message", json_object_get(rule, "message"));
+        if (json_object_get(rule, "error_at"))
+            json_object_set(m, "error_at", json_object_get(rule, "error_at"));
+    }
+    json_array_append_new(list, m);
+}
+
+static void check_expect(const elg_ruletest *t, const rt_expect *x, json_t *res, json_t *figures,
+                         json_t *mm) {
+    json_t *rules = json_object_get(res, "rules");
+    char what[512], actual[1024], hint[300];
+    if (x->kind == EXP_OUTCOME) {
+        const char *o = json_string_value(json_object_get(res, "outcome"));
+        if (strcmp(o, x->value) != 0) {
+            /* The rules that decided it explain the outcome. */
+            json_t *culprit = NULL;
+            size_t i;
+            json_t *r;
+            json_array_foreach(rules, i, r) {
+                const char *s = json_string_value(json_object_get(r, "status"));
+                if (!culprit && (strcmp(s, "error") == 0 || strcmp(s, "fail") == 0))
+                    culprit = r;
+            }
+            if (culprit)
+                snprintf(what, sizeof what, "résultat (règle %s : %s)",
+                         json_string_value(json_object_get(culprit, "id")),
+                         json_string_value(json_object_get(culprit, "status")));
+            else
+                snprintf(what, sizeof what, "résultat");
+            mismatch(mm, t->path, x->line, what, x->value, o, culprit);
+        }
+        return;
+    }
+    const char *id = x->key;
+    char idbuf[256];
+    const char *fig = NULL;
+    if (x->kind == EXP_FIGURE) {
+        const char *dot = strchr(x->key, '.');
+        if (!dot) {
+            snprintf(what, sizeof what, "%s", x->key);
+            mismatch(mm, t->path, x->line, what, x->value,
+                     "(écrivez id-de-regle.nom ou decision.nom)", NULL);
+            return;
+        }
+        snprintf(idbuf, sizeof idbuf, "%.*s", (int)(dot - x->key), x->key);
+        id = idbuf;
+        fig = dot + 1;
+        if (strcmp(id, "decision") == 0) {
+            json_t *v = dig(figures, fig);
+            int bp = ends_with(fig, "_bp");
+            if (!figure_equal(x->value, v, bp, hint, sizeof hint)) {
+                show(v, bp, actual, sizeof actual);
+                if (hint[0])
+                    snprintf(actual + strlen(actual), sizeof actual - strlen(actual), " — %s",
+                             hint);
+                snprintf(what, sizeof what, "chiffre %s", x->key);
+                mismatch(mm, t->path, x->line, what, x->value, actual, NULL);
+            }
+            return;
+        }
+    }
+    json_t *rule = find_by(rules, "id", id);
+    if (!rule) {
+        json_t *ids = rule_ids(rules);
+        const char *s = elg_lint_suggest(id, ids);
+        snprintf(actual, sizeof actual, "(aucune règle « %s » dans cet appel%s%s%s)", id,
+                 s ? " ; vouliez-vous dire « " : "", s ? s : "", s ? " » ?" : "");
+        json_decref(ids);
+        mismatch(mm, t->path, x->line, x->key, x->value, actual, NULL);
+        return;
+    }
+    const char *status = json_string_value(json_object_get(rule, "status"));
+    if (x->kind == EXP_STATUS) {
+        if (strcmp(status, x->value) != 0) {
+            snprintf(what, sizeof what, "statut de %s", id);
+            mismatch(mm, t->path, x->line, what, x->value, status, rule);
+        }
+    } else if (x->kind == EXP_MESSAGE) {
+        const char *msg = json_string_value(json_object_get(rule, "message"));
+        if (!msg || !strstr(msg, x->value)) {
+            snprintf(what, sizeof what, "message de %s (doit contenir le texte attendu)", id);
+            mismatch(mm, t->path, x->line, what, x->value, msg ? msg : "", rule);
+        }
+    } else {
+        json_t *v = dig(json_object_get(rule, "figures"), fig);
+        int bp = ends_with(fig, "_bp");
+        if (!figure_equal(x->value, v, bp, hint, sizeof hint)) {
+            show(v, bp, actual, sizeof actual);
+            if (hint[0])
+                snprintf(actual + strlen(actual), sizeof actual - strlen(actual), " — %s", hint);
+            else if (!v && strcmp(status, "error") == 0)
+                snprintf(actual + strlen(actual), sizeof actual - strlen(actual),
+                         " — la règle est en erreur");
+            snprintf(what, sizeof what, "chiffre %s", x->key);
+            mismatch(mm, t->path, x->line, what, x->value, actual, rule);
+        }
+    }
+}
+
+/* ---- running -------------------------------------------------------------------------- */
+
+static int declared_rules(elg_rules *rules, const elg_call *call, json_t **declared,
+                          elg_error *err) {
+    elg_eval_input in = {.project = NULL,
+                         .call = call,
+                         .edition = call->editions_count ? &call->editions[call->editions_count - 1]
+                                                         : NULL};
+    json_t *res = NULL;
+    int rc = elg_rules_evaluate(rules, &in, &res, err);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(res, "declared"), i, d) {
+        json_array_append_new(list, json_pack("{s:O,s:O,s:O}", "id", json_object_get(d, "id"),
+                                              "title", json_object_get(d, "title"), "source",
+                                              json_object_get(d, "source")));
+    }
+    json_decref(res);
+    *declared = list;
+    return 0;
+}
+
+static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t *cases,
+                    elg_error *err) {
+    char where[600];
+    json_t *jc =
+        json_pack("{s:s,s:s}", "name", c->name, "at", at(where, sizeof where, t->path, c->line));
+    json_t *mm = json_array();
+    json_t *res = NULL, *figures = NULL;
+    elg_doc *pdoc = NULL;
+    case_err ce = {{0}};
+    int rc = 0;
+    json_array_append_new(cases, jc);
+    json_object_set_new(jc, "mismatches", mm);
+    if (build_project(t, c, &pdoc, &ce)) {
+        json_object_set_new(jc, "ok", json_false());
+        json_object_set_new(jc, "error", json_string(ce.text));
+        return 0;
+    }
+    const elg_project *p = elg_doc_project(pdoc);
+    elg_eval_input in = {
+        .project = p,
+        .call = t->call,
+        .edition = elg_call_edition_at(t->call, p->submitted ? p->submitted : p->start),
+        .financers = t->financers,
+        .financers_count = t->financers_count,
+    };
+    if ((rc = elg_rules_evaluate(rules, &in, &res, err)))
+        goto out;
+    elg_error fe = {0};
+    figures = elg_figures_compute(p, t->call, t->financers, t->financers_count,
+                                  json_object_get(res, "decision_figures"), &fe);
+    if (!figures) {
+        json_object_set_new(jc, "ok", json_false());
+        json_object_set_new(jc, "error", json_string(fe.message));
+        goto out;
+    }
+    json_t *summary = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "rules"), i, r) {
+        json_t *s = json_pack("{s:O,s:O,s:O,s:O}", "id", json_object_get(r, "id"), "status",
+                              json_object_get(r, "status"), "source", json_object_get(r, "source"),
+                              "message", json_object_get(r, "message"));
+        if (json_object_get(r, "error_at"))
+            json_object_set(s, "error_at", json_object_get(r, "error_at"));
+        json_array_append_new(summary, s);
+    }
+    json_object_set_new(jc, "rules", summary);
+    json_object_set(jc, "outcome", json_object_get(res, "outcome"));
+    for (size_t k = 0; k < c->expects_count; k++)
+        check_expect(t, &c->expects[k], res, figures, mm);
+    json_object_set_new(jc, "ok", json_boolean(json_array_size(mm) == 0));
+out:
+    json_decref(figures);
+    json_decref(res);
+    elg_doc_free(pdoc);
+    return rc;
+}
+
+int elg_ruletest_run(elg_ruletest *t, elg_rules *rules, json_t **out, elg_error *err) {
+    char rules_file[300];
+    snprintf(rules_file, sizeof rules_file, "rules/%s", t->call->rules);
+    json_t *cases = json_array();
+    json_t *res = json_pack("{s:s,s:s,s:s,s:o}", "file", t->path, "call", t->call_id, "rules_file",
+                            rules_file, "cases", cases);
+    json_t *declared = NULL;
+    int rc = 0;
+    *out = NULL;
+    if (!res)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    if ((rc = declared_rules(rules, t->call, &declared, err)))
+        goto fail;
+    json_object_set_new(res, "declared", declared);
+    for (size_t i = 0; i < t->cases_count; i++)
+        if ((rc = run_case(t, rules, &t->cases[i], cases, err)))
+            goto fail;
+    json_int_t passed = 0, failed = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        if (json_is_true(json_object_get(c, "ok")))
+            passed++;
+        else
+            failed++;
+    }
+    json_object_set_new(res, "passed", json_integer(passed));
+    json_object_set_new(res, "failed", json_integer(failed));
+    *out = res;
+    return 0;
+fail:
+    json_decref(res);
+    return rc;
+}
+
+/* ---- coverage --------------------------------------------------------------------------- */
+
+static void count_status(json_t *rows, const char *call, json_t *rule) {
+    const char *id = json_string_value(json_object_get(rule, "id"));
+    const char *status = json_string_value(json_object_get(rule, "status"));
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        if (strcmp(json_string_value(json_object_get(row, "call")), call) == 0 &&
+            strcmp(json_string_value(json_object_get(row, "id")), id) == 0) {
+            json_object_set_new(row, status,
+                                json_integer(json_integer_value(json_object_get(row, status)) + 1));
+            return;
+        }
+    }
+}
+
+static void add_rows(json_t *rows, const char *call, json_t *declared) {
+    size_t i;
+    json_t *d;
+    json_array_foreach(declared, i, d) {
+        json_t *row = json_pack("{s:s,s:O,s:O,s:O,s:i,s:i,s:i,s:i}", "call", call, "id",
+                                json_object_get(d, "id"), "title", json_object_get(d, "title"),
+                                "source", json_object_get(d, "source"), "pass", 0, "fail", 0,
+                                "not-applicable", 0, "error", 0);
+        json_array_append_new(rows, row);
+    }
+}
+
+int elg_ruletest_coverage(elg_rules *rules, elg_ruletest *const *tests, size_t count, json_t *runs,
+                          json_t **out, elg_error *err) {
+    json_t *rows = json_array(), *calls = json_array();
+    int rc = 0;
+    *out = NULL;
+    /* Calls with cases, from the runs. */
+    size_t i;
+    json_t *run;
+    json_array_foreach(runs, i, run) {
+        const char *call = json_string_value(json_object_get(run, "call"));
+        json_t *entry = find_by(calls, "id", call);
+        if (!entry) {
+            entry = json_pack("{s:s,s:O,s:i}", "id", call, "rules_file",
+                              json_object_get(run, "rules_file"), "cases", 0);
+            json_array_append_new(calls, entry);
+            add_rows(rows, call, json_object_get(run, "declared"));
+        }
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(run, "cases"), k, c) {
+            json_object_set_new(
+                entry, "cases",
+                json_integer(json_integer_value(json_object_get(entry, "cases")) + 1));
+            size_t j;
+            json_t *r;
+            json_array_foreach(json_object_get(c, "rules"), j, r) count_status(rows, call, r);
+        }
+    }
+    /* Calls among the documents that no test file is about. */
+    for (size_t n = 0; n < count; n++) {
+        const elg_ruletest *t = tests[n];
+        for (size_t d = 0; d < t->docs_count; d++) {
+            const elg_call *call = elg_doc_call(t->docs[d].doc);
+            if (!call || find_by(calls, "id", call->id))
+                continue;
+            char rules_file[300];
+            snprintf(rules_file, sizeof rules_file, "rules/%s", call->rules);
+            json_array_append_new(calls, json_pack("{s:s,s:s,s:i}", "id", call->id, "rules_file",
+                                                   rules_file, "cases", 0));
+            json_t *declared = NULL;
+            if ((rc = declared_rules(rules, call, &declared, err)))
+                goto fail;
+            add_rows(rows, call->id, declared);
+            json_decref(declared);
+        }
+    }
+    *out = json_pack("{s:o,s:o}", "rules", rows, "calls", calls);
+    return 0;
+fail:
+    json_decref(rows);
+    json_decref(calls);
+    return rc;
+}
