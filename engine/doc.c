@@ -194,6 +194,7 @@ typedef struct raw_expense {
     char *category;
     char *label;
     char *amount;
+    char *action;
 } raw_expense;
 
 typedef struct raw_resource {
@@ -202,7 +203,14 @@ typedef struct raw_resource {
     char *status;
     char *label;
     char *earmark;
+    char *action;
 } raw_resource;
+
+typedef struct raw_aid {
+    char *date;
+    char *amount;
+    char *source;
+} raw_aid;
 
 typedef struct raw_application {
     char *call;
@@ -228,6 +236,8 @@ typedef struct raw_project {
     unsigned resources_count;
     raw_application *applies_to;
     unsigned applies_to_count;
+    raw_aid *de_minimis;
+    unsigned de_minimis_count;
 } raw_project;
 
 /* ---- schemas ---------------------------------------------------------------
@@ -324,6 +334,7 @@ static const cyaml_schema_field_t expense_fields[] = {
     STR("category", REQ, raw_expense, category),
     STR("label", REQ, raw_expense, label),
     STR("amount", REQ, raw_expense, amount),
+    STR("action", OPT, raw_expense, action),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t expense_entry = {
@@ -333,7 +344,8 @@ static const cyaml_schema_value_t expense_entry = {
 static const cyaml_schema_field_t resource_fields[] = {
     STR("financer", REQ, raw_resource, financer), STR("amount", REQ, raw_resource, amount),
     STR("status", OPT, raw_resource, status),     STR("label", OPT, raw_resource, label),
-    STR("earmark", OPT, raw_resource, earmark),   CYAML_FIELD_END,
+    STR("earmark", OPT, raw_resource, earmark),   STR("action", OPT, raw_resource, action),
+    CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t resource_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_resource, resource_fields),
@@ -346,6 +358,16 @@ static const cyaml_schema_field_t application_fields[] = {
 };
 static const cyaml_schema_value_t application_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_application, application_fields),
+};
+
+static const cyaml_schema_field_t aid_fields[] = {
+    STR("date", REQ, raw_aid, date),
+    STR("amount", REQ, raw_aid, amount),
+    STR("source", OPT, raw_aid, source),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t aid_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_aid, aid_fields),
 };
 
 static const cyaml_schema_field_t project_fields[] = {
@@ -361,6 +383,7 @@ static const cyaml_schema_field_t project_fields[] = {
     SEQ("expenses", REQ, raw_project, expenses, &expense_entry),
     SEQ("resources", REQ, raw_project, resources, &resource_entry),
     SEQ("applies_to", REQ, raw_project, applies_to, &application_entry),
+    SEQ("de_minimis", OPT, raw_project, de_minimis, &aid_entry),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t project_schema = {
@@ -403,6 +426,7 @@ void elg_doc_free(elg_doc *doc) {
         free(doc->as.project.expenses);
         free(doc->as.project.resources);
         free(doc->as.project.applies_to);
+        free(doc->as.project.de_minimis);
         break;
     case ELG_DOC_FINANCER:
         break;
@@ -1597,9 +1621,11 @@ static int conv_expense(parse_ctx *c, const char *path, const raw_expense *r, el
     int category = 0;
     int rc;
     e->label = r->label;
+    e->action = r->action;
     if ((rc = conv_enum(c, path_key(sub, path, "category"), "category", category_names,
                         COUNT(category_names), r->category, &category)) ||
         (rc = check_text(c, path_key(sub, path, "label"), r->label)) ||
+        (rc = check_text(c, path_key(sub, path, "action"), r->action)) ||
         (rc = conv_money(c, path_key(sub, path, "amount"), r->amount, &e->amount)))
         return rc;
     e->category = (elg_category)category;
@@ -1612,7 +1638,9 @@ static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r, 
     int rc;
     res->financer = r->financer;
     res->label = r->label;
+    res->action = r->action;
     if ((rc = check_ident(c, path_key(sub, path, "financer"), "financer id", r->financer)) ||
+        (rc = check_text(c, path_key(sub, path, "action"), r->action)) ||
         (rc = conv_money(c, path_key(sub, path, "amount"), r->amount, &res->amount)) ||
         (rc = conv_enum(c, path_key(sub, path, "status"), "status", status_names,
                         COUNT(status_names), r->status, &status)) ||
@@ -1633,6 +1661,17 @@ static int conv_application(parse_ctx *c, const char *path, const raw_applicatio
     if ((rc = check_ident(c, path_key(sub, path, "call"), "call id", r->call)))
         return rc;
     return conv_money(c, path_key(sub, path, "requested"), r->requested, &a->requested);
+}
+
+static int conv_aid(parse_ctx *c, const char *path, const raw_aid *r, elg_declared_aid *a) {
+    char sub[FIELD_MAX];
+    int rc;
+    a->date = r->date;
+    a->source = r->source;
+    if ((rc = check_date(c, path_key(sub, path, "date"), r->date)) ||
+        (rc = check_text(c, path_key(sub, path, "source"), r->source)))
+        return rc;
+    return conv_money(c, path_key(sub, path, "amount"), r->amount, &a->amount);
 }
 
 /* Allocates a public array of n entries (NULL when n is 0). */
@@ -1704,6 +1743,13 @@ static int conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
     for (size_t i = 0; i < r->applies_to_count; i++)
         if ((rc = conv_application(c, path_index(sub, "applies_to", i), &r->applies_to[i],
                                    &p->applies_to[i])))
+            return rc;
+    if ((rc = alloc_array(c, (void **)&p->de_minimis, &p->de_minimis_count, r->de_minimis_count,
+                          sizeof *p->de_minimis)))
+        return rc;
+    for (size_t i = 0; i < r->de_minimis_count; i++)
+        if ((rc = conv_aid(c, path_index(sub, "de_minimis", i), &r->de_minimis[i],
+                           &p->de_minimis[i])))
             return rc;
     return 0;
 }

@@ -17,7 +17,7 @@
  * dates exist; amounts are not negative; a call closes no earlier than it
  * opens and its `rules` is a relative path without ".."; a project has at
  * least one applicant, a period that ends no earlier than it starts, shares of
- * at most 100 %; parameter names are unique within a list and edition dates
+ * at most 100 %; declared de minimis aid has a valid date and an amount; parameter names are unique within a list and edition dates
  * within a call; a parameter holds exactly one of money, rate, integer, text,
  * date, list (possibly empty) or bool (true/false only). Refused as input: more
  * than one YAML document, aliases, keys that are not text, nesting deeper than
@@ -153,6 +153,7 @@ typedef struct elg_expense {
     elg_category category;
     char *label;
     elg_cents amount;
+    char *action; /* the action (work package) of the project the line belongs to; may be NULL */
 } elg_expense;
 
 typedef enum elg_resource_status {
@@ -166,7 +167,15 @@ typedef struct elg_resource {
     elg_cents amount;
     elg_resource_status status;
     elg_category earmark;    /* 0 when not earmarked */
+    char *action;            /* as elg_expense.action; may be NULL */
 } elg_resource;
+
+/* An aid the applicant declares having received (de minimis declaration). */
+typedef struct elg_declared_aid {
+    char *date;       /* YYYY-MM-DD, when the aid was granted */
+    elg_cents amount;
+    char *source;     /* who granted it, under which regime; may be NULL */
+} elg_declared_aid;
 
 typedef struct elg_application {
     char *call;          /* call id */
@@ -192,6 +201,8 @@ typedef struct elg_project {
     size_t resources_count;
     elg_application *applies_to;
     size_t applies_to_count;
+    elg_declared_aid *de_minimis; /* aid declared over the past fiscal years */
+    size_t de_minimis_count;
 } elg_project;
 
 /* ---- documents --------------------------------------------------------- */

@@ -343,6 +343,7 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
         set_str(L, "category", elg_category_name(e->category));
         set_str(L, "label", e->label);
         set_int(L, "amount", e->amount);
+        set_str(L, "action", e->action);
         lua_seti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "expenses");
@@ -357,6 +358,7 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
         set_str(L, "status", res->status == ELG_RES_GRANTED ? "granted" : "requested");
         if (res->earmark)
             set_str(L, "earmark", elg_category_name(res->earmark));
+        set_str(L, "action", res->action);
         if (f) {
             set_str(L, "nature", elg_nature_name(f->nature));
             lua_pushboolean(L, elg_nature_is_public(f->nature));
@@ -373,6 +375,16 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
         lua_seti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "applies_to");
+    /* de_minimis: the aid the applicant declares, [{date, amount, source}]. */
+    lua_createtable(L, (int)p->de_minimis_count, 0);
+    for (size_t i = 0; i < p->de_minimis_count; i++) {
+        lua_createtable(L, 0, 3);
+        set_str(L, "date", p->de_minimis[i].date);
+        set_int(L, "amount", p->de_minimis[i].amount);
+        set_str(L, "source", p->de_minimis[i].source);
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "de_minimis");
 }
 
 /* [-0, +1] */

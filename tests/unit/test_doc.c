@@ -237,6 +237,32 @@ static void test_project_defaults(void **state) {
     elg_doc_free(doc);
 }
 
+/* Declared de minimis aid and lines detailed by action. */
+static void test_project_de_minimis_and_actions(void **state) {
+    (void)state;
+    elg_doc *doc = load_ok(DOCS "/valid/project-de-minimis-actions.yaml");
+    const elg_project *p = elg_doc_project(doc);
+    assert_int_equal(p->de_minimis_count, 2);
+    assert_string_equal(p->de_minimis[0].date, "2022-06-30");
+    assert_int_equal(p->de_minimis[0].amount, 4500000);
+    assert_string_equal(p->de_minimis[0].source, "Région, règlement (UE) 1407/2013");
+    assert_string_equal(p->de_minimis[1].date, "2023-01-15");
+    assert_int_equal(p->de_minimis[1].amount, 125050);
+    assert_null(p->de_minimis[1].source);
+    assert_string_equal(p->expenses[0].action, "AT-1");
+    assert_string_equal(p->expenses[1].action, "AT-1");
+    assert_string_equal(p->resources[0].action, "AT-1");
+    elg_doc_free(doc);
+    /* Absent: no aid declared, lines without action. */
+    doc = load_ok(DOCS "/valid/project-centres-sociaux.yaml");
+    p = elg_doc_project(doc);
+    assert_int_equal(p->de_minimis_count, 0);
+    assert_null(p->de_minimis);
+    assert_null(p->expenses[0].action);
+    assert_null(p->resources[0].action);
+    elg_doc_free(doc);
+}
+
 static int compare_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -603,6 +629,7 @@ int main(void) {
         cmocka_unit_test(test_call_defaults),
         cmocka_unit_test(test_project),
         cmocka_unit_test(test_project_defaults),
+        cmocka_unit_test(test_project_de_minimis_and_actions),
         cmocka_unit_test(test_valid_corpus),
         cmocka_unit_test(test_invalid_corpus),
         cmocka_unit_test(test_error_format),

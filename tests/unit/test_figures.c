@@ -14,13 +14,13 @@
 #include "figures.h"
 
 static elg_expense expenses[] = {
-    {ELG_CAT_STAFF, "Coordinateur", 6000000},
-    {ELG_CAT_EQUIPMENT, "Matériel", 4000000},
+    {.category = ELG_CAT_STAFF, .label = "Coordinateur", .amount = 6000000},
+    {.category = ELG_CAT_EQUIPMENT, .label = "Matériel", .amount = 4000000},
 };
 static elg_resource resources[] = {
-    {"MEL", NULL, 3000000, ELG_RES_REQUESTED, ELG_CAT_STAFF},
-    {"MEL", NULL, 1000000, ELG_RES_GRANTED, 0},
-    {"SELF", NULL, 6000000, ELG_RES_GRANTED, 0},
+    {.financer = "MEL", .amount = 3000000, .status = ELG_RES_REQUESTED, .earmark = ELG_CAT_STAFF},
+    {.financer = "MEL", .amount = 1000000, .status = ELG_RES_GRANTED, .earmark = 0},
+    {.financer = "SELF", .amount = 6000000, .status = ELG_RES_GRANTED, .earmark = 0},
 };
 static elg_application applies[] = {{"c", 3000000}};
 static elg_project project = {
@@ -96,7 +96,8 @@ static void test_no_maximum_reported(void **state) {
 
 static void test_overflow_reported(void **state) {
     (void)state;
-    elg_expense big[] = {{ELG_CAT_STAFF, "a", INT64_MAX}, {ELG_CAT_STAFF, "b", 1}};
+    elg_expense big[] = {{.category = ELG_CAT_STAFF, .label = "a", .amount = INT64_MAX},
+                         {.category = ELG_CAT_STAFF, .label = "b", .amount = 1}};
     elg_project p = project;
     p.expenses = big;
     p.expenses_count = 2;

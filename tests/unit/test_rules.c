@@ -31,12 +31,12 @@ static int loader(void *ctx, const char *path, char **data, size_t *len, elg_err
 }
 
 static elg_expense expenses[] = {
-    {ELG_CAT_STAFF, "Coordinateur", 5000000},
-    {ELG_CAT_EQUIPMENT, "Matériel", 8082000},
+    {ELG_CAT_STAFF, "Coordinateur", 5000000, NULL},
+    {ELG_CAT_EQUIPMENT, "Matériel", 8082000, NULL},
 };
 static elg_resource resources[] = {
-    {"MEL", NULL, 6000000, ELG_RES_REQUESTED, ELG_CAT_STAFF},
-    {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0},
+    {"MEL", NULL, 6000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL},
+    {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0, NULL},
 };
 static elg_applicant applicants[] = {{"Asso", "association", NULL, NULL, "Lille", false,
                                       {0, 1}, NULL, 0}};
