@@ -392,7 +392,7 @@ end
 -- Lint mode: the parameters asked for, in asking order:
 -- { {name=, at="rules/calls/x.lua:12", optional=bool} ... }.
 function E.lint_asked()
-    return ctx.asked
+    return ctx and ctx.asked or {}    -- no ctx: the file did not compile
 end
 
 local function start_rule(r)
