@@ -44,7 +44,7 @@ static const char usage_text[] =
     "  0  success; for check, every decision is eligible\n"
     "  1  check: at least one decision is ineligible (and none in error);\n"
     "     test: a case fails (--coverage: or a rule is never made to pass and fail);\n"
-    "     lint: something was found\n"
+    "     lint: something was found; replay: the decision diverges\n"
     "  2  usage error\n"
     "  3  bad input: malformed document (file:line: field: message), unknown id\n"
     "  4  rule error: a rule failed to run (decision outcome \"error\") or rules cannot load\n"

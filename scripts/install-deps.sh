@@ -2,6 +2,8 @@
 # Installs the Debian 12 packages eligo needs to build and test, and only
 # those that are missing (apt-get runs only when something is missing).
 # Usage: scripts/install-deps.sh [--with-browser]
+# --with-browser adds Debian's chromium, which the test suite needs to render
+# a decision's HTML page headless (scripts/test.sh passes it).
 set -euo pipefail
 
 # lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads.

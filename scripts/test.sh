@@ -4,7 +4,9 @@
 # and runs every ctest test in both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
+# The browser is for tests/cli/test_trace_export.sh (the HTML page rendered
+# in headless Chromium).
+"$root/scripts/install-deps.sh" --with-browser
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"

@@ -6,7 +6,9 @@ set -uo pipefail
 SRC=$ELIGO_SOURCE_DIR
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export ELIGO_DB=$WORK/test.db
+# ELIGO_TEST_DB keeps the store elsewhere (test_trace_replay_all.sh replays
+# every decision the other scenarios stored).
+export ELIGO_DB=${ELIGO_TEST_DB:-$WORK/test.db}
 export ELIGO_RULES=$SRC/rules
 FAILURES=0
 CHECKS=0
@@ -50,6 +52,17 @@ rows() { sqlite3 "$ELIGO_DB" "SELECT count(*) FROM $1"; }
 import_seeds() {
     run eligo import "$SRC/seeds"
     assert_eq 0 "$RC" "importing seeds ($ERR)"
+}
+
+# equipment_variant FILE: writes the seed project with its equipment line at
+# 95 000 € and its services line lowered by 14 180 € (totals unchanged), as
+# project csc-materiel-95000, and imports it.
+equipment_variant() {
+    sed -e 's/"80 820,00 €" }/"95 000,00 €" }/' -e 's/"569 180,00 €"/"555 000,00 €"/' \
+        -e 's/^id: centres-sociaux-connectes-2018/id: csc-materiel-95000/' \
+        "$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml" >"$1"
+    run eligo import "$1"
+    assert_eq 0 "$RC" "import the equipment variant ($ERR)"
 }
 
 finish() {

@@ -1,0 +1,82 @@
+# replay evaluates a decision again from the store alone (stored project,
+# call and financer versions, rule sources stored by content): a rule file
+# changed or removed on disk after the decision does not change the replay.
+# A divergence is reported exactly; an altered stored source is refused.
+# Replay stores nothing.
+source "$(dirname "$0")/lib.sh"
+rules=$WORK/rules
+cp -r "$SRC/rules" "$rules"
+export ELIGO_RULES=$rules
+call_file=$rules/calls/mel-strategie-digitale-2018.lua
+import_seeds
+eligo check centres-sociaux-connectes-2018 >/dev/null
+assert_eq 1 "$(rows decisions)" "decision 1 stored"
+
+# The cap is edited on disk: a new check is ineligible, decision 1 replays as it was.
+sed -i 's/max = param "max_equipment"/max = eur(50000)/' "$call_file"
+run eligo check centres-sociaux-connectes-2018 --format json
+assert_eq ineligible "$(jqr .outcome)" "the edited rules make the seed ineligible"
+run eligo replay 1
+assert_eq 0 "$RC" "replay of decision 1 after the rule file changed ($ERR)"
+assert_eq "Décision n° 1 rejouée : identique — ÉLIGIBLE" "$OUT" "replay text"
+run eligo replay 1 --format json
+assert_eq "true eligible eligible" "$(jqr '"\(.same) \(.outcome) \(.replayed_outcome)"')" "replay JSON"
+assert_eq "0 0" "$(jqr '"\(.diff.rules | length) \(.diff.figures | length)"')" "no rule or figure differs"
+assert_eq "[]" "$(jqr '.notes | tostring')" "no note: financers were pinned, same engine"
+run eligo replay 2
+assert_eq 0 "$RC" "decision 2 (edited rules) replays too"
+assert_contains "$OUT" "identique — NON ÉLIGIBLE" "as ineligible"
+run eligo trace diff 1 2 --format json
+assert_eq "rules/calls/mel-strategie-digitale-2018.lua" "$(jqr '.rule_files[].path')" \
+    "the two decisions ran different rule files"
+assert_eq "plafond-materiel" "$(jqr '[.rules[].id] | join(" ")')" "and differ by the cap"
+
+# Not even the rules directory is needed.
+rm -rf "$rules"
+run eligo replay 1
+assert_eq 0 "$RC" "replay without any rule file on disk ($ERR)"
+assert_eq 2 "$(rows decisions)" "replay stores nothing"
+
+# A new version of a financer does not change a replay: versions are pinned.
+sed 's/^name: .*/name: "Métropole Européenne de Lille (renommée)"/' "$SRC/seeds/financers/mel.yaml" >"$WORK/mel.yaml"
+run eligo import "$WORK/mel.yaml"
+assert_contains "$OUT" "v2 new version" "financer MEL version 2"
+run eligo replay 1 --format json
+assert_eq "true" "$(jqr .same)" "financer versions pinned"
+
+# A divergence: the stored trace says the cap failed (as an engine change
+# could); replay names the rule and the field.
+cp "$ELIGO_DB" "$WORK/altered.db"
+sqlite3 "$WORK/altered.db" "DROP TRIGGER decisions_no_update;
+  UPDATE decisions SET trace = json_set(trace, '$.rules[0].status', 'fail',
+  '$.rules[0].figures.max', 5000000) WHERE id = 1"
+run eligo --db "$WORK/altered.db" replay 1
+assert_eq 1 "$RC" "divergence exits 1"
+assert_contains "$OUT" "Décision n° 1 rejouée : DIVERGENCE — ÉLIGIBLE" "says it diverges"
+assert_contains "$OUT" $'  plafond-materiel\n    status : "fail" → "pass"' "names the rule and its status"
+assert_contains "$OUT" "    chiffre max : 50 000,00 € → 80 820,00 €" "and the figure"
+run eligo --db "$WORK/altered.db" replay 1 --format json
+assert_eq "false plafond-materiel" "$(jqr '"\(.same) \(.diff.rules[0].id)"')" "JSON divergence"
+
+# An altered stored rule source is refused, naming the file.
+cp "$ELIGO_DB" "$WORK/tampered.db"
+sqlite3 "$WORK/tampered.db" "DROP TRIGGER rule_sources_no_update;
+  UPDATE rule_sources SET body = CAST('-- altered' AS BLOB) WHERE sha256 =
+  (SELECT sha256 FROM decision_rule_files WHERE decision_id = 1 AND path LIKE 'rules/calls/%')"
+run eligo --db "$WORK/tampered.db" replay 1
+assert_eq 5 "$RC" "tampered source: store error"
+assert_contains "$ERR" "decision 1: stored source of rules/calls/mel-strategie-digitale-2018.lua does not match its sha256" \
+    "names the file"
+
+run eligo replay 9
+assert_eq 3 "$RC" "unknown decision"
+assert_contains "$ERR" "no decision 9 in the store" "names it"
+run eligo replay
+assert_eq 2 "$RC" "no id"
+run eligo replay 1 2
+assert_eq 2 "$RC" "two ids"
+run eligo replay --help
+assert_eq 0 "$RC" "replay --help"
+assert_contains "$OUT" "Stores nothing" "help says replay stores nothing"
+assert_eq 2 "$(rows decisions)" "still two decisions"
+finish
