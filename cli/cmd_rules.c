@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,42 +82,106 @@ static void print_case(json_t *c) {
     }
 }
 
-/* A coverage gap: "file:line: rule: what" on stdout; counts it. */
-static void gap(size_t *gaps, json_t *row, const char *what) {
-    printf("%s: %s : %s\n", json_string_value(json_object_get(row, "source")),
-           json_string_value(json_object_get(row, "id")), what);
-    (*gaps)++;
-}
-
 static json_int_t count(json_t *row, const char *status) {
     return json_integer_value(json_object_get(row, status));
 }
 
-static int in_calls(json_t *calls, const char *rules_file) {
-    size_t i;
-    json_t *c;
-    json_array_foreach(calls, i, c) {
-        if (strcmp(json_string_value(json_object_get(c, "rules_file")), rules_file) == 0)
-            return 1;
-    }
-    return 0;
+/* path below the rules directory, as "calls/x.lua". */
+static const char *below_rules(const cli_ctx *ctx, const char *path) {
+    size_t n = strlen(ctx->rules_dir);
+    while (n > 0 && ctx->rules_dir[n - 1] == '/')
+        n--;
+    path += n;
+    while (*path == '/')
+        path++;
+    return path;
 }
 
-/* Prints the coverage table and its gaps; returns the number of gaps. */
-static size_t print_coverage(const cli_ctx *ctx, json_t *cov) {
+static void add_gap(json_t *gaps, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_gap(json_t *gaps, const char *where, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_array_append_new(gaps, json_sprintf("%s: %s", where, msg));
+}
+
+/* The coverage gaps as "file:line: what" lines: calls without cases, rules
+ * never made to pass or to fail, rule files no call of the tests uses. */
+static json_t *coverage_gaps(const cli_ctx *ctx, json_t *cov) {
     json_t *calls = json_object_get(cov, "calls");
+    json_t *gaps = json_array();
+    size_t i, k;
+    json_t *call, *row;
+    json_array_foreach(calls, i, call) {
+        if (count(call, "cases") == 0)
+            add_gap(gaps, json_string_value(json_object_get(call, "rules_file")),
+                    "appel %s : aucun cas de test (ses règles ne sont jamais exercées)",
+                    json_string_value(json_object_get(call, "id")));
+    }
+    json_array_foreach(json_object_get(cov, "rules"), k, row) {
+        json_t *c = NULL;
+        json_array_foreach(calls, i, call) {
+            if (json_equal(json_object_get(call, "id"), json_object_get(row, "call")))
+                c = call;
+        }
+        if (!c || count(c, "cases") == 0)
+            continue;
+        const char *src = json_string_value(json_object_get(row, "source"));
+        const char *id = json_string_value(json_object_get(row, "id"));
+        if (count(row, "pass") == 0 && count(row, "fail") == 0)
+            add_gap(gaps, src, "%s : jamais exercée (aucun cas ne la fait réussir ni échouer)", id);
+        else if (count(row, "fail") == 0)
+            add_gap(gaps, src,
+                    "%s : jamais en échec dans les cas de test : ajoutez un cas qui montre "
+                    "qu'elle refuse un projet",
+                    id);
+        else if (count(row, "pass") == 0)
+            add_gap(gaps, src,
+                    "%s : jamais réussie dans les cas de test : ajoutez un cas qu'elle accepte",
+                    id);
+    }
+    char *calls_dir = elg_files_join(ctx->rules_dir, "calls");
+    static const char *const lua[] = {".lua", NULL};
+    char **files = NULL;
+    size_t n = 0;
+    elg_error err = {0};
+    if (calls_dir && elg_files_list(calls_dir, lua, &files, &n, &err) == 0) {
+        for (size_t f = 0; f < n; f++) {
+            char shown[4096];
+            snprintf(shown, sizeof shown, "rules/%s", below_rules(ctx, files[f]));
+            int used = 0;
+            json_array_foreach(calls, i, call) {
+                used |= strcmp(json_string_value(json_object_get(call, "rules_file")), shown) == 0;
+            }
+            if (!used)
+                add_gap(gaps, shown,
+                        "aucun appel des documents des tests n'utilise ce fichier : "
+                        "ses règles ne sont pas testées");
+        }
+    }
+    elg_files_list_free(files, n);
+    free(calls_dir);
+    return gaps;
+}
+
+/* Prints the coverage table and its gaps. */
+static void print_coverage(json_t *cov, json_t *gaps) {
     json_t *rows = json_object_get(cov, "rules");
-    size_t gaps = 0, i, k;
+    size_t i, k;
     json_t *call, *row;
     printf("\nCouverture : nombre de cas où chaque règle est réussie / en échec / sans objet / "
            "en erreur\n");
-    printf("  %-29s %-45s %s\n", "règle", "déclarée en", "réu. éch. s.o. err."); /* è, é: 2 bytes */
-    json_array_foreach(calls, i, call) {
-        const char *id = json_string_value(json_object_get(call, "id"));
-        printf("%s (%s, %lld cas)\n", id, json_string_value(json_object_get(call, "rules_file")),
+    /* "règle" and "déclarée" have one 2-byte letter each: one more byte of padding. */
+    printf("  %-29s %-45s %s\n", "règle", "déclarée en", "réu. éch. s.o. err.");
+    json_array_foreach(json_object_get(cov, "calls"), i, call) {
+        printf("%s (%s, %lld cas)\n", json_string_value(json_object_get(call, "id")),
+               json_string_value(json_object_get(call, "rules_file")),
                (long long)count(call, "cases"));
         json_array_foreach(rows, k, row) {
-            if (strcmp(json_string_value(json_object_get(row, "call")), id) != 0)
+            if (!json_equal(json_object_get(row, "call"), json_object_get(call, "id")))
                 continue;
             printf("  %-28s %-44s %4lld %4lld %4lld %4lld\n",
                    json_string_value(json_object_get(row, "id")),
@@ -126,57 +191,9 @@ static size_t print_coverage(const cli_ctx *ctx, json_t *cov) {
         }
     }
     printf("\nLacunes :\n");
-    json_array_foreach(calls, i, call) {
-        if (count(call, "cases") == 0) {
-            printf("%s: appel %s : aucun cas de test (ses règles ne sont jamais exercées)\n",
-                   json_string_value(json_object_get(call, "rules_file")),
-                   json_string_value(json_object_get(call, "id")));
-            gaps++;
-        }
-    }
-    json_array_foreach(rows, k, row) {
-        json_t *c = NULL;
-        json_array_foreach(calls, i, call) {
-            if (strcmp(json_string_value(json_object_get(call, "id")),
-                       json_string_value(json_object_get(row, "call"))) == 0)
-                c = call;
-        }
-        if (!c || count(c, "cases") == 0)
-            continue;
-        if (count(row, "pass") == 0 && count(row, "fail") == 0)
-            gap(&gaps, row, "jamais exercée (aucun cas ne la fait réussir ni échouer)");
-        else if (count(row, "fail") == 0)
-            gap(&gaps, row,
-                "jamais en échec dans les cas de test : ajoutez un cas qui montre "
-                "qu'elle refuse un projet");
-        else if (count(row, "pass") == 0)
-            gap(&gaps, row,
-                "jamais réussie dans les cas de test : ajoutez un cas qu'elle "
-                "accepte");
-    }
-    /* Rule files of the rules directory that no call of the tests uses. */
-    char *calls_dir = elg_files_join(ctx->rules_dir, "calls");
-    static const char *const lua[] = {".lua", NULL};
-    char **files = NULL;
-    size_t n = 0;
-    elg_error err = {0};
-    if (calls_dir && elg_files_list(calls_dir, lua, &files, &n, &err) == 0) {
-        for (size_t f = 0; f < n; f++) {
-            char shown[4096];
-            snprintf(shown, sizeof shown, "rules/%s", files[f] + strlen(ctx->rules_dir) + 1);
-            if (!in_calls(calls, shown)) {
-                printf("%s: aucun appel des documents des tests n'utilise ce fichier : ses "
-                       "règles ne sont pas testées\n",
-                       shown);
-                gaps++;
-            }
-        }
-    }
-    elg_files_list_free(files, n);
-    free(calls_dir);
-    if (gaps == 0)
+    json_array_foreach(gaps, i, row) puts(json_string_value(row));
+    if (json_array_size(gaps) == 0)
         printf("aucune : chaque règle réussit et échoue dans au moins un cas\n");
-    return gaps;
 }
 
 int cmd_test(cli_ctx *ctx, int argc, char **argv) {
@@ -271,13 +288,14 @@ int cmd_test(cli_ctx *ctx, int argc, char **argv) {
         }
         elg_files_list_free(files, n);
     }
-    json_t *cov = NULL;
-    size_t gaps = 0;
+    json_t *cov = NULL, *gaps = NULL;
     if (coverage) {
         if (elg_ruletest_coverage(rules, tests, ntests, runs, &cov, &err)) {
             rc = cli_fail(&err);
             goto out;
         }
+        gaps = coverage_gaps(ctx, cov);
+        json_object_set(cov, "gaps", gaps);
     }
     if (json) {
         json_t *all = json_pack("{s:O,s:i,s:i}", "runs", runs, "passed", (json_int_t)passed,
@@ -288,11 +306,13 @@ int cmd_test(cli_ctx *ctx, int argc, char **argv) {
         json_decref(all);
     } else {
         printf("%zu cas : %zu ok, %zu en échec\n", passed + failed, passed, failed);
+        if (cov)
+            print_coverage(cov, gaps);
     }
-    if (cov && !json)
-        gaps = print_coverage(ctx, cov);
+    size_t ngaps = json_array_size(gaps);
+    json_decref(gaps);
     json_decref(cov);
-    rc = input_error ? EXIT_INPUT : (failed || gaps) ? 1 : 0;
+    rc = input_error ? EXIT_INPUT : (failed || ngaps) ? 1 : 0;
 out:
     for (size_t i = 0; i < ntests; i++)
         elg_ruletest_free(tests[i]);
@@ -502,8 +522,7 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
     free(lib);
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *ignored;
-        rc = lint_file(ctx, files[i] + strlen(ctx->rules_dir) + 1, allowed, findings, &done, &ndone,
-                       &ignored);
+        rc = lint_file(ctx, below_rules(ctx, files[i]), allowed, findings, &done, &ndone, &ignored);
     }
     elg_files_list_free(files, n);
     if (rc)

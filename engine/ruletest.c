@@ -1219,7 +1219,8 @@ static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t 
     }
     /* Rules that do not load: one error, not a mismatch per expectation. */
     json_t *first = json_array_get(json_object_get(res, "rules"), 0);
-    if (first && strcmp(json_string_value(json_object_get(first, "id")), "chargement-regles") == 0) {
+    if (first &&
+        strcmp(json_string_value(json_object_get(first, "id")), "chargement-regles") == 0) {
         char text[1400];
         snprintf(text, sizeof text, "les règles de l'appel ne se chargent pas : %s",
                  json_string_value(json_object_get(first, "message")));
