@@ -151,6 +151,19 @@ typedef struct list_ctx {
     size_t count;
 } list_ctx;
 
+/* Prints s in width columns (counting UTF-8 characters, not bytes), left
+ * aligned, or right aligned when width is negative. */
+static void print_padded(const char *s, int width) {
+    int chars = 0, w = width < 0 ? -width : width;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (width < 0)
+        printf("%*s", chars < w ? w - chars : 0, "");
+    fputs(s, stdout);
+    if (width > 0)
+        printf("%*s", chars < w ? w - chars : 0, "");
+}
+
 static int list_one(void *vctx, const elg_stored_decision *d) {
     list_ctx *l = vctx;
     char m[ELG_MONEY_FMT_MAX];
@@ -168,12 +181,19 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
         free(s);
         json_decref(o);
     } else {
-        if (l->count == 0)
-            printf("%6s  %-24s  %-10s  %-14s  %s\n", "n°", "date (UTC)", "résultat",
-                   "coût éligible", "projet (version) → appel");
-        printf("%6lld  %-24s  %-10s  %14s  %s (v%d) → %s\n", (long long)d->id, d->created_at,
-               d->outcome, cli_money(json_object_get(figures, "eligible_cost"), m, sizeof m),
-               d->project, d->project_version, d->call);
+        if (l->count == 0) {
+            print_padded("n°", -6);
+            fputs("  ", stdout);
+            print_padded("date (UTC)", 24);
+            fputs("  ", stdout);
+            print_padded("résultat", 10);
+            fputs("  ", stdout);
+            print_padded("coût éligible", -16);
+            puts("  projet (version) → appel");
+        }
+        printf("%6lld  %-24s  %-10s  ", (long long)d->id, d->created_at, d->outcome);
+        print_padded(cli_money(json_object_get(figures, "eligible_cost"), m, sizeof m), -16);
+        printf("  %s (v%d) → %s\n", d->project, d->project_version, d->call);
     }
     json_decref(figures);
     l->count++;

@@ -31,6 +31,14 @@ assert_eq "rules/calls/mel-strategie-digitale-2018.lua" "$(jqr '.rule_files[].pa
     "the two decisions ran different rule files"
 assert_eq "plafond-materiel" "$(jqr '[.rules[].id] | join(" ")')" "and differ by the cap"
 
+# Rule sources are stored once per distinct content: the library once, the
+# call file twice (before and after the edit).
+distinct=$( (eligo trace show 1 --format json; eligo trace show 2 --format json) |
+    jq -r '.rule_files[].sha256' | sort -u | wc -l)
+assert_eq "$distinct" "$(rows rule_sources)" "one stored source per distinct content"
+assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(DISTINCT sha256) FROM decision_rule_files
+    WHERE path = 'rules/calls/mel-strategie-digitale-2018.lua'")" "two versions of the call file"
+
 # Not even the rules directory is needed.
 rm -rf "$rules"
 run eligo replay 1
