@@ -92,7 +92,8 @@ static void share(FILE *f, json_t *bp) {
 }
 
 /* A value from a trace: integers as amounts (cents, the traces'
- * convention), rates {num, den} as rates, text as text, the rest as JSON. */
+ * convention), rates {num, den} as rates, text as text, null (a field the
+ * project does not have) as "absente", the rest as JSON. */
 static void value(FILE *f, json_t *v, int integers_are_money) {
     json_t *num = json_object_get(v, "num"), *den = json_object_get(v, "den");
     if (json_is_integer(v) && integers_are_money) {
@@ -104,6 +105,8 @@ static void value(FILE *f, json_t *v, int integers_are_money) {
         text(f, elg_rate_format(r, buf, sizeof buf));
     } else if (json_is_string(v)) {
         text(f, json_string_value(v));
+    } else if (json_is_null(v)) {
+        raw(f, "<em>absente</em>");
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         text(f, s ? s : "?");

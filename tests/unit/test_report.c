@@ -45,7 +45,7 @@ static const char decision_json[] =
     "{\"id\":\"plafond\",\"title\":\"Plafond\",\"status\":\"fail\","
     "\"message\":\"<img src=x onerror=alert(1)> 95,00 € > 50,00 €\",\"basis\":\"Art. 1\","
     "\"source\":\"rules/calls/c.lua:3\",\"facts\":{\"expenses[0].amount\":9500,"
-    "\"params.max\":5000,\"expenses[0].category\":\"equipment\"},"
+    "\"params.max\":5000,\"expenses[0].category\":\"equipment\",\"expenses[1]\":null},"
     "\"figures\":{\"amount\":9500,\"max\":5000,\"rate\":{\"num\":1,\"den\":3}},"
     "\"notices\":[\"convention requise\"],\"missing\":[],\"duration_us\":2}]}";
 
@@ -98,6 +98,9 @@ static void test_outcome_first_and_rules(void **state) {
     contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
     contains(html, "1/3");
     contains(html, "convention requise");
+    contains(html, "<tr><td><code>expenses[1]</code></td><td><em>absente</em></td></tr>");
+    contains(html, "<tr><td><code>params.max</code></td><td><span class=\"m\">50,00 €</span></td></tr>");
+    contains(html, "<tr><td><code>expenses[0].category</code></td><td>equipment</td></tr>");
     contains(html, "Frais de personnel : <span class=\"m\">95,00 €</span>");
     contains(html, "<td>2019</td>");
     contains(html, "édition 2019 du 01/01/2019");
