@@ -69,6 +69,13 @@ static int date_prefix_ok(const char *s) {
     return 1;
 }
 
+static const char *option_name(const struct option *opts, int c) {
+    for (; opts->name; opts++)
+        if (opts->val == c)
+            return opts->name;
+    return "?";
+}
+
 /* Parses argv (argv[0] is the subcommand); positional arguments are left
  * from argv[optind]. Returns -1 after printing help, EXIT_USAGE on error. */
 static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, const char *usage) {
@@ -86,7 +93,7 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, co
         int filter = c >= O_PROJECT && c <= O_UNTIL;
         if ((filter && !listing) || ((c == 'o' || c == O_HTML) && !exporting) ||
             (c == 'f' && exporting))
-            return cli_usage("%s: option %s does not apply", what, argv[optind - 1]);
+            return cli_usage("%s: option --%s does not apply", what, option_name(opts, c));
         switch (c) {
         case 'f':
             o->json = cli_parse_format(optarg);

@@ -53,6 +53,9 @@ run eligo trace list 3
 assert_eq 2 "$RC" "positional argument"
 run eligo trace list --html
 assert_eq 2 "$RC" "an option of another subcommand"
+assert_contains "$ERR" "trace list: option --html does not apply" "names the option"
+run eligo trace show 1 --until 2024
+assert_contains "$ERR" "trace show: option --until does not apply" "a filter on show"
 run eligo trace frobnicate
 assert_eq 2 "$RC" "unknown subcommand"
 assert_contains "$ERR" 'unknown trace command "frobnicate"' "names it"
