@@ -406,12 +406,15 @@ end
 function E.run_rule(i)
     local r = ctx.rules[i]
     start_rule(r)
-    local p = ctx.env.project
+    -- check(p, call) and applies(p, call): the call's view is handed over
+    -- too, so library constructors can read the call's financer, envelope,
+    -- window and edition without rule files passing them.
+    local p, cv = ctx.env.project, ctx.env.call
     local status, message, figures
-    if r.applies and not r.applies(p) then
+    if r.applies and not r.applies(p, cv) then
         status, message = "not-applicable", nil
     else
-        local res = r.check(p)
+        local res = r.check(p, cv)
         if res == true then
             status = "pass"
         elseif res == false then

@@ -1,0 +1,258 @@
+-- Eligibility constructors: who may apply (legal status, approvals), where
+-- (communes), when (the call's window, the eligible period) and the de
+-- minimis ceiling for undertakings. Built on the `rule` primitive like the
+-- budget constructors; every check reads the project through its recording
+-- view, so the trace lists the statuses, communes and dates it used.
+local plan = require("plan")
+local K = {}
+
+local in_list = plan.in_list
+
+local function list_of(spec, key, ctor)
+    local v = spec[key]
+    if type(v) ~= "table" then
+        error(string.format("%s: `%s` must be a list (param \"...\" of type list)", ctor, key), 3)
+    end
+    return v
+end
+
+-- applicants { statuses = param "eligible_statuses" }
+-- applicants { statuses = { "association", "scop", "scic" }, approval = "esus" }
+-- applicants { statuses = { "company" }, approval = "esus", require_approval = true }
+-- Every applicant's legal status is in `statuses`; with `approval`, an
+-- applicant holding that approval is admitted whatever its status (an
+-- ESUS-approved commercial company is part of the ESS, loi 2014-856 art. 1
+-- II and art. 11); with require_approval = true the approval is required
+-- in addition to the status. Statuses compare exactly (lower case ids).
+-- Fails naming the first applicant refused.
+function K.applicants(spec)
+    local statuses = list_of(spec, "statuses", "applicants")
+    local approval, required = spec.approval, spec.require_approval == true
+    if approval ~= nil and type(approval) ~= "string" then
+        error("applicants: `approval` must be an approval id such as \"esus\"", 2)
+    end
+    if required and not approval then error("applicants: require_approval needs `approval`", 2) end
+    rule {
+        id = spec.id or "beneficiaires-eligibles",
+        title = spec.title or "Les porteurs ont un statut éligible",
+        basis = spec.basis, kind = "applicants",
+        check = function(p)
+            local names = {}
+            for i, a in ipairs(p.applicants) do
+                local ok_status = in_list(statuses, a.status)
+                local approved = approval ~= nil and in_list(a.approvals, approval)
+                local ok
+                if required then ok = ok_status and approved else ok = ok_status or approved end
+                if not ok then
+                    local why = required and ok_status and (" sans l'agrément « " .. approval .. " »")
+                        or (" : statut non éligible (admis : " .. table.concat(statuses, ", ") ..
+                            (approval and (" ; ou agrément « " .. approval .. " »") or "") .. ")")
+                    return fail(string.format("Porteur %d, %s (%s)%s", i, a.name, a.status, why))
+                end
+                names[#names + 1] = a.name .. " (" .. a.status .. (approved and (", " .. approval) or "") .. ")"
+            end
+            return pass("Statuts éligibles : " .. table.concat(names, " ; "))
+        end,
+    }
+end
+
+-- Commune names compare after normalisation: lower case, French accents
+-- and ligatures removed, hyphens, apostrophes and spaces taken as one
+-- separator, so "Mons-en-Barœul", "MONS EN BAROEUL" and "mons en baroeul"
+-- are the same commune. Only the letters used in French commune names are
+-- folded.
+local FOLD = {
+    ["à"] = "a", ["â"] = "a", ["ä"] = "a", ["ç"] = "c", ["é"] = "e", ["è"] = "e", ["ê"] = "e",
+    ["ë"] = "e", ["î"] = "i", ["ï"] = "i", ["ô"] = "o", ["ö"] = "o", ["ù"] = "u", ["û"] = "u",
+    ["ü"] = "u", ["ÿ"] = "y", ["œ"] = "oe", ["æ"] = "ae",
+    ["À"] = "a", ["Â"] = "a", ["Ç"] = "c", ["É"] = "e", ["È"] = "e", ["Ê"] = "e", ["Î"] = "i",
+    ["Ô"] = "o", ["Û"] = "u", ["Œ"] = "oe",
+}
+local function normalise(name)
+    local s = string.gsub(name, "\xE2\x80\x99", "'")        -- typographic apostrophe
+    s = string.gsub(s, "[\xC3\xC5][\x80-\xBF]", FOLD)
+    s = string.lower(s)
+    s = string.gsub(s, "[%s%-']+", "-")
+    return s
+end
+
+-- territory { communes = param "communes" }                    -- the project's communes
+-- territory { communes = param "communes", applicant = true }  -- and each applicant's
+-- territory { communes = { "Mons-en-Barœul" }, project = false, applicant = true }
+-- Every commune the project covers (project.territory) is in the list, and
+-- with applicant = true each applicant's commune too. An empty project
+-- territory, or an applicant without a commune, fails: there is nothing
+-- to check. Names compare after normalise_commune (case, accents,
+-- hyphens). Fails naming the communes outside the list.
+function K.territory(spec)
+    local communes = list_of(spec, "communes", "territory")
+    local of_project, of_applicant = spec.project ~= false, spec.applicant == true
+    if not of_project and not of_applicant then error("territory: nothing to check", 2) end
+    rule {
+        id = spec.id or "territoire",
+        title = spec.title or "Le projet se situe sur le territoire de l'appel",
+        basis = spec.basis, kind = "territory",
+        check = function(p)
+            local allowed = {}
+            for _, c in ipairs(communes) do allowed[normalise(c)] = true end
+            local outside, checked = {}, 0
+            if of_project then
+                for _, c in ipairs(p.territory) do
+                    checked = checked + 1
+                    if not allowed[normalise(c)] then outside[#outside + 1] = c end
+                end
+                if checked == 0 then return fail("Territoire du projet non renseigné") end
+            end
+            if of_applicant then
+                for i, a in ipairs(p.applicants) do
+                    local c = a.commune
+                    if c == nil then
+                        return fail(string.format("Commune du porteur %d (%s) non renseignée", i, a.name))
+                    end
+                    checked = checked + 1
+                    if not allowed[normalise(c)] then outside[#outside + 1] = c .. " (" .. a.name .. ")" end
+                end
+            end
+            if #outside > 0 then
+                return fail(string.format("Hors du territoire de l'appel (%d communes) : %s", #communes,
+                    table.concat(outside, ", ")))
+            end
+            return pass(string.format("%d commune(s) vérifiée(s), toutes dans le territoire de l'appel (%d communes)",
+                checked, #communes))
+        end,
+    }
+end
+
+-- window { }                                                  -- the call's window only
+-- window { period_start = param "period_start", period_end = param "period_end" }
+-- The submission date (project.submitted) within the call's window
+-- (call.opens to call.closes, both inclusive, each optional) when the call
+-- has one -- a project without a submission date then fails -- and the
+-- project's period within the eligible period [period_start, period_end]
+-- when given (each bound optional, inclusive). Dates are ISO 8601 text
+-- (YYYY-MM-DD), whose text order is the date order. Not applicable when
+-- there is nothing to check. Example: a call closing 2013-06-30 accepts a
+-- project submitted on 2013-06-30 and refuses one submitted on 2013-07-01.
+function K.window(spec)
+    spec = spec or {}
+    local from, to = spec.period_start, spec.period_end
+    for _, k in ipairs({ "period_start", "period_end" }) do
+        if spec[k] ~= nil and type(spec[k]) ~= "string" then
+            error("window: `" .. k .. "` must be a date YYYY-MM-DD (param \"...\" of type date)", 2)
+        end
+    end
+    rule {
+        id = spec.id or "calendrier",
+        title = spec.title or "Dépôt dans les délais de l'appel et période éligible",
+        basis = spec.basis, kind = "window",
+        check = function(p, c)
+            local opens, closes = c.opens, c.closes
+            local said = {}
+            if opens or closes then
+                local d = p.submitted
+                local window = string.format("du %s au %s", opens or "…", closes or "…")
+                if d == nil then return fail("Date de dépôt non renseignée (appel ouvert " .. window .. ")") end
+                if (opens and d < opens) or (closes and d > closes) then
+                    return fail(string.format("Déposé le %s, hors de la période de dépôt %s", d, window))
+                end
+                said[#said + 1] = string.format("déposé le %s (appel ouvert %s)", d, window)
+            end
+            if from or to then
+                local s, e = p.period.start, p.period["end"]
+                local eligible = string.format("du %s au %s", from or "…", to or "…")
+                if (from and s < from) or (to and e > to) then
+                    return fail(string.format("Projet du %s au %s, hors de la période éligible %s", s, e, eligible))
+                end
+                said[#said + 1] = string.format("projet du %s au %s dans la période éligible %s", s, e, eligible)
+            end
+            if #said == 0 then return na("Ni période de dépôt ni période éligible") end
+            local text = table.concat(said, " ; ")
+            return pass(string.upper(string.sub(text, 1, 1)) .. string.sub(text, 2))
+        end,
+    }
+end
+
+-- Statuses treated as undertakings for de minimis when the call gives no
+-- list: commercial companies and cooperatives. An association with an
+-- economic activity is an undertaking too under EU law: a call that funds
+-- such activities lists "association" in `undertakings`.
+local UNDERTAKINGS = { "company", "sa", "sas", "sasu", "sarl", "eurl", "ei", "micro-entreprise",
+    "scop", "scic", "cooperative" }
+
+local function year_of(date) return tonumber(string.sub(date, 1, 4)) end
+
+-- de_minimis { ceiling = param "de_minimis_ceiling", regulation = param "de_minimis_regulation",
+--              period = param "de_minimis_period" }
+-- For an undertaking (an applicant whose status is in `undertakings`,
+-- default UNDERTAKINGS): the de minimis aid it declared (project.de_minimis)
+-- within the reference period, plus this grant (the amount requested from
+-- the call), at most the ceiling in force at the decision date. The call's
+-- editions carry the ceiling: 200 000 € under Reg. (EU) 1407/2013 (and Reg.
+-- (EC) 1998/2006 before 2014), 300 000 € under Reg. (EU) 2023/2831 from
+-- 2024-01-01. The decision date is the submission date, else the start of
+-- the period: the date that selects the edition. Reference period:
+-- "fiscal": the fiscal year of the decision date and the two before (fiscal
+-- years taken as calendar years; Reg. 1407/2013 art. 3(2)); "rolling": the
+-- three years up to the decision date (Reg. 2023/2831 art. 3(2)), i.e. aid
+-- granted after the same day three years earlier. Aid dated after the
+-- decision date is not counted. Exactly at the ceiling passes, one cent
+-- over fails. The room left (ceiling - aid counted, at least 0) is reported
+-- as a maximum grantable amount. Not applicable when no applicant is an
+-- undertaking.
+function K.de_minimis(spec)
+    local ceiling = spec.ceiling
+    if math.type(ceiling) ~= "integer" then error("de_minimis: `ceiling` must be an amount in cents", 2) end
+    local period = spec.period or "fiscal"
+    if period ~= "fiscal" and period ~= "rolling" then
+        error("de_minimis: `period` must be \"fiscal\" or \"rolling\"", 2)
+    end
+    local regulation = spec.regulation or "règlement de minimis"
+    local undertakings = spec.undertakings or UNDERTAKINGS
+    rule {
+        id = spec.id or "de-minimis",
+        title = spec.title or ("Aides de minimis dans la limite de " .. fmt(ceiling) .. " sur trois exercices"),
+        basis = spec.basis or regulation, kind = "de-minimis",
+        check = function(p, c)
+            local undertaking
+            for _, a in ipairs(p.applicants) do
+                if in_list(undertakings, a.status) then undertaking = a break end
+            end
+            if not undertaking then return na("Aucun porteur n'est une entreprise") end
+            local date = p.submitted or p.period.start
+            local first, from_text
+            if period == "fiscal" then
+                first = year_of(date) - 2
+                from_text = string.format("exercices %d à %d", first, first + 2)
+            else
+                first = string.format("%04d%s", year_of(date) - 3, string.sub(date, 5))
+                from_text = string.format("du %s (exclu) au %s", first, date)
+            end
+            local counted, lines = 0, 0
+            for _, aid in ipairs(p.de_minimis) do
+                local d = aid.date
+                local inside
+                if period == "fiscal" then inside = year_of(d) >= first and d <= date
+                else inside = d > first and d <= date end
+                if inside then
+                    counted = add(counted, aid.amount)
+                    lines = lines + 1
+                end
+            end
+            local grant = plan.grant_of(p, c)
+            local total = add(counted, grant)
+            local room = ceiling > counted and sub(ceiling, counted) or 0
+            decision_figure("max_grantable", room)
+            local figures = { declared = counted, grant = grant, total = total, ceiling = ceiling,
+                room = room, decision_date = date }
+            local text = string.format("%s : aides déclarées %s (%d, %s) + subvention %s = %s", undertaking.name,
+                fmt(counted), lines, from_text, fmt(grant), fmt(total))
+            if total <= ceiling then
+                return pass(string.format("%s ≤ plafond %s (%s)", text, fmt(ceiling), regulation), figures)
+            end
+            return fail(string.format("%s > plafond %s (%s), dépassement %s", text, fmt(ceiling), regulation,
+                fmt(sub(total, ceiling))), figures)
+        end,
+    }
+end
+
+return K
