@@ -638,7 +638,7 @@ static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
     return 0;
 }
 
-/* Lint mode: result.declared = [{id, title, basis, source}] for every rule
+/* Lint mode: result.declared = [{id, title, basis, source, kind}] for every rule
  * declared (duplicates included) and result.asked = [{name, at, optional}]
  * for every parameter asked for while declaring. */
 static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error *err) {
@@ -649,13 +649,14 @@ static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error
     for (int i = 1; i <= nrules; i++) {
         elg_sandbox_push_entry(r->sb, "rule_info");
         lua_pushinteger(L, i);
-        if (elg_sandbox_call(r->sb, 1, 4, NULL, &e))
+        if (elg_sandbox_call(r->sb, 1, 5, NULL, &e))
             return elg_error_set(err, ELG_ERULE, "rule %d: %s", i, e.message);
         json_array_append_new(declared,
-                              json_pack("{ssssssss}", "id", lua_tostring(L, -4), "title",
-                                        lua_tostring(L, -3), "basis", lua_tostring(L, -2),
-                                        "source", lua_tostring(L, -1)));
-        lua_pop(L, 4);
+                              json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", lua_tostring(L, -5),
+                                        "title", lua_tostring(L, -4), "basis",
+                                        lua_tostring(L, -3), "source", lua_tostring(L, -2),
+                                        "kind", lua_tostring(L, -1)));
+        lua_pop(L, 5);
     }
     elg_sandbox_push_entry(r->sb, "lint_asked");
     if (elg_sandbox_call(r->sb, 0, 1, NULL, &e))

@@ -54,8 +54,9 @@ typedef struct elg_eval_input {
  *     "decision_figures": [ {name, value, rule} ... ] }
  * In lint mode (in->project == NULL) no rule runs; "rules" only holds a
  * load error if any, and the object also has
- *     "declared": [ {id, title, basis, source} ... ]  every rule declared, in
- *                  order, duplicate ids included,
+ *     "declared": [ {id, title, basis, source, kind} ... ]  every rule
+ *                  declared, in order, duplicate ids included; kind is the
+ *                  constructor's ("ceiling", "notice"...), null for rule {},
  *     "asked": [ {name, at, optional} ... ]  every parameter asked for while
  *                  declaring (param / param_or), with the rule file line.
  * Returns non-zero only when the engine itself fails (memory, bad input);

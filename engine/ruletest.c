@@ -1173,9 +1173,10 @@ static int declared_rules(elg_rules *rules, const elg_call *call, json_t **decla
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(res, "declared"), i, d) {
-        json_array_append_new(list, json_pack("{s:O,s:O,s:O}", "id", json_object_get(d, "id"),
+        json_array_append_new(list, json_pack("{s:O,s:O,s:O,s:O}", "id", json_object_get(d, "id"),
                                               "title", json_object_get(d, "title"), "source",
-                                              json_object_get(d, "source")));
+                                              json_object_get(d, "source"), "kind",
+                                              json_object_get(d, "kind")));
     }
     json_decref(res);
     *declared = list;
@@ -1311,6 +1312,7 @@ static void add_rows(json_t *rows, const char *call, json_t *declared) {
                                 json_object_get(d, "id"), "title", json_object_get(d, "title"),
                                 "source", json_object_get(d, "source"), "pass", 0, "fail", 0,
                                 "not-applicable", 0, "error", 0);
+        json_object_set(row, "kind", json_object_get(d, "kind"));
         json_array_append_new(rows, row);
     }
 }

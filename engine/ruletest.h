@@ -64,9 +64,10 @@ int elg_ruletest_run(elg_ruletest *t, elg_rules *rules, json_t **out, elg_error 
  * Coverage of the runs (an array of elg_ruletest_run results) over every
  * call found in the tests' documents (calls without cases included, their
  * rules declared in lint mode). *out receives
- *   { "rules": [ {call, id, title, source, pass, fail, "not-applicable", error} ... ],
+ *   { "rules": [ {call, id, title, source, kind, pass, fail, "not-applicable", error} ... ],
  *     "calls": [ {id, rules_file, cases} ... ] }
- * with counts of cases per status.
+ * with counts of cases per status; kind is the constructor's ("notice" for
+ * a rule that only adds notices and never fails), null for rule {}.
  */
 int elg_ruletest_coverage(elg_rules *rules, elg_ruletest *const *tests, size_t count, json_t *runs,
                           json_t **out, elg_error *err);

@@ -375,10 +375,10 @@ function E.begin(chunk, project, call, params, lint)
     return #ctx.rules
 end
 
--- Rule metadata for C: id, title, basis, source.
+-- Rule metadata for C: id, title, basis, source, kind (nil for rule{}).
 function E.rule_info(i)
     local r = ctx.rules[i]
-    return r.id, r.title, r.basis, r.source
+    return r.id, r.title, r.basis, r.source, r.kind
 end
 
 -- The parameters the rule file asked for, sorted.
