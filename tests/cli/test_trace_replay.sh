@@ -66,6 +66,21 @@ assert_contains "$OUT" "    chiffre max : 50 000,00 € → 80 820,00 €" "and 
 run eligo --db "$WORK/altered.db" replay 1 --format json
 assert_eq "false plafond-materiel" "$(jqr '"\(.same) \(.diff.rules[0].id)"')" "JSON divergence"
 
+# A decision stored before financer versions were recorded, by an older
+# eligo: replay uses the latest financers and says so; the engine version
+# is a note, not a divergence.
+cp "$ELIGO_DB" "$WORK/older.db"
+sqlite3 "$WORK/older.db" "DROP TRIGGER decisions_no_update;
+  UPDATE decisions SET trace = json_set(json_remove(trace, '$.financer_versions'),
+  '$.engine_version', '0.0.9') WHERE id = 1"
+run eligo --db "$WORK/older.db" replay 1 --format json
+assert_eq 0 "$RC" "older decision replays ($ERR)"
+assert_eq true "$(jqr .same)" "the same"
+assert_eq "this decision did not record its financer versions: the latest ones were used|decided by eligo 0.0.9, replayed by eligo $(eligo --version | cut -d' ' -f2)" \
+    "$(jqr '.notes | join("|")')" "notes"
+run eligo --db "$WORK/older.db" replay 1
+assert_contains "$OUT" "note : this decision did not record its financer versions" "note in text"
+
 # An altered stored rule source is refused, naming the file.
 cp "$ELIGO_DB" "$WORK/tampered.db"
 sqlite3 "$WORK/tampered.db" "DROP TRIGGER rule_sources_no_update;
