@@ -97,6 +97,10 @@ static void test_outcome_first_and_rules(void **state) {
     /* Figures as money, rates as rates, parameters with their edition. */
     contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
     contains(html, "1/3");
+    /* Without the project document, expenses by category from the figures. */
+    contains(html, "<tr><td>Matériel</td><td></td><td class=\"num\"><span class=\"m\">95,00 €</span>"
+                   "</td></tr>");
+    assert_null(strstr(html, "Sous-total"));
     contains(html, "convention requise");
     contains(html, "<tr><td><code>expenses[1]</code></td><td><em>absente</em></td></tr>");
     contains(html, "<tr><td><code>params.max</code></td><td><span class=\"m\">50,00 €</span></td></tr>");
