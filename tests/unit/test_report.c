@@ -98,12 +98,14 @@ static void test_outcome_first_and_rules(void **state) {
     contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
     contains(html, "1/3");
     /* Without the project document, expenses by category from the figures. */
-    contains(html, "<tr><td>Matériel</td><td></td><td class=\"num\"><span class=\"m\">95,00 €</span>"
-                   "</td></tr>");
+    contains(html,
+             "<tr><td>Matériel</td><td></td><td class=\"num\"><span class=\"m\">95,00 €</span>"
+             "</td></tr>");
     assert_null(strstr(html, "Sous-total"));
     contains(html, "convention requise");
     contains(html, "<tr><td><code>expenses[1]</code></td><td><em>absente</em></td></tr>");
-    contains(html, "<tr><td><code>params.max</code></td><td><span class=\"m\">50,00 €</span></td></tr>");
+    contains(html,
+             "<tr><td><code>params.max</code></td><td><span class=\"m\">50,00 €</span></td></tr>");
     contains(html, "<tr><td><code>expenses[0].category</code></td><td>equipment</td></tr>");
     contains(html, "Frais de personnel : <span class=\"m\">95,00 €</span>");
     contains(html, "<td>2019</td>");
