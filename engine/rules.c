@@ -526,6 +526,8 @@ static json_t *error_rule(const char *id, const char *title, const char *source,
     char where[300] = "";
     if (e->file[0] && e->line > 0)
         snprintf(where, sizeof where, "%s:%d", e->file, e->line);
+    else if (source) /* raised with no rule frame on the stack (an invalid result) */
+        snprintf(where, sizeof where, "%s", source);
     json_t *j = json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status",
                           "error", "message", e->message, "basis", "", "source",
                           source ? source : where, "error_at", where, "facts", "figures",

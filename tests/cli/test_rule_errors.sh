@@ -66,6 +66,7 @@ assert_contains "$(jqr '.rules[2].message')" "instruction limit exceeded" "infin
 assert_contains "$(jqr '.rules[2].message')" "rules/calls/broken.lua:8" "loop location"
 assert_contains "$(jqr '.rules[3].message')" "memory limit exceeded" "memory limit"
 assert_contains "$(jqr '.rules[4].message')" "returned number" "invalid result"
+assert_eq "rules/calls/broken.lua:16" "$(jqr '.rules[4].error_at')" "invalid result located at its rule"
 assert_not_contains "$(jqr '[.rules[].traceback // ""] | join("")')" "prelude" "traceback trimmed to rule files"
 elapsed=$(( $(date +%s) - start ))
 [[ $elapsed -lt 60 ]] || fail "rule errors took ${elapsed}s"
