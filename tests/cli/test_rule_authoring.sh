@@ -73,7 +73,7 @@ line_of() { grep -n -- "$1" "$2" | head -1 | cut -d: -f1; }
 run eligo lint seeds/calls/mel-numerique-2019.yaml
 assert_eq 1 "$RC" "lint exit code with findings"
 assert_contains "$OUT" "$lua:$(line_of resources_off $lua): « resources_off » n'est ni une fonction de la bibliothèque de règles ni une variable définie dans ce fichier (vouliez-vous dire « resources_of » ?) [global-inconnue]" "misspelt helper at its line"
-assert_contains "$OUT" "$lua:$(line_of 'param "demande_minimale"' $lua): paramètre « demande_minimale » non défini par l'appel « mel-numerique-2019 » ; paramètres définis : max_equipment, mel_grant [parametre-inconnu]" "missing parameter at its line"
+assert_contains "$OUT" "$lua:$(line_of 'param "demande_minimale"' $lua): paramètre « demande_minimale » non défini par l'appel « mel-numerique-2019 » ; paramètres définis : max_equipment, mel_grant" "missing parameter at its line"
 # eligo test says the same about the parameter, as a rule-file load error.
 run eligo test rules/tests/mel-numerique-2019.yaml
 assert_eq 1 "$RC" "test exit code when the rules do not load"

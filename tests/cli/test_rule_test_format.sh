@@ -186,7 +186,7 @@ YAML
 run eligo test --coverage --format json "$t"
 assert_eq 1 "$RC" "coverage gaps exit code"
 assert_eq "true" "$(jqr '.runs[0].cases[0].ok')" "json case"
-assert_eq "equilibre:8:0" "$(jqr '.coverage.rules[] | select(.id == "equilibre") | "\(.id):\(.pass + 7):\(.fail)"')" "json coverage counts"
+assert_eq "equilibre:8:0" "$(jqr '.coverage.rules[] | select(.call == "mel-strategie-digitale-2018" and .id == "equilibre") | "\(.id):\(.pass + 7):\(.fail)"')" "json coverage counts"
 run eligo test --coverage "$t"
 assert_contains "$OUT" "rules/calls/mel-strategie-digitale-2018.lua:30: equilibre : jamais en échec dans les cas de test" "gap: never fails"
 assert_contains "$OUT" "rules/calls/sans-cas.lua: appel sans-cas : aucun cas de test (ses règles ne sont jamais exercées)" "call without cases"
