@@ -175,6 +175,7 @@ mkdir -p calls2
 sed -e 's/^id: mel-strategie-digitale-2018/id: sans-cas/' -e 's|^rules: .*|rules: calls/sans-cas.lua|' \
     "$seeds/calls/mel-strategie-digitale-2018.yaml" >calls2/sans-cas.yaml
 printf 'balance { id = "equilibre-bis" }\n' >rules/calls/sans-cas.lua
+printf 'balance { id = "orphelin" }\n' >rules/calls/orphelin.lua
 write <<YAML
 call: mel-strategie-digitale-2018
 documents: [$seeds, ../calls2]
@@ -190,4 +191,18 @@ assert_eq "equilibre:8:0" "$(jqr '.coverage.rules[] | select(.call == "mel-strat
 run eligo test --coverage "$t"
 assert_contains "$OUT" "rules/calls/mel-strategie-digitale-2018.lua:30: equilibre : jamais en échec dans les cas de test" "gap: never fails"
 assert_contains "$OUT" "rules/calls/sans-cas.lua: appel sans-cas : aucun cas de test (ses règles ne sont jamais exercées)" "call without cases"
+assert_contains "$OUT" "rules/calls/orphelin.lua: aucun appel des documents des tests n'utilise ce fichier : ses règles ne sont pas testées" "rule file no call uses"
+
+# `na` stands for not-applicable.
+write <<YAML
+call: sans-cas
+documents: [$seeds, ../calls2]
+cases:
+  - name: "na"
+    project: centres-sociaux-connectes-2018
+    expect: { rules: { equilibre-bis: na } }
+YAML
+run eligo test "$t"
+assert_contains "$OUT" "           attendu : not-applicable
+           obtenu  : pass" "na is not-applicable"
 finish
