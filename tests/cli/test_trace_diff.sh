@@ -6,8 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 import_seeds
 equipment_variant "$WORK/equipment.yaml"
-eligo check centres-sociaux-connectes-2018 >/dev/null
-eligo check csc-materiel-95000 >/dev/null
+eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 >/dev/null
+eligo check csc-materiel-95000 --call mel-strategie-digitale-2018 >/dev/null
 
 run eligo trace diff 1 2 --format json
 assert_eq 0 "$RC" "diff exits 0 when decisions differ ($ERR)"
@@ -16,7 +16,10 @@ assert_eq "1 2 false" "$(jqr '"\(.a) \(.b) \(.same)"')" "ids and same"
 assert_eq "eligible→ineligible" "$(jqr '"\(.outcome.old)→\(.outcome.new)"')" "outcome"
 assert_eq "plafond-materiel equilibre" "$(jqr '[.rules[].id] | join(" ")')" "exactly the rules that changed"
 assert_eq "changed changed" "$(jqr '[.rules[].change] | join(" ")')" "present on both sides"
-assert_eq "flechage-personnel-mel montant-mel" "$(jqr '.rules_unchanged | join(" ")')" "the others unchanged"
+others=$(eligo trace show 1 --format json |
+    jq -r '[.rules[].id | select(. != "plafond-materiel" and . != "equilibre")] | join(" ")')
+assert_contains "$others" "flechage-personnel-mel montant-mel" "the call's other rules"
+assert_eq "$others" "$(jqr '.rules_unchanged | join(" ")')" "every other rule unchanged"
 assert_eq "status:pass→fail message" "$(jqr '.rules[0].fields | map(if .field == "status" then "status:\(.old)→\(.new)" else .field end) | join(" ")')" \
     "the cap's status and message changed"
 assert_eq "Matériel : 95 000,00 € > plafond 80 820,00 € (dépassement 14 180,00 €)" \
@@ -43,12 +46,13 @@ assert_contains "$OUT" $'  plafond-materiel\n    status : "pass" → "fail"' "ru
 assert_contains "$OUT" "    chiffre amount : 80 820,00 € → 95 000,00 €" "figure line"
 assert_contains "$OUT" "    donnée lue expenses[6].amount : 8082000 → 9500000" "fact line"
 assert_contains "$OUT" "Règles inchangées : flechage-personnel-mel, montant-mel" "unchanged rules"
+assert_not_contains "$OUT" "Règles inchangées : plafond" "the cap is not among them"
 assert_not_contains "$OUT" "  montant-mel"$'\n' "an unchanged rule has no block"
 
 # A decision against itself, and one against a re-check of the same project.
 run eligo trace diff 1 1 --format json
 assert_eq "true 0" "$(jqr '"\(.same) \(.rules | length)"')" "a decision is the same as itself"
-eligo check centres-sociaux-connectes-2018 >/dev/null
+eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 >/dev/null
 run eligo trace diff 1 3 --format json
 assert_eq "true" "$(jqr .same)" "timings and timestamps are not differences"
 run eligo trace diff 1 3
@@ -59,7 +63,7 @@ rules=$WORK/rules
 cp -r "$SRC/rules" "$rules"
 printf '\nrule { id = "nouvelle-regle", title = "Nouvelle", check = function(p) return fail("non") end }\n' \
     >>"$rules/calls/mel-strategie-digitale-2018.lua"
-eligo --rules "$rules" check centres-sociaux-connectes-2018 >/dev/null
+eligo --rules "$rules" check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 >/dev/null
 run eligo trace diff 1 4 --format json
 assert_eq "nouvelle-regle:added:fail" "$(jqr '[.rules[] | "\(.id):\(.change):\(.status)"] | join(" ")')" \
     "a rule only in the second decision"

@@ -9,8 +9,8 @@ sed 's/^title: .*/title: "Centres <b>sociaux<\/b> \& « connectés » <script>al
     "$WORK/plain.yaml" >"$WORK/equipment.yaml"
 run eligo import "$WORK/equipment.yaml"
 assert_eq 0 "$RC" "import the variant ($ERR)"
-eligo check centres-sociaux-connectes-2018 >/dev/null
-eligo check csc-materiel-95000 >/dev/null
+eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 >/dev/null
+eligo check csc-materiel-95000 --call mel-strategie-digitale-2018 >/dev/null
 
 run eligo trace export 1 --html -o "$WORK/d1.html"
 assert_eq 0 "$RC" "export to a file ($ERR)"

@@ -9,12 +9,12 @@ cp -r "$SRC/rules" "$rules"
 export ELIGO_RULES=$rules
 call_file=$rules/calls/mel-strategie-digitale-2018.lua
 import_seeds
-eligo check centres-sociaux-connectes-2018 >/dev/null
+eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 >/dev/null
 assert_eq 1 "$(rows decisions)" "decision 1 stored"
 
 # The cap is edited on disk: a new check is ineligible, decision 1 replays as it was.
 sed -i 's/max = param "max_equipment"/max = eur(50000)/' "$call_file"
-run eligo check centres-sociaux-connectes-2018 --format json
+run eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 --format json
 assert_eq ineligible "$(jqr .outcome)" "the edited rules make the seed ineligible"
 run eligo replay 1
 assert_eq 0 "$RC" "replay of decision 1 after the rule file changed ($ERR)"
