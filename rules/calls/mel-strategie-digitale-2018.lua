@@ -31,3 +31,23 @@ balance {
     id = "equilibre",
     title = "Le plan de financement est équilibré (dépenses = ressources)",
 }
+
+-- « une aide répartie à parité pour les deux » ; « une subvention de 30 000
+-- Euros » à chacune des deux associations: the grant split at parity.
+split_grant {
+    id = "repartition-parite",
+    title = "La subvention de la MEL est répartie à parité entre les deux associations",
+    by = "parity",
+}
+
+-- « d'autoriser Monsieur le Président à signer des conventions »: 30 000 €
+-- per association is above the 23 000 € of the décret 2001-495.
+convention {
+    id = "convention-objectifs",
+}
+
+applicants {
+    id = "beneficiaires-associations",
+    title = "Les porteurs sont des associations",
+    statuses = param "eligible_statuses",
+}

@@ -19,7 +19,7 @@ assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM documents WHERE id = 'c
 assert_eq "$(cat "$seed")" \
     "$(sqlite3 "$ELIGO_DB" "SELECT CAST(body AS TEXT) FROM documents WHERE id = 'centres-sociaux-connectes-2018' AND version = 1")" \
     "version 1 kept verbatim"
-run eligo check centres-sociaux-connectes-2018 --format json
+run eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 --format json
 assert_eq ineligible "$(jqr .outcome)" "the latest version is checked"
 assert_eq 2 "$(jqr .project_version)" "decision records the version"
 assert_eq "$(sha256sum <"$WORK/v2.yaml" | cut -d' ' -f1)" "$(jqr .project_sha256)" "and its hash"
