@@ -91,22 +91,59 @@ static void share(FILE *f, json_t *bp) {
     text(f, elg_rate_format(r, buf, sizeof buf));
 }
 
-/* A value from a trace: integers as amounts (cents, the traces'
- * convention), rates {num, den} as rates, text as text, null (a field the
- * project does not have) as "absente", the rest as JSON. */
-static void value(FILE *f, json_t *v, int integers_are_money) {
+static int is_rate(json_t *v) {
     json_t *num = json_object_get(v, "num"), *den = json_object_get(v, "den");
+    return json_is_object(v) && json_object_size(v) == 2 && json_is_integer(num) &&
+           json_is_integer(den) && json_integer_value(den) > 0;
+}
+
+/* A list or a record (not a rate): shown on several lines, left aligned. */
+static int is_compound(json_t *v) {
+    return json_is_array(v) || (json_is_object(v) && !is_rate(v));
+}
+
+/*
+ * A value from a trace: integers as amounts (cents, the traces'
+ * convention), rates {num, den} as rates, text as text, null (a field the
+ * project does not have) as "absente", booleans as oui/non, lists as
+ * lists and records as "key : value" lines, recursively (the depth is
+ * bounded by the trace's own, 32 levels).
+ */
+static void value(FILE *f, json_t *v, int integers_are_money) {
     if (json_is_integer(v) && integers_are_money) {
         money(f, v);
-    } else if (json_is_object(v) && json_object_size(v) == 2 && json_is_integer(num) &&
-               json_is_integer(den) && json_integer_value(den) > 0) {
+    } else if (is_rate(v)) {
         char buf[64];
-        elg_rate r = {json_integer_value(num), json_integer_value(den)};
+        elg_rate r = {json_integer_value(json_object_get(v, "num")),
+                      json_integer_value(json_object_get(v, "den"))};
         text(f, elg_rate_format(r, buf, sizeof buf));
     } else if (json_is_string(v)) {
         text(f, json_string_value(v));
     } else if (json_is_null(v)) {
         raw(f, "<em>absente</em>");
+    } else if (json_is_boolean(v)) {
+        raw(f, json_is_true(v) ? "oui" : "non");
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        raw(f, "<ul class=\"v\">");
+        json_array_foreach(v, i, x) {
+            raw(f, "<li>");
+            value(f, x, integers_are_money);
+            raw(f, "</li>");
+        }
+        raw(f, "</ul>");
+    } else if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        int first = 1;
+        json_object_foreach(v, k, x) {
+            raw(f, first ? "<code>" : "<br><code>");
+            text(f, k);
+            raw(f, "</code> : ");
+            value(f, x, integers_are_money);
+            first = 0;
+        }
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         text(f, s ? s : "?");
@@ -197,7 +234,8 @@ static const char css[] =
     "pre{background:#f6f8fa;border:1px solid var(--line);padding:.4rem .6rem;white-space:pre-wrap;"
     "overflow-wrap:anywhere;margin:.3rem 0}\n"
     "pre .decl{background:#fff3c4;display:inline-block;width:100%}.ln{color:#8c959f}\n"
-    ".m{white-space:nowrap}.small{font-size:.85rem;color:#57606a}.hash{font-family:'DejaVu Sans "
+    "ul.v{margin:0;padding-left:1.1rem}.m{white-space:nowrap}.small{font-size:.85rem;color:#57606a}"
+    ".hash{font-family:'DejaVu Sans "
     "Mono',monospace;"
     "font-size:.8rem;overflow-wrap:anywhere}\n"
     "@media print{body{max-width:none;margin:0;font-size:10.5pt}"
@@ -666,7 +704,7 @@ static void rule_article(FILE *f, json_t *d, json_t *r, size_t index, size_t tot
         json_object_foreach(json_object_get(r, "figures"), k, v) {
             raw(f, "<tr><td><code>");
             text(f, k);
-            raw(f, "</code></td><td class=\"num\">");
+            raw(f, is_compound(v) ? "</code></td><td>" : "</code></td><td class=\"num\">");
             value(f, v, 1);
             raw(f, "</td></tr>\n");
         }

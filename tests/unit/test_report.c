@@ -46,7 +46,9 @@ static const char decision_json[] =
     "\"message\":\"<img src=x onerror=alert(1)> 95,00 € > 50,00 €\",\"basis\":\"Art. 1\","
     "\"source\":\"rules/calls/c.lua:3\",\"facts\":{\"expenses[0].amount\":9500,"
     "\"params.max\":5000,\"expenses[0].category\":\"equipment\",\"expenses[1]\":null},"
-    "\"figures\":{\"amount\":9500,\"max\":5000,\"rate\":{\"num\":1,\"den\":3}},"
+    "\"figures\":{\"amount\":9500,\"max\":5000,\"rate\":{\"num\":1,\"den\":3},"
+    "\"parts\":[{\"name\":\"A<\",\"amount\":4750},{\"name\":\"B\",\"amount\":4750}],"
+    "\"capped\":true},"
     "\"notices\":[\"convention requise\"],\"missing\":[],\"duration_us\":2}]}";
 
 static int sources(void *ctx, const char *sha, char **body, size_t *len, elg_error *err) {
@@ -97,6 +99,10 @@ static void test_outcome_first_and_rules(void **state) {
     /* Figures as money, rates as rates, parameters with their edition. */
     contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
     contains(html, "1/3");
+    /* Lists and records of figures on several lines, amounts as money. */
+    contains(html, "<tr><td><code>parts</code></td><td><ul class=\"v\"><li><code>name</code> : "
+                   "A&lt;<br><code>amount</code> : <span class=\"m\">47,50 €</span></li>");
+    contains(html, "<tr><td><code>capped</code></td><td class=\"num\">oui</td></tr>");
     /* Without the project document, expenses by category from the figures. */
     contains(html,
              "<tr><td>Matériel</td><td></td><td class=\"num\"><span class=\"m\">95,00 €</span>"
