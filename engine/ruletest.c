@@ -41,10 +41,11 @@ typedef struct rt_case {
     char *name;
     int line;
     int source;
-    char *ref;       /* project id or file path (relative to the test file) */
-    int inline_node; /* SRC_INLINE: node id in the test file */
-    int set_node;    /* mapping node id, 0 when none */
-    int remove_node; /* sequence node id, 0 when none */
+    char *ref;         /* project id or file path (relative to the test file) */
+    int inline_node;   /* SRC_INLINE: node id in the test file */
+    int set_node;      /* mapping node id, 0 when none */
+    int remove_node;   /* sequence node id, 0 when none */
+    int call_set_node; /* mapping node id: edits of the call document, 0 when none */
     rt_expect *expects;
     size_t expects_count;
 } rt_case;
@@ -508,7 +509,8 @@ static int load_expect_map(elg_ruletest *t, rt_case *c, int map, int kind, const
 }
 
 static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
-    static const char *const keys[] = {"name", "project", "file", "set", "remove", "expect", NULL};
+    static const char *const keys[] = {"name",   "project",  "file",   "set",
+                                       "remove", "call_set", "expect", NULL};
     int line = line_of(&t->ydoc, id);
     c->line = line;
     if (!is_map(t, id))
@@ -555,6 +557,12 @@ static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
         return fail_line(t, err, line_of(&t->ydoc, c->set_node), ELG_EINPUT,
                          "case \"%s\": set must be a mapping of field paths to values, such as "
                          "{ expenses[6].amount: \"95 000 €\" }",
+                         name);
+    c->call_set_node = map_get(&t->ydoc, id, "call_set");
+    if (c->call_set_node && !is_map(t, c->call_set_node))
+        return fail_line(t, err, line_of(&t->ydoc, c->call_set_node), ELG_EINPUT,
+                         "case \"%s\": call_set must be a mapping of field paths of the call "
+                         "document to values, such as { parameters[0].money: \"90 000 €\" }",
                          name);
     c->remove_node = map_get(&t->ydoc, id, "remove");
     if (c->remove_node && !is_seq(t, c->remove_node))
@@ -805,33 +813,154 @@ static int under(const char *field, const char *p) {
     return strncmp(field, p, n) == 0 && (field[n] == '\0' || field[n] == '.' || field[n] == '[');
 }
 
+/* What a case edits: its project, or (call_set) the call. */
+typedef struct edit_src {
+    const char *what;    /* "project" or "call", for messages */
+    const char *set_key; /* "set" or "call_set" */
+    elg_doc_kind kind;
+    const char *base_name; /* the base document's file (the test file when inline) */
+    const char *base_text; /* its text, NULL when inline */
+    size_t base_len;
+    int inline_node; /* the project written in the case, 0 otherwise */
+    int set_node, remove_node;
+} edit_src;
+
+/* Parses text as a YAML tree into *pd; 0, or -1 with ce filled. */
+static int load_tree(const char *name, const char *text, size_t len, yaml_document_t *pd,
+                     case_err *ce) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        case_fail(ce, name, 0, "out of memory");
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int ok = yaml_parser_load(&parser, pd);
+    if (!ok)
+        case_fail(ce, name, (int)parser.problem_mark.line + 1, "not valid YAML: %s",
+                  parser.problem ? parser.problem : "?");
+    yaml_parser_delete(&parser);
+    if (!ok)
+        return -1;
+    yaml_node_t *root = yaml_document_get_root_node(pd);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        case_fail(ce, name, 1, "not a document (a mapping with kind:)");
+        yaml_document_delete(pd);
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies the case's remove and set to the tree pd (consumed), writes it
+ * back as text and parses it: *doc on success, else ce filled, pointing at
+ * what the user wrote (the set line, the inline project's line, or the
+ * base document's line). */
+static int edit_parse(elg_ruletest *t, const rt_case *c, yaml_document_t *pd, const edit_src *s,
+                      elg_doc **doc, case_err *ce) {
+    int rc = -1, root = 1;
+    char *out = NULL;
+    size_t out_len = 0;
+    char why[512];
+    /* remove first, then set: "set" can then rebuild what was removed. */
+    if (s->remove_node) {
+        yaml_node_t *rn = node(&t->ydoc, s->remove_node);
+        size_t n = (size_t)(rn->data.sequence.items.top - rn->data.sequence.items.start);
+        for (size_t i = 0; i < n; i++) {
+            int item = node(&t->ydoc, s->remove_node)->data.sequence.items.start[i];
+            const char *p = scalar(&t->ydoc, item);
+            if (!p || remove_path(pd, root, p, why, sizeof why)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, item), "remove: %s",
+                          p ? why : "each entry must be a field path");
+                yaml_document_delete(pd);
+                return -1;
+            }
+        }
+    }
+    if (s->set_node) {
+        yaml_node_t *sn = node(&t->ydoc, s->set_node);
+        size_t n = (size_t)(sn->data.mapping.pairs.top - sn->data.mapping.pairs.start);
+        for (size_t i = 0; i < n; i++) {
+            yaml_node_pair_t p = node(&t->ydoc, s->set_node)->data.mapping.pairs.start[i];
+            const char *path = scalar(&t->ydoc, p.key);
+            if (!path || set_path(pd, root, path, &t->ydoc, p.value, why, sizeof why)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, p.key), "%s: %s", s->set_key,
+                          path ? why : "keys must be field paths");
+                yaml_document_delete(pd);
+                return -1;
+            }
+        }
+    }
+    if (emit(pd, &out, &out_len)) { /* emit consumes the tree */
+        case_fail(ce, t->path, c->line, "out of memory building the %s", s->what);
+        return -1;
+    }
+    elg_error e = {0};
+    if (elg_doc_parse(s->base_name, out, out_len, doc, &e) == 0) {
+        if (elg_doc_kind_of(*doc) == s->kind) {
+            rc = 0;
+        } else {
+            case_fail(ce, s->base_name, 0, "a %s document is not a %s",
+                      elg_doc_kind_name(elg_doc_kind_of(*doc)), s->what);
+            elg_doc_free(*doc);
+            *doc = NULL;
+        }
+        goto out;
+    }
+    const char *field = e.field;
+    if (s->set_node) {
+        yaml_node_t *sn = node(&t->ydoc, s->set_node);
+        for (yaml_node_pair_t *p = sn->data.mapping.pairs.start; p < sn->data.mapping.pairs.top;
+             p++) {
+            const char *path = scalar(&t->ydoc, p->key);
+            if (field[0] && path && under(field, path)) {
+                case_fail(ce, t->path, line_of(&t->ydoc, p->key), "%s: %s: %s", s->set_key, field,
+                          e.message);
+                goto out;
+            }
+        }
+    }
+    if (s->inline_node) {
+        int n = field[0] ? find_node(&t->ydoc, s->inline_node, field) : 0;
+        case_fail(ce, t->path, n ? line_of(&t->ydoc, n) : line_of(&t->ydoc, s->inline_node),
+                  "%s: %s%s%s", s->what, field, field[0] ? ": " : "", e.message);
+    } else {
+        int line = 0, col = 0;
+        if (field[0])
+            elg_doc_locate(s->base_name, s->base_text, s->base_len, field, &line, &col);
+        case_fail(ce, s->base_name, line, "%s%s%s (in case \"%s\", %s:%d)", field,
+                  field[0] ? ": " : "", e.message, c->name, t->path, c->line);
+    }
+out:
+    free(out);
+    return rc;
+}
+
 /* Builds the project of case c: *doc on success, else ce filled. */
 static int build_project(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_err *ce) {
     yaml_document_t pd;
-    int have_pd = 0, rc = -1, root = 0;
-    const char *base_name = t->path;
-    const char *base_text = NULL;
-    size_t base_len = 0;
-    char *file_text = NULL, *file_path = NULL, *out = NULL;
-    size_t out_len = 0;
-    char why[512];
+    char *file_text = NULL, *file_path = NULL;
+    edit_src s = {"project", "set", ELG_DOC_PROJECT, t->path,       NULL,
+                  0,         0,     c->set_node,     c->remove_node};
+    int rc = -1;
     *doc = NULL;
-
     if (c->source == SRC_INLINE) {
+        s.inline_node = c->inline_node;
         if (!yaml_document_initialize(&pd, NULL, NULL, NULL, 1, 1))
             goto nomem;
-        have_pd = 1;
-        root = copy_node(&pd, &t->ydoc, c->inline_node, 0);
-        if (!root)
-            goto nomem;
-        if (!map_pair(&pd, root, "kind")) {
-            int k = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"kind", -1,
-                                             YAML_ANY_SCALAR_STYLE);
-            int v = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"project", -1,
-                                             YAML_ANY_SCALAR_STYLE);
+        int root = copy_node(&pd, &t->ydoc, c->inline_node, 0);
+        int k = 0, v = 0;
+        if (root && !map_pair(&pd, root, "kind")) {
+            k = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"kind", -1,
+                                         YAML_ANY_SCALAR_STYLE);
+            v = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"project", -1,
+                                         YAML_ANY_SCALAR_STYLE);
             if (!k || !v || !yaml_document_append_mapping_pair(&pd, root, k, v))
-                goto nomem;
-            /* kind first, as documents write it */
+                root = 0;
+        }
+        if (!root) {
+            yaml_document_delete(&pd);
+            goto nomem;
+        }
+        if (k) { /* kind first, as documents write it */
             yaml_node_t *m = node(&pd, root);
             yaml_node_pair_t last = m->data.mapping.pairs.top[-1];
             memmove(m->data.mapping.pairs.start + 1, m->data.mapping.pairs.start,
@@ -842,114 +971,43 @@ static int build_project(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_
     } else {
         if (c->source == SRC_ID) {
             const rt_doc *d = &t->docs[find_doc(t, ELG_DOC_PROJECT, c->ref)];
-            base_name = d->path;
-            base_text = d->text;
-            base_len = d->len;
+            s.base_name = d->path;
+            s.base_text = d->text;
+            s.base_len = d->len;
         } else {
             elg_error e = {0};
             if (!(file_path = elg_files_join(t->dir, c->ref)))
                 goto nomem;
-            if (slurp(file_path, &file_text, &base_len, &e)) {
+            if (slurp(file_path, &file_text, &s.base_len, &e)) {
                 case_fail(ce, t->path, c->line, "file: %s", e.message);
                 goto out;
             }
-            base_name = file_path;
-            base_text = file_text;
+            s.base_name = file_path;
+            s.base_text = file_text;
         }
-        yaml_parser_t parser;
-        if (!yaml_parser_initialize(&parser))
-            goto nomem;
-        yaml_parser_set_input_string(&parser, (const unsigned char *)base_text, base_len);
-        have_pd = yaml_parser_load(&parser, &pd);
-        if (!have_pd)
-            case_fail(ce, base_name, (int)parser.problem_mark.line + 1, "not valid YAML: %s",
-                      parser.problem ? parser.problem : "?");
-        yaml_parser_delete(&parser);
-        if (!have_pd)
+        if (load_tree(s.base_name, s.base_text, s.base_len, &pd, ce))
             goto out;
-        root = yaml_document_get_root_node(&pd) ? 1 : 0;
-        if (!root || node(&pd, root)->type != YAML_MAPPING_NODE) {
-            case_fail(ce, base_name, 1, "not a project document");
-            goto out;
-        }
     }
-
-    /* remove first, then set: "set" can then rebuild what was removed. */
-    if (c->remove_node) {
-        yaml_node_t *rn = node(&t->ydoc, c->remove_node);
-        size_t n = (size_t)(rn->data.sequence.items.top - rn->data.sequence.items.start);
-        for (size_t i = 0; i < n; i++) {
-            int item = node(&t->ydoc, c->remove_node)->data.sequence.items.start[i];
-            const char *p = scalar(&t->ydoc, item);
-            if (!p || remove_path(&pd, root, p, why, sizeof why)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, item), "remove: %s",
-                          p ? why : "each entry must be a field path");
-                goto out;
-            }
-        }
-    }
-    if (c->set_node) {
-        yaml_node_t *sn = node(&t->ydoc, c->set_node);
-        size_t n = (size_t)(sn->data.mapping.pairs.top - sn->data.mapping.pairs.start);
-        for (size_t i = 0; i < n; i++) {
-            yaml_node_pair_t p = node(&t->ydoc, c->set_node)->data.mapping.pairs.start[i];
-            const char *path = scalar(&t->ydoc, p.key);
-            if (!path || set_path(&pd, root, path, &t->ydoc, p.value, why, sizeof why)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, p.key), "set: %s",
-                          path ? why : "keys must be field paths");
-                goto out;
-            }
-        }
-    }
-    have_pd = 0; /* emit consumes the tree */
-    if (emit(&pd, &out, &out_len))
-        goto nomem;
-    elg_error e = {0};
-    if (elg_doc_parse(base_name, out, out_len, doc, &e) == 0) {
-        if (elg_doc_kind_of(*doc) != ELG_DOC_PROJECT) {
-            case_fail(ce, base_name, 0, "a %s document is not a project",
-                      elg_doc_kind_name(elg_doc_kind_of(*doc)));
-            elg_doc_free(*doc);
-            *doc = NULL;
-            goto out;
-        }
-        rc = 0;
-        goto out;
-    }
-    /* Point at what the user wrote: the set line, else the base project's line. */
-    const char *field = e.field;
-    if (c->set_node) {
-        yaml_node_t *sn = node(&t->ydoc, c->set_node);
-        for (yaml_node_pair_t *p = sn->data.mapping.pairs.start; p < sn->data.mapping.pairs.top;
-             p++) {
-            const char *path = scalar(&t->ydoc, p->key);
-            if (field[0] && path && under(field, path)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, p->key), "set: %s: %s", field, e.message);
-                goto out;
-            }
-        }
-    }
-    int line = 0, col = 0;
-    if (c->source == SRC_INLINE) {
-        int n = field[0] ? find_node(&t->ydoc, c->inline_node, field) : 0;
-        case_fail(ce, t->path, n ? line_of(&t->ydoc, n) : line_of(&t->ydoc, c->inline_node),
-                  "project: %s%s%s", field, field[0] ? ": " : "", e.message);
-    } else {
-        if (field[0])
-            elg_doc_locate(base_name, base_text, base_len, field, &line, &col);
-        case_fail(ce, base_name, line, "%s%s%s (in case \"%s\", %s:%d)", field,
-                  field[0] ? ": " : "", e.message, c->name, t->path, c->line);
-    }
+    rc = edit_parse(t, c, &pd, &s, doc, ce);
     goto out;
 nomem:
     case_fail(ce, t->path, c->line, "out of memory building the project");
 out:
-    if (have_pd)
-        yaml_document_delete(&pd);
-    free(out);
     free(file_text);
     free(file_path);
     return rc;
+}
+
+/* The call of case c edited by its call_set: *doc, else ce filled. */
+static int build_call(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_err *ce) {
+    const rt_doc *d = &t->docs[find_doc(t, ELG_DOC_CALL, t->call_id)];
+    edit_src s = {"call", "call_set", ELG_DOC_CALL,     d->path, d->text,
+                  d->len, 0,          c->call_set_node, 0};
+    yaml_document_t pd;
+    *doc = NULL;
+    if (load_tree(d->path, d->text, d->len, &pd, ce))
+        return -1;
+    return edit_parse(t, c, &pd, &s, doc, ce);
 }
 
 /* ---- comparing ------------------------------------------------------------------------ */
@@ -1190,7 +1248,7 @@ static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t 
         json_pack("{s:s,s:s}", "name", c->name, "at", at(where, sizeof where, t->path, c->line));
     json_t *mm = json_array();
     json_t *res = NULL, *figures = NULL;
-    elg_doc *pdoc = NULL;
+    elg_doc *pdoc = NULL, *cdoc = NULL;
     case_err ce = {{0}};
     int rc = 0;
     json_array_append_new(cases, jc);
@@ -1201,17 +1259,26 @@ static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t 
         return 0;
     }
     const elg_project *p = elg_doc_project(pdoc);
+    const elg_call *call = t->call;
+    if (c->call_set_node) {
+        if (build_call(t, c, &cdoc, &ce)) {
+            json_object_set_new(jc, "ok", json_false());
+            json_object_set_new(jc, "error", json_string(ce.text));
+            goto out;
+        }
+        call = elg_doc_call(cdoc);
+    }
     elg_eval_input in = {
         .project = p,
-        .call = t->call,
-        .edition = elg_call_edition_at(t->call, p->submitted ? p->submitted : p->start),
+        .call = call,
+        .edition = elg_call_edition_at(call, p->submitted ? p->submitted : p->start),
         .financers = t->financers,
         .financers_count = t->financers_count,
     };
     if ((rc = elg_rules_evaluate(rules, &in, &res, err)))
         goto out;
     elg_error fe = {0};
-    figures = elg_figures_compute(p, t->call, t->financers, t->financers_count,
+    figures = elg_figures_compute(p, call, t->financers, t->financers_count,
                                   json_object_get(res, "decision_figures"), &fe);
     if (!figures) {
         json_object_set_new(jc, "ok", json_false());
@@ -1248,6 +1315,7 @@ static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t 
 out:
     json_decref(figures);
     json_decref(res);
+    elg_doc_free(cdoc);
     elg_doc_free(pdoc);
     return rc;
 }

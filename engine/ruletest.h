@@ -19,6 +19,7 @@
  *       project: centres-sociaux-connectes-2018   # or file: x.yaml, or project: {inline mapping}
  *       set: { expenses[6].amount: "95 000,00 €" }
  *       remove: [resources[4].earmark]
+ *       call_set: { parameters[0].money: "90 000 €" }   # the call, edited for this case
  *       expect:
  *         outcome: ineligible                       # eligible | ineligible | error
  *         rules: { plafond-materiel: fail }         # pass | fail | not-applicable (na) | error

@@ -151,6 +151,31 @@ assert_contains "$OUT" "ok     $t:$(line_of "Ajout d'une ligne")  Ajout d'une li
 assert_contains "$OUT" "le cas ne peut pas être évalué : $t:$(line_of '10 000,001'): project: expenses[0].amount: " "inline project error at its line"
 assert_contains "$OUT" "6 cas : 1 ok, 5 en échec" "all cases run"
 
+# call_set edits the call document for one case (another ceiling, envelope...).
+write <<YAML
+call: mel-strategie-digitale-2018
+documents: [$seeds]
+cases:
+  - name: "Plafond relevé à 95 000 €"
+    project: centres-sociaux-connectes-2018
+    set:
+      expenses[6].amount: "95 000,00 €"
+      expenses[5].amount: "555 000,00 €"
+    call_set:
+      parameters[0].money: "95 000 €"
+    expect:
+      rules: { plafond-materiel: pass }
+      figures: { plafond-materiel.max: "95 000 €" }
+  - name: "Plafond illisible"
+    project: centres-sociaux-connectes-2018
+    call_set:
+      parameters[0].money: "95 000,001 €"
+    expect: { rules: { plafond-materiel: pass } }
+YAML
+run eligo test "$t"
+assert_contains "$OUT" "ok     $t:4  Plafond relevé à 95 000 €" "call_set applies to the case"
+assert_contains "$OUT" "le cas ne peut pas être évalué : $t:$(line_of '95 000,001'): call_set: parameters[0].money: " "call_set error at its line"
+
 # Malformed test files: exit 3, located.
 printf 'call: mel-strategie-digitale-2018\ndocuments: [%s]\ncases:\n  - name: x\n    project: centres-sociaux-connectes-2018\n    expect: { rules: { equilibre: passe } }\n' "$seeds" >"$t"
 run eligo test "$t"
