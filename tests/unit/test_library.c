@@ -172,6 +172,33 @@ static void test_ceiling_reports_max_grantable(void **state) {
     assert_string_equal(rule, "e");
 }
 
+/* Several financers together: their earmarked lines at most the category. */
+static void test_earmark_several_financers(void **state) {
+    (void)state;
+    reset();
+    /* MEL 30 000 + ETAT 30 000 earmarked to staff 60 000: exactly at it. */
+    resources[0].earmark = ELG_CAT_STAFF;
+    resources[1] = (elg_resource){"ETAT", NULL, 3000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL};
+    resources[2] = (elg_resource){"SELF", NULL, 4000000, ELG_RES_REQUESTED, 0, NULL};
+    project.resources_count = 3;
+    const char *src = "earmark { financer = { 'MEL', 'ETAT' }, category = 'staff' }";
+    assert_string_equal(status(src), "pass");
+    assert_message("Fléché sur frais de personnel : 60 000,00 € ≤ dépenses 60 000,00 €");
+    resources[1].amount = 3000001;
+    assert_string_equal(status(src), "fail");
+    assert_message("(excédent 0,01 €)");
+    /* A line of one of them without the earmark fails. */
+    resources[1].amount = 3000000;
+    resources[1].earmark = 0;
+    assert_string_equal(status(src), "fail");
+    assert_message("ressource 2 (ETAT, 30 000,00 €) non fléchée");
+    /* Earmarked to a category absent from the budget: 0 € of expenses. */
+    resources[0].earmark = resources[1].earmark = ELG_CAT_TRAVEL;
+    assert_string_equal(status("earmark { financer = { 'MEL', 'ETAT' }, category = 'travel' }"),
+                        "fail");
+    assert_message("60 000,00 € > dépenses 0,00 €");
+}
+
 /* ---- rate ceiling ---------------------------------------------------------- */
 
 static void test_rate_ceiling_edges(void **state) {
@@ -637,6 +664,7 @@ static void test_declared_totals(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ceiling_reports_max_grantable),
+        cmocka_unit_test(test_earmark_several_financers),
         cmocka_unit_test(test_rate_ceiling_edges),
         cmocka_unit_test(test_rate_ceiling_public),
         cmocka_unit_test(test_self_financing_edges),
