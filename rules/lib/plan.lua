@@ -101,8 +101,12 @@ function B.grant_parts(p, amount, by)
                 return nil, string.format("part de %s non déclarée", apps[i].name)
             end
             local d = s.den
-            den = den // gcd(den, d) * d
-            if den > MAX_SHARE_DEN then return nil, "parts déclarées aux dénominateurs trop grands" end
+            local f = den // gcd(den, d)
+            -- Checked before multiplying, so the product cannot wrap around.
+            if d > MAX_SHARE_DEN or f > MAX_SHARE_DEN // d then
+                return nil, "parts déclarées aux dénominateurs trop grands"
+            end
+            den = f * d
         end
         weights = {}
         local total = 0

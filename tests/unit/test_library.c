@@ -393,6 +393,13 @@ static void test_split_shares(void **state) {
     applicants[1].share = (elg_rate){0, 100};
     assert_string_equal(status("split_grant { by = 'shares' }"), "fail");
     assert_message("part nulle déclarée pour Asso B");
+    /* Denominators whose common multiple would not fit are refused, not wrapped. */
+    applicants[0].share = (elg_rate){1, 999999999989LL};
+    applicants[1].share = (elg_rate){999999999988LL, 999999999989LL};
+    assert_string_equal(status("split_grant { by = 'shares' }"), "pass");
+    applicants[1].share = (elg_rate){999999999966LL, 999999999967LL};
+    assert_string_equal(status("split_grant { by = 'shares' }"), "fail");
+    assert_message("dénominateurs trop grands");
 }
 
 static int notices_of(const char *src, char *first, size_t size) {
