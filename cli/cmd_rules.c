@@ -170,15 +170,36 @@ static json_t *coverage_gaps(const cli_ctx *ctx, json_t *cov) {
     return gaps;
 }
 
+/* Characters (not bytes) of UTF-8 text: for aligning columns. */
+static int width_of(const char *s) {
+    int n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Prints s then spaces up to width characters, and one more. */
+static void cell(const char *s, int width) {
+    printf("%s%*s", s, width - width_of(s) + 1, "");
+}
+
 /* Prints the coverage table and its gaps. */
 static void print_coverage(json_t *cov, json_t *gaps) {
     json_t *rows = json_object_get(cov, "rules");
     size_t i, k;
     json_t *call, *row;
+    int wid = width_of("règle"), wsrc = width_of("déclarée en");
+    json_array_foreach(rows, k, row) {
+        int a = width_of(json_string_value(json_object_get(row, "id")));
+        int b = width_of(json_string_value(json_object_get(row, "source")));
+        wid = a > wid ? a : wid;
+        wsrc = b > wsrc ? b : wsrc;
+    }
     printf("\nCouverture : nombre de cas où chaque règle est réussie / en échec / sans objet / "
-           "en erreur\n");
-    /* "règle" and "déclarée" have one 2-byte letter each: one more byte of padding. */
-    printf("  %-29s %-45s %s\n", "règle", "déclarée en", "réu. éch. s.o. err.");
+           "en erreur\n  ");
+    cell("règle", wid);
+    cell("déclarée en", wsrc);
+    printf("réu. éch. s.o. err.\n");
     json_array_foreach(json_object_get(cov, "calls"), i, call) {
         printf("%s (%s, %lld cas)\n", json_string_value(json_object_get(call, "id")),
                json_string_value(json_object_get(call, "rules_file")),
@@ -186,9 +207,10 @@ static void print_coverage(json_t *cov, json_t *gaps) {
         json_array_foreach(rows, k, row) {
             if (!json_equal(json_object_get(row, "call"), json_object_get(call, "id")))
                 continue;
-            printf("  %-28s %-44s %4lld %4lld %4lld %4lld\n",
-                   json_string_value(json_object_get(row, "id")),
-                   json_string_value(json_object_get(row, "source")), (long long)count(row, "pass"),
+            printf("  ");
+            cell(json_string_value(json_object_get(row, "id")), wid);
+            cell(json_string_value(json_object_get(row, "source")), wsrc);
+            printf("%4lld %4lld %4lld %4lld\n", (long long)count(row, "pass"),
                    (long long)count(row, "fail"), (long long)count(row, "not-applicable"),
                    (long long)count(row, "error"));
         }
