@@ -17,7 +17,8 @@
  * dates exist; amounts are not negative; a call closes no earlier than it
  * opens and its `rules` is a relative path without ".."; a project has at
  * least one applicant, a period that ends no earlier than it starts, shares of
- * at most 100 %; declared de minimis aid has a valid date and an amount; parameter names are unique within a list and edition dates
+ * at most 100 %; declared de minimis aid has a valid date and an amount;
+ * parameter names are unique within a list and edition dates
  * within a call; a parameter holds exactly one of money, rate, integer, text,
  * date, list (possibly empty) or bool (true/false only). Refused as input: more
  * than one YAML document, aliases, keys that are not text, nesting deeper than

@@ -82,8 +82,8 @@ static void reset(void) {
         .applies_to_count = 1,
         .de_minimis = aids,
     };
-    call = (elg_call){.id = "t", .title = "Appel", .financer = "MEL", .basis = "Test",
-                      .rules = "calls/t.lua"};
+    call = (elg_call){
+        .id = "t", .title = "Appel", .financer = "MEL", .basis = "Test", .rules = "calls/t.lua"};
     edition = NULL;
 }
 
@@ -165,10 +165,11 @@ static void test_ceiling_reports_max_grantable(void **state) {
                      -1);
     /* The smallest candidate wins, with its rule. */
     resources[0].earmark = ELG_CAT_EQUIPMENT;
-    assert_int_equal(max_grantable("ceiling { id = 'c', financer = 'MEL', max = eur(60000) }\n"
-                                   "earmark { id = 'e', financer = 'MEL', category = 'equipment' }\n",
-                                   rule, sizeof rule),
-                     4000000);
+    assert_int_equal(
+        max_grantable("ceiling { id = 'c', financer = 'MEL', max = eur(60000) }\n"
+                      "earmark { id = 'e', financer = 'MEL', category = 'equipment' }\n",
+                      rule, sizeof rule),
+        4000000);
     assert_string_equal(rule, "e");
 }
 
@@ -261,7 +262,8 @@ static void test_rate_ceiling_public(void **state) {
 static void test_self_financing_edges(void **state) {
     (void)state;
     reset();
-    applicants[0] = (elg_applicant){.name = "Commune de Hem", .status = "commune", .commune = "Hem"};
+    applicants[0] =
+        (elg_applicant){.name = "Commune de Hem", .status = "commune", .commune = "Hem"};
     /* MEL 80 000 public + own 20 000: exactly 20 % of the public financing. */
     resources[0].amount = 8000000;
     resources[1].amount = 2000000;
@@ -327,7 +329,8 @@ static void test_envelope_edges(void **state) {
 
 static void two_associations(void) {
     applicants[0] = (elg_applicant){.name = "Asso A", .status = "association", .commune = "Lille"};
-    applicants[1] = (elg_applicant){.name = "Asso B", .status = "association", .commune = "Roubaix"};
+    applicants[1] =
+        (elg_applicant){.name = "Asso B", .status = "association", .commune = "Roubaix"};
     project.applicants_count = 2;
 }
 
@@ -479,7 +482,8 @@ static void test_applicants(void **state) {
 static void test_territory(void **state) {
     (void)state;
     reset();
-    const char *src = "territory { communes = { 'Emmerin', 'Faches-Thumesnil', 'Mons-en-Barœul' } }";
+    const char *src =
+        "territory { communes = { 'Emmerin', 'Faches-Thumesnil', 'Mons-en-Barœul' } }";
     territory[0] = "Faches-Thumesnil";
     assert_string_equal(status(src), "pass");
     /* Case, accents, ligature and separators are not differences. */
@@ -550,7 +554,8 @@ static void test_de_minimis_fiscal(void **state) {
     (void)state;
     reset();
     scop_with_aid();
-    const char *src = "de_minimis { ceiling = eur(200000), regulation = 'règlement (UE) 1407/2013' }";
+    const char *src =
+        "de_minimis { ceiling = eur(200000), regulation = 'règlement (UE) 1407/2013' }";
     /* 150 000 declared in 2021-2023 + 50 000 = 200 000: exactly at the ceiling. */
     applies[0].requested = 5000000;
     assert_string_equal(status(src), "pass");
@@ -598,7 +603,8 @@ static void test_de_minimis_editions(void **state) {
     project.de_minimis_count = 2; /* 150 000 € */
     applies[0].requested = 10000000;
     elg_param base[] = {{.name = "de_minimis_ceiling", .type = ELG_PARAM_MONEY, .money = 20000000}};
-    elg_param p2024[] = {{.name = "de_minimis_ceiling", .type = ELG_PARAM_MONEY, .money = 30000000}};
+    elg_param p2024[] = {
+        {.name = "de_minimis_ceiling", .type = ELG_PARAM_MONEY, .money = 30000000}};
     elg_edition editions[] = {{"2024", "2024-01-01", p2024, 1}};
     call.params = base;
     call.params_count = 1;
@@ -639,22 +645,25 @@ static void test_action_balance(void **state) {
     assert_message("2 actions équilibrées");
     resources[2].amount = 499999;
     assert_string_equal(status("action_balance {}"), "fail");
-    assert_string_equal(last_message,
-                        "action 2 : financements 4 999,99 € ≠ réalisations 5 000,00 € (écart -0,01 €)");
+    assert_string_equal(
+        last_message,
+        "action 2 : financements 4 999,99 € ≠ réalisations 5 000,00 € (écart -0,01 €)");
 }
 
 static void test_declared_totals(void **state) {
     (void)state;
     reset();
     two_actions();
-    const char *ok = "declared_totals { resources = { { 'MEL', eur(15000) }, { 'SELF', eur(5000) } },\n"
-                     "  expenses = { { 'staff', eur(15800), 'dont ville' }, { 'services', eur(4200) } },\n"
-                     "  total = eur(20000) }";
+    const char *ok =
+        "declared_totals { resources = { { 'MEL', eur(15000) }, { 'SELF', eur(5000) } },\n"
+        "  expenses = { { 'staff', eur(15800), 'dont ville' }, { 'services', eur(4200) } },\n"
+        "  total = eur(20000) }";
     assert_string_equal(status(ok), "pass");
     assert_message("Les 8 totaux déclarés sont la somme des lignes");
     /* Every difference, with its exact amounts. */
     const char *bad =
-        "declared_totals { resources = { { 'MEL', eur(16000), 'Lille Métropole' }, { 'SELF', eur(5000) } },\n"
+        "declared_totals { resources = { { 'MEL', eur(16000), 'Lille Métropole' }, { 'SELF', "
+        "eur(5000) } },\n"
         "  expenses = { { 'staff', eur(15800), 'dont ville' }, { 'services', 420001 } },\n"
         "  total = eur(21000) }";
     assert_string_equal(status(bad), "fail");
