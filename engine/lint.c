@@ -28,8 +28,12 @@ void elg_lint_add(json_t *findings, const char *file, int line, const char *chec
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_array_append_new(findings, json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", line,
-                                              "check", check, "message", msg));
+    json_t *f =
+        json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", line, "check", check, "message", msg);
+    if (!f) /* text that is not UTF-8 (a name in a rule file): keep the finding */
+        f = json_pack("{s:s,s:i,s:s,s:s}", "file", file, "line", line, "check", check, "message",
+                      "(message illisible : texte qui n'est pas de l'UTF-8)");
+    json_array_append_new(findings, f);
 }
 
 static int cmp_findings(const void *a, const void *b) {

@@ -105,6 +105,16 @@ static int add_path(elg_ruletest *t, const char *path, elg_error *err) {
     return rc;
 }
 
+/* Formats a message into a bounded buffer, truncating long user text
+ * (paths, values) on purpose: messages are for people. */
+static void say(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- YAML trees ----------------------------------------------------------------- */
 
 static yaml_node_t *node(yaml_document_t *d, int id) {
@@ -276,7 +286,7 @@ static int find_slot(yaml_document_t *d, int root, const char *path, slot *out, 
     seg segs[MAX_SEGS];
     int n = parse_path(path, segs, MAX_SEGS);
     if (n <= 0) {
-        snprintf(why, why_size, "chemin « %s » mal formé (exemple : expenses[6].amount)", path);
+        say(why, why_size, "chemin « %s » mal formé (exemple : expenses[6].amount)", path);
         return -1;
     }
     int cur = root;
@@ -287,32 +297,31 @@ static int find_slot(yaml_document_t *d, int root, const char *path, slot *out, 
         int last = i == n - 1;
         if (segs[i].key[0]) {
             if (!c || c->type != YAML_MAPPING_NODE) {
-                snprintf(why, why_size,
-                         "« %s » : pas de champ %s ici (ce n'est pas un "
-                         "ensemble de champs)",
-                         path, segs[i].key);
+                say(why, why_size,
+                    "« %s » : pas de champ %s ici (ce n'est pas un "
+                    "ensemble de champs)",
+                    path, segs[i].key);
                 return -1;
             }
             out->pair = map_pair(d, cur, segs[i].key);
             if (!out->pair && !last) {
-                snprintf(why, why_size, "« %s » : le champ %s n'existe pas", path, segs[i].key);
+                say(why, why_size, "« %s » : le champ %s n'existe pas", path, segs[i].key);
                 return -1;
             }
             if (!last)
                 cur = out->pair->value;
         } else {
             if (!c || c->type != YAML_SEQUENCE_NODE) {
-                snprintf(why, why_size, "« %s » : [%ld] s'applique à une liste", path,
-                         segs[i].index);
+                say(why, why_size, "« %s » : [%ld] s'applique à une liste", path, segs[i].index);
                 return -1;
             }
             size_t len = seq_len(d, cur);
             out->index = segs[i].index;
             if ((size_t)segs[i].index > len || (!last && (size_t)segs[i].index == len)) {
-                snprintf(why, why_size,
-                         "« %s » : la liste n'a que %zu élément(s) (indices 0 à "
-                         "%zu ; [%zu] en ajoute un)",
-                         path, len, len ? len - 1 : 0, len);
+                say(why, why_size,
+                    "« %s » : la liste n'a que %zu élément(s) (indices 0 à "
+                    "%zu ; [%zu] en ajoute un)",
+                    path, len, len ? len - 1 : 0, len);
                 return -1;
             }
             if (!last)
@@ -345,7 +354,7 @@ static int set_path(yaml_document_t *d, int root, const char *path, yaml_documen
         return -1;
     int v = copy_node(d, src, value, 0);
     if (!v) {
-        snprintf(why, why_size, "mémoire insuffisante");
+        say(why, why_size, "mémoire insuffisante");
         return -1;
     }
     yaml_node_t *c = node(d, s.container); /* after the copy: nodes may have moved */
@@ -359,14 +368,14 @@ static int set_path(yaml_document_t *d, int root, const char *path, yaml_documen
         }
         int k = yaml_document_add_scalar(d, NULL, (yaml_char_t *)last, -1, YAML_ANY_SCALAR_STYLE);
         if (!k || !yaml_document_append_mapping_pair(d, s.container, k, v)) {
-            snprintf(why, why_size, "mémoire insuffisante");
+            say(why, why_size, "mémoire insuffisante");
             return -1;
         }
         return 0;
     }
     if ((size_t)s.index == seq_len(d, s.container)) {
         if (!yaml_document_append_sequence_item(d, s.container, v)) {
-            snprintf(why, why_size, "mémoire insuffisante");
+            say(why, why_size, "mémoire insuffisante");
             return -1;
         }
         return 0;
@@ -382,7 +391,7 @@ static int remove_path(yaml_document_t *d, int root, const char *path, char *why
     yaml_node_t *c = node(d, s.container);
     if (c->type == YAML_MAPPING_NODE) {
         if (!s.pair) {
-            snprintf(why, why_size, "« %s » : ce champ n'existe pas", path);
+            say(why, why_size, "« %s » : ce champ n'existe pas", path);
             return -1;
         }
         memmove(s.pair, s.pair + 1,
@@ -392,7 +401,7 @@ static int remove_path(yaml_document_t *d, int root, const char *path, char *why
     }
     size_t len = seq_len(d, s.container);
     if ((size_t)s.index >= len) {
-        snprintf(why, why_size, "« %s » : la liste n'a que %zu élément(s)", path, len);
+        say(why, why_size, "« %s » : la liste n'a que %zu élément(s)", path, len);
         return -1;
     }
     yaml_node_item_t *it = c->data.sequence.items.start + s.index;
@@ -1086,7 +1095,7 @@ static int figure_equal(const char *expected, json_t *actual, int bp, char *why,
     if (json_is_integer(actual) && !bp) {
         elg_cents cents;
         if (elg_money_parse(expected, 1, &cents, &e)) {
-            snprintf(why, size, "valeur attendue illisible : %s", e.message);
+            say(why, size, "valeur attendue illisible : %s", e.message);
             return 0;
         }
         return cents == (elg_cents)json_integer_value(actual);
@@ -1094,7 +1103,7 @@ static int figure_equal(const char *expected, json_t *actual, int bp, char *why,
     if (is_rate(actual) || (json_is_integer(actual) && bp)) {
         elg_rate r;
         if (elg_rate_parse(expected, &r, &e)) {
-            snprintf(why, size, "valeur attendue illisible : %s", e.message);
+            say(why, size, "valeur attendue illisible : %s", e.message);
             return 0;
         }
         __int128 an =
