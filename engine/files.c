@@ -58,9 +58,10 @@ out:
 
 char *elg_files_join(const char *dir, const char *rel) {
     char *out = NULL;
-    if (rel[0] == '/' || !dir[0])
+    size_t n = strlen(dir);
+    if (rel[0] == '/' || n == 0)
         return strdup(rel);
-    if (asprintf(&out, "%s/%s", dir, rel) < 0)
+    if (asprintf(&out, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", rel) < 0)
         return NULL;
     return out;
 }
@@ -105,15 +106,15 @@ static int walk(const char *path, const char *const *suffixes, int depth, list *
                 elg_error *err) {
     struct stat st;
     if (stat(path, &st) != 0)
-        return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "%s: %s", path,
-                             strerror(errno));
+        return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
+                             path, strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return push(out, strdup(path)) ? elg_error_set(err, ELG_ENOMEM, "out of memory") : 0;
     if (depth > MAX_DEPTH)
         return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
     DIR *dir = opendir(path);
     if (!dir)
-        return elg_error_set(err, ELG_EIO, "%s: %s", path, strerror(errno));
+        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path, strerror(errno));
     list names = {0};
     int rc = 0;
     struct dirent *e;

@@ -26,7 +26,7 @@ int elg_files_list(const char *path, const char *const *suffixes, char ***paths,
                    elg_error *err);
 void elg_files_list_free(char **paths, size_t count);
 
-/* dir + "/" + rel, or rel itself when absolute or dir is empty; malloc'ed. */
+/* dir + "/" + rel (one slash), or rel itself when absolute or dir is empty; malloc'ed. */
 char *elg_files_join(const char *dir, const char *rel);
 
 #endif

@@ -3,14 +3,12 @@
  */
 #include "import.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "doc.h"
+#include "files.h"
 
 #define MAX_DOC_BYTES (4u << 20)
 
@@ -35,48 +33,6 @@ static void batch_free(batch *b) {
     free(b->items);
 }
 
-static int read_file(const char *path, char **body, size_t *len, elg_error *err) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    if (!f)
-        return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO,
-                             "cannot read %s: %s", path, strerror(errno));
-    for (;;) {
-        if (n + 1 >= cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                rc = elg_error_set(err, ELG_ENOMEM, "out of memory reading %s", path);
-                goto out;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (n > MAX_DOC_BYTES) {
-            rc = elg_error_set(err, ELG_EINPUT, "%s is larger than %u bytes", path,
-                               MAX_DOC_BYTES);
-            goto out;
-        }
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        rc = elg_error_set(err, ELG_EIO, "error reading %s", path);
-        goto out;
-    }
-    buf[n] = '\0';
-    *body = buf;
-    *len = n;
-    buf = NULL;
-out:
-    fclose(f);
-    free(buf);
-    return rc;
-}
-
 static int add_file(batch *b, const char *path, elg_error *err) {
     if (b->count == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
@@ -92,83 +48,29 @@ static int add_file(batch *b, const char *path, elg_error *err) {
     if (!p->path)
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
     b->count++;
-    int rc = read_file(path, &p->body, &p->len, err);
+    int rc = elg_files_read(path, MAX_DOC_BYTES, &p->body, &p->len, err);
     if (rc)
         return rc;
     return elg_doc_parse(path, p->body, p->len, &p->doc, err);
 }
 
-static int has_yaml_ext(const char *name) {
-    size_t n = strlen(name);
-    return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
-           (n > 4 && strcmp(name + n - 4, ".yml") == 0);
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int add_path(batch *b, const char *path, int depth, elg_error *err) {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
-                             path, strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return add_file(b, path, err);
-    if (depth > 16)
-        return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
-    DIR *d = opendir(path);
-    if (!d)
-        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path,
-                             strerror(errno));
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
-                goto out;
-            }
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(de->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n]) {
-            rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(names[n], len, "%s%s%s", path,
-                 path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
-        n++;
-    }
-    qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        struct stat cs;
-        if (stat(names[i], &cs) != 0)
-            continue;
-        if (S_ISDIR(cs.st_mode))
-            rc = add_path(b, names[i], depth + 1, err);
-        else if (has_yaml_ext(names[i]))
-            rc = add_file(b, names[i], err);
-    }
-out:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    closedir(d);
+/* A file, or every *.yaml / *.yml file below a directory, in name order. */
+static int add_path(batch *b, const char *path, elg_error *err) {
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    char **files = NULL;
+    size_t n = 0;
+    int rc = elg_files_list(path, yaml, &files, &n, err);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = add_file(b, files[i], err);
+    elg_files_list_free(files, n);
     return rc;
 }
 
 /* Does (kind, id) exist in the batch or the store? */
 static int exists(elg_store *store, const batch *b, elg_doc_kind kind, const char *id) {
     for (size_t i = 0; i < b->count; i++)
-        if (elg_doc_kind_of(b->items[i].doc) == kind && strcmp(elg_doc_id(b->items[i].doc), id) == 0)
+        if (elg_doc_kind_of(b->items[i].doc) == kind &&
+            strcmp(elg_doc_id(b->items[i].doc), id) == 0)
             return 1;
     elg_stored_doc sd;
     elg_error e = {0};
@@ -234,7 +136,7 @@ int elg_import_paths(elg_store *store, const char *const *paths, size_t count,
     int rc = 0, in_tx = 0;
     memset(report, 0, sizeof *report);
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = add_path(&b, paths[i], 0, err);
+        rc = add_path(&b, paths[i], err);
     if (rc)
         goto out;
     if (b.count == 0) {
