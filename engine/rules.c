@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "files.h"
 #include "hash.h"
 
 #define MAX_JSON_DEPTH 32
@@ -49,10 +51,6 @@ static int path_is_safe(const char *path) {
 int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *len,
                         elg_error *err) {
     char full[4096];
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    FILE *f = NULL;
-    int rc = 0;
     *data = NULL;
     *len = 0;
     if (!path_is_safe(path))
@@ -60,40 +58,13 @@ int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *
                                               "directory, without \"..\"", path);
     if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, path) >= sizeof full)
         return elg_error_set(err, ELG_EINPUT, "rule path too long: %s", path);
-    f = fopen(full, "rb");
-    if (!f) {
-        rc = elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO,
-                           "cannot read rule file rules/%s: %s", path, strerror(errno));
-        goto out;
-    }
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 16384;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                rc = elg_error_set(err, ELG_ENOMEM, "out of memory reading rules/%s", path);
-                goto out;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        rc = elg_error_set(err, ELG_EIO, "error reading rules/%s", path);
-        goto out;
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    buf = NULL;
-out:
-    if (f)
-        fclose(f);
-    free(buf);
-    return rc;
+    elg_error e = {0};
+    int rc = elg_files_read(full, SIZE_MAX / 2, data, len, &e);
+    if (rc == ELG_ENOTFOUND)
+        return elg_error_set(err, rc, "cannot read rule file rules/%s: %s", path, strerror(ENOENT));
+    if (rc)
+        return elg_error_set(err, rc, "rules/%s: %s", path, e.message);
+    return 0;
 }
 
 static int dir_loader(void *ctx, const char *path, char **data, size_t *len, elg_error *err) {
