@@ -1,0 +1,125 @@
+/*
+ * Tests of engine/files: listings in name order, filtered by suffix,
+ * hidden entries skipped, a file given as itself; whole-file reads with
+ * their size limit; joins with one slash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "files.h"
+
+static char dir[] = "/tmp/eligo-test-files-XXXXXX";
+
+static void touch(const char *rel, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state) {
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s/b-sub", dir);
+    mkdir(sub, 0700);
+    snprintf(sub, sizeof sub, "%s/.cache", dir);
+    mkdir(sub, 0700);
+    touch("c.yaml", "c");
+    touch("a.yml", "a");
+    touch("notes.txt", "n");
+    touch("b-sub/z.yaml", "z");
+    touch(".hidden.yaml", "h");
+    touch(".cache/x.yaml", "x");
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_list(void **state) {
+    (void)state;
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    char **paths = NULL;
+    size_t n = 0;
+    elg_error err = {0};
+    assert_int_equal(elg_files_list(dir, yaml, &paths, &n, &err), 0);
+    assert_int_equal(n, 3);
+    const char *want[] = {"a.yml", "b-sub/z.yaml", "c.yaml"};
+    for (size_t i = 0; i < n; i++) {
+        char expected[600];
+        snprintf(expected, sizeof expected, "%s/%s", dir, want[i]);
+        assert_string_equal(paths[i], expected);
+    }
+    elg_files_list_free(paths, n);
+
+    /* A file is listed as itself, whatever its name. */
+    char file[600];
+    snprintf(file, sizeof file, "%s/notes.txt", dir);
+    assert_int_equal(elg_files_list(file, yaml, &paths, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(paths[0], file);
+    elg_files_list_free(paths, n);
+
+    snprintf(file, sizeof file, "%s/absent", dir);
+    assert_int_equal(elg_files_list(file, yaml, &paths, &n, &err), ELG_ENOTFOUND);
+    assert_null(paths);
+    assert_non_null(strstr(err.message, "cannot read"));
+}
+
+static void test_read(void **state) {
+    (void)state;
+    char file[600];
+    snprintf(file, sizeof file, "%s/c.yaml", dir);
+    char *data = NULL;
+    size_t len = 0;
+    elg_error err = {0};
+    assert_int_equal(elg_files_read(file, 100, &data, &len, &err), 0);
+    assert_int_equal(len, 1);
+    assert_string_equal(data, "c");
+    free(data);
+    assert_int_equal(elg_files_read(file, 0, &data, &len, &err), ELG_EINPUT);
+    assert_null(data);
+    assert_non_null(strstr(err.message, "larger than 0 bytes"));
+}
+
+static void test_join(void **state) {
+    (void)state;
+    char *j = elg_files_join("rules", "tests");
+    assert_string_equal(j, "rules/tests");
+    free(j);
+    j = elg_files_join("rules/", "tests");
+    assert_string_equal(j, "rules/tests");
+    free(j);
+    j = elg_files_join("rules", "/abs/x.yaml");
+    assert_string_equal(j, "/abs/x.yaml");
+    free(j);
+    j = elg_files_join("", "x.yaml");
+    assert_string_equal(j, "x.yaml");
+    free(j);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list),
+        cmocka_unit_test(test_read),
+        cmocka_unit_test(test_join),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
