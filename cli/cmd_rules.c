@@ -79,6 +79,15 @@ static void print_case(json_t *c) {
             printf("           règle   : %s — %s\n", source, msg ? msg : "");
         if (error_at && error_at[0])
             printf("           erreur  : %s\n", error_at);
+        /* The stack of a rule error, rule files only, innermost first. */
+        const char *tb = json_string_value(json_object_get(m, "traceback"));
+        for (const char *l = tb; l && *l;) {
+            const char *nl = strchr(l, '\n');
+            int n = nl ? (int)(nl - l) : (int)strlen(l);
+            if (n > 0)
+                printf("             %.*s\n", n, l);
+            l += n + (nl ? 1 : 0);
+        }
     }
 }
 

@@ -1128,6 +1128,8 @@ static void mismatch(json_t *list, const char *test_file, int line, const char *
         json_object_set(m, "message", json_object_get(rule, "message"));
         if (json_object_get(rule, "error_at"))
             json_object_set(m, "error_at", json_object_get(rule, "error_at"));
+        if (json_object_get(rule, "traceback"))
+            json_object_set(m, "traceback", json_object_get(rule, "traceback"));
     }
     json_array_append_new(list, m);
 }
@@ -1314,6 +1316,8 @@ static int run_case(elg_ruletest *t, elg_rules *rules, const rt_case *c, json_t 
                               "message", json_object_get(r, "message"));
         if (json_object_get(r, "error_at"))
             json_object_set(s, "error_at", json_object_get(r, "error_at"));
+        if (json_object_get(r, "traceback"))
+            json_object_set(s, "traceback", json_object_get(r, "traceback"));
         json_array_append_new(summary, s);
     }
     json_object_set_new(jc, "rules", summary);

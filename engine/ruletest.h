@@ -53,8 +53,10 @@ void elg_ruletest_free(elg_ruletest *t);
  *     "declared": [ {id, title, source} ... ]   the call's rules,
  *     "cases": [ { "name", "at" ("file:line"), "ok": bool,
  *                  "error": text (when the case could not run: its document is invalid...),
- *                  "outcome", "rules": [ {id, status, source, message} ... ],
- *                  "mismatches": [ {at, what, expected, actual, source, message} ... ] } ],
+ *                  "outcome", "rules": [ {id, status, source, message[, error_at,
+ *                                        traceback]} ... ],
+ *                  "mismatches": [ {at, what, expected, actual[, source, message, error_at,
+ *                                   traceback]} ... ] } ],
  *     "passed": n, "failed": n }
  * A case that cannot run fails; the others still run. Returns non-zero
  * only when the engine fails (memory).
