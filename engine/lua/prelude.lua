@@ -138,41 +138,50 @@ local function record(path, v)
     end
 end
 
+-- One metatable serves every view; a view's own state (the data it shows,
+-- its path, the views of its children) lives in a weak table keyed by the
+-- view, so making a view costs one table, not a metatable and closures.
+local VIEWS = setmetatable({}, { __mode = "k" })
 local view
-local function view_meta(data, path)
-    local cache = {}
-    return {
-        __index = function(_, k)
-            local v = data[k]
-            local p = child_path(path, k)
-            if type(v) == "table" then
-                local c = cache[k]
-                if not c then
-                    c = view(v, p)
-                    cache[k] = c
-                end
-                return c
+
+local VIEW_META = {
+    __index = function(proxy, k)
+        local st = VIEWS[proxy]
+        local v = st.data[k]
+        if type(v) == "table" then
+            local c = st.cache[k]
+            if not c then
+                c = view(v, child_path(st.path, k))
+                st.cache[k] = c
             end
-            record(p, v)
-            return v
-        end,
-        __newindex = function(_, k)
-            error(string_format("%s is read-only (assignment to %s)",
-                path == "" and "the project" or path, child_path(path, k)), 2)
-        end,
-        __len = function() return #data end,
-        __pairs = function(t)
-            return function(_, k)
-                local nk = next(data, k)
-                if nk == nil then return nil end
-                return nk, t[nk]
-            end, t, nil
-        end,
-        __metatable = "read-only view",
-    }
-end
+            return c
+        end
+        -- Past the end of a list is how ipairs stops: not a fact.
+        if v == nil and math_type(k) == "integer" then return nil end
+        record(child_path(st.path, k), v)
+        return v
+    end,
+    __newindex = function(proxy, k)
+        local path = VIEWS[proxy].path
+        error(string_format("%s is read-only (assignment to %s)",
+            path == "" and "the project" or path, child_path(path, k)), 2)
+    end,
+    __len = function(proxy) return #VIEWS[proxy].data end,
+    __pairs = function(proxy)
+        local data = VIEWS[proxy].data
+        return function(_, k)
+            local nk = next(data, k)
+            if nk == nil then return nil end
+            return nk, proxy[nk]
+        end, proxy, nil
+    end,
+    __metatable = "read-only view",
+}
+
 view = function(data, path)
-    return setmetatable({}, view_meta(data, path))
+    local proxy = setmetatable({}, VIEW_META)
+    VIEWS[proxy] = { data = data, path = path, cache = {} }
+    return proxy
 end
 
 ------------------------------------------------------------------------------

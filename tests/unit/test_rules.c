@@ -223,6 +223,10 @@ static void test_facts_recorded(void **state) {
     assert_int_equal(json_integer_value(json_object_get(facts, "expenses[1].amount")), 8082000);
     /* The staff line's amount was not read: it is not a fact of this rule. */
     assert_null(json_object_get(facts, "expenses[0].amount"));
+    /* ipairs ends by reading past the last line: neither a fact nor missing. */
+    assert_null(json_object_get(facts, "expenses[2]"));
+    assert_int_equal(json_array_size(json_object_get(r, "missing")), 0);
+    assert_int_equal(json_object_size(facts), 4);
     json_t *params_used = json_object_get(res, "parameters");
     assert_int_equal(json_array_size(params_used), 1);
     assert_string_equal(field(json_array_get(params_used, 0), "name"), "max_equipment");
