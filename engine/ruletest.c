@@ -18,6 +18,7 @@
 #include "figures.h"
 #include "files.h"
 #include "lint.h"
+#include "ytree.h"
 
 typedef struct rt_doc {
     char *path;
@@ -105,311 +106,6 @@ static int add_path(elg_ruletest *t, const char *path, elg_error *err) {
     return rc;
 }
 
-/* Formats a message into a bounded buffer, truncating long user text
- * (paths, values) on purpose: messages are for people. */
-static void say(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(char *buf, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-}
-
-/* ---- YAML trees ----------------------------------------------------------------- */
-
-static yaml_node_t *node(yaml_document_t *d, int id) {
-    return id ? yaml_document_get_node(d, id) : NULL;
-}
-
-static int line_of(yaml_document_t *d, int id) {
-    yaml_node_t *n = node(d, id);
-    return n ? (int)n->start_mark.line + 1 : 0;
-}
-
-/* The text of a scalar node, NULL for anything else. */
-static const char *scalar(yaml_document_t *d, int id) {
-    yaml_node_t *n = node(d, id);
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* The pair of `key` in mapping map, NULL when absent. */
-static yaml_node_pair_t *map_pair(yaml_document_t *d, int map, const char *key) {
-    yaml_node_t *m = node(d, map);
-    if (!m || m->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *k = scalar(d, p->key);
-        if (k && strcmp(k, key) == 0)
-            return p;
-    }
-    return NULL;
-}
-
-static int map_get(yaml_document_t *d, int map, const char *key) {
-    yaml_node_pair_t *p = map_pair(d, map, key);
-    return p ? p->value : 0;
-}
-
-static size_t seq_len(yaml_document_t *d, int seq) {
-    yaml_node_t *s = node(d, seq);
-    return (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
-}
-
-/* Copies node id of src (and what it holds) into dst; returns its id there, 0 on failure. */
-static int copy_node(yaml_document_t *dst, yaml_document_t *src, int id, int depth) {
-    yaml_node_t *n = node(src, id);
-    if (!n || depth > 64)
-        return 0;
-    switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return yaml_document_add_scalar(dst, n->tag, n->data.scalar.value,
-                                        (int)n->data.scalar.length, n->data.scalar.style);
-    case YAML_SEQUENCE_NODE: {
-        int s = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
-        size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-        for (size_t i = 0; s && i < count; i++) {
-            int item = node(src, id)->data.sequence.items.start[i];
-            int c = copy_node(dst, src, item, depth + 1);
-            if (!c || !yaml_document_append_sequence_item(dst, s, c))
-                return 0;
-        }
-        return s;
-    }
-    case YAML_MAPPING_NODE: {
-        int m = yaml_document_add_mapping(dst, n->tag, n->data.mapping.style);
-        size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-        for (size_t i = 0; m && i < count; i++) {
-            yaml_node_pair_t p = node(src, id)->data.mapping.pairs.start[i];
-            int k = copy_node(dst, src, p.key, depth + 1);
-            int v = k ? copy_node(dst, src, p.value, depth + 1) : 0;
-            if (!v || !yaml_document_append_mapping_pair(dst, m, k, v))
-                return 0;
-        }
-        return m;
-    }
-    default:
-        return 0;
-    }
-}
-
-static int write_buf(void *data, unsigned char *buffer, size_t size) {
-    FILE *f = data;
-    return fwrite(buffer, 1, size, f) == size;
-}
-
-/* Writes the tree as YAML text (malloc'ed); the tree is consumed, as
- * yaml_emitter_dump always does. */
-static int emit(yaml_document_t *doc, char **text, size_t *len) {
-    yaml_emitter_t em;
-    FILE *f = open_memstream(text, len);
-    if (!f) {
-        yaml_document_delete(doc);
-        return -1;
-    }
-    int ok = yaml_emitter_initialize(&em);
-    if (ok) {
-        yaml_emitter_set_output(&em, write_buf, f);
-        yaml_emitter_set_unicode(&em, 1);
-        yaml_emitter_set_width(&em, -1);
-        ok = yaml_emitter_open(&em) && yaml_emitter_dump(&em, doc) && yaml_emitter_close(&em) &&
-             yaml_emitter_flush(&em);
-        yaml_emitter_delete(&em);
-    } else {
-        yaml_document_delete(doc);
-    }
-    if (fclose(f) != 0)
-        ok = 0;
-    if (!ok) {
-        free(*text);
-        *text = NULL;
-    }
-    return ok ? 0 : -1;
-}
-
-/* ---- paths ("expenses[6].amount") ------------------------------------------------- */
-
-typedef struct seg {
-    char key[128]; /* "" for an index */
-    long index;
-} seg;
-
-/* Parses a field path into at most max segments; returns the count, -1 when malformed. */
-static int parse_path(const char *path, seg *segs, int max) {
-    int n = 0;
-    const char *s = path;
-    while (*s) {
-        if (n == max)
-            return -1;
-        seg *g = &segs[n++];
-        g->key[0] = '\0';
-        g->index = -1;
-        if (*s == '[') {
-            char *end;
-            g->index = strtol(s + 1, &end, 10);
-            if (end == s + 1 || *end != ']' || g->index < 0)
-                return -1;
-            s = end + 1;
-        } else {
-            size_t k = 0;
-            while (*s && *s != '.' && *s != '[') {
-                if (k + 1 >= sizeof g->key)
-                    return -1;
-                g->key[k++] = *s++;
-            }
-            g->key[k] = '\0';
-            if (k == 0)
-                return -1;
-        }
-        if (*s == '.') {
-            s++;
-            if (!*s || *s == '.' || *s == '[')
-                return -1;
-        } else if (*s && *s != '[') {
-            return -1;
-        }
-    }
-    return n;
-}
-
-#define MAX_SEGS 16
-
-/* Where a path leads in a tree: the container and the slot in it. */
-typedef struct slot {
-    int container;          /* node id of the mapping or sequence */
-    yaml_node_pair_t *pair; /* mapping: the pair, NULL when the key is absent */
-    long index;             /* sequence: the index (may be == length) */
-} slot;
-
-/* Follows path in doc from root; on failure writes a French explanation in why. */
-static int find_slot(yaml_document_t *d, int root, const char *path, slot *out, char *why,
-                     size_t why_size) {
-    seg segs[MAX_SEGS];
-    int n = parse_path(path, segs, MAX_SEGS);
-    if (n <= 0) {
-        say(why, why_size, "chemin « %s » mal formé (exemple : expenses[6].amount)", path);
-        return -1;
-    }
-    int cur = root;
-    for (int i = 0; i < n; i++) {
-        yaml_node_t *c = node(d, cur);
-        memset(out, 0, sizeof *out);
-        out->container = cur;
-        int last = i == n - 1;
-        if (segs[i].key[0]) {
-            if (!c || c->type != YAML_MAPPING_NODE) {
-                say(why, why_size,
-                    "« %s » : pas de champ %s ici (ce n'est pas un "
-                    "ensemble de champs)",
-                    path, segs[i].key);
-                return -1;
-            }
-            out->pair = map_pair(d, cur, segs[i].key);
-            if (!out->pair && !last) {
-                say(why, why_size, "« %s » : le champ %s n'existe pas", path, segs[i].key);
-                return -1;
-            }
-            if (!last)
-                cur = out->pair->value;
-        } else {
-            if (!c || c->type != YAML_SEQUENCE_NODE) {
-                say(why, why_size, "« %s » : [%ld] s'applique à une liste", path, segs[i].index);
-                return -1;
-            }
-            size_t len = seq_len(d, cur);
-            out->index = segs[i].index;
-            if ((size_t)segs[i].index > len || (!last && (size_t)segs[i].index == len)) {
-                say(why, why_size,
-                    "« %s » : la liste n'a que %zu élément(s) (indices 0 à "
-                    "%zu ; [%zu] en ajoute un)",
-                    path, len, len ? len - 1 : 0, len);
-                return -1;
-            }
-            if (!last)
-                cur = c->data.sequence.items.start[segs[i].index];
-        }
-    }
-    return 0;
-}
-
-/* The node a path names, 0 when absent. */
-static int find_node(yaml_document_t *d, int root, const char *path) {
-    slot s;
-    char why[8];
-    if (!path[0])
-        return root;
-    if (find_slot(d, root, path, &s, why, sizeof why))
-        return 0;
-    if (node(d, s.container)->type == YAML_MAPPING_NODE)
-        return s.pair ? s.pair->value : 0;
-    if ((size_t)s.index >= seq_len(d, s.container))
-        return 0;
-    return node(d, s.container)->data.sequence.items.start[s.index];
-}
-
-/* Sets path to a copy of node value of src. */
-static int set_path(yaml_document_t *d, int root, const char *path, yaml_document_t *src, int value,
-                    char *why, size_t why_size) {
-    slot s;
-    if (find_slot(d, root, path, &s, why, why_size))
-        return -1;
-    int v = copy_node(d, src, value, 0);
-    if (!v) {
-        say(why, why_size, "mémoire insuffisante");
-        return -1;
-    }
-    yaml_node_t *c = node(d, s.container); /* after the copy: nodes may have moved */
-    if (c->type == YAML_MAPPING_NODE) {
-        const char *last = strrchr(path, '.');
-        last = last ? last + 1 : path;
-        yaml_node_pair_t *p = map_pair(d, s.container, last);
-        if (p) {
-            p->value = v;
-            return 0;
-        }
-        int k = yaml_document_add_scalar(d, NULL, (yaml_char_t *)last, -1, YAML_ANY_SCALAR_STYLE);
-        if (!k || !yaml_document_append_mapping_pair(d, s.container, k, v)) {
-            say(why, why_size, "mémoire insuffisante");
-            return -1;
-        }
-        return 0;
-    }
-    if ((size_t)s.index == seq_len(d, s.container)) {
-        if (!yaml_document_append_sequence_item(d, s.container, v)) {
-            say(why, why_size, "mémoire insuffisante");
-            return -1;
-        }
-        return 0;
-    }
-    c->data.sequence.items.start[s.index] = v;
-    return 0;
-}
-
-static int remove_path(yaml_document_t *d, int root, const char *path, char *why, size_t why_size) {
-    slot s;
-    if (find_slot(d, root, path, &s, why, why_size))
-        return -1;
-    yaml_node_t *c = node(d, s.container);
-    if (c->type == YAML_MAPPING_NODE) {
-        if (!s.pair) {
-            say(why, why_size, "« %s » : ce champ n'existe pas", path);
-            return -1;
-        }
-        memmove(s.pair, s.pair + 1,
-                (size_t)(c->data.mapping.pairs.top - s.pair - 1) * sizeof *s.pair);
-        c->data.mapping.pairs.top--;
-        return 0;
-    }
-    size_t len = seq_len(d, s.container);
-    if ((size_t)s.index >= len) {
-        say(why, why_size, "« %s » : la liste n'a que %zu élément(s)", path, len);
-        return -1;
-    }
-    yaml_node_item_t *it = c->data.sequence.items.start + s.index;
-    memmove(it, it + 1, (len - (size_t)s.index - 1) * sizeof *it);
-    c->data.sequence.items.top--;
-    return 0;
-}
-
 /* ---- loading the test file ---------------------------------------------------------- */
 
 static int fail_line(elg_ruletest *t, elg_error *err, int line, int code, const char *fmt, ...)
@@ -426,9 +122,9 @@ static int fail_line(elg_ruletest *t, elg_error *err, int line, int code, const 
 /* Checks that mapping map only has keys among allowed (NULL-terminated). */
 static int only_keys(elg_ruletest *t, int map, const char *const *allowed, const char *what,
                      elg_error *err) {
-    yaml_node_t *m = node(&t->ydoc, map);
+    yaml_node_t *m = elg_ytree_node(&t->ydoc, map);
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *k = scalar(&t->ydoc, p->key);
+        const char *k = elg_ytree_scalar(&t->ydoc, p->key);
         int ok = 0;
         for (const char *const *a = allowed; k && *a && !ok; a++)
             ok = strcmp(k, *a) == 0;
@@ -437,7 +133,7 @@ static int only_keys(elg_ruletest *t, int map, const char *const *allowed, const
             for (const char *const *a = allowed; *a; a++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                          a == allowed ? "" : ", ", *a);
-            return fail_line(t, err, line_of(&t->ydoc, p->key), ELG_EINPUT,
+            return fail_line(t, err, elg_ytree_line(&t->ydoc, p->key), ELG_EINPUT,
                              "%s: unknown field \"%s\" (expected: %s)", what, k ? k : "?", list);
         }
     }
@@ -445,12 +141,12 @@ static int only_keys(elg_ruletest *t, int map, const char *const *allowed, const
 }
 
 static int is_map(elg_ruletest *t, int id) {
-    yaml_node_t *n = node(&t->ydoc, id);
+    yaml_node_t *n = elg_ytree_node(&t->ydoc, id);
     return n && n->type == YAML_MAPPING_NODE;
 }
 
 static int is_seq(elg_ruletest *t, int id) {
-    yaml_node_t *n = node(&t->ydoc, id);
+    yaml_node_t *n = elg_ytree_node(&t->ydoc, id);
     return n && n->type == YAML_SEQUENCE_NODE;
 }
 
@@ -466,8 +162,8 @@ static int in_set(const char *v, const char *const *set) {
 
 static int add_expect(elg_ruletest *t, rt_case *c, int kind, const char *key, int value_node,
                       elg_error *err) {
-    const char *v = scalar(&t->ydoc, value_node);
-    int line = line_of(&t->ydoc, value_node);
+    const char *v = elg_ytree_scalar(&t->ydoc, value_node);
+    int line = elg_ytree_line(&t->ydoc, value_node);
     if (!v)
         return fail_line(t, err, line, ELG_EINPUT, "expect: the value for %s must be text",
                          key ? key : "outcome");
@@ -500,15 +196,15 @@ static int add_expect(elg_ruletest *t, rt_case *c, int kind, const char *key, in
 static int load_expect_map(elg_ruletest *t, rt_case *c, int map, int kind, const char *section,
                            elg_error *err) {
     if (!is_map(t, map))
-        return fail_line(t, err, line_of(&t->ydoc, map), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, map), ELG_EINPUT,
                          "expect.%s must be a mapping such as { plafond-materiel: pass }", section);
-    yaml_node_t *m = node(&t->ydoc, map);
+    yaml_node_t *m = elg_ytree_node(&t->ydoc, map);
     size_t count = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
     for (size_t i = 0; i < count; i++) {
-        yaml_node_pair_t p = node(&t->ydoc, map)->data.mapping.pairs.start[i];
-        const char *k = scalar(&t->ydoc, p.key);
+        yaml_node_pair_t p = elg_ytree_node(&t->ydoc, map)->data.mapping.pairs.start[i];
+        const char *k = elg_ytree_scalar(&t->ydoc, p.key);
         if (!k)
-            return fail_line(t, err, line_of(&t->ydoc, p.key), ELG_EINPUT,
+            return fail_line(t, err, elg_ytree_line(&t->ydoc, p.key), ELG_EINPUT,
                              "expect.%s: keys must be text", section);
         int rc = add_expect(t, c, kind, k, p.value, err);
         if (rc)
@@ -520,7 +216,7 @@ static int load_expect_map(elg_ruletest *t, rt_case *c, int map, int kind, const
 static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
     static const char *const keys[] = {"name",   "project",  "file",   "set",
                                        "remove", "call_set", "expect", NULL};
-    int line = line_of(&t->ydoc, id);
+    int line = elg_ytree_line(&t->ydoc, id);
     c->line = line;
     if (!is_map(t, id))
         return fail_line(t, err, line, ELG_EINPUT,
@@ -529,22 +225,22 @@ static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
     int rc = only_keys(t, id, keys, "case", err);
     if (rc)
         return rc;
-    const char *name = scalar(&t->ydoc, map_get(&t->ydoc, id, "name"));
+    const char *name = elg_ytree_scalar(&t->ydoc, elg_ytree_get(&t->ydoc, id, "name"));
     if (!name || !name[0])
         return fail_line(t, err, line, ELG_EINPUT, "case: missing name");
     if (!(c->name = strdup(name)))
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
-    int project = map_get(&t->ydoc, id, "project");
-    int file = map_get(&t->ydoc, id, "file");
+    int project = elg_ytree_get(&t->ydoc, id, "project");
+    int file = elg_ytree_get(&t->ydoc, id, "file");
     if ((project != 0) == (file != 0))
         return fail_line(t, err, line, ELG_EINPUT,
                          "case \"%s\": give either project (an id, or a project written as a "
                          "mapping) or file (a project file)",
                          name);
     if (file) {
-        const char *f = scalar(&t->ydoc, file);
+        const char *f = elg_ytree_scalar(&t->ydoc, file);
         if (!f)
-            return fail_line(t, err, line_of(&t->ydoc, file), ELG_EINPUT,
+            return fail_line(t, err, elg_ytree_line(&t->ydoc, file), ELG_EINPUT,
                              "case \"%s\": file must be a path", name);
         c->source = SRC_FILE;
         c->ref = strdup(f);
@@ -552,54 +248,54 @@ static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
         c->source = SRC_INLINE;
         c->inline_node = project;
     } else {
-        const char *p = scalar(&t->ydoc, project);
+        const char *p = elg_ytree_scalar(&t->ydoc, project);
         if (!p)
-            return fail_line(t, err, line_of(&t->ydoc, project), ELG_EINPUT,
+            return fail_line(t, err, elg_ytree_line(&t->ydoc, project), ELG_EINPUT,
                              "case \"%s\": project must be a project id or a mapping", name);
         c->source = SRC_ID;
         c->ref = strdup(p);
     }
     if (c->source != SRC_INLINE && !c->ref)
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
-    c->set_node = map_get(&t->ydoc, id, "set");
+    c->set_node = elg_ytree_get(&t->ydoc, id, "set");
     if (c->set_node && !is_map(t, c->set_node))
-        return fail_line(t, err, line_of(&t->ydoc, c->set_node), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, c->set_node), ELG_EINPUT,
                          "case \"%s\": set must be a mapping of field paths to values, such as "
                          "{ expenses[6].amount: \"95 000 €\" }",
                          name);
-    c->call_set_node = map_get(&t->ydoc, id, "call_set");
+    c->call_set_node = elg_ytree_get(&t->ydoc, id, "call_set");
     if (c->call_set_node && !is_map(t, c->call_set_node))
-        return fail_line(t, err, line_of(&t->ydoc, c->call_set_node), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, c->call_set_node), ELG_EINPUT,
                          "case \"%s\": call_set must be a mapping of field paths of the call "
                          "document to values, such as { parameters[0].money: \"90 000 €\" }",
                          name);
-    c->remove_node = map_get(&t->ydoc, id, "remove");
+    c->remove_node = elg_ytree_get(&t->ydoc, id, "remove");
     if (c->remove_node && !is_seq(t, c->remove_node))
-        return fail_line(t, err, line_of(&t->ydoc, c->remove_node), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, c->remove_node), ELG_EINPUT,
                          "case \"%s\": remove must be a list of field paths", name);
-    int expect = map_get(&t->ydoc, id, "expect");
+    int expect = elg_ytree_get(&t->ydoc, id, "expect");
     if (!expect || !is_map(t, expect))
-        return fail_line(t, err, expect ? line_of(&t->ydoc, expect) : line, ELG_EINPUT,
+        return fail_line(t, err, expect ? elg_ytree_line(&t->ydoc, expect) : line, ELG_EINPUT,
                          "case \"%s\": expect is missing (outcome, rules, figures, messages)",
                          name);
     static const char *const ekeys[] = {"outcome", "rules", "figures", "messages", NULL};
     if ((rc = only_keys(t, expect, ekeys, "expect", err)))
         return rc;
     int v;
-    if ((v = map_get(&t->ydoc, expect, "outcome")) &&
+    if ((v = elg_ytree_get(&t->ydoc, expect, "outcome")) &&
         (rc = add_expect(t, c, EXP_OUTCOME, NULL, v, err)))
         return rc;
-    if ((v = map_get(&t->ydoc, expect, "rules")) &&
+    if ((v = elg_ytree_get(&t->ydoc, expect, "rules")) &&
         (rc = load_expect_map(t, c, v, EXP_STATUS, "rules", err)))
         return rc;
-    if ((v = map_get(&t->ydoc, expect, "figures")) &&
+    if ((v = elg_ytree_get(&t->ydoc, expect, "figures")) &&
         (rc = load_expect_map(t, c, v, EXP_FIGURE, "figures", err)))
         return rc;
-    if ((v = map_get(&t->ydoc, expect, "messages")) &&
+    if ((v = elg_ytree_get(&t->ydoc, expect, "messages")) &&
         (rc = load_expect_map(t, c, v, EXP_MESSAGE, "messages", err)))
         return rc;
     if (c->expects_count == 0)
-        return fail_line(t, err, line_of(&t->ydoc, expect), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, expect), ELG_EINPUT,
                          "case \"%s\": expect says nothing to check", name);
     return 0;
 }
@@ -612,21 +308,21 @@ static int find_doc(const elg_ruletest *t, elg_doc_kind kind, const char *id) {
 }
 
 static int load_documents(elg_ruletest *t, int root, elg_error *err) {
-    int docs = map_get(&t->ydoc, root, "documents");
+    int docs = elg_ytree_get(&t->ydoc, root, "documents");
     if (!docs)
         return fail_line(t, err, 1, ELG_EINPUT,
                          "documents: missing (the financer, call and project files or "
                          "directories the cases use, relative to this file, e.g. [../../seeds])");
-    int single = scalar(&t->ydoc, docs) != NULL;
-    size_t n = single ? 1 : is_seq(t, docs) ? seq_len(&t->ydoc, docs) : 0;
+    int single = elg_ytree_scalar(&t->ydoc, docs) != NULL;
+    size_t n = single ? 1 : is_seq(t, docs) ? elg_ytree_len(&t->ydoc, docs) : 0;
     if (!single && !is_seq(t, docs))
-        return fail_line(t, err, line_of(&t->ydoc, docs), ELG_EINPUT,
+        return fail_line(t, err, elg_ytree_line(&t->ydoc, docs), ELG_EINPUT,
                          "documents must be a path or a list of paths");
     for (size_t i = 0; i < n; i++) {
-        int item = single ? docs : node(&t->ydoc, docs)->data.sequence.items.start[i];
-        const char *rel = scalar(&t->ydoc, item);
+        int item = single ? docs : elg_ytree_node(&t->ydoc, docs)->data.sequence.items.start[i];
+        const char *rel = elg_ytree_scalar(&t->ydoc, item);
         if (!rel)
-            return fail_line(t, err, line_of(&t->ydoc, item), ELG_EINPUT,
+            return fail_line(t, err, elg_ytree_line(&t->ydoc, item), ELG_EINPUT,
                              "documents: each entry must be a path");
         char *full = elg_files_join(t->dir, rel);
         if (!full)
@@ -638,10 +334,10 @@ static int load_documents(elg_ruletest *t, int root, elg_error *err) {
             /* A bad document keeps its own location; a missing path gets ours. */
             if (!e.file[0] || e.line == 0) {
                 if (e.file[0] == '\0')
-                    return fail_line(t, err, line_of(&t->ydoc, item), rc, "documents: %s",
+                    return fail_line(t, err, elg_ytree_line(&t->ydoc, item), rc, "documents: %s",
                                      e.message);
-                return fail_line(t, err, line_of(&t->ydoc, item), rc, "documents: %s: %s", e.file,
-                                 e.message);
+                return fail_line(t, err, elg_ytree_line(&t->ydoc, item), rc, "documents: %s: %s",
+                                 e.file, e.message);
             }
             *err = e;
             return rc;
@@ -652,7 +348,7 @@ static int load_documents(elg_ruletest *t, int root, elg_error *err) {
         for (size_t j = 0; j < i; j++) {
             if (elg_doc_kind_of(t->docs[i].doc) == elg_doc_kind_of(t->docs[j].doc) &&
                 strcmp(elg_doc_id(t->docs[i].doc), elg_doc_id(t->docs[j].doc)) == 0)
-                return fail_line(t, err, line_of(&t->ydoc, docs), ELG_EINPUT,
+                return fail_line(t, err, elg_ytree_line(&t->ydoc, docs), ELG_EINPUT,
                                  "documents: %s \"%s\" is defined twice (%s and %s)",
                                  elg_doc_kind_name(elg_doc_kind_of(t->docs[i].doc)),
                                  elg_doc_id(t->docs[i].doc), t->docs[j].path, t->docs[i].path);
@@ -707,14 +403,14 @@ int elg_ruletest_load(const char *path, elg_ruletest **out, elg_error *err) {
     static const char *const keys[] = {"call", "documents", "cases", "description", NULL};
     if ((rc = only_keys(t, root, keys, "test file", err)))
         goto fail;
-    int call = map_get(&t->ydoc, root, "call");
-    if (!scalar(&t->ydoc, call)) {
-        rc = fail_line(t, err, call ? line_of(&t->ydoc, call) : 1, ELG_EINPUT,
+    int call = elg_ytree_get(&t->ydoc, root, "call");
+    if (!elg_ytree_scalar(&t->ydoc, call)) {
+        rc = fail_line(t, err, call ? elg_ytree_line(&t->ydoc, call) : 1, ELG_EINPUT,
                        "call: missing (the id of the call the cases test)");
         goto fail;
     }
-    t->call_id = strdup(scalar(&t->ydoc, call));
-    t->call_line = line_of(&t->ydoc, call);
+    t->call_id = strdup(elg_ytree_scalar(&t->ydoc, call));
+    t->call_line = elg_ytree_line(&t->ydoc, call);
     if (!t->call_id) {
         rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
         goto fail;
@@ -728,13 +424,13 @@ int elg_ruletest_load(const char *path, elg_ruletest **out, elg_error *err) {
         goto fail;
     }
     t->call = elg_doc_call(t->docs[ci].doc);
-    int cases = map_get(&t->ydoc, root, "cases");
-    if (!cases || !is_seq(t, cases) || seq_len(&t->ydoc, cases) == 0) {
-        rc = fail_line(t, err, cases ? line_of(&t->ydoc, cases) : 1, ELG_EINPUT,
+    int cases = elg_ytree_get(&t->ydoc, root, "cases");
+    if (!cases || !is_seq(t, cases) || elg_ytree_len(&t->ydoc, cases) == 0) {
+        rc = fail_line(t, err, cases ? elg_ytree_line(&t->ydoc, cases) : 1, ELG_EINPUT,
                        "cases: missing or empty (a list of cases)");
         goto fail;
     }
-    size_t n = seq_len(&t->ydoc, cases);
+    size_t n = elg_ytree_len(&t->ydoc, cases);
     if (!(t->cases = calloc(n, sizeof *t->cases))) {
         rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
         goto fail;
@@ -742,7 +438,8 @@ int elg_ruletest_load(const char *path, elg_ruletest **out, elg_error *err) {
     for (size_t i = 0; i < n; i++) {
         t->cases_count++;
         rt_case *c = &t->cases[i];
-        if ((rc = load_case(t, node(&t->ydoc, cases)->data.sequence.items.start[i], c, err)))
+        if ((rc = load_case(t, elg_ytree_node(&t->ydoc, cases)->data.sequence.items.start[i], c,
+                            err)))
             goto fail;
         if (c->source == SRC_ID && find_doc(t, ELG_DOC_PROJECT, c->ref) < 0) {
             rc = fail_line(t, err, c->line, ELG_ENOTFOUND,
@@ -871,13 +568,13 @@ static int edit_parse(elg_ruletest *t, const rt_case *c, yaml_document_t *pd, co
     char why[512];
     /* remove first, then set: "set" can then rebuild what was removed. */
     if (s->remove_node) {
-        yaml_node_t *rn = node(&t->ydoc, s->remove_node);
+        yaml_node_t *rn = elg_ytree_node(&t->ydoc, s->remove_node);
         size_t n = (size_t)(rn->data.sequence.items.top - rn->data.sequence.items.start);
         for (size_t i = 0; i < n; i++) {
-            int item = node(&t->ydoc, s->remove_node)->data.sequence.items.start[i];
-            const char *p = scalar(&t->ydoc, item);
-            if (!p || remove_path(pd, root, p, why, sizeof why)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, item), "remove: %s",
+            int item = elg_ytree_node(&t->ydoc, s->remove_node)->data.sequence.items.start[i];
+            const char *p = elg_ytree_scalar(&t->ydoc, item);
+            if (!p || elg_ytree_remove(pd, root, p, why, sizeof why)) {
+                case_fail(ce, t->path, elg_ytree_line(&t->ydoc, item), "remove: %s",
                           p ? why : "each entry must be a field path");
                 yaml_document_delete(pd);
                 return -1;
@@ -885,20 +582,20 @@ static int edit_parse(elg_ruletest *t, const rt_case *c, yaml_document_t *pd, co
         }
     }
     if (s->set_node) {
-        yaml_node_t *sn = node(&t->ydoc, s->set_node);
+        yaml_node_t *sn = elg_ytree_node(&t->ydoc, s->set_node);
         size_t n = (size_t)(sn->data.mapping.pairs.top - sn->data.mapping.pairs.start);
         for (size_t i = 0; i < n; i++) {
-            yaml_node_pair_t p = node(&t->ydoc, s->set_node)->data.mapping.pairs.start[i];
-            const char *path = scalar(&t->ydoc, p.key);
-            if (!path || set_path(pd, root, path, &t->ydoc, p.value, why, sizeof why)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, p.key), "%s: %s", s->set_key,
+            yaml_node_pair_t p = elg_ytree_node(&t->ydoc, s->set_node)->data.mapping.pairs.start[i];
+            const char *path = elg_ytree_scalar(&t->ydoc, p.key);
+            if (!path || elg_ytree_set(pd, root, path, &t->ydoc, p.value, why, sizeof why)) {
+                case_fail(ce, t->path, elg_ytree_line(&t->ydoc, p.key), "%s: %s", s->set_key,
                           path ? why : "keys must be field paths");
                 yaml_document_delete(pd);
                 return -1;
             }
         }
     }
-    if (emit(pd, &out, &out_len)) { /* emit consumes the tree */
+    if (elg_ytree_emit(pd, &out, &out_len)) { /* emit consumes the tree */
         case_fail(ce, t->path, c->line, "out of memory building the %s", s->what);
         return -1;
     }
@@ -916,20 +613,21 @@ static int edit_parse(elg_ruletest *t, const rt_case *c, yaml_document_t *pd, co
     }
     const char *field = e.field;
     if (s->set_node) {
-        yaml_node_t *sn = node(&t->ydoc, s->set_node);
+        yaml_node_t *sn = elg_ytree_node(&t->ydoc, s->set_node);
         for (yaml_node_pair_t *p = sn->data.mapping.pairs.start; p < sn->data.mapping.pairs.top;
              p++) {
-            const char *path = scalar(&t->ydoc, p->key);
+            const char *path = elg_ytree_scalar(&t->ydoc, p->key);
             if (field[0] && path && under(field, path)) {
-                case_fail(ce, t->path, line_of(&t->ydoc, p->key), "%s: %s: %s", s->set_key, field,
-                          e.message);
+                case_fail(ce, t->path, elg_ytree_line(&t->ydoc, p->key), "%s: %s: %s", s->set_key,
+                          field, e.message);
                 goto out;
             }
         }
     }
     if (s->inline_node) {
-        int n = field[0] ? find_node(&t->ydoc, s->inline_node, field) : 0;
-        case_fail(ce, t->path, n ? line_of(&t->ydoc, n) : line_of(&t->ydoc, s->inline_node),
+        int n = field[0] ? elg_ytree_find(&t->ydoc, s->inline_node, field) : 0;
+        case_fail(ce, t->path,
+                  n ? elg_ytree_line(&t->ydoc, n) : elg_ytree_line(&t->ydoc, s->inline_node),
                   "%s: %s%s%s", s->what, field, field[0] ? ": " : "", e.message);
     } else {
         int line = 0, col = 0;
@@ -955,9 +653,9 @@ static int build_project(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_
         s.inline_node = c->inline_node;
         if (!yaml_document_initialize(&pd, NULL, NULL, NULL, 1, 1))
             goto nomem;
-        int root = copy_node(&pd, &t->ydoc, c->inline_node, 0);
+        int root = elg_ytree_copy(&pd, &t->ydoc, c->inline_node);
         int k = 0, v = 0;
-        if (root && !map_pair(&pd, root, "kind")) {
+        if (root && !elg_ytree_pair(&pd, root, "kind")) {
             k = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"kind", -1,
                                          YAML_ANY_SCALAR_STYLE);
             v = yaml_document_add_scalar(&pd, NULL, (yaml_char_t *)"project", -1,
@@ -970,7 +668,7 @@ static int build_project(elg_ruletest *t, const rt_case *c, elg_doc **doc, case_
             goto nomem;
         }
         if (k) { /* kind first, as documents write it */
-            yaml_node_t *m = node(&pd, root);
+            yaml_node_t *m = elg_ytree_node(&pd, root);
             yaml_node_pair_t last = m->data.mapping.pairs.top[-1];
             memmove(m->data.mapping.pairs.start + 1, m->data.mapping.pairs.start,
                     (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start - 1) *
@@ -1086,26 +784,20 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 /* Compares expected text with an actual figure; 1 when equal. A text that
- * cannot be read as the actual value's kind gives 0 and a note in why. */
-static int figure_equal(const char *expected, json_t *actual, int bp, char *why, size_t size) {
-    elg_error e = {0};
-    why[0] = '\0';
+ * cannot be read as the actual value's kind gives 0 and the reason in bad. */
+static int figure_equal(const char *expected, json_t *actual, int bp, elg_error *bad) {
     if (!actual || json_is_null(actual))
         return 0;
     if (json_is_integer(actual) && !bp) {
         elg_cents cents;
-        if (elg_money_parse(expected, 1, &cents, &e)) {
-            say(why, size, "valeur attendue illisible : %s", e.message);
+        if (elg_money_parse(expected, 1, &cents, bad))
             return 0;
-        }
         return cents == (elg_cents)json_integer_value(actual);
     }
     if (is_rate(actual) || (json_is_integer(actual) && bp)) {
         elg_rate r;
-        if (elg_rate_parse(expected, &r, &e)) {
-            say(why, size, "valeur attendue illisible : %s", e.message);
+        if (elg_rate_parse(expected, &r, bad))
             return 0;
-        }
         __int128 an =
             bp ? json_integer_value(actual) : json_integer_value(json_object_get(actual, "num"));
         __int128 ad = bp ? 10000 : json_integer_value(json_object_get(actual, "den"));
@@ -1137,7 +829,8 @@ static void mismatch(json_t *list, const char *test_file, int line, const char *
 static void check_expect(const elg_ruletest *t, const rt_expect *x, json_t *res, json_t *figures,
                          json_t *mm) {
     json_t *rules = json_object_get(res, "rules");
-    char what[512], actual[1024], hint[300];
+    char what[512], actual[1024];
+    elg_error bad = {0}; /* an expected figure that cannot be read */
     if (x->kind == EXP_OUTCOME) {
         const char *o = json_string_value(json_object_get(res, "outcome"));
         if (strcmp(o, x->value) != 0) {
@@ -1177,11 +870,11 @@ static void check_expect(const elg_ruletest *t, const rt_expect *x, json_t *res,
         if (strcmp(id, "decision") == 0) {
             json_t *v = dig(figures, fig);
             int bp = ends_with(fig, "_bp");
-            if (!figure_equal(x->value, v, bp, hint, sizeof hint)) {
+            if (!figure_equal(x->value, v, bp, &bad)) {
                 show(v, bp, actual, sizeof actual);
-                if (hint[0])
-                    snprintf(actual + strlen(actual), sizeof actual - strlen(actual), " — %s",
-                             hint);
+                if (bad.code)
+                    snprintf(actual + strlen(actual), sizeof actual - strlen(actual),
+                             " — valeur attendue illisible : %s", bad.message);
                 snprintf(what, sizeof what, "chiffre %s", x->key);
                 mismatch(mm, t->path, x->line, what, x->value, actual, NULL);
             }
@@ -1213,10 +906,11 @@ static void check_expect(const elg_ruletest *t, const rt_expect *x, json_t *res,
     } else {
         json_t *v = dig(json_object_get(rule, "figures"), fig);
         int bp = ends_with(fig, "_bp");
-        if (!figure_equal(x->value, v, bp, hint, sizeof hint)) {
+        if (!figure_equal(x->value, v, bp, &bad)) {
             show(v, bp, actual, sizeof actual);
-            if (hint[0])
-                snprintf(actual + strlen(actual), sizeof actual - strlen(actual), " — %s", hint);
+            if (bad.code)
+                snprintf(actual + strlen(actual), sizeof actual - strlen(actual),
+                         " — valeur attendue illisible : %s", bad.message);
             else if (!v && strcmp(status, "error") == 0)
                 snprintf(actual + strlen(actual), sizeof actual - strlen(actual),
                          " — la règle est en erreur");
