@@ -468,6 +468,14 @@ static int lint_call_doc(const cli_ctx *ctx, elg_rules *rules, const char *path,
     elg_doc *doc = NULL;
     elg_error err = {0};
     int rc = 0;
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".lua") == 0) {
+        fprintf(stderr,
+                "eligo: %s is a rule file: lint takes call documents (YAML) or directories of "
+                "them; give the call document that names it in `rules:`\n",
+                path);
+        return EXIT_INPUT;
+    }
     if (elg_files_read(path, ELG_DOC_MAX_BYTES, &text, &len, &err) ||
         elg_doc_parse(path, text, len, &doc, &err)) {
         rc = cli_fail(&err);

@@ -91,6 +91,11 @@ run eligo lint calls/essai.yaml
 assert_contains "$OUT" "$f:303: « celing » n'est ni une fonction" "global read through GETTABLE"
 assert_not_contains "$OUT" "« tardive »" "global set through SETTABLE counts as defined"
 
+# A rule file given instead of its call document.
+run eligo lint rules/calls/essai.lua
+assert_eq 3 "$RC" "a rule file is not a call document"
+assert_contains "$ERR" "rules/calls/essai.lua is a rule file: lint takes call documents" "says what to give"
+
 # The rule library is linted too.
 printf '\nfunction M.mal() return celing end\n' >>rules/lib/money.lua
 sed -i 's/^return M$//' rules/lib/money.lua
