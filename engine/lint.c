@@ -478,6 +478,18 @@ static int param_line(const elg_call *call, const char *call_file, const char *t
     return 0;
 }
 
+/* Is there a finding at file:line already? */
+static int has_finding_at(json_t *findings, const char *file, int line) {
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f) {
+        if (json_integer_value(json_object_get(f, "line")) == line &&
+            strcmp(json_string_value(json_object_get(f, "file")), file) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int elg_lint_call(elg_rules *r, const elg_call *call, const char *call_file, const char *call_text,
                   size_t call_len, json_t *static_params, json_t *findings, elg_error *err) {
     const elg_edition *latest =
@@ -496,21 +508,7 @@ int elg_lint_call(elg_rules *r, const elg_call *call, const char *call_file, con
     size_t i;
     json_t *v;
 
-    /* A load error: the rules after it were not declared. */
     int loaded = json_array_size(json_object_get(res, "rules")) == 0;
-    json_array_foreach(json_object_get(res, "rules"), i, v) {
-        const char *where = json_string_value(json_object_get(v, "error_at"));
-        const char *msg = json_string_value(json_object_get(v, "message"));
-        split_where(where && where[0] ? where : rules_file, file, sizeof file, &line);
-        /* Lua's message starts with the location already given. */
-        size_t wl = where ? strlen(where) : 0;
-        if (wl && strncmp(msg, where, wl) == 0 && msg[wl] == ':')
-            msg += wl + 1 + (msg[wl + 1] == ' ');
-        elg_lint_add(findings, file, line, "chargement",
-                     "le fichier de règles ne se charge pas : %s (les règles déclarées plus "
-                     "loin n'ont pas été vérifiées)",
-                     msg);
-    }
 
     /* Declared rules: duplicates, titles, bases. */
     json_t *ids = json_object();
@@ -557,6 +555,30 @@ int elg_lint_call(elg_rules *r, const elg_call *call, const char *call_file, con
         report_undefined(findings, rules_file, (int)json_integer_value(json_object_get(v, "line")),
                          name, call, defined);
     }
+    /* A load error: the rules after it were not declared. Not repeated when
+     * a finding at its line already explains it (a misspelt constructor,
+     * an undefined parameter). */
+    json_array_foreach(json_object_get(res, "rules"), i, v) {
+        const char *where = json_string_value(json_object_get(v, "error_at"));
+        const char *msg = json_string_value(json_object_get(v, "message"));
+        split_where(where && where[0] ? where : rules_file, file, sizeof file, &line);
+        /* The location the message starts with is where the error was
+         * raised for (a constructor blames the line that calls it, not its
+         * own line in rules/lib): it wins, and is not repeated. */
+        char at[300];
+        size_t wl = strcspn(msg, " ");
+        if (strncmp(msg, "rules/", 6) == 0 && wl > 1 && wl < sizeof at && msg[wl - 1] == ':') {
+            snprintf(at, sizeof at, "%.*s", (int)(wl - 1), msg);
+            split_where(at, file, sizeof file, &line);
+            msg += wl + 1;
+        }
+        if (!has_finding_at(findings, file, line))
+            elg_lint_add(findings, file, line, "chargement",
+                         "le fichier de règles ne se charge pas : %s (les règles déclarées plus "
+                         "loin n'ont pas été vérifiées)",
+                         msg);
+    }
+
     if (loaded) {
         json_array_foreach(defined, i, v) {
             const char *name = json_string_value(v);

@@ -91,6 +91,17 @@ run eligo lint calls/essai.yaml
 assert_contains "$OUT" "$f:303: « celing » n'est ni une fonction" "global read through GETTABLE"
 assert_not_contains "$OUT" "« tardive »" "global set through SETTABLE counts as defined"
 
+# One finding per cause: a misspelt constructor or an undefined parameter
+# stops the declarations, but the load error is not repeated at that line.
+printf 'celing { id = "c", category = "equipment", max = param "plafond" }\n' >rules/calls/essai.lua
+run eligo lint calls/essai.yaml
+assert_eq "$f:1: « celing » n'est ni une fonction de la bibliothèque de règles ni une variable définie dans ce fichier (vouliez-vous dire « ceiling » ?) [global-inconnue]
+1 problème(s)" "$OUT" "misspelt constructor: one finding"
+printf 'ceiling { id = "c", category = "equipment",\n  max = param "plafon" }\n' >rules/calls/essai.lua
+run eligo lint calls/essai.yaml
+assert_contains "$OUT" "$f:2: paramètre « plafon » non défini par l'appel « essai » (vouliez-vous dire « plafond » ?)" "undefined parameter"
+assert_contains "$OUT" "$f:1: le fichier de règles ne se charge pas : ceiling: \`max\` must be" "the consequence at another line is kept"
+
 # A rule file given instead of its call document.
 run eligo lint rules/calls/essai.lua
 assert_eq 3 "$RC" "a rule file is not a call document"
