@@ -27,7 +27,7 @@ typedef struct rt_doc {
     elg_doc *doc;
 } rt_doc;
 
-enum { EXP_OUTCOME = 1, EXP_STATUS, EXP_FIGURE, EXP_MESSAGE };
+enum { EXP_OUTCOME = 1, EXP_STATUS, EXP_FIGURE, EXP_MESSAGE, EXP_NOTICE };
 
 typedef struct rt_expect {
     int kind;
@@ -278,7 +278,7 @@ static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
         return fail_line(t, err, expect ? elg_ytree_line(&t->ydoc, expect) : line, ELG_EINPUT,
                          "case \"%s\": expect is missing (outcome, rules, figures, messages)",
                          name);
-    static const char *const ekeys[] = {"outcome", "rules", "figures", "messages", NULL};
+    static const char *const ekeys[] = {"outcome", "rules", "figures", "messages", "notices", NULL};
     if ((rc = only_keys(t, expect, ekeys, "expect", err)))
         return rc;
     int v;
@@ -293,6 +293,9 @@ static int load_case(elg_ruletest *t, int id, rt_case *c, elg_error *err) {
         return rc;
     if ((v = elg_ytree_get(&t->ydoc, expect, "messages")) &&
         (rc = load_expect_map(t, c, v, EXP_MESSAGE, "messages", err)))
+        return rc;
+    if ((v = elg_ytree_get(&t->ydoc, expect, "notices")) &&
+        (rc = load_expect_map(t, c, v, EXP_NOTICE, "notices", err)))
         return rc;
     if (c->expects_count == 0)
         return fail_line(t, err, elg_ytree_line(&t->ydoc, expect), ELG_EINPUT,
@@ -896,6 +899,24 @@ static void check_expect(const elg_ruletest *t, const rt_expect *x, json_t *res,
         if (strcmp(status, x->value) != 0) {
             snprintf(what, sizeof what, "statut de %s", id);
             mismatch(mm, t->path, x->line, what, x->value, status, rule);
+        }
+    } else if (x->kind == EXP_NOTICE) {
+        /* One of the rule's notices contains the text. */
+        size_t i;
+        json_t *n;
+        int found = 0;
+        actual[0] = '\0';
+        json_array_foreach(json_object_get(rule, "notices"), i, n) {
+            const char *text = json_string_value(n);
+            found |= text && strstr(text, x->value) != NULL;
+            snprintf(actual + strlen(actual), sizeof actual - strlen(actual), "%s« %s »",
+                     i ? " ; " : "", text ? text : "");
+        }
+        if (!found) {
+            snprintf(what, sizeof what, "remarques de %s (l'une doit contenir le texte attendu)",
+                     id);
+            mismatch(mm, t->path, x->line, what, x->value, actual[0] ? actual : "(aucune remarque)",
+                     rule);
         }
     } else if (x->kind == EXP_MESSAGE) {
         const char *msg = json_string_value(json_object_get(rule, "message"));

@@ -25,6 +25,7 @@
  *         rules: { plafond-materiel: fail }         # pass | fail | not-applicable (na) | error
  *         figures: { plafond-materiel.amount: "95 000,00 €", decision.max_grantable: "60 000 €" }
  *         messages: { plafond-materiel: "dépassement 14 180,00 €" }   # contained in the message
+ *         notices: { convention-objectifs: "Convention obligatoire" }  # in one of its notices
  * Figures are `rule-id.name` (the rule's figures) or `decision.name` (the
  * decision's key figures, elg_figures_compute); integers are amounts in
  * cents and are expected in the money forms documents accept, rates

@@ -218,6 +218,26 @@ assert_contains "$OUT" "rules/calls/mel-strategie-digitale-2018.lua:30: equilibr
 assert_contains "$OUT" "rules/calls/sans-cas.lua: appel sans-cas : aucun cas de test (ses règles ne sont jamais exercées)" "call without cases"
 assert_contains "$OUT" "rules/calls/orphelin.lua: aucun appel des documents des tests n'utilise ce fichier : ses règles ne sont pas testées" "rule file no call uses"
 
+# notices: one of the rule's notices contains the text.
+write <<YAML
+call: mons-fabrica-2015
+documents: [$seeds]
+cases:
+  - name: "Remarques"
+    project: mons-fabrica-prefiguration-2015
+    expect:
+      notices:
+        convention-objectifs: "Convention obligatoire avec Association Nord Internet Solidaire"
+        equilibre: "convention"
+YAML
+run eligo test "$t"
+assert_eq "ÉCHEC  $t:4  Remarques
+       $t:9: remarques de equilibre (l'une doit contenir le texte attendu)
+           attendu : convention
+           obtenu  : (aucune remarque)
+           règle   : rules/calls/mons-fabrica-2015.lua:$(grep -n '^balance' "$SRC/rules/calls/mons-fabrica-2015.lua" | cut -d: -f1) — Dépenses 30 000,00 € = ressources 30 000,00 €
+1 cas : 0 ok, 1 en échec" "$OUT" "notices expected"
+
 # `na` stands for not-applicable.
 write <<YAML
 call: sans-cas
