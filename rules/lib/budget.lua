@@ -18,27 +18,30 @@ function B.category_label(category)
     return B.CATEGORY_LABELS[category] or category
 end
 
--- Total of all expense lines (the eligible cost).
-function B.total_expenses(p)
+-- Checked sum of the amounts of the lines that keep(line) accepts (all
+-- lines when keep is nil). keep reads what it needs first, so a line's
+-- amount is read, and becomes a fact, only when the line counts.
+local function sum_lines(lines, keep)
     local t = 0
-    for _, e in ipairs(p.expenses) do t = add(t, e.amount) end
-    return t
-end
-
--- Total of the expense lines of one category (0 when it has none).
-function B.expenses_of(p, category)
-    local t = 0
-    for _, e in ipairs(p.expenses) do
-        if e.category == category then t = add(t, e.amount) end
+    for _, line in ipairs(lines) do
+        if keep == nil or keep(line) then t = add(t, line.amount) end
     end
     return t
 end
 
+-- Total of all expense lines (the eligible cost).
+function B.total_expenses(p)
+    return sum_lines(p.expenses)
+end
+
+-- Total of the expense lines of one category (0 when it has none).
+function B.expenses_of(p, category)
+    return sum_lines(p.expenses, function(e) return e.category == category end)
+end
+
 -- Total of all resource lines.
 function B.total_resources(p)
-    local t = 0
-    for _, r in ipairs(p.resources) do t = add(t, r.amount) end
-    return t
+    return sum_lines(p.resources)
 end
 
 -- A set from a financer id or a list of ids.
@@ -51,30 +54,22 @@ end
 
 -- Total of the resource lines of a financer (or of a list of financers).
 function B.resources_of(p, financers)
-    local set, t = id_set(financers), 0
-    for _, r in ipairs(p.resources) do
-        if set[r.financer] then t = add(t, r.amount) end
-    end
-    return t
+    local set = id_set(financers)
+    return sum_lines(p.resources, function(r) return set[r.financer] end)
 end
 
 -- Total of the resources earmarked to category, from the given financer(s)
 -- or from any financer when financers is nil.
 function B.earmarked(p, category, financers)
-    local set, t = financers and id_set(financers), 0
-    for _, r in ipairs(p.resources) do
-        if (not set or set[r.financer]) and r.earmark == category then t = add(t, r.amount) end
-    end
-    return t
+    local set = financers and id_set(financers)
+    return sum_lines(p.resources, function(r)
+        return (not set or set[r.financer]) and r.earmark == category
+    end)
 end
 
 -- Total of public resources (EU, State, local authorities, social security).
 function B.public_resources(p)
-    local t = 0
-    for _, r in ipairs(p.resources) do
-        if r.public then t = add(t, r.amount) end
-    end
-    return t
+    return sum_lines(p.resources, function(r) return r.public end)
 end
 
 -- Expenses minus resources: 0 when the plan balances.
