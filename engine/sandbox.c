@@ -304,15 +304,16 @@ static int is_rule_source(const char *src) {
 /*
  * Message handler: [-1, +1] turns the error into a table
  * { message = text, where = "rules/...:line" | nil, traceback = text }
- * with only the frames of rule files, innermost first.
+ * with only the frames of rule files, innermost first. `where` is the
+ * innermost line of a call's rule file: staff look for their rule's line,
+ * and a failing library helper shows in the traceback; a library line only
+ * when no call file is on the stack.
  */
 static int msgh(lua_State *L) {
     luaL_tolstring(L, 1, NULL); /* the message, kept at index 2 */
     luaL_Buffer b;
     lua_Debug ar;
-    const char *where = NULL;
-    char first[512];
-    first[0] = '\0';
+    char in_call[512] = "", in_lib[512] = "";
     luaL_buffinit(L, &b);
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sln", &ar) || !is_rule_source(ar.source) || ar.currentline <= 0)
@@ -322,10 +323,10 @@ static int msgh(lua_State *L) {
                          ar.name ? " (in " : "", ar.name ? ar.name : "", ar.name ? ")" : "");
         if (n > 0)
             luaL_addstring(&b, line);
-        if (!where) {
-            snprintf(first, sizeof first, "%s:%d", ar.source + 1, ar.currentline);
-            where = first;
-        }
+        int lib = strncmp(ar.source, "@rules/lib/", 11) == 0;
+        char *slot = lib ? in_lib : in_call;
+        if (!slot[0])
+            snprintf(slot, sizeof in_call, "%s:%d", ar.source + 1, ar.currentline);
     }
     luaL_pushresult(&b);
     lua_createtable(L, 0, 3);
@@ -333,7 +334,8 @@ static int msgh(lua_State *L) {
     lua_setfield(L, -2, "traceback");
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "message");
-    if (where) {
+    const char *where = in_call[0] ? in_call : in_lib;
+    if (where[0]) {
         lua_pushstring(L, where);
         lua_setfield(L, -2, "where");
     }

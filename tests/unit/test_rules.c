@@ -136,6 +136,21 @@ static void test_infinite_loop_stopped(void **state) {
     json_decref(res);
 }
 
+/* An error inside a library helper is located at the rule file's line
+ * that called it; the library line is in the traceback. */
+static void test_library_error_located_in_rule_file(void **state) {
+    (void)state;
+    json_t *res = eval_with("rule { id = 'bad-call', check = function(p)\n"
+                            "  return expenses_of(nil, 'staff') > 0\n"
+                            "end }\n",
+                            NULL);
+    json_t *r = rule_at(res, 0);
+    assert_string_equal(field(r, "status"), "error");
+    assert_string_equal(field(r, "error_at"), "rules/calls/t.lua:2");
+    assert_non_null(strstr(field(r, "traceback"), "rules/lib/budget.lua:"));
+    json_decref(res);
+}
+
 static void test_memory_limit(void **state) {
     (void)state;
     elg_limits limits = {.memory = 8u << 20};
@@ -299,6 +314,7 @@ int main(void) {
         cmocka_unit_test(test_forbidden_globals_absent),
         cmocka_unit_test(test_infinite_loop_stopped),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_library_error_located_in_rule_file),
         cmocka_unit_test(test_fresh_environment_and_frozen_library),
         cmocka_unit_test(test_invalid_results),
         cmocka_unit_test(test_duplicate_rule_id),
