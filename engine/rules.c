@@ -18,7 +18,6 @@
 #include <time.h>
 
 #include "files.h"
-#include "hash.h"
 
 #define MAX_JSON_DEPTH 32
 
@@ -515,11 +514,9 @@ static json_t *rule_files_json(elg_rules *r, const char *call_path) {
         /* The library, and of the call files only the one evaluated. */
         if (strncmp(s->path, "lib/", 4) != 0 && strcmp(s->path, call_path) != 0)
             continue;
-        char hex[ELG_SHA256_HEX];
-        elg_sha256_hex(s->data, s->len, hex);
         char display[300];
         snprintf(display, sizeof display, "rules/%s", s->path);
-        json_array_append_new(files, json_pack("{ssss}", "path", display, "sha256", hex));
+        json_array_append_new(files, json_pack("{ssss}", "path", display, "sha256", s->sha256));
     }
     return files;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "hash.h"
 #include "money.h"
 
 #define HOOK_STEP 1000 /* instructions between two hook calls */
@@ -273,7 +274,10 @@ int elg_sandbox_read_source(elg_sandbox *sb, const char *path, const char **data
         free(buf);
         return elg_error_set(err, ELG_ENOMEM, "out of memory reading %s", path);
     }
-    sb->sources[sb->sources_count++] = (elg_source_record){p, buf, n};
+    elg_source_record *rec = &sb->sources[sb->sources_count++];
+    *rec = (elg_source_record){.path = p, .data = buf, .len = n};
+    /* Hashed once here: every decision lists the hashes of its rule files. */
+    elg_sha256_hex(buf, n, rec->sha256);
     *data = buf;
     *len = n;
     return 0;

@@ -69,6 +69,7 @@ typedef struct elg_source_record {
     char *path;
     char *data;
     size_t len;
+    char sha256[65]; /* hex digest of data, computed once when read */
 } elg_source_record;
 size_t elg_sandbox_sources_count(const elg_sandbox *sb);
 const elg_source_record *elg_sandbox_source(const elg_sandbox *sb, size_t i);

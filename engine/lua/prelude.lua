@@ -158,7 +158,13 @@ local VIEW_META = {
         end
         -- Past the end of a list is how ipairs stops: not a fact.
         if v == nil and math_type(k) == "integer" then return nil end
-        record(child_path(st.path, k), v)
+        -- Every rule reads the same fields again: build each path once.
+        local p = st.paths[k]
+        if not p then
+            p = child_path(st.path, k)
+            st.paths[k] = p
+        end
+        record(p, v)
         return v
     end,
     __newindex = function(proxy, k)
@@ -180,7 +186,7 @@ local VIEW_META = {
 
 view = function(data, path)
     local proxy = setmetatable({}, VIEW_META)
-    VIEWS[proxy] = { data = data, path = path, cache = {} }
+    VIEWS[proxy] = { data = data, path = path, cache = {}, paths = {} }
     return proxy
 end
 
