@@ -55,7 +55,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
     int rc = cli_open_store(ctx, &store);
     if (rc)
         return rc;
-    if (elg_rules_open_dir(ctx->rules_dir, NULL, &rules, &err) ||
+    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err) ||
         elg_check_project(store, rules, project, call, &decisions, &err)) {
         rc = cli_fail(&err);
         goto out;

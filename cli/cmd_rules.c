@@ -276,7 +276,7 @@ int cmd_test(cli_ctx *ctx, int argc, char **argv) {
     size_t ntests = 0;
     int input_error = 0, rc = 0;
     size_t passed = 0, failed = 0;
-    if (elg_rules_open_dir(ctx->rules_dir, NULL, &rules, &err)) {
+    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
@@ -540,7 +540,7 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
     size_t ndone = 0;
     char *default_dir = NULL;
     int rc = 0;
-    if (elg_rules_open_dir(ctx->rules_dir, NULL, &rules, &err)) {
+    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err)) {
         rc = cli_fail(&err);
         goto out;
     }

@@ -481,7 +481,7 @@ int cmd_replay(cli_ctx *ctx, int argc, char **argv) {
         return rc < 0 ? 0 : rc;
     json_t *report = NULL;
     elg_error err = {0};
-    if (elg_replay_decision(store, NULL, id, &report, &err)) {
+    if (elg_replay_decision(store, &ctx->limits, id, &report, &err)) {
         rc = cli_fail(&err);
         goto out;
     }

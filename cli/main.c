@@ -2,6 +2,7 @@
  * eligo: command-line entry point. Parses the options every command shares
  * (--db, --rules, wherever they stand), then hands over to the command.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@ static const char usage_text[] =
     "Options:\n"
     "  --db PATH      database file (default: $ELIGO_DB, else ./eligo.db)\n"
     "  --rules DIR    rules directory (default: $ELIGO_RULES, else the source tree's rules/)\n"
+    "  --max-instructions N  Lua instructions one rule may run (default: "
+    "$ELIGO_MAX_INSTRUCTIONS, else 50000000)\n"
+    "  --max-memory MIB      memory of the rule sandbox in MiB (default: $ELIGO_MAX_MEMORY_MB, "
+    "else 64)\n"
     "  --version      print the version\n"
     "\n"
     "Exit codes:\n"
@@ -93,7 +98,49 @@ static void drop(int *argc, char **argv, int i, int n) {
 }
 
 /* Takes --db and --rules (as "--db X" or "--db=X") out of argv. */
+/* Parses a positive whole number for option name; -1 when it is not one. */
+static long long parse_count(const char *name, const char *text) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || *end || v <= 0) {
+        cli_usage("%s needs a positive whole number, not \"%s\"", name, text);
+        return -1;
+    }
+    return v;
+}
+
+/* Rule limits from the environment (ELIGO_MAX_INSTRUCTIONS,
+ * ELIGO_MAX_MEMORY_MB) then the options, which win. */
+static int set_limits(cli_ctx *ctx, const char *instr, const char *mem_mb) {
+    if (instr) {
+        long long v = parse_count("--max-instructions", instr);
+        if (v < 0)
+            return -1;
+        ctx->limits.instructions = (uint64_t)v;
+    }
+    if (mem_mb) {
+        long long v = parse_count("--max-memory", mem_mb);
+        if (v < 0)
+            return -1;
+        if (v > 1 << 20) {
+            cli_usage("--max-memory is in MiB and at most 1048576");
+            return -1;
+        }
+        ctx->limits.memory = (size_t)v << 20;
+    }
+    return 0;
+}
+
 static int take_common(int *argc, char **argv, cli_ctx *ctx) {
+    const char *env, *instr = NULL, *mem = NULL;
+    if ((env = getenv("ELIGO_MAX_INSTRUCTIONS")) && *env)
+        instr = env;
+    if ((env = getenv("ELIGO_MAX_MEMORY_MB")) && *env)
+        mem = env;
+    if (set_limits(ctx, instr, mem))
+        return -1;
+    instr = mem = NULL;
     for (int i = 1; i < *argc;) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0)
@@ -106,6 +153,12 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
         } else if (strncmp(a, "--rules", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
             slot = &ctx->rules_dir;
             name = "--rules";
+        } else if (strncmp(a, "--max-instructions", 18) == 0 && (a[18] == '\0' || a[18] == '=')) {
+            slot = &instr;
+            name = "--max-instructions";
+        } else if (strncmp(a, "--max-memory", 12) == 0 && (a[12] == '\0' || a[12] == '=')) {
+            slot = &mem;
+            name = "--max-memory";
         }
         if (!slot) {
             i++;
@@ -127,7 +180,7 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
             return -1;
         }
     }
-    return 0;
+    return set_limits(ctx, instr, mem);
 }
 
 int main(int argc, char **argv) {

@@ -179,6 +179,7 @@ int elg_check_decide(elg_rules *rules, const elg_check_input *in, json_t **decis
     json_object_set_new(d, "ruleset_sha256", json_string(ruleset));
     json_object_set(d, "rule_files", files);
     json_object_set(d, "parameters", json_object_get(result, "parameters"));
+    json_object_set(d, "limits", json_object_get(result, "limits"));
     json_object_set_new(d, "financer_versions", financer_versions(in->financers));
     json_object_set_new(d, "engine_version", json_string(ELIGO_VERSION));
     json_object_set(d, "rules", json_object_get(result, "rules"));

@@ -175,7 +175,14 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
             elg_error_set(err, rc, "out of memory replaying decision %lld", (long long)id);
         goto out;
     }
-    if ((rc = elg_rules_open(limits, load_recorded, &ld, &rules, err)))
+    /* Unless told otherwise, replay under the limits the decision recorded. */
+    elg_limits eff = limits ? *limits : (elg_limits){0};
+    json_t *recorded = json_object_get(stored, "limits");
+    if (!eff.instructions)
+        eff.instructions = (uint64_t)json_integer_value(json_object_get(recorded, "instructions"));
+    if (!eff.memory)
+        eff.memory = (size_t)json_integer_value(json_object_get(recorded, "memory"));
+    if ((rc = elg_rules_open(&eff, load_recorded, &ld, &rules, err)))
         goto out;
     elg_check_input in = {
         .project_doc = &psd,

@@ -25,7 +25,8 @@
  *   decision_id, same (bool), outcome (stored), replayed_outcome,
  *   notes: [text]   (e.g. financers not pinned, another engine version),
  *   diff: the elg_diff_decisions of stored -> replayed.
- * limits may be NULL (defaults). Returns ELG_ENOTFOUND for an unknown
+ * limits may be NULL; a field at 0 takes the limit recorded with the
+ * decision ("limits" in its JSON), else the engine default. Returns ELG_ENOTFOUND for an unknown
  * decision, ELG_ESTORE when a stored input it names is missing or does not
  * match its recorded sha256. A rule that errors during replay is part of
  * the result, not a failure of replay.

@@ -754,6 +754,12 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
     }
     json_object_set_new(result, "decision_figures", figs);
     json_object_set_new(result, "rule_files", rule_files_json(r, in->call->rules));
+    /* The limits are inputs of the decision: a rule that ran out of
+     * instructions under one limit may pass under another. */
+    elg_limits lim = elg_sandbox_limits(r->sb);
+    json_object_set_new(result, "limits",
+                        json_pack("{sIsI}", "instructions", (json_int_t)lim.instructions,
+                                  "memory", (json_int_t)lim.memory));
     json_object_set_new(result, "outcome", json_string(outcome_of(rules_json)));
     *out = result;
     result = NULL;

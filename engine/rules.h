@@ -51,7 +51,8 @@ typedef struct elg_eval_input {
  *     "outcome": "eligible" | "ineligible" | "error",
  *     "parameters": [ {name, type, value, edition|null} ... ]   (those the rules used),
  *     "rule_files": [ {path, sha256} ... ],
- *     "decision_figures": [ {name, value, rule} ... ] }
+ *     "decision_figures": [ {name, value, rule} ... ],
+ *     "limits": {instructions, memory} }   (in force, defaults filled in)
  * In lint mode (in->project == NULL) no rule runs; "rules" only holds a
  * load error if any, and the object also has
  *     "declared": [ {id, title, basis, source, kind} ... ]  every rule

@@ -498,6 +498,10 @@ void elg_sandbox_push_entry(elg_sandbox *sb, const char *name) {
     lua_remove(sb->L, -2);
 }
 
+elg_limits elg_sandbox_limits(const elg_sandbox *sb) {
+    return (elg_limits){.instructions = sb->instr_limit, .memory = sb->mem_limit};
+}
+
 size_t elg_sandbox_memory(const elg_sandbox *sb) {
     return sb->mem_used;
 }

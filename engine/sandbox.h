@@ -60,6 +60,9 @@ void elg_sandbox_push_entry(elg_sandbox *sb, const char *name);
  */
 int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback, elg_error *err);
 
+/* The limits in force (defaults filled in). */
+elg_limits elg_sandbox_limits(const elg_sandbox *sb);
+
 /* Bytes the state uses now; instructions counted by the last call. */
 size_t elg_sandbox_memory(const elg_sandbox *sb);
 uint64_t elg_sandbox_instructions(const elg_sandbox *sb);
