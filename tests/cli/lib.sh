@@ -70,3 +70,35 @@ finish() {
     [[ $FAILURES -eq 0 ]]
     exit $?
 }
+
+# rule_call_fixture CALL_ID: a private rules directory (the real library,
+# no call) exported as ELIGO_RULES, a call CALL_ID whose rule file is
+# $RULES/calls/CALL_ID.lua (the caller writes it), and a one-line project
+# "p" applying to it, imported with the seed financers.
+rule_call_fixture() {
+    local call=$1
+    RULES=$WORK/rules
+    mkdir -p "$RULES/calls"
+    cp -r "$SRC/rules/lib" "$RULES/lib"
+    export ELIGO_RULES=$RULES
+    cat >"$WORK/call.yaml" <<YAML
+kind: call
+id: $call
+title: Appel de test
+financer: MEL
+basis: test
+rules: calls/$call.lua
+YAML
+    cat >"$WORK/project.yaml" <<YAML
+kind: project
+id: p
+title: Projet de test
+applicants: [{ name: Asso, status: association }]
+period: { start: 2020-01-01, end: 2020-12-31 }
+expenses: [{ category: equipment, label: PC, amount: 500 }]
+resources: [{ financer: MEL, amount: 500 }]
+applies_to: [{ call: $call, requested: 500 }]
+YAML
+    run eligo import "$SRC/seeds/financers" "$WORK/call.yaml" "$WORK/project.yaml"
+    assert_eq 0 "$RC" "importing the test call and project ($ERR)"
+}

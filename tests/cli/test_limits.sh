@@ -2,10 +2,8 @@
 # environment variables), recorded in each decision, and replay runs under
 # the recorded limits so it reproduces the decision.
 source "$(dirname "$0")/lib.sh"
-rules=$WORK/rules
-mkdir -p "$rules/calls"
-cp -r "$SRC/rules/lib" "$rules/lib"
-export ELIGO_RULES=$rules
+rule_call_fixture work
+rules=$RULES
 # About 400 000 instructions: passes under the default limit.
 cat >"$rules/calls/work.lua" <<'LUA'
 rule { id = "travail", title = "Une règle qui calcule longtemps", check = function(p)
@@ -17,26 +15,6 @@ rule { id = "memoire", title = "Une règle qui prend 2 Mio", check = function(p)
     return #string.rep("x", 2 * 1024 * 1024) > 0
 end }
 LUA
-cat >"$WORK/call.yaml" <<'YAML'
-kind: call
-id: work
-title: Appel de test des limites
-financer: MEL
-basis: test
-rules: calls/work.lua
-YAML
-cat >"$WORK/project.yaml" <<'YAML'
-kind: project
-id: p
-title: Projet de test
-applicants: [{ name: Asso, status: association }]
-period: { start: 2020-01-01, end: 2020-12-31 }
-expenses: [{ category: equipment, label: PC, amount: 500 }]
-resources: [{ financer: MEL, amount: 500 }]
-applies_to: [{ call: work, requested: 500 }]
-YAML
-run eligo import "$SRC/seeds/financers" "$WORK/call.yaml" "$WORK/project.yaml"
-assert_eq 0 "$RC" "import ($ERR)"
 
 run eligo check p --format json
 assert_eq 0 "$RC" "default limits: the rule passes"

@@ -2,10 +2,8 @@
 # "error" with its file:line; the other rules still run; the decision's
 # outcome is "error" and the exit code 4. Never a crash or a hang.
 source "$(dirname "$0")/lib.sh"
-rules=$WORK/rules
-mkdir -p "$rules/calls"
-cp -r "$SRC/rules/lib" "$rules/lib"
-export ELIGO_RULES=$rules
+rule_call_fixture broken
+rules=$RULES
 cat >"$rules/calls/broken.lua" <<'LUA'
 balance { id = "equilibre" }
 
@@ -33,26 +31,6 @@ end }
 
 ceiling { id = "plafond", category = "equipment", max = eur(1000) }
 LUA
-cat >"$WORK/call.yaml" <<'YAML'
-kind: call
-id: broken
-title: Appel de test aux règles défectueuses
-financer: MEL
-basis: test
-rules: calls/broken.lua
-YAML
-cat >"$WORK/project.yaml" <<'YAML'
-kind: project
-id: p
-title: Projet de test
-applicants: [{ name: Asso, status: association }]
-period: { start: 2020-01-01, end: 2020-12-31 }
-expenses: [{ category: equipment, label: PC, amount: 500 }]
-resources: [{ financer: MEL, amount: 500 }]
-applies_to: [{ call: broken, requested: 500 }]
-YAML
-run eligo import "$SRC/seeds/financers" "$WORK/call.yaml" "$WORK/project.yaml"
-assert_eq 0 "$RC" "import ($ERR)"
 start=$(date +%s)
 run eligo check p --format json
 assert_eq 4 "$RC" "exit code for a rule error"
