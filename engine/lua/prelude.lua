@@ -69,6 +69,65 @@ for k, v in pairs(math) do
     if k ~= "random" and k ~= "randomseed" then safe_math[k] = v end
 end
 G.math = frozen(safe_math, "math")
+-- Lua's pattern matcher runs in C, where the instruction hook never fires:
+-- `string.find(string.rep("a", 5000), ".-.-.-.-b")` would backtrack for
+-- hours. Each repetition (`*`, `+`, `-`) multiplies the work by the length
+-- of the text, so a pattern with q repetitions on n bytes costs about
+-- n^(q+1) steps; above PATTERN_BUDGET the call is refused with an error
+-- (which the rule then reports) instead of hanging. Plain finds
+-- (find(s, p, init, true)) and patterns without repetition are not limited.
+local PATTERN_BUDGET = 1000000000
+
+local function repetitions(p)
+    local q = 0
+    local i, n = 1, #p
+    while i <= n do
+        local c = string_sub(p, i, i)
+        if c == "%" then
+            i = i + 2
+        elseif c == "[" then                -- a set: its '-' is a range
+            i = i + 1
+            if string_sub(p, i, i) == "^" then i = i + 1 end
+            if string_sub(p, i, i) == "]" then i = i + 1 end
+            while i <= n and string_sub(p, i, i) ~= "]" do
+                if string_sub(p, i, i) == "%" then i = i + 1 end
+                i = i + 1
+            end
+            i = i + 1
+        else
+            if c == "*" or c == "+" or c == "-" then q = q + 1 end
+            i = i + 1
+        end
+    end
+    return q
+end
+
+-- (n + 1)^(q + 1) > PATTERN_BUDGET, in integers.
+local function too_costly(n, q)
+    local cost = 1
+    for _ = 1, q + 1 do
+        cost = cost * (n + 1)
+        if cost > PATTERN_BUDGET then return true end
+    end
+    return false
+end
+
+local function guard(name, fn)
+    return function(s, p, a, plain, ...)
+        if type(s) == "string" and type(p) == "string" and not (name == "find" and plain) then
+            local q = repetitions(p)
+            if q > 0 and too_costly(#s, q) then
+                error(string_format("string.%s: pattern %q with %d repetitions on a text of " ..
+                    "%d bytes could run for hours; use a simpler pattern or a plain find",
+                    name, p, q, #s), 2)
+            end
+        end
+        return fn(s, p, a, plain, ...)
+    end
+end
+for _, name in ipairs({ "find", "match", "gmatch", "gsub" }) do
+    string[name] = guard(name, string[name])
+end
 G.string = frozen(string, "string")
 G.table = frozen(table, "table")
 G.utf8 = frozen(utf8, "utf8")

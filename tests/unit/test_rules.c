@@ -151,6 +151,33 @@ static void test_library_error_located_in_rule_file(void **state) {
     json_decref(res);
 }
 
+/* Lua's pattern matcher runs in C where the instruction hook never fires:
+ * a backtracking pattern on a long text is refused instead of hanging. */
+static void test_costly_pattern_refused(void **state) {
+    (void)state;
+    json_t *res = eval_with(
+        "rule { id = 'hang', check = function(p)\n"
+        "  return string.find(string.rep('a', 5000), '.-.-.-.-b') == nil\n"
+        "end }\n"
+        "rule { id = 'method', check = function(p)\n"
+        "  return (string.rep('a', 5000)):match('a*a*a*b') == nil\n"
+        "end }\n"
+        "rule { id = 'fine', check = function(p)\n"
+        "  return ('Faches-Thumesnil'):match('^(%a+)%-') == 'Faches'\n"
+        "    and string.find(string.rep('a', 100000), '.-.-.-', 1, true) == nil\n"
+        "    and ('80 820'):gsub('[%d ]+', '') == '' and #('x'):rep(10) == 10\n"
+        "end }\n",
+        NULL);
+    for (size_t i = 0; i < 2; i++) {
+        json_t *r = rule_at(res, i);
+        assert_string_equal(field(r, "status"), "error");
+        assert_non_null(strstr(field(r, "message"), "could run for hours"));
+    }
+    assert_string_equal(field(rule_at(res, 1), "error_at"), "rules/calls/t.lua:5");
+    assert_string_equal(field(rule_at(res, 2), "status"), "pass");
+    json_decref(res);
+}
+
 static void test_memory_limit(void **state) {
     (void)state;
     elg_limits limits = {.memory = 8u << 20};
@@ -314,6 +341,7 @@ int main(void) {
         cmocka_unit_test(test_forbidden_globals_absent),
         cmocka_unit_test(test_infinite_loop_stopped),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_costly_pattern_refused),
         cmocka_unit_test(test_library_error_located_in_rule_file),
         cmocka_unit_test(test_fresh_environment_and_frozen_library),
         cmocka_unit_test(test_invalid_results),
