@@ -433,10 +433,14 @@ static int lint_file(const cli_ctx *ctx, const char *rel, json_t *allowed, json_
         }
     }
     char *full = elg_files_join(ctx->rules_dir, rel);
-    char shown[4096], why[512];
+    char shown[4096], why[512] = "";
     snprintf(shown, sizeof shown, "rules/%s", rel);
+    if (!full) {
+        fprintf(stderr, "eligo: out of memory\n");
+        return EXIT_STORE;
+    }
     json_t *ps = NULL;
-    char *listing = full ? luac_listing(full, why, sizeof why) : NULL;
+    char *listing = luac_listing(full, why, sizeof why);
     free(full);
     if (!listing && why[0]) {
         fprintf(stderr, "eligo: %s\n", why);
@@ -576,6 +580,11 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
         char *copy = strdup(ctx->rules_dir);
         default_dir = copy ? elg_files_join(dirname(copy), "seeds/calls") : NULL;
         free(copy);
+        if (!default_dir) {
+            fprintf(stderr, "eligo: out of memory\n");
+            rc = EXIT_STORE;
+            goto out;
+        }
         paths = (const char *const *)&default_dir;
         npaths = 1;
     }

@@ -132,10 +132,12 @@ static int walk(const char *path, const char *const *suffixes, int depth, list *
         }
         if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
             rc = walk(full, suffixes, depth + 1, out, err);
-        else if (has_suffix(names.v[i], suffixes) && push(out, full) == 0)
+        else if (has_suffix(names.v[i], suffixes)) {
+            /* push owns full from here, success or not (it frees on failure). */
+            if (push(out, full))
+                rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
             full = NULL;
-        else if (has_suffix(names.v[i], suffixes))
-            rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        }
         free(full);
     }
     elg_files_list_free(names.v, names.n);
