@@ -81,6 +81,22 @@ static void date(FILE *f, const char *iso) {
     }
 }
 
+/* A timestamp YYYY-MM-DDTHH:MM:SS.mmmZ the French way,
+ * "24/11/2026 à 22:56:57 UTC"; anything else as it is. */
+static void timestamp(FILE *f, const char *iso) {
+    if (iso && strlen(iso) >= 20 && iso[10] == 'T' && iso[13] == ':' && iso[16] == ':') {
+        char day[11];
+        memcpy(day, iso, 10);
+        day[10] = '\0';
+        date(f, day);
+        raw(f, " à ");
+        textn(f, iso + 11, 8);
+        raw(f, " UTC");
+    } else {
+        text(f, iso);
+    }
+}
+
 static void share(FILE *f, json_t *bp) {
     char buf[64];
     if (!json_is_integer(bp)) {
@@ -291,7 +307,7 @@ static void header(FILE *f, json_t *d, const elg_project *p) {
         date(f, str(ed, "from"));
     }
     raw(f, ")<br>\n<strong>Décidé le :</strong> ");
-    text(f, str(d, "created_at"));
+    timestamp(f, str(d, "created_at"));
     raw(f, " par eligo ");
     text(f, str(d, "engine_version"));
     raw(f, "</p>\n");

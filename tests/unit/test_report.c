@@ -89,6 +89,7 @@ static void test_outcome_first_and_rules(void **state) {
     contains(html, "<html lang=\"fr\">");
     contains(html, "<meta charset=\"utf-8\">");
     contains(html, "@media print");
+    contains(html, "<strong>Décidé le :</strong> 01/01/2024 à 00:00:00 UTC");
     /* Failing rule listed up front with its message, and first among rules. */
     contains(html, "<li><a href=\"#regle-plafond\"><code>plafond</code></a> (non respectée)");
     const char *fail_rule = strstr(html, "id=\"regle-plafond\"");
