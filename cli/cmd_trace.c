@@ -323,15 +323,28 @@ static int path_is_money(const char *path) {
            !(n >= 7 && strcmp(path + n - 7, "version") == 0);
 }
 
-static void print_changes(const char *indent, const char *label, json_t *list, int money) {
+/* A fact read from a document is an amount when its field is one:
+ * expenses[6].amount, applies_to[0].requested, params.max_equipment is not
+ * known (a parameter may be a count), so it stays as it is. */
+static int fact_is_money(const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *last = dot ? dot + 1 : path;
+    return strcmp(last, "amount") == 0 || strcmp(last, "requested") == 0 ||
+           strcmp(last, "envelope") == 0;
+}
+
+enum { AS_IS, FIGURES, FACTS };
+
+static void print_changes(const char *indent, const char *label, json_t *list, int kind) {
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) {
         const char *path = json_string_value(json_object_get(c, "path"));
+        int money = kind == FIGURES ? path_is_money(path) : kind == FACTS && fact_is_money(path);
         printf("%s%s%s : ", indent, label, path);
-        print_value(json_object_get(c, "old"), money && path_is_money(path));
+        print_value(json_object_get(c, "old"), money);
         fputs(" → ", stdout);
-        print_value(json_object_get(c, "new"), money && path_is_money(path));
+        print_value(json_object_get(c, "new"), money);
         putchar('\n');
     }
 }
@@ -340,7 +353,7 @@ static void print_section(const char *title, json_t *list, int money) {
     if (json_array_size(list) == 0)
         return;
     printf("%s :\n", title);
-    print_changes("  ", "", list, money);
+    print_changes("  ", "", list, money ? FIGURES : AS_IS);
 }
 
 static void print_rule_changes(json_t *diff) {
@@ -367,8 +380,8 @@ static void print_rule_changes(json_t *diff) {
             print_value(json_object_get(fld, "new"), 0);
             putchar('\n');
         }
-        print_changes("    ", "chiffre ", json_object_get(r, "figures"), 1);
-        print_changes("    ", "donnée lue ", json_object_get(r, "facts"), 0);
+        print_changes("    ", "chiffre ", json_object_get(r, "figures"), FIGURES);
+        print_changes("    ", "donnée lue ", json_object_get(r, "facts"), FACTS);
     }
 }
 
