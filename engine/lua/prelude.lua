@@ -17,7 +17,7 @@ local setupvalue = debug.setupvalue
 local load, type, pairs, ipairs, next = load, type, pairs, ipairs, next
 local error, tostring, setmetatable, select = error, tostring, setmetatable, select
 local rawget, rawset = rawget, rawset
-local table_sort = table.sort
+local table_sort, table_concat = table.sort, table.concat
 local string_format, string_sub = string.format, string.sub
 local math_type = math.type
 
@@ -203,9 +203,17 @@ end
 local VIEWS = setmetatable({}, { __mode = "k" })
 local view
 
+-- A view of the project or the call read while rules are declared (not
+-- while they run): the declaration depends on this project.
+local function touch(st)
+    local c = ctx
+    if c and not c.facts and string_sub(st.path, 1, 6) ~= "params" then c.touched = true end
+end
+
 local VIEW_META = {
     __index = function(proxy, k)
         local st = VIEWS[proxy]
+        touch(st)
         local v = st.data[k]
         if type(v) == "table" then
             local c = st.cache[k]
@@ -231,8 +239,13 @@ local VIEW_META = {
         error(string_format("%s is read-only (assignment to %s)",
             path == "" and "the project" or path, child_path(path, k)), 2)
     end,
-    __len = function(proxy) return #VIEWS[proxy].data end,
+    __len = function(proxy)
+        local st = VIEWS[proxy]
+        touch(st)
+        return #st.data
+    end,
     __pairs = function(proxy)
+        touch(VIEWS[proxy])
         local data = VIEWS[proxy].data
         return function(_, k)
             local nk = next(data, k)
@@ -434,6 +447,34 @@ end
 
 -- project, call and params are plain tables built by C. Runs the call's
 -- chunk in a fresh environment, which declares the rules.
+-- Declared rules are kept per compiled call file, with the key of what the
+-- declaration depended on (the call's id, basis and edition, and every
+-- parameter value), and reused while the key is the same: declaring runs
+-- the constructors again for nothing otherwise. A declaration that touched
+-- the project or the call (anything but parameters) is never reused, since
+-- it could declare other rules for another project.
+local declared = setmetatable({}, { __mode = "k" })
+
+local function scalar_key(v)
+    if type(v) ~= "table" then return tostring(v) end
+    local parts = {}
+    for k, x in next, v do parts[#parts + 1] = tostring(k) .. "=" .. tostring(x) end
+    table_sort(parts)
+    return "{" .. table_concat(parts, ",") .. "}"
+end
+
+local function declaration_key(call, params)
+    local names = {}
+    for k in next, params do names[#names + 1] = k end
+    table_sort(names)
+    local parts = { tostring(call.id), tostring(call.basis), tostring(call.edition) }
+    for _, k in ipairs(names) do parts[#parts + 1] = k .. "=" .. scalar_key(params[k]) end
+    return table_concat(parts, "\0")
+end
+
+-- project, call and params are plain tables built by C. Runs the call's
+-- chunk in a fresh environment, which declares the rules (or reuses the
+-- rules it declared for an earlier project, see above).
 function E.begin(chunk, project, call, params, lint)
     ctx = {
         rules = {}, rule_ids = {}, params = params or {}, params_used = {},
@@ -444,8 +485,23 @@ function E.begin(chunk, project, call, params, lint)
     env.project = project and view(project, "") or nil
     env.call = view(call, "call")
     ctx.env = env
+    -- Every function of the rule file shares this upvalue: the checks of
+    -- reused rules see this evaluation's environment too.
     setupvalue(chunk, 1, env)
+    local key = not lint and declaration_key(call, ctx.params) or nil
+    local kept = key and declared[chunk]
+    if kept and kept.key == key then
+        ctx.rules, ctx.rule_ids = kept.rules, kept.rule_ids
+        for k in next, kept.params_used do ctx.params_used[k] = true end
+        return #ctx.rules
+    end
     chunk()
+    if key and not ctx.touched then
+        local used = {}
+        for k in next, ctx.params_used do used[k] = true end
+        declared[chunk] = { key = key, rules = ctx.rules, rule_ids = ctx.rule_ids,
+            params_used = used }
+    end
     return #ctx.rules
 end
 

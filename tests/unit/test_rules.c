@@ -250,6 +250,62 @@ static void test_duplicate_rule_id(void **state) {
     json_decref(res);
 }
 
+/* ---- declared rules reused across projects -------------------------------- */
+
+/* Evaluates with an already open rule set; returns rule i's status. */
+static char *status_in(elg_rules *r, const elg_project *p, const elg_call *c, size_t i,
+                       size_t *nrules) {
+    elg_error err = {0};
+    json_t *out = NULL;
+    elg_eval_input in = {p, c, NULL, financers, 2};
+    assert_int_equal(elg_rules_evaluate(r, &in, &out, &err), 0);
+    char *s = strdup(field(rule_at(out, i), "status"));
+    if (nrules)
+        *nrules = json_array_size(json_object_get(out, "rules"));
+    json_decref(out);
+    return s;
+}
+
+static void test_declarations_reused_safely(void **state) {
+    (void)state;
+    elg_rules *r = NULL;
+    elg_error err = {0};
+    call_source = "ceiling { id = 'c', category = 'equipment', max = param 'max_equipment' }\n";
+    assert_int_equal(elg_rules_open(NULL, loader, NULL, &r, &err), 0);
+    /* The same rules, reused, judge each project on its own figures. */
+    elg_expense more[] = {{.category = ELG_CAT_EQUIPMENT, .label = "Matériel", .amount = 8082001}};
+    elg_project over = project;
+    over.expenses = more;
+    over.expenses_count = 1;
+    char *a = status_in(r, &project, &call, 0, NULL);
+    char *b = status_in(r, &over, &call, 0, NULL);
+    char *c = status_in(r, &project, &call, 0, NULL);
+    assert_string_equal(a, "pass");
+    assert_string_equal(b, "fail");
+    assert_string_equal(c, "pass");
+    /* Another value of a parameter declares the rules again. */
+    elg_param lower[] = {{.name = "max_equipment", .type = ELG_PARAM_MONEY, .money = 1},
+                         {.name = "max_rate", .type = ELG_PARAM_RATE, .rate = {65, 100}}};
+    elg_call other = call;
+    other.params = lower;
+    char *d = status_in(r, &project, &other, 0, NULL);
+    assert_string_equal(d, "fail");
+    free(a), free(b), free(c), free(d);
+    elg_rules_free(r);
+
+    /* A declaration that reads the project is never reused. */
+    call_source = "for i = 1, #project.expenses do\n"
+                  "  rule { id = 'r' .. i, check = function(p) return true end }\n"
+                  "end\n";
+    assert_int_equal(elg_rules_open(NULL, loader, NULL, &r, &err), 0);
+    size_t n1 = 0, n2 = 0;
+    free(status_in(r, &project, &call, 0, &n1));
+    free(status_in(r, &over, &call, 0, &n2));
+    assert_int_equal(n1, 2);
+    assert_int_equal(n2, 1);
+    elg_rules_free(r);
+}
+
 /* ---- facts and figures -------------------------------------------------- */
 
 static void test_facts_recorded(void **state) {
@@ -346,6 +402,7 @@ int main(void) {
         cmocka_unit_test(test_fresh_environment_and_frozen_library),
         cmocka_unit_test(test_invalid_results),
         cmocka_unit_test(test_duplicate_rule_id),
+        cmocka_unit_test(test_declarations_reused_safely),
         cmocka_unit_test(test_facts_recorded),
         cmocka_unit_test(test_ceiling_edges),
         cmocka_unit_test(test_earmark_edges),
