@@ -48,32 +48,33 @@ static char *project_yaml(int i) {
     char *buf = malloc(size);
     if (!buf)
         return NULL;
-    snprintf(buf, size,
-             "kind: project\n"
-             "id: bench-%d\n"
-             "title: \"Projet de banc d'essai %d\"\n"
-             "applicants:\n"
-             "  - { name: \"Association A\", status: association, commune: Lille, share: \"50 %%\" }\n"
-             "  - { name: \"Association B\", status: association, commune: Roubaix, share: \"50 %%\" }\n"
-             "territory: [Lille, Roubaix]\n"
-             "period: { start: 2018-01-01, end: 2019-12-31 }\n"
-             "expenses:\n"
-             "  - { category: staff, label: Coordinateur, amount: \"180 000,00 €\" }\n"
-             "  - { category: staff, label: Innovation, amount: \"340 000,00 €\" }\n"
-             "  - { category: staff, label: Animation, amount: \"320 000,00 €\" }\n"
-             "  - { category: staff, label: Fonctionnels, amount: \"210 000,00 €\" }\n"
-             "  - { category: services, label: Communication, amount: \"300 000,00 €\" }\n"
-             "  - { category: services, label: Accompagnement, amount: \"%ld.%02ld\" }\n"
-             "  - { category: equipment, label: Matériel, amount: \"%ld.%02ld\" }\n"
-             "resources:\n"
-             "  - { financer: FEDER, amount: \"1 300 000,00 €\" }\n"
-             "  - { financer: ETAT, amount: \"300 000,00 €\" }\n"
-             "  - { financer: CD59, amount: \"200 000,00 €\" }\n"
-             "  - { financer: CAF, amount: \"140 000,00 €\" }\n"
-             "  - { financer: MEL, amount: \"60 000,00 €\", earmark: staff }\n"
-             "applies_to:\n"
-             "  - { call: mel-strategie-digitale-2018, requested: \"60 000,00 €\" }\n",
-             i, i, services / 100, services % 100, equipment / 100, equipment % 100);
+    snprintf(
+        buf, size,
+        "kind: project\n"
+        "id: bench-%d\n"
+        "title: \"Projet de banc d'essai %d\"\n"
+        "applicants:\n"
+        "  - { name: \"Association A\", status: association, commune: Lille, share: \"50 %%\" }\n"
+        "  - { name: \"Association B\", status: association, commune: Roubaix, share: \"50 %%\" }\n"
+        "territory: [Lille, Roubaix]\n"
+        "period: { start: 2018-01-01, end: 2019-12-31 }\n"
+        "expenses:\n"
+        "  - { category: staff, label: Coordinateur, amount: \"180 000,00 €\" }\n"
+        "  - { category: staff, label: Innovation, amount: \"340 000,00 €\" }\n"
+        "  - { category: staff, label: Animation, amount: \"320 000,00 €\" }\n"
+        "  - { category: staff, label: Fonctionnels, amount: \"210 000,00 €\" }\n"
+        "  - { category: services, label: Communication, amount: \"300 000,00 €\" }\n"
+        "  - { category: services, label: Accompagnement, amount: \"%ld.%02ld\" }\n"
+        "  - { category: equipment, label: Matériel, amount: \"%ld.%02ld\" }\n"
+        "resources:\n"
+        "  - { financer: FEDER, amount: \"1 300 000,00 €\" }\n"
+        "  - { financer: ETAT, amount: \"300 000,00 €\" }\n"
+        "  - { financer: CD59, amount: \"200 000,00 €\" }\n"
+        "  - { financer: CAF, amount: \"140 000,00 €\" }\n"
+        "  - { financer: MEL, amount: \"60 000,00 €\", earmark: staff }\n"
+        "applies_to:\n"
+        "  - { call: mel-strategie-digitale-2018, requested: \"60 000,00 €\" }\n",
+        i, i, services / 100, services % 100, equipment / 100, equipment % 100);
     return buf;
 }
 

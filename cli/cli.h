@@ -24,10 +24,10 @@ enum {
 };
 
 typedef struct cli_ctx {
-    const char *db_path;    /* --db, ELIGO_DB, ./eligo.db */
-    const char *rules_dir;  /* --rules, ELIGO_RULES, the build's rules/ */
-    int color;              /* stdout is a terminal and NO_COLOR is unset */
-    elg_limits limits;      /* --max-instructions, --max-memory (0: engine defaults) */
+    const char *db_path;   /* --db, ELIGO_DB, ./eligo.db */
+    const char *rules_dir; /* --rules, ELIGO_RULES, the build's rules/ */
+    int color;             /* stdout is a terminal and NO_COLOR is unset */
+    elg_limits limits;     /* --max-instructions, --max-memory (0: engine defaults) */
 } cli_ctx;
 
 /* Maps an engine error code to an exit code. */

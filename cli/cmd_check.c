@@ -28,7 +28,9 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': call = optarg; break;
+        case 'c':
+            call = optarg;
+            break;
         case 'f':
             json = cli_parse_format(optarg);
             if (json < 0)
@@ -41,7 +43,8 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
                  "JSON: one decision object per line. Exit: 0 eligible, 1 ineligible,\n"
                  "3 unknown project or call, 4 a rule errored.");
             return 0;
-        default: return cli_usage("check: unknown option");
+        default:
+            return cli_usage("check: unknown option");
         }
     }
     if (optind != argc - 1)

@@ -26,9 +26,8 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv) {
 }
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv) {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"help", no_argument, 0, 'h'}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
     int quiet = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {

@@ -67,14 +67,19 @@ int cli_usage(const char *fmt, ...) {
 
 int cli_exit_for(int code) {
     switch (code) {
-    case ELG_OK: return EXIT_ELIGIBLE;
-    case ELG_EUSAGE: return EXIT_USAGE;
+    case ELG_OK:
+        return EXIT_ELIGIBLE;
+    case ELG_EUSAGE:
+        return EXIT_USAGE;
     case ELG_EINPUT:
     case ELG_ENOTFOUND:
     case ELG_EIO:
-    case ELG_EOVERFLOW: return EXIT_INPUT;
-    case ELG_ERULE: return EXIT_RULE;
-    default: return EXIT_STORE;
+    case ELG_EOVERFLOW:
+        return EXIT_INPUT;
+    case ELG_ERULE:
+        return EXIT_RULE;
+    default:
+        return EXIT_STORE;
     }
 }
 
@@ -208,13 +213,8 @@ int main(int argc, char **argv) {
         const char *name;
         int (*fn)(cli_ctx *, int, char **);
     } cmds[] = {
-        {"init", cmd_init},
-        {"import", cmd_import},
-        {"check", cmd_check},
-        {"trace", cmd_trace},
-        {"replay", cmd_replay},
-        {"test", cmd_test},
-        {"lint", cmd_lint},
+        {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
+        {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

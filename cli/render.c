@@ -54,8 +54,8 @@ static const char *status_color(const char *status) {
 static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis) {
     const char *status = json_string_value(json_object_get(r, "status"));
     fprintf(out, "  %s%s%s %s%s%s  %s\n", c(ctx, status_color(status)), status_label(status),
-            c(ctx, RESET), c(ctx, BOLD), json_string_value(json_object_get(r, "id")),
-            c(ctx, RESET), json_string_value(json_object_get(r, "message")));
+            c(ctx, RESET), c(ctx, BOLD), json_string_value(json_object_get(r, "id")), c(ctx, RESET),
+            json_string_value(json_object_get(r, "message")));
     fprintf(out, "         %s%s", c(ctx, DIM), json_string_value(json_object_get(r, "source")));
     const char *basis = json_string_value(json_object_get(r, "basis"));
     if (basis && basis[0] && (!call_basis || strcmp(basis, call_basis) != 0))
@@ -89,8 +89,8 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
     json_t *fig = json_object_get(d, "figures");
     json_t *edition = json_object_get(d, "edition");
     fprintf(out, "Décision n° %" JSON_INTEGER_FORMAT " : %s%s%s%s\n",
-            json_integer_value(json_object_get(d, "decision_id")), c(ctx, BOLD),
-            c(ctx, color), label, c(ctx, RESET));
+            json_integer_value(json_object_get(d, "decision_id")), c(ctx, BOLD), c(ctx, color),
+            label, c(ctx, RESET));
     fprintf(out, "Projet : %s (version %" JSON_INTEGER_FORMAT ")\n",
             json_string_value(json_object_get(d, "project")),
             json_integer_value(json_object_get(d, "project_version")));
@@ -123,8 +123,8 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
                 print_rule(out, ctx, r, call_basis);
         }
     }
-    fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n",
-            c(ctx, DIM), json_string_value(json_object_get(d, "project_sha256")),
+    fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n", c(ctx, DIM),
+            json_string_value(json_object_get(d, "project_sha256")),
             json_string_value(json_object_get(d, "ruleset_sha256")),
             json_string_value(json_object_get(d, "engine_version")),
             json_string_value(json_object_get(d, "created_at")), c(ctx, RESET));

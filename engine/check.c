@@ -125,9 +125,9 @@ static void ruleset_hash(json_t *files, char hex[ELG_SHA256_HEX]) {
 static json_t *financer_versions(const elg_financer_set *set) {
     json_t *a = json_array();
     for (size_t i = 0; a && i < set->count; i++)
-        json_array_append_new(a, json_pack("{sssiss}", "financer", set->financers[i]->id,
-                                           "version", set->entries[i].version, "sha256",
-                                           set->entries[i].sha256));
+        json_array_append_new(a,
+                              json_pack("{sssiss}", "financer", set->financers[i]->id, "version",
+                                        set->entries[i].version, "sha256", set->entries[i].sha256));
     return a;
 }
 
@@ -157,9 +157,9 @@ int elg_check_decide(elg_rules *rules, const elg_check_input *in, json_t **decis
     json_t *files = json_object_get(result, "rule_files");
     char ruleset[ELG_SHA256_HEX];
     ruleset_hash(files, ruleset);
-    json_t *edition = ev.edition ? json_pack("{ssss}", "name", ev.edition->name, "from",
-                                             ev.edition->from)
-                                 : json_null();
+    json_t *edition = ev.edition
+                          ? json_pack("{ssss}", "name", ev.edition->name, "from", ev.edition->from)
+                          : json_null();
     d = json_object();
     if (!d) {
         rc = elg_error_set(err, ELG_ENOMEM, "cannot build the decision document");
@@ -199,8 +199,7 @@ static char *str_of(json_t *obj, const char *key) {
 
 /* Stores the rule sources of a decision document and the decision; sets
  * decision_id and created_at in it. */
-static int store_decision(elg_store *store, elg_rules *rules, json_t *decision,
-                          elg_error *err) {
+static int store_decision(elg_store *store, elg_rules *rules, json_t *decision, elg_error *err) {
     json_t *files = json_object_get(decision, "rule_files");
     size_t nfiles = json_array_size(files);
     char *trace = NULL, *figs = NULL;
@@ -258,8 +257,8 @@ out:
 
 /* Evaluates one call and stores the decision. */
 static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *psd,
-                     const elg_project *project, const elg_financer_set *fins,
-                     const char *call_id, json_t *decisions, elg_error *err) {
+                     const elg_project *project, const elg_financer_set *fins, const char *call_id,
+                     json_t *decisions, elg_error *err) {
     elg_stored_doc csd = {0};
     elg_doc *cdoc = NULL;
     json_t *decision = NULL;

@@ -14,10 +14,9 @@
 /* Top-level fields compared as values; the others are compared below with
  * their own structure, or never (decision_id, created_at). */
 static const char *const decision_fields[] = {
-    "format",  "project",        "project_version", "project_sha256",
-    "call",    "call_version",   "call_sha256",     "call_title",
-    "edition", "ruleset_sha256", "engine_version",  "basis",
-    "limits",
+    "format",         "project",     "project_version", "project_sha256", "call",
+    "call_version",   "call_sha256", "call_title",      "edition",        "ruleset_sha256",
+    "engine_version", "basis",       "limits",
 };
 
 /* Per-rule fields compared as values (not figures, facts: key by key; not

@@ -342,9 +342,12 @@ static const cyaml_schema_value_t expense_entry = {
 };
 
 static const cyaml_schema_field_t resource_fields[] = {
-    STR("financer", REQ, raw_resource, financer), STR("amount", REQ, raw_resource, amount),
-    STR("status", OPT, raw_resource, status),     STR("label", OPT, raw_resource, label),
-    STR("earmark", OPT, raw_resource, earmark),   STR("action", OPT, raw_resource, action),
+    STR("financer", REQ, raw_resource, financer),
+    STR("amount", REQ, raw_resource, amount),
+    STR("status", OPT, raw_resource, status),
+    STR("label", OPT, raw_resource, label),
+    STR("earmark", OPT, raw_resource, earmark),
+    STR("action", OPT, raw_resource, action),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t resource_entry = {

@@ -84,8 +84,8 @@ typedef struct elg_param {
     elg_rate rate;
     long long integer;
     bool boolean;
-    char *text;   /* TEXT and DATE */
-    char **list;  /* LIST */
+    char *text;  /* TEXT and DATE */
+    char **list; /* LIST */
     size_t list_count;
     char *source; /* where the value comes from (optional, may be NULL) */
 } elg_param;
@@ -101,11 +101,11 @@ typedef struct elg_edition {
 typedef struct elg_call {
     char *id;
     char *title;
-    char *financer;    /* financer id */
-    char *basis;       /* legal basis, text */
-    char *basis_ref;   /* reference (deliberation number, URL), may be NULL */
-    char *opens;       /* YYYY-MM-DD or NULL */
-    char *closes;      /* YYYY-MM-DD or NULL */
+    char *financer;  /* financer id */
+    char *basis;     /* legal basis, text */
+    char *basis_ref; /* reference (deliberation number, URL), may be NULL */
+    char *opens;     /* YYYY-MM-DD or NULL */
+    char *closes;    /* YYYY-MM-DD or NULL */
     bool has_envelope;
     elg_cents envelope;
     char *rules;       /* rule file, relative to the rules directory */
@@ -121,8 +121,7 @@ const elg_edition *elg_call_edition_at(const elg_call *call, const char *date);
 
 /* A parameter by name as in force for edition (may be NULL): the edition's
  * value first, then the base value; NULL when undefined. */
-const elg_param *elg_call_param(const elg_call *call, const elg_edition *edition,
-                                const char *name);
+const elg_param *elg_call_param(const elg_call *call, const elg_edition *edition, const char *name);
 
 /* ---- project ----------------------------------------------------------- */
 
@@ -140,12 +139,12 @@ int elg_category_from_name(const char *name);  /* 0 when unknown */
 
 typedef struct elg_applicant {
     char *name;
-    char *status;   /* legal status: association, scic, scop, commune, epci, company, ... */
-    char *siret;    /* may be NULL */
-    char *rna;      /* may be NULL */
-    char *commune;  /* may be NULL */
+    char *status;  /* legal status: association, scic, scop, commune, epci, company, ... */
+    char *siret;   /* may be NULL */
+    char *rna;     /* may be NULL */
+    char *commune; /* may be NULL */
     bool has_share;
-    elg_rate share; /* declared share of grants among co-applicants */
+    elg_rate share;   /* declared share of grants among co-applicants */
     char **approvals; /* e.g. "esus" */
     size_t approvals_count;
 } elg_applicant;
@@ -163,37 +162,37 @@ typedef enum elg_resource_status {
 } elg_resource_status;
 
 typedef struct elg_resource {
-    char *financer;          /* financer id */
-    char *label;             /* may be NULL */
+    char *financer; /* financer id */
+    char *label;    /* may be NULL */
     elg_cents amount;
     elg_resource_status status;
-    elg_category earmark;    /* 0 when not earmarked */
-    char *action;            /* as elg_expense.action; may be NULL */
+    elg_category earmark; /* 0 when not earmarked */
+    char *action;         /* as elg_expense.action; may be NULL */
 } elg_resource;
 
 /* An aid the applicant declares having received (de minimis declaration). */
 typedef struct elg_declared_aid {
-    char *date;       /* YYYY-MM-DD, when the aid was granted */
+    char *date; /* YYYY-MM-DD, when the aid was granted */
     elg_cents amount;
-    char *source;     /* who granted it, under which regime; may be NULL */
+    char *source; /* who granted it, under which regime; may be NULL */
 } elg_declared_aid;
 
 typedef struct elg_application {
-    char *call;          /* call id */
+    char *call; /* call id */
     elg_cents requested;
 } elg_application;
 
 typedef struct elg_project {
     char *id;
     char *title;
-    char *owner_status;  /* NULL: taken from the first applicant */
+    char *owner_status; /* NULL: taken from the first applicant */
     elg_applicant *applicants;
     size_t applicants_count;
-    char **territory;    /* communes */
+    char **territory; /* communes */
     size_t territory_count;
-    char *start;         /* YYYY-MM-DD */
-    char *end;           /* YYYY-MM-DD */
-    char *submitted;     /* YYYY-MM-DD, may be NULL */
+    char *start;     /* YYYY-MM-DD */
+    char *end;       /* YYYY-MM-DD */
+    char *submitted; /* YYYY-MM-DD, may be NULL */
     char **themes;
     size_t themes_count;
     elg_expense *expenses;
@@ -244,8 +243,8 @@ const elg_project *elg_doc_project(const elg_doc *doc);
  * line and column (1-based) of its value. Returns 0 when found, ELG_ENOTFOUND
  * otherwise (line and column then 0). name is only used for messages.
  */
-int elg_doc_locate(const char *name, const char *data, size_t len, const char *field,
-                   int *line, int *column);
+int elg_doc_locate(const char *name, const char *data, size_t len, const char *field, int *line,
+                   int *column);
 
 /* Checks that date is a valid ISO 8601 calendar date YYYY-MM-DD. */
 bool elg_doc_date_valid(const char *date);

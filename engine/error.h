@@ -13,23 +13,23 @@
 
 enum {
     ELG_OK = 0,
-    ELG_EUSAGE = -1,   /* caller passed something meaningless */
-    ELG_EINPUT = -2,   /* a document or file is malformed */
+    ELG_EUSAGE = -1,    /* caller passed something meaningless */
+    ELG_EINPUT = -2,    /* a document or file is malformed */
     ELG_ENOTFOUND = -3, /* a named document, decision or file does not exist */
-    ELG_ERULE = -4,    /* a rule file cannot be loaded or run */
-    ELG_ESTORE = -5,   /* the SQLite store failed */
-    ELG_ENOMEM = -6,   /* allocation failed */
+    ELG_ERULE = -4,     /* a rule file cannot be loaded or run */
+    ELG_ESTORE = -5,    /* the SQLite store failed */
+    ELG_ENOMEM = -6,    /* allocation failed */
     ELG_EOVERFLOW = -7, /* an amount does not fit in int64 cents */
-    ELG_EIO = -8,      /* reading or writing a file failed */
+    ELG_EIO = -8,       /* reading or writing a file failed */
 };
 
 typedef struct elg_error {
-    int code;           /* 0 when no error is held */
-    char message[512];  /* what is wrong, in the user's terms */
-    char file[256];     /* document or rule file, "" when none */
-    int line;           /* 1-based, 0 when unknown */
-    int column;         /* 1-based, 0 when unknown */
-    char field[256];    /* field path such as "resources[2].amount", "" when none */
+    int code;          /* 0 when no error is held */
+    char message[512]; /* what is wrong, in the user's terms */
+    char file[256];    /* document or rule file, "" when none */
+    int line;          /* 1-based, 0 when unknown */
+    int column;        /* 1-based, 0 when unknown */
+    char field[256];   /* field path such as "resources[2].amount", "" when none */
 } elg_error;
 
 /* Clears err to "no error". */

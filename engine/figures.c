@@ -34,8 +34,7 @@ json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
 
     for (size_t i = 0; i < p->expenses_count; i++) {
         if (elg_money_add(expenses, p->expenses[i].amount, &expenses, err) ||
-            add_to(by_cat, elg_category_name(p->expenses[i].category), p->expenses[i].amount,
-                   err))
+            add_to(by_cat, elg_category_name(p->expenses[i].category), p->expenses[i].amount, err))
             goto fail;
     }
     for (size_t i = 0; i < p->resources_count; i++) {
@@ -56,8 +55,7 @@ json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
             add_to(fo, r->status == ELG_RES_GRANTED ? "granted" : "requested", r->amount, err))
             goto fail;
         if (r->earmark &&
-            add_to(json_object_get(fo, "earmarked"), elg_category_name(r->earmark), r->amount,
-                   err))
+            add_to(json_object_get(fo, "earmarked"), elg_category_name(r->earmark), r->amount, err))
             goto fail;
         if (f && elg_nature_is_public(f->nature) &&
             elg_money_add(public_amount, r->amount, &public_amount, err))
@@ -69,10 +67,10 @@ json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
     json_t *fo;
     json_array_foreach(fin_list, i, fo) {
         elg_cents amount = (elg_cents)json_integer_value(json_object_get(fo, "amount"));
-        json_object_set_new(fo, "share_bp", resources > 0
-                                                ? json_integer(elg_money_ratio_bp_half_up(
-                                                      amount, resources))
-                                                : json_null());
+        json_object_set_new(fo, "share_bp",
+                            resources > 0
+                                ? json_integer(elg_money_ratio_bp_half_up(amount, resources))
+                                : json_null());
     }
     json_t *requested = json_null();
     for (size_t k = 0; call && k < p->applies_to_count; k++)

@@ -16,8 +16,8 @@
 #include "store.h"
 
 typedef struct elg_import_item {
-    char *path;  /* file imported */
-    char *kind;  /* financer | call | project */
+    char *path; /* file imported */
+    char *kind; /* financer | call | project */
     char *id;
     int version;
     int created; /* 0: identical to the stored latest version, nothing written */

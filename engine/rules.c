@@ -53,8 +53,10 @@ int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *
     *data = NULL;
     *len = 0;
     if (!path_is_safe(path))
-        return elg_error_set(err, ELG_EINPUT, "rule path \"%s\" must be relative to the rules "
-                                              "directory, without \"..\"", path);
+        return elg_error_set(err, ELG_EINPUT,
+                             "rule path \"%s\" must be relative to the rules "
+                             "directory, without \"..\"",
+                             path);
     if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, path) >= sizeof full)
         return elg_error_set(err, ELG_EINPUT, "rule path too long: %s", path);
     elg_error e = {0};
@@ -96,8 +98,7 @@ fail:
     return rc;
 }
 
-int elg_rules_open_dir(const char *dir, const elg_limits *limits, elg_rules **out,
-                       elg_error *err) {
+int elg_rules_open_dir(const char *dir, const elg_limits *limits, elg_rules **out, elg_error *err) {
     char *d = strdup(dir);
     if (!d)
         return elg_error_set(err, ELG_ENOMEM, "out of memory opening the rules");
@@ -180,8 +181,9 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, elg_error *err) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
             lua_pop(L, 1);
-            elg_error_set(err, ELG_ERULE, "a table with keys that are not text cannot be "
-                                          "reported (use a list or text keys)");
+            elg_error_set(err, ELG_ERULE,
+                          "a table with keys that are not text cannot be "
+                          "reported (use a list or text keys)");
             goto fail;
         }
         keys[k++] = lua_tostring(L, -1); /* kept alive by the table */
@@ -216,8 +218,9 @@ static json_t *lua_to_json(lua_State *L, int idx, int depth, elg_error *err) {
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx))
             return json_integer(lua_tointeger(L, idx));
-        elg_error_set(err, ELG_ERULE, "the number %s is not an integer: amounts are integer "
-                                      "cents and rates {num=, den=}, never decimals",
+        elg_error_set(err, ELG_ERULE,
+                      "the number %s is not an integer: amounts are integer "
+                      "cents and rates {num=, den=}, never decimals",
                       lua_tostring(L, idx));
         return NULL;
     case LUA_TSTRING: {
@@ -276,9 +279,9 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
     lua_createtable(L, 0, 16);
     set_str(L, "id", p->id);
     set_str(L, "title", p->title);
-    set_str(L, "owner_status", p->owner_status ? p->owner_status
-                                               : (p->applicants_count ? p->applicants[0].status
-                                                                      : NULL));
+    set_str(L, "owner_status",
+            p->owner_status ? p->owner_status
+                            : (p->applicants_count ? p->applicants[0].status : NULL));
     lua_createtable(L, (int)p->applicants_count, 0);
     for (size_t i = 0; i < p->applicants_count; i++) {
         const elg_applicant *a = &p->applicants[i];
@@ -383,14 +386,26 @@ static void push_call(lua_State *L, const elg_eval_input *in) {
 
 static void push_param_value(lua_State *L, const elg_param *p) {
     switch (p->type) {
-    case ELG_PARAM_MONEY: lua_pushinteger(L, p->money); break;
-    case ELG_PARAM_RATE: push_rate(L, p->rate); break;
-    case ELG_PARAM_INTEGER: lua_pushinteger(L, p->integer); break;
-    case ELG_PARAM_BOOL: lua_pushboolean(L, p->boolean); break;
-    case ELG_PARAM_LIST: push_strings(L, p->list, p->list_count); break;
+    case ELG_PARAM_MONEY:
+        lua_pushinteger(L, p->money);
+        break;
+    case ELG_PARAM_RATE:
+        push_rate(L, p->rate);
+        break;
+    case ELG_PARAM_INTEGER:
+        lua_pushinteger(L, p->integer);
+        break;
+    case ELG_PARAM_BOOL:
+        lua_pushboolean(L, p->boolean);
+        break;
+    case ELG_PARAM_LIST:
+        push_strings(L, p->list, p->list_count);
+        break;
     case ELG_PARAM_TEXT:
     case ELG_PARAM_DATE:
-    default: lua_pushstring(L, p->text ? p->text : ""); break;
+    default:
+        lua_pushstring(L, p->text ? p->text : "");
+        break;
     }
 }
 
@@ -412,18 +427,22 @@ static void push_params(lua_State *L, const elg_eval_input *in) {
 
 static json_t *param_json(const elg_param *p) {
     switch (p->type) {
-    case ELG_PARAM_MONEY: return json_integer(p->money);
-    case ELG_PARAM_RATE: return json_pack("{sIsI}", "num", (json_int_t)p->rate.num, "den",
-                                          (json_int_t)p->rate.den);
-    case ELG_PARAM_INTEGER: return json_integer(p->integer);
-    case ELG_PARAM_BOOL: return json_boolean(p->boolean);
+    case ELG_PARAM_MONEY:
+        return json_integer(p->money);
+    case ELG_PARAM_RATE:
+        return json_pack("{sIsI}", "num", (json_int_t)p->rate.num, "den", (json_int_t)p->rate.den);
+    case ELG_PARAM_INTEGER:
+        return json_integer(p->integer);
+    case ELG_PARAM_BOOL:
+        return json_boolean(p->boolean);
     case ELG_PARAM_LIST: {
         json_t *a = json_array();
         for (size_t i = 0; i < p->list_count; i++)
             json_array_append_new(a, string_json(p->list[i], strlen(p->list[i])));
         return a;
     }
-    default: return string_json(p->text ? p->text : "", p->text ? strlen(p->text) : 0);
+    default:
+        return string_json(p->text ? p->text : "", p->text ? strlen(p->text) : 0);
     }
 }
 
@@ -491,17 +510,17 @@ static long long now_us(void) {
 }
 
 /* A rule entry with status "error" for a failure located by err. */
-static json_t *error_rule(const char *id, const char *title, const char *source,
-                          const elg_error *e, const char *traceback) {
+static json_t *error_rule(const char *id, const char *title, const char *source, const elg_error *e,
+                          const char *traceback) {
     char where[300] = "";
     if (e->file[0] && e->line > 0)
         snprintf(where, sizeof where, "%s:%d", e->file, e->line);
     else if (source) /* raised with no rule frame on the stack (an invalid result) */
         snprintf(where, sizeof where, "%s", source);
-    json_t *j = json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status",
-                          "error", "message", e->message, "basis", "", "source",
-                          source ? source : where, "error_at", where, "facts", "figures",
-                          "notices", "missing");
+    json_t *j =
+        json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status", "error",
+                  "message", e->message, "basis", "", "source", source ? source : where, "error_at",
+                  where, "facts", "figures", "notices", "missing");
     if (j && traceback)
         json_object_set_new(j, "traceback", json_string(traceback));
     return j;
@@ -575,8 +594,8 @@ static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
         json_decref(facts);
         json_decref(figures);
         json_decref(notices);
-        elg_error_set(&e, ELG_ERULE, "rule %s returned figures that cannot be reported: %s",
-                      id, conv.message);
+        elg_error_set(&e, ELG_ERULE, "rule %s returned figures that cannot be reported: %s", id,
+                      conv.message);
         json_t *j = error_rule(id, title, source, &e, NULL);
         json_object_set_new(j, "basis", json_string(basis));
         json_object_set_new(j, "duration_us", json_integer(dt));
@@ -601,8 +620,8 @@ static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
     const char *message = lua_tostring(L, base + 1);
     json_t *j = json_pack("{sssssssssssssososososI}", "id", id, "title", title, "status", status,
                           "message", message && message[0] ? message : title, "basis", basis,
-                          "source", source, "facts", facts, "figures", figures, "notices",
-                          notices, "missing", missing, "duration_us", (json_int_t)dt);
+                          "source", source, "facts", facts, "figures", figures, "notices", notices,
+                          "missing", missing, "duration_us", (json_int_t)dt);
     json_array_append_new(rules_json, j);
     lua_settop(L, top);
     return 0;
@@ -621,11 +640,10 @@ static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error
         lua_pushinteger(L, i);
         if (elg_sandbox_call(r->sb, 1, 5, NULL, &e))
             return elg_error_set(err, ELG_ERULE, "rule %d: %s", i, e.message);
-        json_array_append_new(declared,
-                              json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", lua_tostring(L, -5),
-                                        "title", lua_tostring(L, -4), "basis",
-                                        lua_tostring(L, -3), "source", lua_tostring(L, -2),
-                                        "kind", lua_tostring(L, -1)));
+        json_array_append_new(
+            declared, json_pack("{s:s,s:s,s:s,s:s,s:s?}", "id", lua_tostring(L, -5), "title",
+                                lua_tostring(L, -4), "basis", lua_tostring(L, -3), "source",
+                                lua_tostring(L, -2), "kind", lua_tostring(L, -1)));
         lua_pop(L, 5);
     }
     elg_sandbox_push_entry(r->sb, "lint_asked");
@@ -686,18 +704,18 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
             nrules = (int)lua_tointeger(L, -1);
             lua_pop(L, 1);
         } else {
-            json_array_append_new(rules_json, error_rule("chargement-regles",
-                                                         "Chargement du fichier de règles",
-                                                         NULL, &e, traceback));
+            json_array_append_new(rules_json,
+                                  error_rule("chargement-regles", "Chargement du fichier de règles",
+                                             NULL, &e, traceback));
         }
         free(traceback);
     } else if (e.code == ELG_ERULE || e.code == ELG_ENOTFOUND || e.code == ELG_EIO ||
                e.code == ELG_EINPUT) {
         if (!e.file[0])
             elg_error_at(&e, call_display, 0, 0, NULL);
-        json_array_append_new(rules_json, error_rule("chargement-regles",
-                                                     "Chargement du fichier de règles", NULL,
-                                                     &e, NULL));
+        json_array_append_new(
+            rules_json,
+            error_rule("chargement-regles", "Chargement du fichier de règles", NULL, &e, NULL));
     } else {
         rc = elg_error_set(err, e.code, "%s", e.message);
         goto out;
@@ -732,9 +750,8 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
                                 from_edition = 1;
                     json_array_append_new(
                         params,
-                        json_pack("{sssssoso}", "name", name, "type",
-                                  elg_param_type_name(p->type), "value", param_json(p),
-                                  "edition",
+                        json_pack("{sssssoso}", "name", name, "type", elg_param_type_name(p->type),
+                                  "value", param_json(p), "edition",
                                   from_edition ? json_string(in->edition->name) : json_null()));
                 }
                 lua_pop(L, 1);
@@ -758,8 +775,8 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
      * instructions under one limit may pass under another. */
     elg_limits lim = elg_sandbox_limits(r->sb);
     json_object_set_new(result, "limits",
-                        json_pack("{sIsI}", "instructions", (json_int_t)lim.instructions,
-                                  "memory", (json_int_t)lim.memory));
+                        json_pack("{sIsI}", "instructions", (json_int_t)lim.instructions, "memory",
+                                  (json_int_t)lim.memory));
     json_object_set_new(result, "outcome", json_string(outcome_of(rules_json)));
     *out = result;
     result = NULL;

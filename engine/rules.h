@@ -28,8 +28,7 @@ typedef struct elg_rules elg_rules;
 int elg_rules_open(const elg_limits *limits, elg_source_fn loader, void *loader_ctx,
                    elg_rules **out, elg_error *err);
 /* Opens a rule set reading sources below directory dir. dir is copied. */
-int elg_rules_open_dir(const char *dir, const elg_limits *limits, elg_rules **out,
-                       elg_error *err);
+int elg_rules_open_dir(const char *dir, const elg_limits *limits, elg_rules **out, elg_error *err);
 void elg_rules_free(elg_rules *r);
 
 /* Reads a file below dir into a malloc'ed buffer (the directory loader). */
@@ -39,7 +38,7 @@ int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *
 typedef struct elg_eval_input {
     const elg_project *project; /* NULL: lint mode, rules declared but not run */
     const elg_call *call;
-    const elg_edition *edition; /* in force (may be NULL) */
+    const elg_edition *edition;           /* in force (may be NULL) */
     const elg_financer *const *financers; /* to give resources their nature */
     size_t financers_count;
 } elg_eval_input;

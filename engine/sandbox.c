@@ -404,8 +404,9 @@ int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback,
 
 /* Globals that must not be reachable once the prelude has run. */
 static const char *const removed_globals[] = {
-    "debug", "load", "loadfile", "dofile", "require", "package", "collectgarbage", "pcall",
-    "xpcall", "rawset", "rawget", "rawequal", "rawlen", "print", "warn", "io", "os", NULL,
+    "debug",          "load",  "loadfile", "dofile", "require", "package",
+    "collectgarbage", "pcall", "xpcall",   "rawset", "rawget",  "rawequal",
+    "rawlen",         "print", "warn",     "io",     "os",      NULL,
 };
 
 int elg_sandbox_new(const elg_limits *limits, elg_source_fn source, void *source_ctx,
@@ -429,9 +430,12 @@ int elg_sandbox_new(const elg_limits *limits, elg_source_fn source, void *source
     *(elg_sandbox **)lua_getextraspace(L) = sb;
 
     static const luaL_Reg libs[] = {
-        {LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
-        {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
-        {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_DBLIBNAME, luaopen_debug},
+        {LUA_GNAME, luaopen_base},
+        {LUA_STRLIBNAME, luaopen_string},
+        {LUA_TABLIBNAME, luaopen_table},
+        {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},
+        {LUA_DBLIBNAME, luaopen_debug},
         {NULL, NULL},
     };
     for (const luaL_Reg *lib = libs; lib->func; lib++) {

@@ -34,8 +34,7 @@ typedef struct elg_limits {
 
 /* Reads a rule source by path relative to the rules directory
  * ("lib/budget.lua"); *data is malloc'ed (caller frees). */
-typedef int (*elg_source_fn)(void *ctx, const char *path, char **data, size_t *len,
-                             elg_error *err);
+typedef int (*elg_source_fn)(void *ctx, const char *path, char **data, size_t *len, elg_error *err);
 
 /*
  * Creates the state and runs the prelude. Sources of the rule library are

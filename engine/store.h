@@ -40,8 +40,8 @@ typedef struct elg_stored_doc {
     char *kind;
     char *id;
     int version;
-    char *sha256;      /* hex, 64 chars */
-    char *body;        /* verbatim bytes, NUL-terminated for convenience */
+    char *sha256; /* hex, 64 chars */
+    char *body;   /* verbatim bytes, NUL-terminated for convenience */
     size_t body_len;
     char *source;      /* file it was imported from */
     char *imported_at; /* ISO 8601 UTC */
@@ -91,10 +91,10 @@ typedef struct elg_stored_decision {
     char *call_sha256;
     char *ruleset_sha256;
     char *engine_version;
-    char *outcome;     /* eligible | ineligible | error */
-    char *figures;     /* JSON object */
-    char *trace;       /* JSON object: the full decision document */
-    char *created_at;  /* ISO 8601 UTC */
+    char *outcome;    /* eligible | ineligible | error */
+    char *figures;    /* JSON object */
+    char *trace;      /* JSON object: the full decision document */
+    char *created_at; /* ISO 8601 UTC */
 } elg_stored_decision;
 
 void elg_store_decision_release(elg_stored_decision *d);
@@ -112,14 +112,13 @@ int elg_store_add_decision(elg_store *store, const elg_stored_decision *d,
                            const elg_rule_file_ref *files, size_t files_count, int64_t *id,
                            elg_error *err);
 
-int elg_store_get_decision(elg_store *store, int64_t id, elg_stored_decision *out,
-                           elg_error *err);
+int elg_store_get_decision(elg_store *store, int64_t id, elg_stored_decision *out, elg_error *err);
 
 /* The rule files of a decision, in the order they were recorded. Calls fn
  * with (path, sha256) borrowed for the call's duration. */
 typedef int (*elg_store_rule_file_fn)(void *ctx, const char *path, const char *sha256);
-int elg_store_each_decision_file(elg_store *store, int64_t id, elg_store_rule_file_fn fn,
-                                 void *ctx, elg_error *err);
+int elg_store_each_decision_file(elg_store *store, int64_t id, elg_store_rule_file_fn fn, void *ctx,
+                                 elg_error *err);
 
 /* Lists decisions matching filters (NULL or empty: no filter), oldest first.
  * since/until compare with created_at as ISO 8601 text prefixes, both

@@ -39,11 +39,10 @@ int elg_ytree_find(yaml_document_t *d, int root, const char *path);
  * sequence's length (appended). On failure returns -1 with a French
  * explanation in why ("la liste n'a que 7 élément(s)...").
  */
-int elg_ytree_set(yaml_document_t *d, int root, const char *path, yaml_document_t *src,
-                  int value, char *why, size_t why_size);
+int elg_ytree_set(yaml_document_t *d, int root, const char *path, yaml_document_t *src, int value,
+                  char *why, size_t why_size);
 /* Removes the key or sequence item path names; -1 with why when absent. */
-int elg_ytree_remove(yaml_document_t *d, int root, const char *path, char *why,
-                     size_t why_size);
+int elg_ytree_remove(yaml_document_t *d, int root, const char *path, char *why, size_t why_size);
 
 /* Writes the tree as YAML text (malloc'ed, UTF-8, no line folding). The
  * tree is consumed on success and on failure, as yaml_emitter_dump does. */

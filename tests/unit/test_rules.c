@@ -38,8 +38,8 @@ static elg_resource resources[] = {
     {"MEL", NULL, 6000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL},
     {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0, NULL},
 };
-static elg_applicant applicants[] = {{"Asso", "association", NULL, NULL, "Lille", false,
-                                      {0, 1}, NULL, 0}};
+static elg_applicant applicants[] = {
+    {"Asso", "association", NULL, NULL, "Lille", false, {0, 1}, NULL, 0}};
 static elg_application applies[] = {{"t", 6000000}};
 static elg_project project = {
     .id = "p",
@@ -155,19 +155,19 @@ static void test_library_error_located_in_rule_file(void **state) {
  * a backtracking pattern on a long text is refused instead of hanging. */
 static void test_costly_pattern_refused(void **state) {
     (void)state;
-    json_t *res = eval_with(
-        "rule { id = 'hang', check = function(p)\n"
-        "  return string.find(string.rep('a', 5000), '.-.-.-.-b') == nil\n"
-        "end }\n"
-        "rule { id = 'method', check = function(p)\n"
-        "  return (string.rep('a', 5000)):match('a*a*a*b') == nil\n"
-        "end }\n"
-        "rule { id = 'fine', check = function(p)\n"
-        "  return ('Faches-Thumesnil'):match('^(%a+)%-') == 'Faches'\n"
-        "    and string.find(string.rep('a', 100000), '.-.-.-', 1, true) == nil\n"
-        "    and ('80 820'):gsub('[%d ]+', '') == '' and #('x'):rep(10) == 10\n"
-        "end }\n",
-        NULL);
+    json_t *res =
+        eval_with("rule { id = 'hang', check = function(p)\n"
+                  "  return string.find(string.rep('a', 5000), '.-.-.-.-b') == nil\n"
+                  "end }\n"
+                  "rule { id = 'method', check = function(p)\n"
+                  "  return (string.rep('a', 5000)):match('a*a*a*b') == nil\n"
+                  "end }\n"
+                  "rule { id = 'fine', check = function(p)\n"
+                  "  return ('Faches-Thumesnil'):match('^(%a+)%-') == 'Faches'\n"
+                  "    and string.find(string.rep('a', 100000), '.-.-.-', 1, true) == nil\n"
+                  "    and ('80 820'):gsub('[%d ]+', '') == '' and #('x'):rep(10) == 10\n"
+                  "end }\n",
+                  NULL);
     for (size_t i = 0; i < 2; i++) {
         json_t *r = rule_at(res, i);
         assert_string_equal(field(r, "status"), "error");
@@ -369,15 +369,12 @@ static void test_earmark_edges(void **state) {
 static void test_share_edges(void **state) {
     (void)state;
     /* MEL: 60 000 of 130 820. 6000000/13082000 = 45.86 %. */
-    assert_string_equal(status_of("share { financer = 'MEL', max = param 'max_rate' }", 0),
-                        "pass");
+    assert_string_equal(status_of("share { financer = 'MEL', max = param 'max_rate' }", 0), "pass");
     assert_string_equal(status_of("share { financer = 'MEL', max = pct(45) }", 0), "fail");
     assert_string_equal(status_of("share { financer = 'MEL', min = pct(46) }", 0), "fail");
     /* Exactly at the rate: 6000000/13082000 = 3000/6541. */
-    assert_string_equal(status_of("share { financer = 'MEL', max = frac(3000, 6541) }", 0),
-                        "pass");
-    assert_string_equal(status_of("share { financer = 'MEL', min = frac(3000, 6541) }", 0),
-                        "pass");
+    assert_string_equal(status_of("share { financer = 'MEL', max = frac(3000, 6541) }", 0), "pass");
+    assert_string_equal(status_of("share { financer = 'MEL', min = frac(3000, 6541) }", 0), "pass");
 }
 
 static void test_balance(void **state) {
