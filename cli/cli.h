@@ -28,6 +28,7 @@ typedef struct cli_ctx {
     const char *rules_dir; /* --rules, ELIGO_RULES, the build's rules/ */
     int color;             /* stdout is a terminal and NO_COLOR is unset */
     elg_limits limits;     /* --max-instructions, --max-memory (0: engine defaults) */
+    int show_facts;        /* --facts: text output lists each rule's facts and figures */
 } cli_ctx;
 
 /* Maps an engine error code to an exit code. */
@@ -50,6 +51,10 @@ int cli_parse_format(const char *v);
 
 /* Prints decisions as text, or as JSON Lines (one compact object each). */
 void cli_print_decisions(const cli_ctx *ctx, json_t *decisions, int json);
+
+/* Whether a field path names an amount in cents (…amount, …requested,
+ * …envelope), to show it in euros. */
+int cli_path_is_amount(const char *path);
 
 /* Money in cents as "80 820,00 €". */
 const char *cli_money(json_t *cents, char *buf, size_t size);

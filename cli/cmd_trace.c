@@ -323,16 +323,6 @@ static int path_is_money(const char *path) {
            !(n >= 7 && strcmp(path + n - 7, "version") == 0);
 }
 
-/* A fact read from a document is an amount when its field is one:
- * expenses[6].amount, applies_to[0].requested, params.max_equipment is not
- * known (a parameter may be a count), so it stays as it is. */
-static int fact_is_money(const char *path) {
-    const char *dot = strrchr(path, '.');
-    const char *last = dot ? dot + 1 : path;
-    return strcmp(last, "amount") == 0 || strcmp(last, "requested") == 0 ||
-           strcmp(last, "envelope") == 0;
-}
-
 enum { AS_IS, FIGURES, FACTS };
 
 static void print_changes(const char *indent, const char *label, json_t *list, int kind) {
@@ -340,7 +330,8 @@ static void print_changes(const char *indent, const char *label, json_t *list, i
     json_t *c;
     json_array_foreach(list, i, c) {
         const char *path = json_string_value(json_object_get(c, "path"));
-        int money = kind == FIGURES ? path_is_money(path) : kind == FACTS && fact_is_money(path);
+        int money =
+            kind == FIGURES ? path_is_money(path) : kind == FACTS && cli_path_is_amount(path);
         printf("%s%s%s : ", indent, label, path);
         print_value(json_object_get(c, "old"), money);
         fputs(" → ", stdout);

@@ -39,6 +39,8 @@ static const char usage_text[] =
     "Options:\n"
     "  --db PATH      database file (default: $ELIGO_DB, else ./eligo.db)\n"
     "  --rules DIR    rules directory (default: $ELIGO_RULES, else the source tree's rules/)\n"
+    "  --facts        text output lists, under each rule, the facts it read and the\n"
+    "                 figures it computed\n"
     "  --max-instructions N  Lua instructions one rule may run (default: "
     "$ELIGO_MAX_INSTRUCTIONS, else 50000000)\n"
     "  --max-memory MIB      memory of the rule sandbox in MiB (default: $ELIGO_MAX_MEMORY_MB, "
@@ -150,6 +152,11 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0)
             break;
+        if (strcmp(a, "--facts") == 0) {
+            ctx->show_facts = 1;
+            drop(argc, argv, i, 1);
+            continue;
+        }
         const char **slot = NULL;
         const char *name = NULL;
         if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '=')) {

@@ -51,7 +51,64 @@ static const char *status_color(const char *status) {
     return DIM;
 }
 
-static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis) {
+int cli_path_is_amount(const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *last = dot ? dot + 1 : path;
+    return strcmp(last, "amount") == 0 || strcmp(last, "requested") == 0 ||
+           strcmp(last, "envelope") == 0;
+}
+
+/* One value of a fact or a figure: amounts in euros, text as it is, the
+ * rest as compact JSON. */
+static void print_value(FILE *out, json_t *v, int amount) {
+    char m[ELG_MONEY_FMT_MAX];
+    if (amount && json_is_integer(v)) {
+        fputs(cli_money(v, m, sizeof m), out);
+    } else if (json_is_string(v)) {
+        fputs(json_string_value(v), out);
+    } else if (json_is_null(v)) {
+        fputs("(absente)", out);
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        fputs(s ? s : "?", out);
+        free(s);
+    }
+}
+
+/* Is "params.NAME" a money parameter of the decision? */
+static int param_is_money(json_t *params, const char *path) {
+    size_t i;
+    json_t *p;
+    if (strncmp(path, "params.", 7) != 0)
+        return 0;
+    json_array_foreach(params, i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *type = json_string_value(json_object_get(p, "type"));
+        if (name && type && strcmp(name, path + 7) == 0)
+            return strcmp(type, "money") == 0;
+    }
+    return 0;
+}
+
+/* --facts: what the rule read and what it computed, one line each. */
+static void print_facts(FILE *out, const cli_ctx *ctx, json_t *r, json_t *params) {
+    const char *path;
+    json_t *v;
+    json_object_foreach(json_object_get(r, "facts"), path, v) {
+        fprintf(out, "         %slu%s %s = ", c(ctx, DIM), c(ctx, RESET), path);
+        print_value(out, v, cli_path_is_amount(path) || param_is_money(params, path));
+        fputc('\n', out);
+    }
+    json_object_foreach(json_object_get(r, "figures"), path, v) {
+        /* Integer figures are amounts in cents (rules/lib convention). */
+        fprintf(out, "         %scalculé%s %s = ", c(ctx, DIM), c(ctx, RESET), path);
+        print_value(out, v, 1);
+        fputc('\n', out);
+    }
+}
+
+static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis,
+                       json_t *params) {
     const char *status = json_string_value(json_object_get(r, "status"));
     fprintf(out, "  %s%s%s %s%s%s  %s\n", c(ctx, status_color(status)), status_label(status),
             c(ctx, RESET), c(ctx, BOLD), json_string_value(json_object_get(r, "id")), c(ctx, RESET),
@@ -75,6 +132,8 @@ static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *cal
     json_t *n;
     json_array_foreach(json_object_get(r, "notices"), i, n)
         fprintf(out, "         note : %s\n", json_string_value(n));
+    if (ctx->show_facts)
+        print_facts(out, ctx, r, params);
 }
 
 void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
@@ -120,7 +179,7 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
         json_t *r;
         json_array_foreach(rules, i, r) {
             if (elg_report_status_rank(json_string_value(json_object_get(r, "status"))) == want)
-                print_rule(out, ctx, r, call_basis);
+                print_rule(out, ctx, r, call_basis, json_object_get(d, "parameters"));
         }
     }
     fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n", c(ctx, DIM),

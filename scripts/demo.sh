@@ -2,7 +2,8 @@
 # The main job on the bundled seeds: installs what is missing, builds,
 # creates a fresh store, imports seeds/ and checks the project "Centres
 # sociaux connectés — phase 2" against its calls, printing the decision and
-# its trace. The store is left in build/demo.db for `eligo trace show`.
+# its trace (with --facts: every fact each rule read and every figure it
+# computed). The store is left in build/demo.db for `eligo trace show`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -13,7 +14,7 @@ eligo() { "$root/build/eligo" --db "$db" --rules "$root/rules" "$@"; }
 eligo import "$root/seeds"
 echo
 set +e
-eligo check centres-sociaux-connectes-2018
+eligo check centres-sociaux-connectes-2018 --facts
 rc=$?
 set -e
 echo

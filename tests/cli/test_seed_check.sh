@@ -95,4 +95,16 @@ assert_not_contains "$OUT" $'\033[' "no colour when not on a terminal"
 run eligo trace show 2
 assert_eq 0 "$RC" "trace show text"
 assert_contains "$OUT" "Décision n° 2 : ÉLIGIBLE" "trace show text outcome"
+
+# --facts: under each rule, the facts it read and the figures it computed.
+run eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018 --facts
+assert_eq 0 "$RC" "check --facts"
+assert_contains "$OUT" "         lu params.max_equipment = 80 820,00 €" "money parameter in euros"
+assert_contains "$OUT" "         lu expenses[6].category = equipment" "text fact"
+assert_contains "$OUT" "         lu expenses[6].amount = 80 820,00 €" "amount fact in euros"
+assert_contains "$OUT" "         calculé max = 80 820,00 €" "figure"
+run eligo --facts trace show 1
+assert_contains "$OUT" "         lu expenses[6].amount = 80 820,00 €" "trace show --facts, option anywhere"
+run eligo trace show 1
+assert_not_contains "$OUT" "         lu " "no facts without --facts"
 finish
