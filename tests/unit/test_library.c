@@ -16,21 +16,10 @@
 
 #include <cmocka.h>
 
+#include "memory_loader.h"
 #include "rules.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
-
-static const char *call_source;
-
-static int loader(void *ctx, const char *path, char **data, size_t *len, elg_error *err) {
-    (void)ctx;
-    if (strcmp(path, "calls/t.lua") == 0) {
-        *data = strdup(call_source);
-        *len = strlen(call_source);
-        return *data ? 0 : ELG_ENOMEM;
-    }
-    return elg_rules_read_file(ELIGO_SOURCE_DIR "/rules", path, data, len, err);
-}
 
 static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
 static elg_financer feder = {"FEDER", "FEDER", ELG_NATURE_EU};

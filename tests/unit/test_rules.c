@@ -14,21 +14,10 @@
 
 #include <cmocka.h>
 
+#include "memory_loader.h"
 #include "rules.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
-
-static const char *call_source; /* content of calls/t.lua for the next open */
-
-static int loader(void *ctx, const char *path, char **data, size_t *len, elg_error *err) {
-    (void)ctx;
-    if (strcmp(path, "calls/t.lua") == 0) {
-        *data = strdup(call_source);
-        *len = strlen(call_source);
-        return *data ? 0 : ELG_ENOMEM;
-    }
-    return elg_rules_read_file(ELIGO_SOURCE_DIR "/rules", path, data, len, err);
-}
 
 static elg_expense expenses[] = {
     {ELG_CAT_STAFF, "Coordinateur", 5000000, NULL},
