@@ -58,28 +58,3 @@ const char *elg_error_format(const elg_error *err, char *buf, unsigned size) {
         snprintf(buf + n, size - n, "%s", err->message);
     return buf;
 }
-
-const char *elg_error_code_name(int code) {
-    switch (code) {
-    case ELG_OK:
-        return "ok";
-    case ELG_EUSAGE:
-        return "usage";
-    case ELG_EINPUT:
-        return "input";
-    case ELG_ENOTFOUND:
-        return "not-found";
-    case ELG_ERULE:
-        return "rule";
-    case ELG_ESTORE:
-        return "store";
-    case ELG_ENOMEM:
-        return "memory";
-    case ELG_EOVERFLOW:
-        return "overflow";
-    case ELG_EIO:
-        return "io";
-    default:
-        return "unknown";
-    }
-}

@@ -47,7 +47,4 @@ void elg_error_at(elg_error *err, const char *file, int line, int column, const 
 /* Formats "file:line:column: field: message" into buf (bounded). */
 const char *elg_error_format(const elg_error *err, char *buf, unsigned size);
 
-/* A short, stable name for a code ("input", "rule", ...). */
-const char *elg_error_code_name(int code);
-
 #endif

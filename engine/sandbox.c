@@ -506,14 +506,6 @@ elg_limits elg_sandbox_limits(const elg_sandbox *sb) {
     return (elg_limits){.instructions = sb->instr_limit, .memory = sb->mem_limit};
 }
 
-size_t elg_sandbox_memory(const elg_sandbox *sb) {
-    return sb->mem_used;
-}
-
-uint64_t elg_sandbox_instructions(const elg_sandbox *sb) {
-    return sb->instr_count;
-}
-
 size_t elg_sandbox_sources_count(const elg_sandbox *sb) {
     return sb->sources_count;
 }

@@ -62,10 +62,6 @@ int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback,
 /* The limits in force (defaults filled in). */
 elg_limits elg_sandbox_limits(const elg_sandbox *sb);
 
-/* Bytes the state uses now; instructions counted by the last call. */
-size_t elg_sandbox_memory(const elg_sandbox *sb);
-uint64_t elg_sandbox_instructions(const elg_sandbox *sb);
-
 /* Records every source the sandbox read (path, content), in reading order. */
 typedef struct elg_source_record {
     char *path;
