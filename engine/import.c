@@ -10,7 +10,6 @@
 #include "doc.h"
 #include "files.h"
 
-#define MAX_DOC_BYTES (4u << 20)
 
 typedef struct pending {
     char *path;
@@ -48,7 +47,7 @@ static int add_file(batch *b, const char *path, elg_error *err) {
     if (!p->path)
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
     b->count++;
-    int rc = elg_files_read(path, MAX_DOC_BYTES, &p->body, &p->len, err);
+    int rc = elg_files_read(path, ELG_DOC_MAX_BYTES, &p->body, &p->len, err);
     if (rc)
         return rc;
     return elg_doc_parse(path, p->body, p->len, &p->doc, err);
