@@ -10,7 +10,6 @@
 #include "doc.h"
 #include "files.h"
 
-
 typedef struct pending {
     char *path;
     char *body;
