@@ -4,7 +4,8 @@
  * Generates N variants of the seed project of deliberation 001 (each with
  * its own id and amounts, so no two documents are identical), then times:
  *   parse     YAML text -> document model (libcyaml + value checks)
- *   evaluate  the MEL call's rules in the sandbox, trace built as JSON
+ *   evaluate  the MEL call's rules in the sandbox against the call prepared
+ *             once, the decision built and written as its stored record
  *   check     the whole `eligo check` path per project: read the stored
  *             project, parse, evaluate, figures, hashes, store the decision
  *             (one transaction per project, as the CLI does)
@@ -20,6 +21,7 @@
 
 #include "check.h"
 #include "doc.h"
+#include "eval.h"
 #include "import.h"
 #include "rules.h"
 #include "store.h"
@@ -150,17 +152,27 @@ int main(int argc, char **argv) {
     }
     t0 = now_s();
     int eligible = 0;
+    elg_eval_call ec = {.call = elg_doc_call(call), .financers = fins, .financers_count = 6};
+    elg_eval *ev = NULL;
+    if (elg_eval_prepare(rules, &ec, &ev, &err)) {
+        rc = die(&err);
+        goto out;
+    }
     for (int i = 0; i < n; i++) {
-        elg_eval_input in = {elg_doc_project(docs[i]), elg_doc_call(call), NULL, fins, 6};
-        json_t *res = NULL;
-        if (elg_rules_evaluate(rules, &in, &res, &err)) {
+        elg_eval_project in = {elg_doc_project(docs[i]), 1, ""};
+        elg_decision *d = NULL;
+        elg_text trace = {0};
+        if (elg_eval_decide(ev, &in, &d, &err) || elg_decision_write_record(d, &trace, &err)) {
+            elg_eval_free(ev);
             rc = die(&err);
             goto out;
         }
-        eligible += strcmp(json_string_value(json_object_get(res, "outcome")), "eligible") == 0;
-        json_decref(res);
+        eligible += d->outcome == ELG_OUTCOME_ELIGIBLE;
+        elg_text_release(&trace);
+        elg_decision_free(d);
     }
     report("evaluate", n, now_s() - t0);
+    elg_eval_free(ev);
     elg_doc_free(call);
     for (int k = 0; k < 6; k++)
         elg_doc_free(fdocs[k]);
@@ -189,12 +201,15 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "bench-%d", i);
-        json_t *decisions = NULL;
-        if (elg_check_project(store, rules, id, NULL, &decisions, &err)) {
+        elg_decision **decisions = NULL;
+        size_t count = 0;
+        if (elg_check_project(store, rules, id, NULL, &decisions, &count, &err)) {
             rc = die(&err);
             goto out;
         }
-        json_decref(decisions);
+        for (size_t k = 0; k < count; k++)
+            elg_decision_free(decisions[k]);
+        free(decisions);
     }
     report("check", n, now_s() - t0);
     printf("(%d of %d eligible; every equipment line is at or under the cap)\n", eligible, n);

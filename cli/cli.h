@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "decision.h"
 #include "error.h"
 #include "sandbox.h"
 #include "store.h"
@@ -31,6 +32,13 @@ typedef struct cli_ctx {
     int show_facts;        /* --facts: text output lists each rule's facts and figures */
 } cli_ctx;
 
+/* Text from documents and rules made safe for a terminal (cli/text.c):
+ * control characters, C1 controls and invalid UTF-8 shown as \xNN. */
+const char *cli_escape(elg_arena *a, const char *text); /* copy in a; "" for NULL */
+void cli_put_text(FILE *out, const char *text);
+size_t cli_escaped_size(const char *text);
+void cli_escape_into(const char *text, char *buf, size_t size);
+
 /* Maps an engine error code to an exit code. */
 int cli_exit_for(int code);
 
@@ -44,13 +52,16 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_open_store(const cli_ctx *ctx, elg_store **store);
 
 /* Renders a decision as text (French labels). */
-void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *decision);
+void cli_render_decision(FILE *out, const cli_ctx *ctx, const elg_decision *decision);
 
 /* --format text|json: 1 for json, 0 for text, -1 when invalid. */
 int cli_parse_format(const char *v);
 
 /* Prints decisions as text, or as JSON Lines (one compact object each). */
-void cli_print_decisions(const cli_ctx *ctx, json_t *decisions, int json);
+void cli_print_decisions(const cli_ctx *ctx, elg_decision *const *decisions, size_t count,
+                         int json);
+/* One decision as its full JSON document on a line. */
+void cli_print_decision_json(const elg_decision *d);
 
 /* Whether a field path names an amount in cents (…amount, …requested,
  * …envelope), to show it in euros. */

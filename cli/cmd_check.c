@@ -10,10 +10,10 @@
 #include "check.h"
 #include "cli.h"
 
-static int exit_for_outcome(const char *outcome) {
-    if (strcmp(outcome, "error") == 0)
+static int exit_for_outcome(elg_outcome outcome) {
+    if (outcome == ELG_OUTCOME_ERROR)
         return EXIT_RULE;
-    if (strcmp(outcome, "ineligible") == 0)
+    if (outcome == ELG_OUTCOME_INELIGIBLE)
         return EXIT_INELIGIBLE;
     return EXIT_ELIGIBLE;
 }
@@ -53,20 +53,26 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
 
     elg_store *store = NULL;
     elg_rules *rules = NULL;
-    json_t *decisions = NULL;
+    elg_decision **decisions = NULL;
+    size_t count = 0;
     elg_error err = {0};
     int rc = cli_open_store(ctx, &store);
     if (rc)
         return rc;
     if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err) ||
-        elg_check_project(store, rules, project, call, &decisions, &err)) {
+        elg_check_project(store, rules, project, call, &decisions, &count, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
-    cli_print_decisions(ctx, decisions, json);
-    rc = exit_for_outcome(elg_check_worst_outcome(decisions));
+    cli_print_decisions(ctx, decisions, count, json);
+    elg_outcome worst = ELG_OUTCOME_ELIGIBLE;
+    for (size_t i = 0; i < count; i++)
+        worst = elg_outcome_worst(worst, decisions[i]->outcome);
+    rc = exit_for_outcome(worst);
 out:
-    json_decref(decisions);
+    for (size_t i = 0; i < count; i++)
+        elg_decision_free(decisions[i]);
+    free(decisions);
     elg_rules_free(rules);
     elg_store_close(store);
     return rc;

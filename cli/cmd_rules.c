@@ -55,26 +55,31 @@ static const char *shown_path(const char *path) {
 
 /* ---- eligo test ------------------------------------------------------------ */
 
-static void print_case(json_t *c) {
+/* Member key of o as text safe for a terminal (rule messages and test
+ * files may hold control characters), copied into a. */
+static const char *text_of(elg_arena *a, json_t *o, const char *key) {
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? cli_escape(a, s) : NULL;
+}
+
+static void print_case_in(elg_arena *a, json_t *c) {
     int ok = json_is_true(json_object_get(c, "ok"));
     /* "ÉCHEC" is 6 bytes for 5 letters: pad by hand. */
-    printf("%s %s  %s\n", ok ? "ok    " : "ÉCHEC ", json_string_value(json_object_get(c, "at")),
-           json_string_value(json_object_get(c, "name")));
+    printf("%s %s  %s\n", ok ? "ok    " : "ÉCHEC ", text_of(a, c, "at"), text_of(a, c, "name"));
     if (ok)
         return;
-    const char *error = json_string_value(json_object_get(c, "error"));
+    const char *error = text_of(a, c, "error");
     if (error)
         printf("       le cas ne peut pas être évalué : %s\n", error);
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(c, "mismatches"), i, m) {
-        printf("       %s: %s\n", json_string_value(json_object_get(m, "at")),
-               json_string_value(json_object_get(m, "what")));
-        printf("           attendu : %s\n", json_string_value(json_object_get(m, "expected")));
-        printf("           obtenu  : %s\n", json_string_value(json_object_get(m, "actual")));
-        const char *source = json_string_value(json_object_get(m, "source"));
-        const char *msg = json_string_value(json_object_get(m, "message"));
-        const char *error_at = json_string_value(json_object_get(m, "error_at"));
+        printf("       %s: %s\n", text_of(a, m, "at"), text_of(a, m, "what"));
+        printf("           attendu : %s\n", text_of(a, m, "expected"));
+        printf("           obtenu  : %s\n", text_of(a, m, "actual"));
+        const char *source = text_of(a, m, "source");
+        const char *msg = text_of(a, m, "message");
+        const char *error_at = text_of(a, m, "error_at");
         if (source)
             printf("           règle   : %s — %s\n", source, msg ? msg : "");
         if (error_at && error_at[0])
@@ -84,11 +89,20 @@ static void print_case(json_t *c) {
         for (const char *l = tb; l && *l;) {
             const char *nl = strchr(l, '\n');
             int n = nl ? (int)(nl - l) : (int)strlen(l);
-            if (n > 0)
-                printf("             %.*s\n", n, l);
+            char *line = n > 0 ? elg_arena_strndup(a, l, (size_t)n) : NULL;
+            if (line)
+                printf("             %s\n", cli_escape(a, line));
             l += n + (nl ? 1 : 0);
         }
     }
+}
+
+static void print_case(json_t *c) {
+    elg_arena *a = elg_arena_new();
+    if (!a)
+        return;
+    print_case_in(a, c);
+    elg_arena_free(a);
 }
 
 static json_int_t count(json_t *row, const char *status) {
@@ -610,10 +624,10 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
         size_t i;
         json_t *f;
         json_array_foreach(findings, i, f) {
-            printf("%s:%lld: %s [%s]\n", json_string_value(json_object_get(f, "file")),
-                   (long long)json_integer_value(json_object_get(f, "line")),
-                   json_string_value(json_object_get(f, "message")),
-                   json_string_value(json_object_get(f, "check")));
+            cli_put_text(stdout, json_string_value(json_object_get(f, "file")));
+            printf(":%lld: ", (long long)json_integer_value(json_object_get(f, "line")));
+            cli_put_text(stdout, json_string_value(json_object_get(f, "message")));
+            printf(" [%s]\n", json_string_value(json_object_get(f, "check")));
         }
         if (json_array_size(findings) == 0)
             printf("aucun problème trouvé\n");

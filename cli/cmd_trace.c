@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +201,11 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
         }
         printf("%6lld  %-24s  %-10s  ", (long long)d->id, d->created_at, d->outcome);
         print_padded(cli_money(json_object_get(figures, "eligible_cost"), m, sizeof m), -16);
-        printf("  %s (v%d) → %s\n", d->project, d->project_version, d->call);
+        fputs("  ", stdout);
+        cli_put_text(stdout, d->project);
+        printf(" (v%d) → ", d->project_version);
+        cli_put_text(stdout, d->call);
+        putchar('\n');
     }
     json_decref(figures);
     l->count++;
@@ -233,21 +238,17 @@ static int trace_list(cli_ctx *ctx, int argc, char **argv) {
 static int trace_show(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
-    json_t *decision = NULL;
+    elg_decision *decision = NULL;
     int64_t id;
     elg_error err = {0};
     int rc = one_decision(ctx, argc, argv, "trace show", trace_usage, &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (elg_check_load_decision(store, id, &decision, &err)) {
+    if (elg_check_load_decision(store, id, &decision, &err))
         rc = cli_fail(&err);
-    } else {
-        json_t *arr = json_array();
-        json_array_append(arr, decision);
-        cli_print_decisions(ctx, arr, o.json);
-        json_decref(arr);
-    }
-    json_decref(decision);
+    else
+        cli_print_decisions(ctx, &decision, 1, o.json);
+    elg_decision_free(decision);
     elg_store_close(store);
     return rc;
 }
@@ -332,7 +333,9 @@ static void print_changes(const char *indent, const char *label, json_t *list, i
         const char *path = json_string_value(json_object_get(c, "path"));
         int money =
             kind == FIGURES ? path_is_money(path) : kind == FACTS && cli_path_is_amount(path);
-        printf("%s%s%s : ", indent, label, path);
+        printf("%s%s", indent, label);
+        cli_put_text(stdout, path);
+        fputs(" : ", stdout);
         print_value(json_object_get(c, "old"), money);
         fputs(" → ", stdout);
         print_value(json_object_get(c, "new"), money);
@@ -356,14 +359,19 @@ static void print_rule_changes(json_t *diff) {
         const char *change = json_string_value(json_object_get(r, "change"));
         const char *id = json_string_value(json_object_get(r, "id"));
         if (strcmp(change, "changed") != 0) {
-            printf("  %s %s (%s : %s)\n", id,
+            fputs("  ", stdout);
+            cli_put_text(stdout, id);
+            printf(" %s (%s : ",
                    strcmp(change, "added") == 0 ? "seulement dans la seconde décision"
                                                 : "seulement dans la première décision",
-                   json_string_value(json_object_get(r, "status")),
-                   json_string_value(json_object_get(r, "message")));
+                   json_string_value(json_object_get(r, "status")));
+            cli_put_text(stdout, json_string_value(json_object_get(r, "message")));
+            puts(")");
             continue;
         }
-        printf("  %s\n", id);
+        fputs("  ", stdout);
+        cli_put_text(stdout, id);
+        putchar('\n');
         json_array_foreach(json_object_get(r, "fields"), k, fld) {
             printf("    %s : ", json_string_value(json_object_get(fld, "field")));
             print_value(json_object_get(fld, "old"), 0);
@@ -396,24 +404,24 @@ static void print_differences(json_t *diff) {
     print_rule_changes(diff);
 }
 
-static void print_diff(json_t *a, json_t *b, json_t *diff) {
-    printf("Décision n° %" JSON_INTEGER_FORMAT " → n° %" JSON_INTEGER_FORMAT "\n",
-           json_integer_value(json_object_get(a, "decision_id")),
-           json_integer_value(json_object_get(b, "decision_id")));
+static void print_diff(const elg_decision *a, const elg_decision *b, json_t *diff) {
+    printf("Décision n° %" PRId64 " → n° %" PRId64 "\n", a->id, b->id);
     json_t *o = json_object_get(diff, "outcome");
     if (json_is_object(o))
         printf("Résultat : %s → %s\n", outcome_fr(json_string_value(json_object_get(o, "old"))),
                outcome_fr(json_string_value(json_object_get(o, "new"))));
     else
-        printf("Résultat : %s (inchangé)\n",
-               outcome_fr(json_string_value(json_object_get(a, "outcome"))));
+        printf("Résultat : %s (inchangé)\n", outcome_fr(elg_outcome_name(a->outcome)));
     print_differences(diff);
     size_t i;
     json_t *same = json_object_get(diff, "rules_unchanged");
     if (json_array_size(same)) {
         fputs("Règles inchangées :", stdout);
         json_t *id;
-        json_array_foreach(same, i, id) printf("%s %s", i ? "," : "", json_string_value(id));
+        json_array_foreach(same, i, id) {
+            printf("%s ", i ? "," : "");
+            cli_put_text(stdout, json_string_value(id));
+        }
         putchar('\n');
     }
 }
@@ -431,7 +439,8 @@ static int trace_diff(cli_ctx *ctx, int argc, char **argv) {
     elg_store *store;
     if ((rc = cli_open_store(ctx, &store)))
         return rc;
-    json_t *a = NULL, *b = NULL, *diff = NULL;
+    elg_decision *a = NULL, *b = NULL;
+    json_t *diff = NULL;
     elg_error err = {0};
     if (elg_check_load_decision(store, ida, &a, &err) ||
         elg_check_load_decision(store, idb, &b, &err) || !(diff = elg_diff_decisions(a, b, &err))) {
@@ -448,8 +457,8 @@ static int trace_diff(cli_ctx *ctx, int argc, char **argv) {
         print_diff(a, b, diff);
     }
     json_decref(diff);
-    json_decref(a);
-    json_decref(b);
+    elg_decision_free(a);
+    elg_decision_free(b);
     elg_store_close(store);
     return rc;
 }

@@ -45,6 +45,10 @@ static const char usage_text[] =
     "$ELIGO_MAX_INSTRUCTIONS, else 50000000)\n"
     "  --max-memory MIB      memory of the rule sandbox in MiB (default: $ELIGO_MAX_MEMORY_MB, "
     "else 64)\n"
+    "  --max-time MS         milliseconds one project's evaluation may take (default: "
+    "$ELIGO_MAX_TIME, else 5000)\n"
+    "  --max-output KIB      KiB one rule's result may take (message, notices, facts, figures;\n"
+    "                        a decision 16 times that) (default: $ELIGO_MAX_OUTPUT_KB, else 256)\n"
     "  --version      print the version\n"
     "\n"
     "Exit codes:\n"
@@ -118,8 +122,26 @@ static long long parse_count(const char *name, const char *text) {
 }
 
 /* Rule limits from the environment (ELIGO_MAX_INSTRUCTIONS,
- * ELIGO_MAX_MEMORY_MB) then the options, which win. */
-static int set_limits(cli_ctx *ctx, const char *instr, const char *mem_mb) {
+ * ELIGO_MAX_MEMORY_MB, ELIGO_MAX_TIME, ELIGO_MAX_OUTPUT_KB) then the
+ * options, which win. */
+static int set_limits(cli_ctx *ctx, const char *instr, const char *mem_mb, const char *time_ms,
+                      const char *output_kb) {
+    if (time_ms) {
+        long long v = parse_count("--max-time", time_ms);
+        if (v < 0)
+            return -1;
+        ctx->limits.time_ms = (uint64_t)v;
+    }
+    if (output_kb) {
+        long long v = parse_count("--max-output", output_kb);
+        if (v < 0)
+            return -1;
+        if (v > 1 << 20) {
+            cli_usage("--max-output is in KiB and at most 1048576");
+            return -1;
+        }
+        ctx->limits.output = (size_t)v << 10;
+    }
     if (instr) {
         long long v = parse_count("--max-instructions", instr);
         if (v < 0)
@@ -140,14 +162,18 @@ static int set_limits(cli_ctx *ctx, const char *instr, const char *mem_mb) {
 }
 
 static int take_common(int *argc, char **argv, cli_ctx *ctx) {
-    const char *env, *instr = NULL, *mem = NULL;
+    const char *env, *instr = NULL, *mem = NULL, *time_ms = NULL, *output = NULL;
     if ((env = getenv("ELIGO_MAX_INSTRUCTIONS")) && *env)
         instr = env;
     if ((env = getenv("ELIGO_MAX_MEMORY_MB")) && *env)
         mem = env;
-    if (set_limits(ctx, instr, mem))
+    if ((env = getenv("ELIGO_MAX_TIME")) && *env)
+        time_ms = env;
+    if ((env = getenv("ELIGO_MAX_OUTPUT_KB")) && *env)
+        output = env;
+    if (set_limits(ctx, instr, mem, time_ms, output))
         return -1;
-    instr = mem = NULL;
+    instr = mem = time_ms = output = NULL;
     for (int i = 1; i < *argc;) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0)
@@ -171,6 +197,12 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
         } else if (strncmp(a, "--max-memory", 12) == 0 && (a[12] == '\0' || a[12] == '=')) {
             slot = &mem;
             name = "--max-memory";
+        } else if (strncmp(a, "--max-time", 10) == 0 && (a[10] == '\0' || a[10] == '=')) {
+            slot = &time_ms;
+            name = "--max-time";
+        } else if (strncmp(a, "--max-output", 12) == 0 && (a[12] == '\0' || a[12] == '=')) {
+            slot = &output;
+            name = "--max-output";
         }
         if (!slot) {
             i++;
@@ -192,7 +224,7 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
             return -1;
         }
     }
-    return set_limits(ctx, instr, mem);
+    return set_limits(ctx, instr, mem, time_ms, output);
 }
 
 int main(int argc, char **argv) {

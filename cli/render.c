@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "money.h"
-#include "report.h"
 
 #define RED "\033[31m"
 #define GREEN "\033[32m"
@@ -27,28 +26,59 @@ const char *cli_money(json_t *cents, char *buf, size_t size) {
     return elg_money_format((elg_cents)json_integer_value(cents), buf, size);
 }
 
+static const char *money_or_dash(bool has, elg_cents v, char *buf, size_t size) {
+    if (!has) {
+        snprintf(buf, size, "—");
+        return buf;
+    }
+    return elg_money_format(v, buf, size);
+}
+
 static const char *c(const cli_ctx *ctx, const char *code) {
     return ctx->color ? code : "";
 }
 
-static const char *status_label(const char *status) {
-    if (strcmp(status, "pass") == 0)
+static const char *status_label(elg_rule_status status) {
+    switch (status) {
+    case ELG_RULE_PASS:
         return "OK    ";
-    if (strcmp(status, "fail") == 0)
+    case ELG_RULE_FAIL:
         return "ÉCHEC ";
-    if (strcmp(status, "error") == 0)
+    case ELG_RULE_ERROR:
         return "ERREUR";
+    case ELG_RULE_NA:
+        break;
+    }
     return "N/A   ";
 }
 
-static const char *status_color(const char *status) {
-    if (strcmp(status, "pass") == 0)
+static const char *status_color(elg_rule_status status) {
+    switch (status) {
+    case ELG_RULE_PASS:
         return GREEN;
-    if (strcmp(status, "fail") == 0)
+    case ELG_RULE_FAIL:
         return RED;
-    if (strcmp(status, "error") == 0)
+    case ELG_RULE_ERROR:
         return YELLOW;
+    case ELG_RULE_NA:
+        break;
+    }
     return DIM;
+}
+
+/* Failing rules first: errors, failures, passes, then the rest. */
+static int status_rank(elg_rule_status status) {
+    switch (status) {
+    case ELG_RULE_ERROR:
+        return 0;
+    case ELG_RULE_FAIL:
+        return 1;
+    case ELG_RULE_PASS:
+        return 2;
+    case ELG_RULE_NA:
+        break;
+    }
+    return 3;
 }
 
 int cli_path_is_amount(const char *path) {
@@ -60,133 +90,123 @@ int cli_path_is_amount(const char *path) {
 
 /* One value of a fact or a figure: amounts in euros, text as it is, the
  * rest as compact JSON. */
-static void print_value(FILE *out, json_t *v, int amount) {
+static void print_value(FILE *out, const elg_value *v, int amount) {
     char m[ELG_MONEY_FMT_MAX];
-    if (amount && json_is_integer(v)) {
-        fputs(cli_money(v, m, sizeof m), out);
-    } else if (json_is_string(v)) {
-        fputs(json_string_value(v), out);
-    } else if (json_is_null(v)) {
+    if (amount && v->type == ELG_VALUE_INT) {
+        fputs(elg_money_format(v->u.integer, m, sizeof m), out);
+    } else if (v->type == ELG_VALUE_STRING) {
+        cli_put_text(out, v->u.str.text);
+    } else if (v->type == ELG_VALUE_NULL) {
         fputs("(absente)", out);
     } else {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        fputs(s ? s : "?", out);
-        free(s);
+        elg_text t = {0};
+        elg_error e = {0};
+        cli_put_text(out, elg_value_write_json(v, &t, &e) == 0 && t.data ? t.data : "?");
+        elg_text_release(&t);
     }
 }
 
 /* Is "params.NAME" a money parameter of the decision? */
-static int param_is_money(json_t *params, const char *path) {
-    size_t i;
-    json_t *p;
+static int param_is_money(const elg_decision *d, const char *path) {
     if (strncmp(path, "params.", 7) != 0)
         return 0;
-    json_array_foreach(params, i, p) {
-        const char *name = json_string_value(json_object_get(p, "name"));
-        const char *type = json_string_value(json_object_get(p, "type"));
-        if (name && type && strcmp(name, path + 7) == 0)
-            return strcmp(type, "money") == 0;
-    }
+    for (size_t i = 0; i < d->params_count; i++)
+        if (strcmp(d->params[i]->name, path + 7) == 0)
+            return strcmp(d->params[i]->type, "money") == 0;
     return 0;
 }
 
 /* --facts: what the rule read and what it computed, one line each. */
-static void print_facts(FILE *out, const cli_ctx *ctx, json_t *r, json_t *params) {
-    const char *path;
-    json_t *v;
-    json_object_foreach(json_object_get(r, "facts"), path, v) {
-        fprintf(out, "         %slu%s %s = ", c(ctx, DIM), c(ctx, RESET), path);
-        print_value(out, v, cli_path_is_amount(path) || param_is_money(params, path));
+static void print_facts(FILE *out, const cli_ctx *ctx, const elg_rule_result *r,
+                        const elg_decision *d) {
+    for (size_t i = 0; i < r->facts_count; i++) {
+        const char *path = r->facts[i].path;
+        fprintf(out, "         %slu%s ", c(ctx, DIM), c(ctx, RESET));
+        cli_put_text(out, path);
+        fputs(" = ", out);
+        print_value(out, &r->facts[i].value, cli_path_is_amount(path) || param_is_money(d, path));
         fputc('\n', out);
     }
-    json_object_foreach(json_object_get(r, "figures"), path, v) {
+    for (size_t i = 0; r->figures.type == ELG_VALUE_MAP && i < r->figures.u.map.count; i++) {
+        const elg_value_pair *f = &r->figures.u.map.pairs[i];
         /* Integer figures are amounts in cents (rules/lib convention). */
-        fprintf(out, "         %scalculé%s %s = ", c(ctx, DIM), c(ctx, RESET), path);
-        print_value(out, v, 1);
+        fprintf(out, "         %scalculé%s ", c(ctx, DIM), c(ctx, RESET));
+        cli_put_text(out, f->key);
+        fputs(" = ", out);
+        print_value(out, &f->value, 1);
         fputc('\n', out);
     }
 }
 
-static void print_rule(FILE *out, const cli_ctx *ctx, json_t *r, const char *call_basis,
-                       json_t *params) {
-    const char *status = json_string_value(json_object_get(r, "status"));
-    fprintf(out, "  %s%s%s %s%s%s  %s\n", c(ctx, status_color(status)), status_label(status),
-            c(ctx, RESET), c(ctx, BOLD), json_string_value(json_object_get(r, "id")), c(ctx, RESET),
-            json_string_value(json_object_get(r, "message")));
-    fprintf(out, "         %s%s", c(ctx, DIM), json_string_value(json_object_get(r, "source")));
-    const char *basis = json_string_value(json_object_get(r, "basis"));
-    if (basis && basis[0] && (!call_basis || strcmp(basis, call_basis) != 0))
-        fprintf(out, " — %s", basis);
+static void print_rule(FILE *out, const cli_ctx *ctx, const elg_rule_result *r,
+                       const elg_decision *d, elg_arena *a) {
+    const char *call_basis = d->ruleset->basis;
+    fprintf(out, "  %s%s%s %s%s%s  %s\n", c(ctx, status_color(r->status)), status_label(r->status),
+            c(ctx, RESET), c(ctx, BOLD), cli_escape(a, r->id), c(ctx, RESET),
+            cli_escape(a, r->message));
+    fprintf(out, "         %s%s", c(ctx, DIM), cli_escape(a, r->source));
+    if (r->basis && r->basis[0] && (!call_basis || strcmp(r->basis, call_basis) != 0))
+        fprintf(out, " — %s", cli_escape(a, r->basis));
     fprintf(out, "%s\n", c(ctx, RESET));
-    json_t *tb = json_object_get(r, "traceback");
-    if (json_is_string(tb)) {
-        const char *s = json_string_value(tb);
+    if (r->traceback) {
+        const char *s = r->traceback;
         while (*s) {
             const char *nl = strchr(s, '\n');
-            int n = nl ? (int)(nl - s) : (int)strlen(s);
-            fprintf(out, "         %.*s\n", n, s);
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            char *line = elg_arena_strndup(a, s, n);
+            fprintf(out, "         %s\n", line ? cli_escape(a, line) : "");
             s += n + (nl ? 1 : 0);
         }
     }
-    size_t i;
-    json_t *n;
-    json_array_foreach(json_object_get(r, "notices"), i, n)
-        fprintf(out, "         note : %s\n", json_string_value(n));
+    for (size_t i = 0; i < r->notices_count; i++)
+        fprintf(out, "         note : %s\n", cli_escape(a, r->notices[i]));
     if (ctx->show_facts)
-        print_facts(out, ctx, r, params);
+        print_facts(out, ctx, r, d);
 }
 
-void cli_render_decision(FILE *out, const cli_ctx *ctx, json_t *d) {
+void cli_render_decision(FILE *out, const cli_ctx *ctx, const elg_decision *d) {
     char m1[ELG_MONEY_FMT_MAX];
-    const char *outcome = json_string_value(json_object_get(d, "outcome"));
-    const char *label = strcmp(outcome, "eligible") == 0     ? "ÉLIGIBLE"
-                        : strcmp(outcome, "ineligible") == 0 ? "NON ÉLIGIBLE"
-                                                             : "ERREUR DE RÈGLE";
-    const char *color = strcmp(outcome, "eligible") == 0     ? GREEN
-                        : strcmp(outcome, "ineligible") == 0 ? RED
-                                                             : YELLOW;
-    json_t *fig = json_object_get(d, "figures");
-    json_t *edition = json_object_get(d, "edition");
-    fprintf(out, "Décision n° %" JSON_INTEGER_FORMAT " : %s%s%s%s\n",
-            json_integer_value(json_object_get(d, "decision_id")), c(ctx, BOLD), c(ctx, color),
-            label, c(ctx, RESET));
-    fprintf(out, "Projet : %s (version %" JSON_INTEGER_FORMAT ")\n",
-            json_string_value(json_object_get(d, "project")),
-            json_integer_value(json_object_get(d, "project_version")));
-    fprintf(out, "Appel  : %s — %s", json_string_value(json_object_get(d, "call")),
-            json_string_value(json_object_get(d, "call_title")));
-    if (json_is_object(edition))
-        fprintf(out, " (édition %s, du %s)", json_string_value(json_object_get(edition, "name")),
-                json_string_value(json_object_get(edition, "from")));
-    fputc('\n', out);
-    fprintf(out, "Coût éligible      : %s\n",
-            cli_money(json_object_get(fig, "eligible_cost"), m1, sizeof m1));
-    fprintf(out, "Ressources         : %s\n",
-            cli_money(json_object_get(fig, "total_resources"), m1, sizeof m1));
-    fprintf(out, "Demandé à l'appel  : %s\n",
-            cli_money(json_object_get(fig, "requested"), m1, sizeof m1));
-    if (json_is_integer(json_object_get(fig, "max_grantable")))
-        fprintf(out, "Montant maximal    : %s (règle %s)\n",
-                cli_money(json_object_get(fig, "max_grantable"), m1, sizeof m1),
-                json_string_value(json_object_get(fig, "max_grantable_rule")));
-    const char *call_basis = json_string_value(json_object_get(d, "basis"));
-    if (call_basis && call_basis[0])
-        fprintf(out, "Base légale : %s\n", call_basis);
-    fprintf(out, "Règles :\n");
-    json_t *rules = json_object_get(d, "rules");
-    for (int want = 0; want <= 3; want++) {
-        size_t i;
-        json_t *r;
-        json_array_foreach(rules, i, r) {
-            if (elg_report_status_rank(json_string_value(json_object_get(r, "status"))) == want)
-                print_rule(out, ctx, r, call_basis, json_object_get(d, "parameters"));
-        }
+    elg_arena *a = elg_arena_new();
+    if (!a) {
+        fputs("eligo: mémoire insuffisante\n", stderr);
+        return;
     }
+    const elg_ruleset *rs = d->ruleset;
+    const elg_figures *fig = &d->figures;
+    const char *label = d->outcome == ELG_OUTCOME_ELIGIBLE     ? "ÉLIGIBLE"
+                        : d->outcome == ELG_OUTCOME_INELIGIBLE ? "NON ÉLIGIBLE"
+                                                               : "ERREUR DE RÈGLE";
+    const char *color = d->outcome == ELG_OUTCOME_ELIGIBLE     ? GREEN
+                        : d->outcome == ELG_OUTCOME_INELIGIBLE ? RED
+                                                               : YELLOW;
+    fprintf(out, "Décision n° %" PRId64 " : %s%s%s%s\n", d->id, c(ctx, BOLD), c(ctx, color), label,
+            c(ctx, RESET));
+    fprintf(out, "Projet : %s (version %d)\n", cli_escape(a, d->project), d->project_version);
+    fprintf(out, "Appel  : %s — %s", cli_escape(a, rs->call), cli_escape(a, rs->call_title));
+    if (rs->edition_name)
+        fprintf(out, " (édition %s, du %s)", cli_escape(a, rs->edition_name),
+                cli_escape(a, rs->edition_from));
+    fputc('\n', out);
+    fprintf(out, "Coût éligible      : %s\n", elg_money_format(fig->eligible_cost, m1, sizeof m1));
+    fprintf(out, "Ressources         : %s\n",
+            elg_money_format(fig->total_resources, m1, sizeof m1));
+    fprintf(out, "Demandé à l'appel  : %s\n",
+            money_or_dash(fig->has_requested, fig->requested, m1, sizeof m1));
+    if (fig->has_max_grantable)
+        fprintf(out, "Montant maximal    : %s (règle %s)\n",
+                elg_money_format(fig->max_grantable, m1, sizeof m1),
+                cli_escape(a, fig->max_grantable_rule));
+    if (rs->basis && rs->basis[0])
+        fprintf(out, "Base légale : %s\n", cli_escape(a, rs->basis));
+    fprintf(out, "Règles :\n");
+    for (int want = 0; want <= 3; want++)
+        for (size_t i = 0; i < d->rules_count; i++)
+            if (status_rank(d->rules[i].status) == want)
+                print_rule(out, ctx, &d->rules[i], d, a);
     fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n", c(ctx, DIM),
-            json_string_value(json_object_get(d, "project_sha256")),
-            json_string_value(json_object_get(d, "ruleset_sha256")),
-            json_string_value(json_object_get(d, "engine_version")),
-            json_string_value(json_object_get(d, "created_at")), c(ctx, RESET));
+            d->project_sha256, rs->rule_files_sha256, rs->engine_version ? rs->engine_version : "",
+            d->created_at ? d->created_at : "", c(ctx, RESET));
+    elg_arena_free(a);
 }
 
 int cli_parse_format(const char *v) {
@@ -197,19 +217,25 @@ int cli_parse_format(const char *v) {
     return -1;
 }
 
-void cli_print_decisions(const cli_ctx *ctx, json_t *decisions, int json) {
-    size_t i;
-    json_t *d;
-    json_array_foreach(decisions, i, d) {
+void cli_print_decision_json(const elg_decision *d) {
+    elg_text t = {0};
+    elg_error e = {0};
+    if (elg_decision_write_json(d, &t, &e) == 0)
+        puts(t.data);
+    else
+        fprintf(stderr, "eligo: %s\n", e.message);
+    elg_text_release(&t);
+}
+
+void cli_print_decisions(const cli_ctx *ctx, elg_decision *const *decisions, size_t count,
+                         int json) {
+    for (size_t i = 0; i < count; i++) {
         if (json) {
-            char *s = json_dumps(d, JSON_COMPACT);
-            if (s)
-                puts(s);
-            free(s);
+            cli_print_decision_json(decisions[i]);
         } else {
             if (i > 0)
                 putchar('\n');
-            cli_render_decision(stdout, ctx, d);
+            cli_render_decision(stdout, ctx, decisions[i]);
         }
     }
 }

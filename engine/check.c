@@ -1,5 +1,5 @@
 /*
- * check: project x call -> stored decision (see check.h).
+ * check: calls prepared from the store, decisions stored (see check.h).
  */
 #include "check.h"
 
@@ -8,46 +8,63 @@
 #include <string.h>
 
 #include "doc.h"
-#include "figures.h"
-#include "hash.h"
 
-static int set_grow(elg_financer_set *set, elg_error *err) {
-    if (set->count < set->cap)
-        return 0;
-    size_t cap = set->cap ? set->cap * 2 : 16;
-    elg_financer_entry *ne = realloc(set->entries, cap * sizeof *ne);
-    if (!ne)
-        return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
-    set->entries = ne;
-    const elg_financer **nf = realloc(set->financers, cap * sizeof *nf);
-    if (!nf)
-        return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
-    set->financers = nf;
-    set->cap = cap;
-    return 0;
+/* ---- financers ------------------------------------------------------------ */
+
+typedef struct financer_set {
+    elg_doc **docs;
+    const elg_financer **financers; /* docs[i]'s content, for the evaluator */
+    elg_financer_version *versions; /* strings owned here */
+    size_t count, cap;
+} financer_set;
+
+static void set_release(financer_set *set) {
+    for (size_t i = 0; i < set->count; i++) {
+        elg_doc_free(set->docs[i]);
+        free((char *)set->versions[i].sha256);
+    }
+    free(set->docs);
+    free(set->financers);
+    free(set->versions);
+    memset(set, 0, sizeof *set);
 }
 
 /* Parses a stored financer version and appends it to set. */
-static int set_append(elg_financer_set *set, const elg_stored_doc *sd, elg_error *err) {
-    int rc = set_grow(set, err);
-    if (rc)
-        return rc;
+static int set_append(financer_set *set, const elg_stored_doc *sd, elg_error *err) {
+    if (set->count == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        elg_doc **d = realloc(set->docs, cap * sizeof *d);
+        if (d)
+            set->docs = d;
+        const elg_financer **f = d ? realloc(set->financers, cap * sizeof *f) : NULL;
+        if (f)
+            set->financers = f;
+        elg_financer_version *v = f ? realloc(set->versions, cap * sizeof *v) : NULL;
+        if (!v)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
+        set->versions = v;
+        set->cap = cap;
+    }
     char name[512];
     snprintf(name, sizeof name, "store:financer/%s@%d", sd->id, sd->version);
     elg_doc *d = NULL;
-    if ((rc = elg_doc_parse(name, sd->body, sd->body_len, &d, err)))
+    int rc = elg_doc_parse(name, sd->body, sd->body_len, &d, err);
+    if (rc)
         return rc;
-    elg_financer_entry *e = &set->entries[set->count];
-    e->doc = d;
-    e->version = sd->version;
-    snprintf(e->sha256, sizeof e->sha256, "%s", sd->sha256);
-    set->financers[set->count] = elg_doc_financer(d);
-    set->count++;
+    char *sha = strdup(sd->sha256);
+    if (!sha) {
+        elg_doc_free(d);
+        return elg_error_set(err, ELG_ENOMEM, "out of memory reading the financers");
+    }
+    size_t i = set->count++;
+    set->docs[i] = d;
+    set->financers[i] = elg_doc_financer(d);
+    set->versions[i] = (elg_financer_version){set->financers[i]->id, sd->version, sha};
     return 0;
 }
 
 typedef struct collect_ctx {
-    elg_financer_set *set;
+    financer_set *set;
     elg_error *err;
 } collect_ctx;
 
@@ -56,29 +73,37 @@ static int collect_financer(void *vctx, const elg_stored_doc *sd) {
     return set_append(c->set, sd, c->err);
 }
 
-int elg_check_financers_latest(elg_store *store, elg_financer_set *set, elg_error *err) {
-    collect_ctx cc = {set, err};
-    return elg_store_each_doc(store, "financer", collect_financer, &cc, err);
-}
-
-int elg_check_financers_add(elg_store *store, elg_financer_set *set, const char *id, int version,
-                            elg_error *err) {
-    elg_stored_doc sd = {0};
-    int rc = elg_store_get_doc(store, "financer", id, version, &sd, err);
-    if (rc == 0) {
-        rc = set_append(set, &sd, err);
-        elg_store_doc_release(&sd);
+static int set_fill(elg_store *store, financer_set *set, const elg_financer_version *pinned,
+                    size_t pinned_count, elg_error *err) {
+    if (!pinned) {
+        collect_ctx cc = {set, err};
+        return elg_store_each_doc(store, "financer", collect_financer, &cc, err);
     }
-    return rc;
+    for (size_t i = 0; i < pinned_count; i++) {
+        elg_stored_doc sd = {0};
+        int rc =
+            elg_store_get_doc(store, "financer", pinned[i].financer, pinned[i].version, &sd, err);
+        if (rc == 0 && strcmp(sd.sha256, pinned[i].sha256) != 0)
+            rc = elg_error_set(err, ELG_ESTORE,
+                               "financer %s version %d has sha256 %s, the decision recorded %s",
+                               pinned[i].financer, pinned[i].version, sd.sha256, pinned[i].sha256);
+        if (rc == 0)
+            rc = set_append(set, &sd, err);
+        elg_store_doc_release(&sd);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
-void elg_check_financers_release(elg_financer_set *set) {
-    for (size_t i = 0; i < set->count; i++)
-        elg_doc_free(set->entries[i].doc);
-    free(set->entries);
-    free(set->financers);
-    memset(set, 0, sizeof *set);
-}
+/* ---- prepared calls --------------------------------------------------------- */
+
+struct elg_check_call {
+    elg_stored_doc sd;
+    elg_doc *doc;
+    financer_set fins;
+    elg_eval *ev;
+};
 
 int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int version,
                        elg_stored_doc *sd, elg_doc **doc, elg_error *err) {
@@ -94,222 +119,199 @@ int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int v
     return rc;
 }
 
-/* sha256 over "path sha256\n" lines of the rule files, in path order, so the
- * rule set hash does not depend on the order the files were read. */
-static int cmp_paths(const void *a, const void *b) {
-    json_t *const *x = a, *const *y = b;
-    return strcmp(json_string_value(json_object_get(*x, "path")),
-                  json_string_value(json_object_get(*y, "path")));
-}
-
-static void ruleset_hash(json_t *files, char hex[ELG_SHA256_HEX]) {
-    size_t n = json_array_size(files);
-    json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
-    elg_sha256_ctx *ctx = elg_sha256_begin();
-    for (size_t i = 0; sorted && i < n; i++)
-        sorted[i] = json_array_get(files, i);
-    if (sorted)
-        qsort(sorted, n, sizeof *sorted, cmp_paths);
-    for (size_t i = 0; sorted && i < n; i++) {
-        const char *p = json_string_value(json_object_get(sorted[i], "path"));
-        const char *s = json_string_value(json_object_get(sorted[i], "sha256"));
-        elg_sha256_update(ctx, p, strlen(p));
-        elg_sha256_update(ctx, " ", 1);
-        elg_sha256_update(ctx, s, strlen(s));
-        elg_sha256_update(ctx, "\n", 1);
+int elg_check_call_open(elg_store *store, elg_rules *rules, const char *call_id, int version,
+                        const elg_financer_version *pinned, size_t pinned_count,
+                        elg_check_call **out, elg_error *err) {
+    *out = NULL;
+    elg_check_call *cc = calloc(1, sizeof *cc);
+    if (!cc)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory preparing call %s", call_id);
+    int rc = elg_check_load_doc(store, "call", call_id, version, &cc->sd, &cc->doc, err);
+    if (rc) {
+        free(cc);
+        return rc;
     }
-    free(sorted);
-    elg_sha256_end(ctx, hex);
-}
-
-static json_t *financer_versions(const elg_financer_set *set) {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < set->count; i++)
-        json_array_append_new(a,
-                              json_pack("{sssiss}", "financer", set->financers[i]->id, "version",
-                                        set->entries[i].version, "sha256", set->entries[i].sha256));
-    return a;
-}
-
-int elg_check_decide(elg_rules *rules, const elg_check_input *in, json_t **decision,
-                     elg_error *err) {
-    const elg_project *project = in->project;
-    const elg_call *call = in->call;
-    json_t *result = NULL, *figures = NULL, *d = NULL;
-    int rc;
-    *decision = NULL;
-    const char *date = project->submitted ? project->submitted : project->start;
-    elg_eval_input ev = {
-        .project = project,
-        .call = call,
-        .edition = elg_call_edition_at(call, date),
-        .financers = in->financers->financers,
-        .financers_count = in->financers->count,
+    if ((rc = set_fill(store, &cc->fins, pinned, pinned_count, err)))
+        goto fail;
+    elg_eval_call in = {
+        .call = elg_doc_call(cc->doc),
+        .call_version = cc->sd.version,
+        .call_sha256 = cc->sd.sha256,
+        .financers = cc->fins.financers,
+        .financers_count = cc->fins.count,
+        .financer_versions = cc->fins.versions,
+        .financer_versions_count = cc->fins.count,
     };
-    if ((rc = elg_rules_evaluate(rules, &ev, &result, err)))
-        goto out;
-    figures = elg_figures_compute(project, call, ev.financers, ev.financers_count,
-                                  json_object_get(result, "decision_figures"), err);
-    if (!figures) {
-        rc = err->code ? err->code : elg_error_set(err, ELG_ENOMEM, "out of memory");
-        goto out;
-    }
-    json_t *files = json_object_get(result, "rule_files");
-    char ruleset[ELG_SHA256_HEX];
-    ruleset_hash(files, ruleset);
-    json_t *edition = ev.edition
-                          ? json_pack("{ssss}", "name", ev.edition->name, "from", ev.edition->from)
-                          : json_null();
-    d = json_object();
-    if (!d) {
-        rc = elg_error_set(err, ELG_ENOMEM, "cannot build the decision document");
-        goto out;
-    }
-    json_object_set_new(d, "format", json_integer(ELG_TRACE_FORMAT));
-    json_object_set_new(d, "project", json_string(project->id));
-    json_object_set_new(d, "project_version", json_integer(in->project_doc->version));
-    json_object_set_new(d, "project_sha256", json_string(in->project_doc->sha256));
-    json_object_set_new(d, "call", json_string(call->id));
-    json_object_set_new(d, "call_version", json_integer(in->call_doc->version));
-    json_object_set_new(d, "call_sha256", json_string(in->call_doc->sha256));
-    json_object_set_new(d, "call_title", json_string(call->title));
-    json_object_set_new(d, "edition", edition);
-    json_object_set(d, "outcome", json_object_get(result, "outcome"));
-    json_object_set(d, "figures", figures);
-    json_object_set_new(d, "ruleset_sha256", json_string(ruleset));
-    json_object_set(d, "rule_files", files);
-    json_object_set(d, "parameters", json_object_get(result, "parameters"));
-    json_object_set(d, "limits", json_object_get(result, "limits"));
-    json_object_set_new(d, "financer_versions", financer_versions(in->financers));
-    json_object_set_new(d, "engine_version", json_string(ELIGO_VERSION));
-    json_object_set(d, "rules", json_object_get(result, "rules"));
-    json_object_set_new(d, "basis", json_string(call->basis ? call->basis : ""));
-    *decision = d;
-    d = NULL;
-out:
-    json_decref(d);
-    json_decref(figures);
-    json_decref(result);
+    if ((rc = elg_eval_prepare(rules, &in, &cc->ev, err)))
+        goto fail;
+    *out = cc;
+    return 0;
+fail:
+    elg_check_call_close(cc);
     return rc;
 }
 
-static char *str_of(json_t *obj, const char *key) {
-    return (char *)json_string_value(json_object_get(obj, key));
+void elg_check_call_close(elg_check_call *cc) {
+    if (!cc)
+        return;
+    elg_eval_free(cc->ev);
+    set_release(&cc->fins);
+    elg_doc_free(cc->doc);
+    elg_store_doc_release(&cc->sd);
+    free(cc);
 }
 
-/* Stores the rule sources of a decision document and the decision; sets
- * decision_id and created_at in it. */
-static int store_decision(elg_store *store, elg_rules *rules, json_t *decision, elg_error *err) {
-    json_t *files = json_object_get(decision, "rule_files");
-    size_t nfiles = json_array_size(files);
-    char *trace = NULL, *figs = NULL;
-    elg_rule_file_ref *refs = calloc(nfiles ? nfiles : 1, sizeof *refs);
-    int rc = 0;
+const elg_call *elg_check_call_doc(const elg_check_call *cc) {
+    return elg_doc_call(cc->doc);
+}
+
+elg_eval *elg_check_call_eval(elg_check_call *cc) {
+    return cc->ev;
+}
+
+int elg_check_decide(elg_check_call *cc, elg_store *store, const char *project_id, int version,
+                     elg_decision **out, elg_error *err) {
+    elg_stored_doc sd = {0};
+    elg_doc *doc = NULL;
+    *out = NULL;
+    int rc = elg_check_load_doc(store, "project", project_id, version, &sd, &doc, err);
+    if (rc)
+        return rc;
+    elg_eval_project in = {elg_doc_project(doc), sd.version, sd.sha256};
+    rc = elg_eval_decide(cc->ev, &in, out, err);
+    elg_doc_free(doc);
+    elg_store_doc_release(&sd);
+    return rc;
+}
+
+/* ---- storing ------------------------------------------------------------------ */
+
+/* The ruleset of d and its rule sources, unless the store has them. */
+static int store_ruleset(elg_store *store, elg_rules *rules, const elg_ruleset *rs,
+                         elg_error *err) {
+    int has = 0;
+    int rc = elg_store_has_ruleset(store, rs->sha256, &has, err);
+    if (rc || has)
+        return rc;
+    elg_rule_file_ref *refs = calloc(rs->rule_files_count + 1, sizeof *refs);
     if (!refs)
-        return elg_error_set(err, ELG_ENOMEM, "out of memory");
-    for (size_t i = 0; i < nfiles; i++) {
-        json_t *f = json_array_get(files, i);
-        const char *path = json_string_value(json_object_get(f, "path"));
-        const char *sha = json_string_value(json_object_get(f, "sha256"));
+        return elg_error_set(err, ELG_ENOMEM, "out of memory storing a ruleset");
+    for (size_t i = 0; i < rs->rule_files_count && rc == 0; i++) {
+        const char *path = rs->rule_files[i].path;
         size_t len = 0;
         const char *body = elg_rules_source(rules, path + strlen("rules/"), &len);
-        if (!body) {
+        if (!body)
             rc = elg_error_set(err, ELG_ERULE, "source of %s is not loaded", path);
-            goto out;
-        }
-        if ((rc = elg_store_put_rule_source(store, sha, body, len, err)))
-            goto out;
+        else
+            rc = elg_store_put_rule_source(store, rs->rule_files[i].sha256, body, len, err);
         refs[i].path = path;
-        refs[i].sha256 = sha;
+        refs[i].sha256 = rs->rule_files[i].sha256;
     }
-    trace = json_dumps(decision, JSON_COMPACT);
-    figs = json_dumps(json_object_get(decision, "figures"), JSON_COMPACT);
-    elg_stored_decision row = {
-        .project = str_of(decision, "project"),
-        .project_version = (int)json_integer_value(json_object_get(decision, "project_version")),
-        .project_sha256 = str_of(decision, "project_sha256"),
-        .call = str_of(decision, "call"),
-        .call_version = (int)json_integer_value(json_object_get(decision, "call_version")),
-        .call_sha256 = str_of(decision, "call_sha256"),
-        .ruleset_sha256 = str_of(decision, "ruleset_sha256"),
-        .engine_version = str_of(decision, "engine_version"),
-        .outcome = str_of(decision, "outcome"),
-        .figures = figs,
-        .trace = trace,
-    };
-    int64_t id = 0;
-    rc = trace && figs ? elg_store_add_decision(store, &row, refs, nfiles, &id, err)
-                       : elg_error_set(err, ELG_ENOMEM, "out of memory");
-    if (rc)
-        goto out;
-    elg_stored_decision stored = {0};
-    if ((rc = elg_store_get_decision(store, id, &stored, err)))
-        goto out;
-    json_object_set_new(decision, "decision_id", json_integer(id));
-    json_object_set_new(decision, "created_at", json_string(stored.created_at));
-    elg_store_decision_release(&stored);
-out:
-    free(trace);
-    free(figs);
+    elg_text json = {0};
+    if (rc == 0 && (rc = elg_ruleset_write_json(rs, &json, err)) == 0)
+        rc = elg_store_put_ruleset(store, rs->sha256, json.data, json.len, refs,
+                                   rs->rule_files_count, err);
+    elg_text_release(&json);
     free(refs);
     return rc;
 }
 
-/* Evaluates one call and stores the decision. */
-static int check_one(elg_store *store, elg_rules *rules, const elg_stored_doc *psd,
-                     const elg_project *project, const elg_financer_set *fins, const char *call_id,
-                     json_t *decisions, elg_error *err) {
-    elg_stored_doc csd = {0};
-    elg_doc *cdoc = NULL;
-    json_t *decision = NULL;
-    int rc = elg_check_load_doc(store, "call", call_id, 0, &csd, &cdoc, err);
+static int store_in_tx(elg_store *store, elg_rules *rules, elg_decision *d, elg_error *err) {
+    const elg_ruleset *rs = d->ruleset;
+    elg_text trace = {0}, figs = {0};
+    int rc = store_ruleset(store, rules, rs, err);
+    if (rc == 0)
+        rc = elg_decision_write_record(d, &trace, err);
+    if (rc == 0)
+        rc = elg_decision_write_figures(d, &figs, err);
     if (rc)
-        return rc;
-    elg_check_input in = {
-        .project_doc = psd,
-        .project = project,
-        .call_doc = &csd,
-        .call = elg_doc_call(cdoc),
-        .financers = fins,
-    };
-    if ((rc = elg_check_decide(rules, &in, &decision, err)) ||
-        (rc = store_decision(store, rules, decision, err)))
         goto out;
-    json_array_append(decisions, decision);
+    elg_stored_decision row = {
+        .project = (char *)d->project,
+        .project_version = d->project_version,
+        .project_sha256 = (char *)d->project_sha256,
+        .call = (char *)rs->call,
+        .call_version = rs->call_version,
+        .call_sha256 = (char *)rs->call_sha256,
+        .ruleset_sha256 = (char *)rs->rule_files_sha256,
+        .engine_version = (char *)rs->engine_version,
+        .outcome = (char *)elg_outcome_name(d->outcome),
+        .figures = figs.data,
+        .trace = trace.data,
+        .ruleset = (char *)rs->sha256,
+    };
+    char created[40];
+    int64_t id = 0;
+    if ((rc = elg_store_add_decision_record(store, &row, &id, created, sizeof created, err)))
+        goto out;
+    d->id = id;
+    d->created_at = elg_arena_strdup(d->arena, created);
+    if (!d->created_at)
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
 out:
-    json_decref(decision);
-    elg_doc_free(cdoc);
-    elg_store_doc_release(&csd);
+    elg_text_release(&trace);
+    elg_text_release(&figs);
     return rc;
 }
 
+int elg_check_store(elg_store *store, elg_rules *rules, elg_decision *d, elg_error *err) {
+    if (elg_store_in_transaction(store))
+        return store_in_tx(store, rules, d, err);
+    int rc = elg_store_begin(store, err);
+    if (rc)
+        return rc;
+    if ((rc = store_in_tx(store, rules, d, err))) {
+        elg_store_rollback(store);
+        d->id = 0;
+        d->created_at = NULL;
+        return rc;
+    }
+    return elg_store_commit(store, err);
+}
+
+static void free_all(elg_decision **ds, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        elg_decision_free(ds[i]);
+    free(ds);
+}
+
 int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id,
-                      const char *call_id, json_t **decisions, elg_error *err) {
+                      const char *call_id, elg_decision ***decisions, size_t *count,
+                      elg_error *err) {
     elg_stored_doc psd = {0};
     elg_doc *pdoc = NULL;
-    elg_financer_set fins = {0};
-    json_t *out = json_array();
-    int rc = 0, in_tx = 0;
+    elg_decision **out = NULL;
+    size_t n = 0;
+    int in_tx = 0;
     *decisions = NULL;
-    if ((rc = elg_check_load_doc(store, "project", project_id, 0, &psd, &pdoc, err)))
-        goto out;
-    const elg_project *project = elg_doc_project(pdoc);
-    if ((rc = elg_check_financers_latest(store, &fins, err)))
-        goto out;
-    if (!call_id && project->applies_to_count == 0) {
+    *count = 0;
+    int rc = elg_check_load_doc(store, "project", project_id, 0, &psd, &pdoc, err);
+    if (rc)
+        return rc;
+    const elg_project *p = elg_doc_project(pdoc);
+    size_t ncalls = call_id ? 1 : p->applies_to_count;
+    if (ncalls == 0) {
         rc = elg_error_set(err, ELG_EUSAGE,
                            "project \"%s\" applies to no call: name one with --call", project_id);
+        goto out;
+    }
+    if (!(out = calloc(ncalls, sizeof *out))) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
         goto out;
     }
     if ((rc = elg_store_begin(store, err)))
         goto out;
     in_tx = 1;
-    if (call_id) {
-        rc = check_one(store, rules, &psd, project, &fins, call_id, out, err);
-    } else {
-        for (size_t i = 0; i < project->applies_to_count && rc == 0; i++)
-            rc = check_one(store, rules, &psd, project, &fins, project->applies_to[i].call, out,
-                           err);
+    for (size_t i = 0; i < ncalls && rc == 0; i++) {
+        const char *cid = call_id ? call_id : p->applies_to[i].call;
+        elg_check_call *cc = NULL;
+        if ((rc = elg_check_call_open(store, rules, cid, 0, NULL, 0, &cc, err)))
+            break;
+        elg_eval_project in = {p, psd.version, psd.sha256};
+        rc = elg_eval_decide(elg_check_call_eval(cc), &in, &out[n], err);
+        if (rc == 0 && (rc = elg_check_store(store, rules, out[n], err)) == 0)
+            n++;
+        elg_check_call_close(cc);
     }
     if (rc)
         goto out;
@@ -318,47 +320,43 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
     if (rc)
         goto out;
     *decisions = out;
+    *count = n;
     out = NULL;
 out:
     if (in_tx)
         elg_store_rollback(store);
-    json_decref(out);
-    elg_check_financers_release(&fins);
+    if (out)
+        free_all(out, ncalls);
     elg_doc_free(pdoc);
     elg_store_doc_release(&psd);
     return rc;
 }
 
-int elg_check_load_decision(elg_store *store, int64_t id, json_t **decision, elg_error *err) {
-    elg_stored_decision d = {0};
-    *decision = NULL;
-    int rc = elg_store_get_decision(store, id, &d, err);
-    if (rc)
-        return rc;
-    json_error_t jerr;
-    json_t *j = json_loads(d.trace, 0, &jerr);
-    if (!j) {
-        rc = elg_error_set(err, ELG_ESTORE, "decision %lld: stored trace is not JSON: %s",
-                           (long long)id, jerr.text);
-    } else {
-        json_object_set_new(j, "decision_id", json_integer(id));
-        json_object_set_new(j, "created_at", json_string(d.created_at));
-        *decision = j;
-    }
-    elg_store_decision_release(&d);
+/* ---- reading ---------------------------------------------------------------------- */
+
+static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
+    char *body = NULL;
+    size_t len = 0;
+    int rc = elg_store_get_ruleset(ctx, sha256, &body, &len, err);
+    if (rc == 0)
+        rc = elg_ruleset_read(body, len, rs, err);
+    free(body);
     return rc;
 }
 
-const char *elg_check_worst_outcome(json_t *decisions) {
-    int fail = 0, error = 0;
-    size_t i;
-    json_t *d;
-    json_array_foreach(decisions, i, d) {
-        const char *o = json_string_value(json_object_get(d, "outcome"));
-        if (o && strcmp(o, "error") == 0)
-            error = 1;
-        else if (o && strcmp(o, "ineligible") == 0)
-            fail = 1;
+int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, elg_error *err) {
+    elg_stored_decision row = {0};
+    *out = NULL;
+    int rc = elg_store_get_decision(store, id, &row, err);
+    if (rc)
+        return rc;
+    rc = elg_decision_read(row.trace, strlen(row.trace), row.figures, find_ruleset, store, id,
+                           row.created_at, out, err);
+    if (rc && err->message[0]) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        snprintf(err->message, sizeof err->message, "decision %lld: %.480s", (long long)id, msg);
     }
-    return error ? "error" : fail ? "ineligible" : "eligible";
+    elg_store_decision_release(&row);
+    return rc;
 }

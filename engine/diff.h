@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "decision.h"
 #include "error.h"
 
 /*
@@ -38,7 +39,7 @@
  *   rules_unchanged: [id]
  * NULL with err set when out of memory or when a or b is not a decision.
  */
-json_t *elg_diff_decisions(json_t *a, json_t *b, elg_error *err);
+json_t *elg_diff_decisions(const elg_decision *a, const elg_decision *b, elg_error *err);
 
 /* 1 when the diff shows the same outcome, key figures, parameters, rule
  * files, rule results and inputs; engine_version is allowed to differ

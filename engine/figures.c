@@ -1,5 +1,5 @@
 /*
- * figures: co-financing plan figures (see figures.h).
+ * figures: key figures of a plan (see figures.h).
  */
 #include "figures.h"
 
@@ -12,118 +12,104 @@ static const elg_financer *find(const elg_financer *const *fs, size_t n, const c
     return NULL;
 }
 
-/* Adds v to the integer at obj[key] (created at 0), overflow-checked. */
-static int add_to(json_t *obj, const char *key, elg_cents v, elg_error *err) {
-    elg_cents cur = (elg_cents)json_integer_value(json_object_get(obj, key));
-    elg_cents sum;
-    int rc = elg_money_add(cur, v, &sum, err);
-    if (rc)
-        return rc;
-    json_object_set_new(obj, key, json_integer(sum));
-    return 0;
+/* Adds v to the amount of category cat in list c[0..*n) (appended at 0
+ * when absent; c has room for every category). */
+static int add_cat(elg_cat_amount *c, size_t *n, const char *cat, elg_cents v, elg_error *err) {
+    size_t i = 0;
+    while (i < *n && strcmp(c[i].category, cat) != 0)
+        i++;
+    if (i == *n) {
+        c[i].category = cat;
+        c[i].amount = 0;
+        (*n)++;
+    }
+    return elg_money_add(c[i].amount, v, &c[i].amount, err);
 }
 
-json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
-                            const elg_financer *const *financers, size_t financers_count,
-                            json_t *decision_figures, elg_error *err) {
-    json_t *fig = json_object();
-    json_t *by_cat = json_object();
-    json_t *fin_list = json_array();
-    json_t *fin_index = json_object(); /* financer id -> its object in fin_list */
-    elg_cents expenses = 0, resources = 0, public_amount = 0, balance = 0;
+#define CATEGORIES 6 /* elg_category: staff ... other */
 
+int elg_figures_compute(const elg_project *p, const elg_call *call,
+                        const elg_financer *const *financers, size_t financers_count,
+                        const elg_grantable *reported, size_t reported_count, elg_arena *arena,
+                        elg_figures *out, elg_error *err) {
+    elg_figures f = {0};
+    f.by_category = elg_arena_array(arena, CATEGORIES, sizeof *f.by_category);
+    f.financers = elg_arena_array(arena, p->resources_count, sizeof *f.financers);
+    if (!f.by_category || !f.financers)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory computing the figures");
+    int rc;
     for (size_t i = 0; i < p->expenses_count; i++) {
-        if (elg_money_add(expenses, p->expenses[i].amount, &expenses, err) ||
-            add_to(by_cat, elg_category_name(p->expenses[i].category), p->expenses[i].amount, err))
-            goto fail;
+        const elg_expense *e = &p->expenses[i];
+        if ((rc = elg_money_add(f.eligible_cost, e->amount, &f.eligible_cost, err)) ||
+            (rc = add_cat(f.by_category, &f.by_category_count, elg_category_name(e->category),
+                          e->amount, err)))
+            return rc;
     }
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *r = &p->resources[i];
-        const elg_financer *f = find(financers, financers_count, r->financer);
-        json_t *fo = json_object_get(fin_index, r->financer);
-        if (!fo) {
-            fo = json_pack("{sssssbsIsIsIso}", "financer", r->financer, "nature",
-                           f ? elg_nature_name(f->nature) : "unknown", "public",
-                           f ? elg_nature_is_public(f->nature) : 0, "amount", (json_int_t)0,
-                           "requested", (json_int_t)0, "granted", (json_int_t)0, "earmarked",
-                           json_object());
-            json_array_append_new(fin_list, fo);
-            json_object_set(fin_index, r->financer, fo);
+        const elg_financer *fin = find(financers, financers_count, r->financer);
+        size_t k = 0;
+        while (k < f.financers_count && strcmp(f.financers[k].financer, r->financer) != 0)
+            k++;
+        elg_financer_figures *x = &f.financers[k];
+        if (k == f.financers_count) {
+            f.financers_count++;
+            x->financer = elg_arena_strdup(arena, r->financer);
+            x->nature = fin ? elg_nature_name(fin->nature) : "unknown";
+            x->is_public = fin && elg_nature_is_public(fin->nature);
+            x->earmarked = elg_arena_array(arena, CATEGORIES, sizeof *x->earmarked);
+            if (!x->earmarked || !x->financer)
+                return elg_error_set(err, ELG_ENOMEM, "out of memory computing the figures");
         }
-        if (elg_money_add(resources, r->amount, &resources, err) ||
-            add_to(fo, "amount", r->amount, err) ||
-            add_to(fo, r->status == ELG_RES_GRANTED ? "granted" : "requested", r->amount, err))
-            goto fail;
-        if (r->earmark &&
-            add_to(json_object_get(fo, "earmarked"), elg_category_name(r->earmark), r->amount, err))
-            goto fail;
-        if (f && elg_nature_is_public(f->nature) &&
-            elg_money_add(public_amount, r->amount, &public_amount, err))
-            goto fail;
+        elg_cents *by_status = r->status == ELG_RES_GRANTED ? &x->granted : &x->requested;
+        if ((rc = elg_money_add(f.total_resources, r->amount, &f.total_resources, err)) ||
+            (rc = elg_money_add(x->amount, r->amount, &x->amount, err)) ||
+            (rc = elg_money_add(*by_status, r->amount, by_status, err)))
+            return rc;
+        if (r->earmark && (rc = add_cat(x->earmarked, &x->earmarked_count,
+                                        elg_category_name(r->earmark), r->amount, err)))
+            return rc;
+        if (x->is_public && (rc = elg_money_add(f.public_amount, r->amount, &f.public_amount, err)))
+            return rc;
     }
-    if (elg_money_sub(expenses, resources, &balance, err))
-        goto fail;
-    size_t i;
-    json_t *fo;
-    json_array_foreach(fin_list, i, fo) {
-        elg_cents amount = (elg_cents)json_integer_value(json_object_get(fo, "amount"));
-        json_object_set_new(fo, "share_bp",
-                            resources > 0
-                                ? json_integer(elg_money_ratio_bp_half_up(amount, resources))
-                                : json_null());
+    if ((rc = elg_money_sub(f.eligible_cost, f.total_resources, &f.balance, err)))
+        return rc;
+    for (size_t k = 0; k < f.financers_count; k++) {
+        f.financers[k].has_share = f.total_resources > 0;
+        if (f.total_resources > 0)
+            f.financers[k].share_bp =
+                elg_money_ratio_bp_half_up(f.financers[k].amount, f.total_resources);
     }
-    json_t *requested = json_null();
-    for (size_t k = 0; call && k < p->applies_to_count; k++)
+    f.has_public_share = f.total_resources > 0;
+    if (f.total_resources > 0)
+        f.public_share_bp = elg_money_ratio_bp_half_up(f.public_amount, f.total_resources);
+    /* The last application to this call wins, as a document lists each once. */
+    for (size_t k = 0; call && k < p->applies_to_count; k++) {
         if (strcmp(p->applies_to[k].call, call->id) == 0) {
-            json_decref(requested);
-            requested = json_integer(p->applies_to[k].requested);
+            f.has_requested = true;
+            f.requested = p->applies_to[k].requested;
         }
-
+    }
     /* The smallest maximum grantable any rule reported, and which rule. */
-    json_t *maxg = json_null(), *maxg_rule = json_null();
-    json_t *df;
-    json_array_foreach(decision_figures, i, df) {
-        const char *name = json_string_value(json_object_get(df, "name"));
-        json_t *v = json_object_get(df, "value");
-        if (!name || strcmp(name, "max_grantable") != 0 || !json_is_integer(v))
-            continue;
-        if (json_is_null(maxg) || json_integer_value(v) < json_integer_value(maxg)) {
-            json_decref(maxg);
-            json_decref(maxg_rule);
-            maxg = json_integer(json_integer_value(v));
-            maxg_rule = json_deep_copy(json_object_get(df, "rule"));
+    for (size_t k = 0; k < reported_count; k++) {
+        if (!f.has_max_grantable || reported[k].amount < f.max_grantable) {
+            f.has_max_grantable = true;
+            f.max_grantable = reported[k].amount;
+            f.max_grantable_rule = reported[k].rule;
+            if (f.max_grantable_rule &&
+                !(f.max_grantable_rule = elg_arena_strdup(arena, f.max_grantable_rule)))
+                return elg_error_set(err, ELG_ENOMEM, "out of memory computing the figures");
         }
     }
-    /* Per financer, the maximum grantable is known for the call's financer
-     * when a rule reported it; null otherwise. */
-    json_array_foreach(fin_list, i, fo) {
-        const char *id = json_string_value(json_object_get(fo, "financer"));
-        int mine = call && call->financer && strcmp(id, call->financer) == 0;
-        json_object_set_new(fo, "max_grantable",
-                            mine && json_is_integer(maxg) ? json_integer(json_integer_value(maxg))
-                                                          : json_null());
+    /* Per financer, known for the call's financer when a rule reported it. */
+    if (call && call->financer && !(f.call_financer = elg_arena_strdup(arena, call->financer)))
+        return elg_error_set(err, ELG_ENOMEM, "out of memory computing the figures");
+    for (size_t k = 0; f.call_financer && k < f.financers_count; k++) {
+        if (strcmp(f.financers[k].financer, f.call_financer) == 0 && f.has_max_grantable) {
+            f.financers[k].has_max_grantable = true;
+            f.financers[k].max_grantable = f.max_grantable;
+        }
     }
-    json_object_set_new(fig, "call_financer",
-                        call && call->financer ? json_string(call->financer) : json_null());
-    json_object_set_new(fig, "eligible_cost", json_integer(expenses));
-    json_object_set_new(fig, "total_resources", json_integer(resources));
-    json_object_set_new(fig, "balance", json_integer(balance));
-    json_object_set_new(fig, "expenses_by_category", by_cat);
-    json_object_set_new(fig, "financers", fin_list);
-    json_object_set_new(fig, "public_amount", json_integer(public_amount));
-    json_object_set_new(fig, "public_share_bp",
-                        resources > 0
-                            ? json_integer(elg_money_ratio_bp_half_up(public_amount, resources))
-                            : json_null());
-    json_object_set_new(fig, "requested", requested);
-    json_object_set_new(fig, "max_grantable", maxg);
-    json_object_set_new(fig, "max_grantable_rule", maxg_rule ? maxg_rule : json_null());
-    json_decref(fin_index);
-    return fig;
-fail:
-    json_decref(fig);
-    json_decref(by_cat);
-    json_decref(fin_list);
-    json_decref(fin_index);
-    return NULL;
+    *out = f;
+    return 0;
 }

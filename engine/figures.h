@@ -10,27 +10,26 @@
 #ifndef ELG_FIGURES_H
 #define ELG_FIGURES_H
 
-#include <jansson.h>
-
+#include "arena.h"
+#include "decision.h"
 #include "doc.h"
 
+/* A maximum grantable amount a rule reported (decision_figure()). */
+typedef struct elg_grantable {
+    elg_cents amount;
+    const char *rule; /* the rule's id */
+} elg_grantable;
+
 /*
- * Returns a new JSON object:
- *   eligible_cost, total_resources, balance (expenses - resources),
- *   expenses_by_category {staff: cents, ...},
- *   financers [{financer, nature, public, amount, requested, granted (the amount
- *               split by resource status), share_bp, earmarked: {cat: cents},
- *               max_grantable (cents: for the call's financer when a rule reported
- *               one; else null)}],
- *   call_financer (the call's financer id or null),
- *   public_amount, public_share_bp, requested (cents or null),
- *   max_grantable (cents or null), max_grantable_rule (rule id or null)
- * decision_figures is the "decision_figures" array from elg_rules_evaluate
- * (may be NULL): the smallest "max_grantable" among them is kept with the
- * rule that reported it. NULL with err filled on overflow.
+ * Fills *out (see elg_figures in decision.h): categories and financers in
+ * order of first appearance, the call's financer gets the smallest of the
+ * reported maximum grantable amounts (with the rule that reported it), the
+ * others none. Everything *out points to is in arena (strings copied) or
+ * static. ELG_EOVERFLOW when a sum does not fit, ELG_ENOMEM.
  */
-json_t *elg_figures_compute(const elg_project *p, const elg_call *call,
-                            const elg_financer *const *financers, size_t financers_count,
-                            json_t *decision_figures, elg_error *err);
+int elg_figures_compute(const elg_project *p, const elg_call *call,
+                        const elg_financer *const *financers, size_t financers_count,
+                        const elg_grantable *reported, size_t reported_count, elg_arena *arena,
+                        elg_figures *out, elg_error *err);
 
 #endif

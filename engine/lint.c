@@ -494,9 +494,8 @@ int elg_lint_call(elg_rules *r, const elg_call *call, const char *call_file, con
                   size_t call_len, json_t *static_params, json_t *findings, elg_error *err) {
     const elg_edition *latest =
         call->editions_count ? &call->editions[call->editions_count - 1] : NULL;
-    elg_eval_input in = {.project = NULL, .call = call, .edition = latest};
     json_t *res = NULL;
-    int rc = elg_rules_evaluate(r, &in, &res, err);
+    int rc = elg_rules_declare(r, call, latest, &res, err);
     if (rc)
         return rc;
     char rules_file[300];

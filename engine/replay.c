@@ -91,73 +91,19 @@ static int load_recorded(void *ctx, const char *path, char **data, size_t *len, 
                          strerror(ENOENT));
 }
 
-/* Checks a stored document version against the sha256 the decision recorded. */
-static int check_sha(const elg_stored_doc *sd, json_t *expected, int64_t id, elg_error *err) {
-    const char *want = json_string_value(expected);
-    if (want && strcmp(want, sd->sha256) == 0)
-        return 0;
+static int mismatch(elg_error *err, int64_t id, const char *what, const char *doc_id, int version,
+                    const char *actual, const char *recorded) {
     return elg_error_set(err, ELG_ESTORE,
                          "decision %lld: stored %s \"%s\" version %d has sha256 %s, the decision "
                          "recorded %s",
-                         (long long)id, sd->kind, sd->id, sd->version, sd->sha256,
-                         want ? want : "none");
-}
-
-/* The financers at the versions the decision recorded; the latest ones
- * (with a note) for decisions that did not record them. */
-static int load_financers(elg_store *store, json_t *stored, int64_t id, elg_financer_set *set,
-                          json_t *notes, elg_error *err) {
-    json_t *pinned = json_object_get(stored, "financer_versions");
-    if (!json_is_array(pinned)) {
-        json_array_append_new(notes, json_string("this decision did not record its financer "
-                                                 "versions: the latest ones were used"));
-        return elg_check_financers_latest(store, set, err);
-    }
-    size_t i;
-    json_t *f;
-    json_array_foreach(pinned, i, f) {
-        const char *fid = json_string_value(json_object_get(f, "financer"));
-        int version = (int)json_integer_value(json_object_get(f, "version"));
-        if (!fid || version <= 0)
-            return elg_error_set(err, ELG_ESTORE,
-                                 "decision %lld: financer_versions[%zu] is "
-                                 "malformed",
-                                 (long long)id, i);
-        int rc = elg_check_financers_add(store, set, fid, version, err);
-        if (rc)
-            return rc;
-        const char *want = json_string_value(json_object_get(f, "sha256"));
-        if (!want || strcmp(want, set->entries[set->count - 1].sha256) != 0)
-            return elg_error_set(err, ELG_ESTORE,
-                                 "decision %lld: stored financer \"%s\" version "
-                                 "%d does not match its recorded sha256",
-                                 (long long)id, fid, version);
-    }
-    return 0;
-}
-
-static int load_version(elg_store *store, json_t *stored, const char *kind, int64_t id,
-                        elg_stored_doc *sd, elg_doc **doc, elg_error *err) {
-    char key[32];
-    const char *doc_id = json_string_value(json_object_get(stored, kind));
-    snprintf(key, sizeof key, "%s_version", kind);
-    int version = (int)json_integer_value(json_object_get(stored, key));
-    if (!doc_id || version <= 0)
-        return elg_error_set(err, ELG_ESTORE, "decision %lld does not name its %s version",
-                             (long long)id, kind);
-    int rc = elg_check_load_doc(store, kind, doc_id, version, sd, doc, err);
-    if (rc)
-        return rc;
-    snprintf(key, sizeof key, "%s_sha256", kind);
-    return check_sha(sd, json_object_get(stored, key), id, err);
+                         (long long)id, what, doc_id, version, actual, recorded);
 }
 
 int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, json_t **report,
                         elg_error *err) {
-    json_t *stored = NULL, *fresh = NULL, *diff = NULL, *notes = json_array();
-    elg_stored_doc psd = {0}, csd = {0};
-    elg_doc *pdoc = NULL, *cdoc = NULL;
-    elg_financer_set fins = {0};
+    elg_decision *stored = NULL, *fresh = NULL;
+    elg_check_call *cc = NULL;
+    json_t *diff = NULL, *notes = json_array();
     replay_loader ld = {.store = store, .id = id};
     elg_rules *rules = NULL;
     int rc;
@@ -165,11 +111,9 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
     if (!notes)
         return elg_error_set(err, ELG_ENOMEM, "out of memory replaying decision %lld",
                              (long long)id);
-    if ((rc = elg_check_load_decision(store, id, &stored, err)) ||
-        (rc = load_version(store, stored, "project", id, &psd, &pdoc, err)) ||
-        (rc = load_version(store, stored, "call", id, &csd, &cdoc, err)) ||
-        (rc = load_financers(store, stored, id, &fins, notes, err)))
+    if ((rc = elg_check_load_decision(store, id, &stored, err)))
         goto out;
+    const elg_ruleset *was = stored->ruleset;
     if ((rc = elg_store_each_decision_file(store, id, collect_file, &ld, err))) {
         if (rc == ELG_ENOMEM)
             elg_error_set(err, rc, "out of memory replaying decision %lld", (long long)id);
@@ -177,52 +121,69 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
     }
     /* Unless told otherwise, replay under the limits the decision recorded. */
     elg_limits eff = limits ? *limits : (elg_limits){0};
-    json_t *recorded = json_object_get(stored, "limits");
     if (!eff.instructions)
-        eff.instructions = (uint64_t)json_integer_value(json_object_get(recorded, "instructions"));
+        eff.instructions = was->limit_instructions;
     if (!eff.memory)
-        eff.memory = (size_t)json_integer_value(json_object_get(recorded, "memory"));
+        eff.memory = (size_t)was->limit_memory;
+    if (!eff.time_ms)
+        eff.time_ms = was->limit_time_ms;
+    if (!eff.output)
+        eff.output = (size_t)was->limit_output;
     if ((rc = elg_rules_open(&eff, load_recorded, &ld, &rules, err)))
         goto out;
-    elg_check_input in = {
-        .project_doc = &psd,
-        .project = elg_doc_project(pdoc),
-        .call_doc = &csd,
-        .call = elg_doc_call(cdoc),
-        .financers = &fins,
-    };
-    if ((rc = elg_check_decide(rules, &in, &fresh, err)))
+    /* The financers at the versions the decision recorded; the latest ones
+     * (with a note) for decisions stored before they were recorded. */
+    bool pinned = was->financers_count > 0;
+    if (!pinned)
+        json_array_append_new(notes, json_string("this decision did not record its financer "
+                                                 "versions: the latest ones were used"));
+    if ((rc = elg_check_call_open(store, rules, was->call, was->call_version,
+                                  pinned ? was->financers : NULL, was->financers_count, &cc, err)))
         goto out;
-    if (!json_object_get(stored, "financer_versions"))
-        json_object_del(fresh, "financer_versions");
+    if ((rc = elg_check_decide(cc, store, stored->project, stored->project_version, &fresh, err)))
+        goto out;
+    if (strcmp(fresh->project_sha256, stored->project_sha256) != 0) {
+        rc = mismatch(err, id, "project", stored->project, stored->project_version,
+                      fresh->project_sha256, stored->project_sha256);
+        goto out;
+    }
+    if (strcmp(fresh->ruleset->call_sha256, was->call_sha256) != 0) {
+        rc = mismatch(err, id, "call", was->call, was->call_version, fresh->ruleset->call_sha256,
+                      was->call_sha256);
+        goto out;
+    }
+    /* Compared as the decision was recorded: without financer versions. The
+     * fresh ruleset belongs to this replay alone and is never stored. */
+    if (!pinned)
+        fresh->ruleset->financers_count = 0;
+    /* Limits it did not record were the defaults of its time: not compared. */
+    if (!was->limit_time_ms)
+        fresh->ruleset->limit_time_ms = 0;
+    if (!was->limit_output)
+        fresh->ruleset->limit_output = 0;
     if (!(diff = elg_diff_decisions(stored, fresh, err))) {
         rc = err->code;
         goto out;
     }
-    const char *was = json_string_value(json_object_get(stored, "engine_version"));
-    if (was && strcmp(was, ELIGO_VERSION) != 0) {
+    if (was->engine_version && strcmp(was->engine_version, ELIGO_VERSION) != 0) {
         char note[256];
-        snprintf(note, sizeof note, "decided by eligo %s, replayed by eligo %s", was,
-                 ELIGO_VERSION);
+        snprintf(note, sizeof note, "decided by eligo %s, replayed by eligo %s",
+                 was->engine_version, ELIGO_VERSION);
         json_array_append_new(notes, json_string(note));
     }
     *report =
-        json_pack("{sIsbsOsOsOsO}", "decision_id", (json_int_t)id, "same", elg_diff_same(diff),
-                  "outcome", json_object_get(stored, "outcome"), "replayed_outcome",
-                  json_object_get(fresh, "outcome"), "notes", notes, "diff", diff);
+        json_pack("{sIsbsssssOsO}", "decision_id", (json_int_t)id, "same", elg_diff_same(diff),
+                  "outcome", elg_outcome_name(stored->outcome), "replayed_outcome",
+                  elg_outcome_name(fresh->outcome), "notes", notes, "diff", diff);
     if (!*report)
         rc = elg_error_set(err, ELG_ENOMEM, "out of memory replaying decision %lld", (long long)id);
 out:
+    elg_decision_free(fresh);
+    elg_check_call_close(cc);
     elg_rules_free(rules);
     loader_release(&ld);
-    elg_check_financers_release(&fins);
-    elg_doc_free(cdoc);
-    elg_doc_free(pdoc);
-    elg_store_doc_release(&csd);
-    elg_store_doc_release(&psd);
+    elg_decision_free(stored);
     json_decref(diff);
-    json_decref(fresh);
-    json_decref(stored);
     json_decref(notes);
     return rc;
 }

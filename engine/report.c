@@ -5,9 +5,17 @@
  * buffer the C library already has) through two helpers only: text()
  * escapes, raw() is for the fixed markup of this file. Nothing that comes
  * from a document, a rule or the store may go through raw().
+ *
+ * Everything shown is read from the typed decision (decision.h): the
+ * project's half (outcome, key figures, one result per rule, the parameters
+ * the rules used) and its ruleset (the call, its rule files, the financer
+ * versions). A field the decision does not have (a NULL text, a figure
+ * without a value) shows as nothing, or as "—" for amounts and shares.
  */
 #include "report.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,18 +61,23 @@ static void text(FILE *f, const char *s) {
         textn(f, s, strlen(s));
 }
 
-static const char *str(json_t *obj, const char *key) {
-    const char *s = json_string_value(json_object_get(obj, key));
+/* A text of the decision that may be NULL (a field it does not have). */
+static const char *or_empty(const char *s) {
     return s ? s : "";
 }
 
-static void money(FILE *f, json_t *cents) {
+static void money(FILE *f, elg_cents cents) {
     char buf[ELG_MONEY_FMT_MAX];
-    if (json_is_integer(cents)) {
-        raw(f, "<span class=\"m\">");
-        text(f, elg_money_format((elg_cents)json_integer_value(cents), buf, sizeof buf));
-        raw(f, "</span>");
-    } else
+    raw(f, "<span class=\"m\">");
+    text(f, elg_money_format(cents, buf, sizeof buf));
+    raw(f, "</span>");
+}
+
+/* An amount the decision may not have (has == false): "—". */
+static void money_opt(FILE *f, bool has, elg_cents cents) {
+    if (has)
+        money(f, cents);
+    else
         raw(f, "—");
 }
 
@@ -97,25 +110,26 @@ static void timestamp(FILE *f, const char *iso) {
     }
 }
 
-static void share(FILE *f, json_t *bp) {
+static void share(FILE *f, bool has, int64_t bp) {
     char buf[64];
-    if (!json_is_integer(bp)) {
+    if (!has) {
         raw(f, "—");
         return;
     }
-    elg_rate r = {json_integer_value(bp), 10000};
+    elg_rate r = {bp, 10000};
     text(f, elg_rate_format(r, buf, sizeof buf));
 }
 
-static int is_rate(json_t *v) {
-    json_t *num = json_object_get(v, "num"), *den = json_object_get(v, "den");
-    return json_is_object(v) && json_object_size(v) == 2 && json_is_integer(num) &&
-           json_is_integer(den) && json_integer_value(den) > 0;
+/* A record {num, den} with a positive denominator: a rate. */
+static bool is_rate(const elg_value *v) {
+    const elg_value *num = elg_value_get(v, "num"), *den = elg_value_get(v, "den");
+    return v->type == ELG_VALUE_MAP && v->u.map.count == 2 && num && num->type == ELG_VALUE_INT &&
+           den && den->type == ELG_VALUE_INT && den->u.integer > 0;
 }
 
 /* A list or a record (not a rate): shown on several lines, left aligned. */
-static int is_compound(json_t *v) {
-    return json_is_array(v) || (json_is_object(v) && !is_rate(v));
+static bool is_compound(const elg_value *v) {
+    return v->type == ELG_VALUE_LIST || (v->type == ELG_VALUE_MAP && !is_rate(v));
 }
 
 /*
@@ -125,45 +139,48 @@ static int is_compound(json_t *v) {
  * lists and records as "key : value" lines, recursively (the depth is
  * bounded by the trace's own, 32 levels).
  */
-static void value(FILE *f, json_t *v, int integers_are_money) {
-    if (json_is_integer(v) && integers_are_money) {
-        money(f, v);
-    } else if (is_rate(v)) {
+static void value(FILE *f, const elg_value *v, bool integers_are_money) {
+    if (is_rate(v)) {
         char buf[64];
-        elg_rate r = {json_integer_value(json_object_get(v, "num")),
-                      json_integer_value(json_object_get(v, "den"))};
+        elg_rate r = {elg_value_get(v, "num")->u.integer, elg_value_get(v, "den")->u.integer};
         text(f, elg_rate_format(r, buf, sizeof buf));
-    } else if (json_is_string(v)) {
-        text(f, json_string_value(v));
-    } else if (json_is_null(v)) {
+        return;
+    }
+    switch (v->type) {
+    case ELG_VALUE_INT:
+        if (integers_are_money) {
+            money(f, (elg_cents)v->u.integer);
+        } else {
+            /* An integer that is not an amount, as JSON writes it. */
+            fprintf(f, "%" PRId64, v->u.integer);
+        }
+        break;
+    case ELG_VALUE_STRING:
+        textn(f, v->u.str.text, v->u.str.len);
+        break;
+    case ELG_VALUE_NULL:
         raw(f, "<em>absente</em>");
-    } else if (json_is_boolean(v)) {
-        raw(f, json_is_true(v) ? "oui" : "non");
-    } else if (json_is_array(v)) {
-        size_t i;
-        json_t *x;
+        break;
+    case ELG_VALUE_BOOL:
+        raw(f, v->u.boolean ? "oui" : "non");
+        break;
+    case ELG_VALUE_LIST:
         raw(f, "<ul class=\"v\">");
-        json_array_foreach(v, i, x) {
+        for (size_t i = 0; i < v->u.list.count; i++) {
             raw(f, "<li>");
-            value(f, x, integers_are_money);
+            value(f, &v->u.list.items[i], integers_are_money);
             raw(f, "</li>");
         }
         raw(f, "</ul>");
-    } else if (json_is_object(v)) {
-        const char *k;
-        json_t *x;
-        int first = 1;
-        json_object_foreach(v, k, x) {
-            raw(f, first ? "<code>" : "<br><code>");
-            text(f, k);
+        break;
+    case ELG_VALUE_MAP:
+        for (size_t i = 0; i < v->u.map.count; i++) {
+            raw(f, i == 0 ? "<code>" : "<br><code>");
+            text(f, v->u.map.pairs[i].key);
             raw(f, "</code> : ");
-            value(f, x, integers_are_money);
-            first = 0;
+            value(f, &v->u.map.pairs[i].value, integers_are_money);
         }
-    } else {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        text(f, s ? s : "?");
-        free(s);
+        break;
     }
 }
 
@@ -178,16 +195,6 @@ static const char *lookup(const char *const (*table)[2], size_t n, const char *k
 }
 #define LOOKUP(table, key, dflt) lookup(table, sizeof table / sizeof table[0], key, dflt)
 
-static const char *const status_labels[][2] = {{"pass", "respectée"},
-                                               {"fail", "non respectée"},
-                                               {"error", "erreur"},
-                                               {"not-applicable", "sans objet"}};
-static const char *const status_classes[][2] = {
-    {"pass", "pass"}, {"fail", "fail"}, {"error", "error"}};
-static const char *const outcome_labels[][2] = {{"eligible", "ÉLIGIBLE"},
-                                                {"ineligible", "NON ÉLIGIBLE"}};
-static const char *const outcome_classes[][2] = {{"eligible", "eligible"},
-                                                 {"ineligible", "ineligible"}};
 static const char *const category_labels[][2] = {
     {"staff", "Frais de personnel"}, {"services", "Prestations de services"},
     {"equipment", "Matériel"},       {"travel", "Déplacements"},
@@ -199,23 +206,64 @@ static const char *const nature_labels[][2] = {{"eu", "Union européenne"},
                                                {"private", "Privé"},
                                                {"self", "Autofinancement"}};
 
-static const char *status_label(const char *s) {
-    return LOOKUP(status_labels, s, s);
+static const char *status_label(elg_rule_status s) {
+    switch (s) {
+    case ELG_RULE_PASS:
+        return "respectée";
+    case ELG_RULE_FAIL:
+        return "non respectée";
+    case ELG_RULE_NA:
+        return "sans objet";
+    case ELG_RULE_ERROR:
+        break;
+    }
+    return "erreur";
 }
-static const char *status_class(const char *s) {
-    return LOOKUP(status_classes, s, "na");
+/* The CSS class of a status: pass, fail, error, na. */
+static const char *status_class(elg_rule_status s) {
+    switch (s) {
+    case ELG_RULE_PASS:
+        return "pass";
+    case ELG_RULE_FAIL:
+        return "fail";
+    case ELG_RULE_ERROR:
+        return "error";
+    case ELG_RULE_NA:
+        break;
+    }
+    return "na";
 }
-static const char *outcome_label(const char *o) {
-    return LOOKUP(outcome_labels, o, "ERREUR DE RÈGLE");
+static const char *outcome_label(elg_outcome o) {
+    switch (o) {
+    case ELG_OUTCOME_ELIGIBLE:
+        return "ÉLIGIBLE";
+    case ELG_OUTCOME_INELIGIBLE:
+        return "NON ÉLIGIBLE";
+    case ELG_OUTCOME_ERROR:
+        break;
+    }
+    return "ERREUR DE RÈGLE";
 }
-static const char *outcome_class(const char *o) {
-    return LOOKUP(outcome_classes, o, "error");
+static const char *outcome_class(elg_outcome o) {
+    switch (o) {
+    case ELG_OUTCOME_ELIGIBLE:
+        return "eligible";
+    case ELG_OUTCOME_INELIGIBLE:
+        return "ineligible";
+    case ELG_OUTCOME_ERROR:
+        break;
+    }
+    return "error";
 }
 static const char *category_label(const char *c) {
-    return LOOKUP(category_labels, c, c);
+    return c ? LOOKUP(category_labels, c, c) : "";
 }
 static const char *nature_label(const char *n) {
-    return LOOKUP(nature_labels, n, n);
+    return n ? LOOKUP(nature_labels, n, n) : "";
+}
+
+static bool fails(const elg_rule_result *r) {
+    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR;
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -260,24 +308,24 @@ static const char css[] =
     "@page{size:A4;margin:15mm}}\n"
     "</style>\n";
 
-static void header(FILE *f, json_t *d, const elg_project *p) {
-    const char *outcome = str(d, "outcome");
-    const char *label = outcome_label(outcome);
-    json_t *id = json_object_get(d, "decision_id");
+static void header(FILE *f, const elg_decision *d, const elg_project *p) {
+    const elg_ruleset *rs = d->ruleset;
+    const char *label = outcome_label(d->outcome);
+    bool stored = d->id > 0; /* only a stored decision has a number and a date */
     raw(f, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    if (json_is_integer(id))
-        fprintf(f, "Décision n° %" JSON_INTEGER_FORMAT " — ", json_integer_value(id));
-    text(f, str(d, "project"));
+    if (stored)
+        fprintf(f, "Décision n° %" PRId64 " — ", d->id);
+    text(f, d->project);
     raw(f, " — ");
     text(f, label);
     raw(f, "</title>\n");
     raw(f, css);
     raw(f, "</head>\n<body>\n<header class=\"outcome ");
-    raw(f, outcome_class(outcome));
+    raw(f, outcome_class(d->outcome));
     raw(f, "\">\n<h1>");
-    if (json_is_integer(id))
-        fprintf(f, "Décision n° %" JSON_INTEGER_FORMAT " : ", json_integer_value(id));
+    if (stored)
+        fprintf(f, "Décision n° %" PRId64 " : ", d->id);
     else
         raw(f, "Décision : ");
     raw(f, "<span class=\"verdict\" id=\"outcome\">");
@@ -288,52 +336,47 @@ static void header(FILE *f, json_t *d, const elg_project *p) {
         raw(f, " (");
     }
     raw(f, "<code>");
-    text(f, str(d, "project"));
-    fprintf(f, "</code>, version %" JSON_INTEGER_FORMAT,
-            json_integer_value(json_object_get(d, "project_version")));
+    text(f, d->project);
+    fprintf(f, "</code>, version %d", d->project_version);
     if (p && p->title)
         raw(f, ")");
     raw(f, "<br>\n<strong>Appel :</strong> ");
-    text(f, str(d, "call_title"));
+    text(f, rs->call_title);
     raw(f, " (<code>");
-    text(f, str(d, "call"));
-    fprintf(f, "</code>, version %" JSON_INTEGER_FORMAT,
-            json_integer_value(json_object_get(d, "call_version")));
-    json_t *ed = json_object_get(d, "edition");
-    if (json_is_object(ed)) {
+    text(f, rs->call);
+    fprintf(f, "</code>, version %d", rs->call_version);
+    if (rs->edition_name) {
         raw(f, ", édition ");
-        text(f, str(ed, "name"));
+        text(f, rs->edition_name);
         raw(f, " du ");
-        date(f, str(ed, "from"));
+        date(f, rs->edition_from);
     }
     raw(f, ")<br>\n<strong>Décidé le :</strong> ");
-    timestamp(f, str(d, "created_at"));
+    timestamp(f, stored ? d->created_at : NULL);
     raw(f, " par eligo ");
-    text(f, str(d, "engine_version"));
+    text(f, rs->engine_version);
     raw(f, "</p>\n");
 
     /* Why, in one list: the rules that did not pass. */
-    size_t i, total = json_array_size(json_object_get(d, "rules")), passed = 0;
-    json_t *r;
-    json_array_foreach(json_object_get(d, "rules"), i, r) passed +=
-        strcmp(str(r, "status"), "fail") != 0 && strcmp(str(r, "status"), "error") != 0;
+    size_t total = d->rules_count, failed = 0;
+    for (size_t i = 0; i < total; i++)
+        failed += fails(&d->rules[i]);
     fprintf(f, "<p>%zu règle%s évaluée%s, %zu non respectée%s ou en erreur.</p>\n", total,
-            total > 1 ? "s" : "", total > 1 ? "s" : "", total - passed,
-            total - passed > 1 ? "s" : "");
-    if (passed < total) {
+            total > 1 ? "s" : "", total > 1 ? "s" : "", failed, failed > 1 ? "s" : "");
+    if (failed) {
         raw(f, "<ul>\n");
-        json_array_foreach(json_object_get(d, "rules"), i, r) {
-            const char *s = str(r, "status");
-            if (strcmp(s, "fail") != 0 && strcmp(s, "error") != 0)
+        for (size_t i = 0; i < total; i++) {
+            const elg_rule_result *r = &d->rules[i];
+            if (!fails(r))
                 continue;
             raw(f, "<li><a href=\"#regle-");
-            text(f, str(r, "id"));
+            text(f, r->id);
             raw(f, "\"><code>");
-            text(f, str(r, "id"));
+            text(f, r->id);
             raw(f, "</code></a> (");
-            text(f, status_label(s));
+            text(f, status_label(r->status));
             raw(f, ") : ");
-            text(f, str(r, "message"));
+            text(f, r->message);
             raw(f, "</li>\n");
         }
         raw(f, "</ul>\n");
@@ -341,28 +384,27 @@ static void header(FILE *f, json_t *d, const elg_project *p) {
     raw(f, "</header>\n");
 }
 
-static void key_figures(FILE *f, json_t *d) {
-    json_t *fig = json_object_get(d, "figures");
+static void key_figures(FILE *f, const elg_figures *fig) {
     raw(f, "<section id=\"chiffres\">\n<h2>Chiffres clés</h2>\n<dl class=\"kv\">\n");
     raw(f, "<dt>Coût éligible</dt><dd>");
-    money(f, json_object_get(fig, "eligible_cost"));
+    money(f, fig->eligible_cost);
     raw(f, "</dd>\n<dt>Total des ressources</dt><dd>");
-    money(f, json_object_get(fig, "total_resources"));
+    money(f, fig->total_resources);
     raw(f, "</dd>\n<dt>Écart dépenses − ressources</dt><dd>");
-    money(f, json_object_get(fig, "balance"));
+    money(f, fig->balance);
     raw(f, "</dd>\n<dt>Financements publics</dt><dd>");
-    money(f, json_object_get(fig, "public_amount"));
+    money(f, fig->public_amount);
     raw(f, " (");
-    share(f, json_object_get(fig, "public_share_bp"));
+    share(f, fig->has_public_share, fig->public_share_bp);
     raw(f, " des ressources)</dd>\n<dt>Demandé à l'appel</dt><dd>");
-    money(f, json_object_get(fig, "requested"));
+    money_opt(f, fig->has_requested, fig->requested);
     raw(f, "</dd>\n<dt>Montant maximal attribuable</dt><dd>");
-    money(f, json_object_get(fig, "max_grantable"));
-    if (json_is_string(json_object_get(fig, "max_grantable_rule"))) {
+    money_opt(f, fig->has_max_grantable, fig->max_grantable);
+    if (fig->max_grantable_rule) {
         raw(f, " (règle <code>");
-        text(f, str(fig, "max_grantable_rule"));
+        text(f, fig->max_grantable_rule);
         raw(f, "</code>)");
-    } else if (!json_is_integer(json_object_get(fig, "max_grantable"))) {
+    } else if (!fig->has_max_grantable) {
         raw(f, " <span class=\"small\">(aucune règle ne le calcule pour cet appel)</span>");
     }
     raw(f, "</dd>\n</dl>\n</section>\n");
@@ -407,81 +449,72 @@ static void project_section(FILE *f, const elg_project *p) {
     raw(f, "</dl>\n</section>\n");
 }
 
-static void expenses_table(FILE *f, json_t *fig, const elg_project *p) {
-    json_t *by_cat = json_object_get(fig, "expenses_by_category");
+static void expenses_table(FILE *f, const elg_figures *fig, const elg_project *p) {
     raw(f, "<h3>Dépenses</h3>\n<table id=\"depenses\">\n<thead><tr><th>Catégorie</th>"
            "<th>Libellé</th><th class=\"num\">Montant</th></tr></thead>\n<tbody>\n");
-    const char *cat;
-    json_t *sum;
-    json_object_foreach(by_cat, cat, sum) {
+    for (size_t c = 0; c < fig->by_category_count; c++) {
+        const char *cat = or_empty(fig->by_category[c].category);
         size_t lines = 0;
         for (size_t i = 0; p && i < p->expenses_count; i++) {
             const elg_expense *e = &p->expenses[i];
             if (strcmp(elg_category_name(e->category), cat) != 0)
                 continue;
-            json_t *amount = json_integer(e->amount);
             raw(f, "<tr><td>");
             text(f, category_label(cat));
             raw(f, "</td><td>");
             text(f, e->label);
             raw(f, "</td><td class=\"num\">");
-            money(f, amount);
+            money(f, e->amount);
             raw(f, "</td></tr>\n");
-            json_decref(amount);
             lines++;
         }
         raw(f, lines ? "<tr class=\"sub\"><td>" : "<tr><td>");
         text(f, category_label(cat));
         raw(f, lines ? "</td><td>Sous-total</td><td class=\"num\">"
                      : "</td><td></td><td class=\"num\">");
-        money(f, sum);
+        money(f, fig->by_category[c].amount);
         raw(f, "</td></tr>\n");
     }
     raw(f, "<tr class=\"total\"><td colspan=\"2\">Coût éligible</td><td class=\"num\">");
-    money(f, json_object_get(fig, "eligible_cost"));
+    money(f, fig->eligible_cost);
     raw(f, "</td></tr>\n</tbody>\n</table>\n");
 }
 
-static void resources_table(FILE *f, json_t *fig) {
+static void resources_table(FILE *f, const elg_figures *fig) {
     raw(f, "<h3>Ressources</h3>\n<table id=\"ressources\">\n<thead><tr><th>Financeur</th>"
            "<th>Nature</th><th class=\"num\">Demandé</th><th class=\"num\">Accordé</th>"
            "<th class=\"num\">Montant</th><th class=\"num\">Part</th><th>Fléchage</th>"
            "<th class=\"num\">Maximum attribuable</th></tr></thead>\n<tbody>\n");
-    size_t i;
-    json_t *fo;
-    json_array_foreach(json_object_get(fig, "financers"), i, fo) {
+    for (size_t i = 0; i < fig->financers_count; i++) {
+        const elg_financer_figures *fo = &fig->financers[i];
         raw(f, "<tr><td><code>");
-        text(f, str(fo, "financer"));
+        text(f, fo->financer);
         raw(f, "</code></td><td>");
-        text(f, nature_label(str(fo, "nature")));
-        raw(f, json_is_true(json_object_get(fo, "public")) ? " (public)" : "");
+        text(f, nature_label(fo->nature));
+        raw(f, fo->is_public ? " (public)" : "");
         raw(f, "</td><td class=\"num\">");
-        money(f, json_object_get(fo, "requested"));
+        money(f, fo->requested);
         raw(f, "</td><td class=\"num\">");
-        money(f, json_object_get(fo, "granted"));
+        money(f, fo->granted);
         raw(f, "</td><td class=\"num\">");
-        money(f, json_object_get(fo, "amount"));
+        money(f, fo->amount);
         raw(f, "</td><td class=\"num\">");
-        share(f, json_object_get(fo, "share_bp"));
+        share(f, fo->has_share, fo->share_bp);
         raw(f, "</td><td>");
-        const char *cat;
-        json_t *v;
-        int first = 1;
-        json_object_foreach(json_object_get(fo, "earmarked"), cat, v) {
-            raw(f, first ? "" : "<br>");
-            text(f, category_label(cat));
+        for (size_t k = 0; k < fo->earmarked_count; k++) {
+            raw(f, k ? "<br>" : "");
+            text(f, category_label(fo->earmarked[k].category));
             raw(f, " : ");
-            money(f, v);
-            first = 0;
+            money(f, fo->earmarked[k].amount);
         }
         raw(f, "</td><td class=\"num\">");
-        money(f, json_object_get(fo, "max_grantable"));
+        money_opt(f, fo->has_max_grantable, fo->max_grantable);
         raw(f, "</td></tr>\n");
     }
     raw(f, "<tr class=\"total\"><td colspan=\"4\">Total des ressources</td><td class=\"num\">");
-    money(f, json_object_get(fig, "total_resources"));
+    money(f, fig->total_resources);
     raw(f, "</td><td class=\"num\">");
-    raw(f, json_integer_value(json_object_get(fig, "total_resources")) > 0 ? "100 %" : "—");
+    raw(f, fig->total_resources > 0 ? "100 %" : "—");
     raw(f, "</td><td colspan=\"2\"></td></tr>\n</tbody>\n</table>\n");
 }
 
@@ -610,18 +643,23 @@ static void cache_release(source_cache *c) {
     }
 }
 
+/* The line number after the last ':' of "rules/calls/x.lua:12"; 0 when none. */
+static int source_line(const char *colon) {
+    long n = colon ? strtol(colon + 1, NULL, 10) : 0;
+    return n > 0 && n <= INT_MAX ? (int)n : 0;
+}
+
 /* The source excerpt of a rule declared at "rules/calls/x.lua:12". */
-static void excerpt(FILE *f, json_t *d, const char *source, source_cache *cache,
+static void excerpt(FILE *f, const elg_ruleset *rs, const char *source, source_cache *cache,
                     elg_report_source_fn fn, void *ctx) {
     const char *colon = strrchr(source, ':');
-    int decl = colon ? atoi(colon + 1) : 0;
+    int decl = source_line(colon);
     const char *sha = NULL;
-    size_t i, plen = colon ? (size_t)(colon - source) : 0;
-    json_t *file;
-    json_array_foreach(json_object_get(d, "rule_files"), i, file) {
-        const char *path = str(file, "path");
+    size_t plen = colon ? (size_t)(colon - source) : 0;
+    for (size_t i = 0; i < rs->rule_files_count; i++) {
+        const char *path = or_empty(rs->rule_files[i].path);
         if (plen && strlen(path) == plen && strncmp(path, source, plen) == 0)
-            sha = str(file, "sha256");
+            sha = or_empty(rs->rule_files[i].sha256);
     }
     size_t len = 0;
     const char *src = sha ? cached_source(cache, fn, ctx, sha, &len) : NULL;
@@ -654,18 +692,17 @@ static void excerpt(FILE *f, json_t *d, const char *source, source_cache *cache,
     free(starts);
 }
 
-/* The type of parameter `name` among the decision's parameters, "" when unknown. */
-static const char *param_type(json_t *d, const char *name) {
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(d, "parameters"), i,
-                       p) if (strcmp(str(p, "name"), name) == 0) return str(p, "type");
+/* The type of parameter `name` among those the rules used, "" when unknown. */
+static const char *param_type(const elg_decision *d, const char *name) {
+    for (size_t i = 0; i < d->params_count; i++)
+        if (strcmp(or_empty(d->params[i]->name), name) == 0)
+            return or_empty(d->params[i]->type);
     return "";
 }
 
 /* Facts read: amounts are the fields named amount/requested/envelope and the
  * money parameters; other integers stay numbers. */
-static int fact_is_money(json_t *d, const char *path) {
+static bool fact_is_money(const elg_decision *d, const char *path) {
     const char *dot = strrchr(path, '.');
     const char *last = dot ? dot + 1 : path;
     if (strncmp(path, "params.", 7) == 0)
@@ -674,132 +711,131 @@ static int fact_is_money(json_t *d, const char *path) {
            strcmp(last, "envelope") == 0;
 }
 
-static void rule_article(FILE *f, json_t *d, json_t *r, size_t index, size_t total,
+static void rule_article(FILE *f, const elg_decision *d, const elg_rule_result *r, size_t index,
                          source_cache *cache, elg_report_source_fn fn, void *ctx) {
-    const char *status = str(r, "status");
+    const char *cls = status_class(r->status);
     raw(f, "<article class=\"rule ");
-    raw(f, status_class(status));
+    raw(f, cls);
     raw(f, "\" id=\"regle-");
-    text(f, str(r, "id"));
+    text(f, r->id);
     raw(f, "\">\n<h3><span class=\"badge ");
-    raw(f, status_class(status));
+    raw(f, cls);
     raw(f, "\">");
-    text(f, status_label(status));
+    text(f, status_label(r->status));
     raw(f, "</span> <code>");
-    text(f, str(r, "id"));
+    text(f, r->id);
     raw(f, "</code> — ");
-    text(f, str(r, "title"));
-    fprintf(f, " <span class=\"small\">(règle %zu sur %zu)</span></h3>\n", index + 1, total);
+    text(f, r->title);
+    fprintf(f, " <span class=\"small\">(règle %zu sur %zu)</span></h3>\n", index + 1,
+            d->rules_count);
     raw(f, "<p class=\"message\">");
-    text(f, str(r, "message"));
+    text(f, r->message);
     raw(f, "</p>\n<dl class=\"kv\">\n<dt>Base légale</dt><dd>");
-    text(f, str(r, "basis")[0] ? str(r, "basis") : "—");
+    text(f, r->basis && r->basis[0] ? r->basis : "—");
     raw(f, "</dd>\n<dt>Déclarée à</dt><dd><code>");
-    text(f, str(r, "source"));
+    text(f, r->source);
     raw(f, "</code></dd>\n");
-    if (json_is_string(json_object_get(r, "error_at"))) {
+    /* Only an error has a place of error and a traceback (decision.h). */
+    bool error = r->status == ELG_RULE_ERROR;
+    if (error) {
         raw(f, "<dt>Erreur à</dt><dd><code>");
-        text(f, str(r, "error_at"));
+        text(f, r->error_at);
         raw(f, "</code></dd>\n");
     }
-    json_t *dur = json_object_get(r, "duration_us");
-    if (json_is_integer(dur))
-        fprintf(f, "<dt>Durée</dt><dd>%" JSON_INTEGER_FORMAT " µs</dd>\n", json_integer_value(dur));
+    fprintf(f, "<dt>Durée</dt><dd>%" PRId64 " µs</dd>\n", r->duration_us);
     raw(f, "</dl>\n");
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(r, "notices"), i, v) {
+    for (size_t i = 0; i < r->notices_count; i++) {
         raw(f, "<p><strong>Note :</strong> ");
-        text(f, json_string_value(v));
+        text(f, r->notices[i]);
         raw(f, "</p>\n");
     }
-    const char *k;
-    if (json_object_size(json_object_get(r, "figures"))) {
+    if (r->figures.type == ELG_VALUE_MAP && r->figures.u.map.count) {
         raw(f, "<table class=\"figures\"><thead><tr><th>Chiffre calculé</th><th class=\"num\">"
                "Valeur</th></tr></thead><tbody>\n");
-        json_object_foreach(json_object_get(r, "figures"), k, v) {
+        for (size_t i = 0; i < r->figures.u.map.count; i++) {
+            const elg_value_pair *fig = &r->figures.u.map.pairs[i];
             raw(f, "<tr><td><code>");
-            text(f, k);
-            raw(f, is_compound(v) ? "</code></td><td>" : "</code></td><td class=\"num\">");
-            value(f, v, 1);
+            text(f, fig->key);
+            raw(f,
+                is_compound(&fig->value) ? "</code></td><td>" : "</code></td><td class=\"num\">");
+            value(f, &fig->value, true);
             raw(f, "</td></tr>\n");
         }
         raw(f, "</tbody></table>\n");
     }
-    if (json_object_size(json_object_get(r, "facts"))) {
+    if (r->facts_count) {
         raw(f, "<table class=\"facts\"><thead><tr><th>Donnée lue</th><th>Valeur</th></tr>"
                "</thead><tbody>\n");
-        json_object_foreach(json_object_get(r, "facts"), k, v) {
+        for (size_t i = 0; i < r->facts_count; i++) {
+            const char *path = or_empty(r->facts[i].path);
             raw(f, "<tr><td><code>");
-            text(f, k);
+            text(f, path);
             raw(f, "</code></td><td>");
-            value(f, v, fact_is_money(d, k));
+            value(f, &r->facts[i].value, fact_is_money(d, path));
             raw(f, "</td></tr>\n");
         }
         raw(f, "</tbody></table>\n");
     }
-    if (json_array_size(json_object_get(r, "missing"))) {
+    if (r->missing_count) {
         raw(f, "<p><strong>Données absentes du projet :</strong> ");
-        json_array_foreach(json_object_get(r, "missing"), i, v) {
+        for (size_t i = 0; i < r->missing_count; i++) {
             raw(f, i ? ", <code>" : "<code>");
-            text(f, json_string_value(v));
+            text(f, r->missing[i]);
             raw(f, "</code>");
         }
         raw(f, "</p>\n");
     }
-    if (json_is_string(json_object_get(r, "traceback"))) {
+    if (error && r->traceback) {
         raw(f, "<pre>");
-        text(f, str(r, "traceback"));
+        text(f, r->traceback);
         raw(f, "</pre>\n");
     }
-    excerpt(f, d, str(r, "source"), cache, fn, ctx);
+    excerpt(f, d->ruleset, or_empty(r->source), cache, fn, ctx);
     raw(f, "</article>\n");
 }
 
-int elg_report_status_rank(const char *status) {
-    if (strcmp(status, "error") == 0)
+int elg_report_status_rank(elg_rule_status status) {
+    switch (status) {
+    case ELG_RULE_ERROR:
         return 0;
-    if (strcmp(status, "fail") == 0)
+    case ELG_RULE_FAIL:
         return 1;
-    if (strcmp(status, "pass") == 0)
+    case ELG_RULE_PASS:
         return 2;
+    case ELG_RULE_NA:
+        break;
+    }
     return 3;
 }
 
-static void rules_section(FILE *f, json_t *d, elg_report_source_fn fn, void *ctx) {
-    json_t *rules = json_object_get(d, "rules");
-    size_t total = json_array_size(rules);
+static void rules_section(FILE *f, const elg_decision *d, elg_report_source_fn fn, void *ctx) {
     source_cache cache = {0};
     raw(f, "<section id=\"regles\">\n<h2>Règles appliquées</h2>\n<p class=\"small\">Les règles "
            "non respectées ou en erreur d'abord, puis dans l'ordre d'évaluation.</p>\n");
     for (int want = 0; want <= 3; want++) {
-        size_t i;
-        json_t *r;
-        json_array_foreach(rules, i, r) {
-            if (elg_report_status_rank(str(r, "status")) == want)
-                rule_article(f, d, r, i, total, &cache, fn, ctx);
+        for (size_t i = 0; i < d->rules_count; i++) {
+            if (elg_report_status_rank(d->rules[i].status) == want)
+                rule_article(f, d, &d->rules[i], i, &cache, fn, ctx);
         }
     }
     raw(f, "</section>\n");
     cache_release(&cache);
 }
 
-static void parameters_section(FILE *f, json_t *d) {
-    json_t *params = json_object_get(d, "parameters");
-    if (!json_array_size(params))
+/* The parameters the rules used, with the edition each comes from. */
+static void parameters_section(FILE *f, const elg_decision *d) {
+    if (!d->params_count)
         return;
     raw(f, "<section id=\"parametres\">\n<h2>Paramètres de l'appel appliqués</h2>\n<table>"
            "<thead><tr><th>Paramètre</th><th>Valeur</th><th>Édition</th></tr></thead><tbody>\n");
-    size_t i;
-    json_t *p;
-    json_array_foreach(params, i, p) {
+    for (size_t i = 0; i < d->params_count; i++) {
+        const elg_param_value *p = d->params[i];
         raw(f, "<tr><td><code>");
-        text(f, str(p, "name"));
+        text(f, p->name);
         raw(f, "</code></td><td>");
-        value(f, json_object_get(p, "value"), strcmp(str(p, "type"), "money") == 0);
+        value(f, &p->value, strcmp(or_empty(p->type), "money") == 0);
         raw(f, "</td><td>");
-        text(f, json_is_string(json_object_get(p, "edition")) ? str(p, "edition")
-                                                              : "paramètres de base");
+        text(f, p->edition ? p->edition : "paramètres de base");
         raw(f, "</td></tr>\n");
     }
     raw(f, "</tbody></table>\n</section>\n");
@@ -815,42 +851,40 @@ static void hash_row(FILE *f, const char *what, const char *detail, const char *
     raw(f, "</td></tr>\n");
 }
 
-static void traceability_section(FILE *f, json_t *d) {
+static void traceability_section(FILE *f, const elg_decision *d) {
+    const elg_ruleset *rs = d->ruleset;
     char detail[512];
     raw(f, "<section id=\"tracabilite\">\n<h2>Traçabilité</h2>\n<p class=\"small\">Empreintes "
            "SHA-256 des données et des règles exactes de la décision, conservées dans la base : "
            "la décision peut être rejouée (<code>eligo replay</code>).</p>\n<table><thead><tr>"
            "<th>Élément</th><th>Version</th><th>SHA-256</th></tr></thead><tbody>\n");
-    snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(d, "project"),
-             json_integer_value(json_object_get(d, "project_version")));
-    hash_row(f, "Projet", detail, str(d, "project_sha256"));
-    snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(d, "call"),
-             json_integer_value(json_object_get(d, "call_version")));
-    hash_row(f, "Appel", detail, str(d, "call_sha256"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(d, "financer_versions"), i, x) {
-        snprintf(detail, sizeof detail, "%s, version %" JSON_INTEGER_FORMAT, str(x, "financer"),
-                 json_integer_value(json_object_get(x, "version")));
-        hash_row(f, "Financeur", detail, str(x, "sha256"));
+    /* detail: truncating an id of hundreds of characters is acceptable in a
+     * table cell; the hash next to it identifies the document. */
+    snprintf(detail, sizeof detail, "%s, version %d", or_empty(d->project), d->project_version);
+    hash_row(f, "Projet", detail, d->project_sha256);
+    snprintf(detail, sizeof detail, "%s, version %d", or_empty(rs->call), rs->call_version);
+    hash_row(f, "Appel", detail, rs->call_sha256);
+    for (size_t i = 0; i < rs->financers_count; i++) {
+        const elg_financer_version *x = &rs->financers[i];
+        snprintf(detail, sizeof detail, "%s, version %d", or_empty(x->financer), x->version);
+        hash_row(f, "Financeur", detail, x->sha256);
     }
-    json_array_foreach(json_object_get(d, "rule_files"), i, x)
-        hash_row(f, "Fichier de règles", str(x, "path"), str(x, "sha256"));
-    hash_row(f, "Jeu de règles", "ensemble des fichiers", str(d, "ruleset_sha256"));
-    raw(f, "</tbody></table>\n<p class=\"small\">Format de trace ");
-    fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(d, "format")));
+    for (size_t i = 0; i < rs->rule_files_count; i++)
+        hash_row(f, "Fichier de règles", rs->rule_files[i].path, rs->rule_files[i].sha256);
+    hash_row(f, "Jeu de règles", "ensemble des fichiers", rs->rule_files_sha256);
+    /* The page shows the decision document, whatever form it was stored in. */
+    fprintf(f, "</tbody></table>\n<p class=\"small\">Format de trace %d", ELG_DECISION_FORMAT);
     raw(f, ", eligo ");
-    text(f, str(d, "engine_version"));
+    text(f, rs->engine_version);
     raw(f, ", décision du ");
-    text(f, str(d, "created_at"));
+    text(f, d->id > 0 ? d->created_at : NULL);
     raw(f, ".</p>\n</section>\n");
 }
 
-char *elg_report_html(json_t *decision, const elg_project *project, elg_report_source_fn source,
-                      void *source_ctx, elg_error *err) {
-    if (!json_is_object(decision) || !json_is_string(json_object_get(decision, "outcome")) ||
-        !json_is_array(json_object_get(decision, "rules"))) {
-        elg_error_set(err, ELG_EUSAGE, "not a decision document (no outcome or rules)");
+char *elg_report_html(const elg_decision *d, const elg_project *project,
+                      elg_report_source_fn source, void *source_ctx, elg_error *err) {
+    if (!d || !d->ruleset) {
+        elg_error_set(err, ELG_EUSAGE, "not a decision (no ruleset)");
         return NULL;
     }
     char *buf = NULL;
@@ -860,19 +894,18 @@ char *elg_report_html(json_t *decision, const elg_project *project, elg_report_s
         elg_error_set(err, ELG_ENOMEM, "out of memory rendering the decision");
         return NULL;
     }
-    json_t *fig = json_object_get(decision, "figures");
-    header(f, decision, project);
-    key_figures(f, decision);
+    header(f, d, project);
+    key_figures(f, &d->figures);
     project_section(f, project);
     raw(f, "<section id=\"plan\">\n<h2>Plan de financement</h2>\n");
-    expenses_table(f, fig, project);
-    resources_table(f, fig);
+    expenses_table(f, &d->figures, project);
+    resources_table(f, &d->figures);
     raw(f, "</section>\n");
-    rules_section(f, decision, source, source_ctx);
-    parameters_section(f, decision);
-    traceability_section(f, decision);
+    rules_section(f, d, source, source_ctx);
+    parameters_section(f, d);
+    traceability_section(f, d);
     raw(f, "<footer class=\"small\"><p>Base légale de l'appel : ");
-    text(f, str(decision, "basis"));
+    text(f, d->ruleset->basis);
     raw(f, "</p></footer>\n</body>\n</html>\n");
     if (ferror(f) | fclose(f)) {
         free(buf);
@@ -887,7 +920,7 @@ static int store_source(void *ctx, const char *sha256, char **body, size_t *len,
 }
 
 int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err) {
-    json_t *d = NULL;
+    elg_decision *d = NULL;
     elg_stored_doc psd = {0};
     elg_doc *pdoc = NULL;
     *html = NULL;
@@ -896,15 +929,13 @@ int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_erro
         return rc;
     /* The project as it was decided on; a decision is still shown without it. */
     elg_error ignored = {0};
-    const char *pid = json_string_value(json_object_get(d, "project"));
-    int version = (int)json_integer_value(json_object_get(d, "project_version"));
-    if (pid && version > 0)
-        elg_check_load_doc(store, "project", pid, version, &psd, &pdoc, &ignored);
+    if (d->project && d->project_version > 0)
+        elg_check_load_doc(store, "project", d->project, d->project_version, &psd, &pdoc, &ignored);
     *html = elg_report_html(d, pdoc ? elg_doc_project(pdoc) : NULL, store_source, store, err);
     if (!*html)
         rc = err->code;
     elg_doc_free(pdoc);
     elg_store_doc_release(&psd);
-    json_decref(d);
+    elg_decision_free(d);
     return rc;
 }

@@ -12,10 +12,10 @@
 #ifndef ELG_REPORT_H
 #define ELG_REPORT_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decision.h"
 #include "doc.h"
 #include "store.h"
 
@@ -25,14 +25,15 @@ typedef int (*elg_report_source_fn)(void *ctx, const char *sha256, char **body, 
                                     elg_error *err);
 
 /*
- * Renders decision (a decision document, see check.h). project is the
- * stored project version the decision was made from, for its title,
- * applicants and expense lines; NULL shows expenses by category only.
- * source may be NULL (no excerpts). Returns a malloc'ed NUL-terminated
- * page, or NULL with err set.
+ * Renders decision (decision.h), reading its typed fields; borrowed for
+ * the call. project is the stored project version the decision was made
+ * from, for its title, applicants and expense lines; NULL shows expenses
+ * by category only. source may be NULL (no excerpts). Returns a malloc'ed
+ * NUL-terminated page, or NULL with err set (ELG_EUSAGE when decision is
+ * NULL or has no ruleset).
  */
-char *elg_report_html(json_t *decision, const elg_project *project, elg_report_source_fn source,
-                      void *source_ctx, elg_error *err);
+char *elg_report_html(const elg_decision *decision, const elg_project *project,
+                      elg_report_source_fn source, void *source_ctx, elg_error *err);
 
 /* Loads decision id, its project version and rule sources from the store
  * and renders it; *html is malloc'ed. ELG_ENOTFOUND for an unknown id. */
@@ -40,7 +41,7 @@ int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_erro
 
 /* Where a rule of this status is shown, failing ones first: 0 error,
  * 1 fail, 2 pass, 3 anything else (not-applicable). */
-int elg_report_status_rank(const char *status);
+int elg_report_status_rank(elg_rule_status status);
 
 /* Lines [first, last] (1-based) of a rule source to show for a rule declared
  * at line decl: the comment lines just above it and the declaration up to

@@ -18,20 +18,9 @@
 #include <time.h>
 
 #include "files.h"
+#include "rules_internal.h"
 
 #define MAX_JSON_DEPTH 32
-
-typedef struct compiled {
-    char *path;
-    int ref; /* compiled chunk in the registry */
-} compiled;
-
-struct elg_rules {
-    elg_sandbox *sb;
-    char *dir; /* for the directory loader, else NULL */
-    compiled *chunks;
-    size_t chunks_count, chunks_cap;
-};
 
 /* ---- directory loader --------------------------------------------------- */
 
@@ -237,6 +226,147 @@ static json_t *lua_to_json(lua_State *L, int idx, int depth, elg_error *err) {
     }
 }
 
+/* ---- Lua -> elg_value (decisions) ------------------------------------------- */
+
+typedef struct key_ref {
+    const char *key; /* kept alive by the table while converting */
+    size_t len;
+} key_ref;
+
+static int cmp_key_refs(const void *a, const void *b) {
+    return strcmp(((const key_ref *)a)->key, ((const key_ref *)b)->key);
+}
+
+static int value_error(elg_error *err, const char *fmt, const char *arg) {
+    return elg_error_set(err, ELG_ERULE, fmt, arg);
+}
+
+/* Spends n bytes of *budget; false when it does not have them. */
+static bool spend(size_t *budget, size_t n) {
+    if (!budget)
+        return true;
+    if (*budget < n)
+        return false;
+    *budget -= n;
+    return true;
+}
+
+static int over_budget(elg_error *err) {
+    return elg_error_set(err, ELG_ERULE,
+                         "the result is larger than the output limit (--max-output)");
+}
+
+static int table_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, int depth,
+                          size_t *budget, elg_error *err) {
+    idx = lua_absindex(L, idx);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    size_t count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        count++;
+        lua_pop(L, 1);
+    }
+    if (n > 0 && (size_t)n == count) {
+        out->type = ELG_VALUE_LIST;
+        out->u.list.items = elg_arena_array(a, count, sizeof(elg_value));
+        if (!out->u.list.items)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory");
+        out->u.list.count = count;
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, idx, i);
+            int rc = rules_to_value(L, -1, a, &out->u.list.items[i - 1], depth + 1, budget, err);
+            lua_pop(L, 1);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    /* A map, keys sorted: Lua's iteration order is not reproducible. */
+    key_ref *keys = elg_arena_array(a, count, sizeof *keys);
+    elg_value_pair *pairs = elg_arena_array(a, count, sizeof *pairs);
+    if (!keys || !pairs)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            return value_error(err,
+                               "a table with keys that are not text cannot be reported%s"
+                               " (use a list or text keys)",
+                               "");
+        }
+        keys[k].key = lua_tolstring(L, -1, &keys[k].len);
+        k++;
+    }
+    qsort(keys, k, sizeof *keys, cmp_key_refs);
+    out->type = ELG_VALUE_MAP;
+    out->u.map.pairs = pairs;
+    out->u.map.count = k;
+    for (size_t i = 0; i < k; i++) {
+        if (!spend(budget, keys[i].len))
+            return over_budget(err);
+        pairs[i].key = elg_arena_strndup(a, keys[i].key, keys[i].len);
+        if (!pairs[i].key)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory");
+        lua_pushlstring(L, keys[i].key, keys[i].len);
+        lua_rawget(L, idx);
+        int rc = rules_to_value(L, -1, a, &pairs[i].value, depth + 1, budget, err);
+        lua_pop(L, 1);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int rules_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, int depth, size_t *budget,
+                   elg_error *err) {
+    memset(out, 0, sizeof *out);
+    if (depth > MAX_JSON_DEPTH)
+        return elg_error_set(err, ELG_ERULE, "value nested more than %d levels", MAX_JSON_DEPTH);
+    if (!spend(budget, 8))
+        return over_budget(err);
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        out->type = ELG_VALUE_NULL;
+        return 0;
+    case LUA_TBOOLEAN:
+        out->type = ELG_VALUE_BOOL;
+        out->u.boolean = lua_toboolean(L, idx);
+        return 0;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            out->type = ELG_VALUE_INT;
+            out->u.integer = lua_tointeger(L, idx);
+            return 0;
+        }
+        {
+            char num[64];
+            snprintf(num, sizeof num, "%.17g", (double)lua_tonumber(L, idx));
+            return value_error(err,
+                               "the number %s is not an integer: amounts are integer "
+                               "cents and rates {num=, den=}, never decimals",
+                               num);
+        }
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (!spend(budget, len))
+            return over_budget(err);
+        out->type = ELG_VALUE_STRING;
+        out->u.str.text = elg_arena_strndup(a, s, len);
+        out->u.str.len = len;
+        return out->u.str.text ? 0 : elg_error_set(err, ELG_ENOMEM, "out of memory");
+    }
+    case LUA_TTABLE:
+        return table_to_value(L, idx, a, out, depth, budget, err);
+    default:
+        return value_error(err, "a %s cannot be reported in a trace",
+                           lua_typename(L, lua_type(L, idx)));
+    }
+}
+
 /* ---- documents -> Lua ------------------------------------------------------ */
 
 static void set_str(lua_State *L, const char *key, const char *value) {
@@ -265,17 +395,15 @@ static void push_strings(lua_State *L, char **items, size_t n) {
     }
 }
 
-static const elg_financer *find_financer(const elg_eval_input *in, const char *id) {
-    for (size_t i = 0; i < in->financers_count; i++)
-        if (strcmp(in->financers[i]->id, id) == 0)
-            return in->financers[i];
+static const elg_financer *find_financer(const elg_financer *const *fs, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fs[i]->id, id) == 0)
+            return fs[i];
     return NULL;
 }
 
-/* [-0, +1] The project as a plain table; resources carry their financer's
- * nature and whether it is public money. */
-static void push_project(lua_State *L, const elg_eval_input *in) {
-    const elg_project *p = in->project;
+void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *const *financers,
+                        size_t financers_count) {
     lua_createtable(L, 0, 16);
     set_str(L, "id", p->id);
     set_str(L, "title", p->title);
@@ -323,7 +451,7 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
     lua_createtable(L, (int)p->resources_count, 0);
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *res = &p->resources[i];
-        const elg_financer *f = find_financer(in, res->financer);
+        const elg_financer *f = find_financer(financers, financers_count, res->financer);
         lua_createtable(L, 0, 7);
         set_str(L, "financer", res->financer);
         set_str(L, "label", res->label);
@@ -360,9 +488,7 @@ static void push_project(lua_State *L, const elg_eval_input *in) {
     lua_setfield(L, -2, "de_minimis");
 }
 
-/* [-0, +1] */
-static void push_call(lua_State *L, const elg_eval_input *in) {
-    const elg_call *c = in->call;
+void rules_push_call(lua_State *L, const elg_call *c, const elg_edition *edition) {
     lua_createtable(L, 0, 10);
     set_str(L, "id", c->id);
     set_str(L, "title", c->title);
@@ -372,16 +498,21 @@ static void push_call(lua_State *L, const elg_eval_input *in) {
     set_str(L, "closes", c->closes);
     if (c->has_envelope)
         set_int(L, "envelope", c->envelope);
-    if (in->edition) {
-        set_str(L, "edition", in->edition->name);
-        set_str(L, "edition_from", in->edition->from);
+    if (edition) {
+        set_str(L, "edition", edition->name);
+        set_str(L, "edition_from", edition->from);
     }
-    /* requested: what the project asks of this call, when it says. */
-    if (in->project) {
-        for (size_t i = 0; i < in->project->applies_to_count; i++)
-            if (strcmp(in->project->applies_to[i].call, c->id) == 0)
-                set_int(L, "requested", in->project->applies_to[i].requested);
-    }
+}
+
+void rules_set_requested(lua_State *L, int call_idx, const elg_call *c, const elg_project *p) {
+    call_idx = lua_absindex(L, call_idx);
+    lua_pushnil(L);
+    for (size_t i = 0; p && i < p->applies_to_count; i++)
+        if (strcmp(p->applies_to[i].call, c->id) == 0) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, p->applies_to[i].requested);
+        }
+    lua_setfield(L, call_idx, "requested");
 }
 
 static void push_param_value(lua_State *L, const elg_param *p) {
@@ -409,47 +540,23 @@ static void push_param_value(lua_State *L, const elg_param *p) {
     }
 }
 
-/* [-0, +1] name -> value, the edition's values over the base ones. */
-static void push_params(lua_State *L, const elg_eval_input *in) {
-    const elg_call *c = in->call;
+void rules_push_params(lua_State *L, const elg_call *c, const elg_edition *edition) {
     lua_createtable(L, 0, (int)c->params_count);
     for (size_t i = 0; i < c->params_count; i++) {
         push_param_value(L, &c->params[i]);
         lua_setfield(L, -2, c->params[i].name);
     }
-    if (in->edition) {
-        for (size_t i = 0; i < in->edition->params_count; i++) {
-            push_param_value(L, &in->edition->params[i]);
-            lua_setfield(L, -2, in->edition->params[i].name);
+    if (edition) {
+        for (size_t i = 0; i < edition->params_count; i++) {
+            push_param_value(L, &edition->params[i]);
+            lua_setfield(L, -2, edition->params[i].name);
         }
-    }
-}
-
-static json_t *param_json(const elg_param *p) {
-    switch (p->type) {
-    case ELG_PARAM_MONEY:
-        return json_integer(p->money);
-    case ELG_PARAM_RATE:
-        return json_pack("{sIsI}", "num", (json_int_t)p->rate.num, "den", (json_int_t)p->rate.den);
-    case ELG_PARAM_INTEGER:
-        return json_integer(p->integer);
-    case ELG_PARAM_BOOL:
-        return json_boolean(p->boolean);
-    case ELG_PARAM_LIST: {
-        json_t *a = json_array();
-        for (size_t i = 0; i < p->list_count; i++)
-            json_array_append_new(a, string_json(p->list[i], strlen(p->list[i])));
-        return a;
-    }
-    default:
-        return string_json(p->text ? p->text : "", p->text ? strlen(p->text) : 0);
     }
 }
 
 /* ---- evaluation ---------------------------------------------------------------- */
 
-/* [-0, +1] The compiled chunk of a call's rule file, compiling it once. */
-static int push_chunk(elg_rules *r, const char *path, elg_error *err) {
+int rules_push_chunk(elg_rules *r, const char *path, elg_error *err) {
     lua_State *L = elg_sandbox_state(r->sb);
     for (size_t i = 0; i < r->chunks_count; i++) {
         if (strcmp(r->chunks[i].path, path) == 0) {
@@ -503,131 +610,17 @@ static int push_chunk(elg_rules *r, const char *path, elg_error *err) {
     return 0;
 }
 
-static long long now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-/* A rule entry with status "error" for a failure located by err. */
-static json_t *error_rule(const char *id, const char *title, const char *source, const elg_error *e,
-                          const char *traceback) {
+/* A rule entry with status "error" for a failure located by err (lint). */
+static json_t *error_rule(const char *id, const char *title, const elg_error *e) {
     char where[300] = "";
     if (e->file[0] && e->line > 0)
         snprintf(where, sizeof where, "%s:%d", e->file, e->line);
-    else if (source) /* raised with no rule frame on the stack (an invalid result) */
-        snprintf(where, sizeof where, "%s", source);
-    json_t *j =
-        json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status", "error",
-                  "message", e->message, "basis", "", "source", source ? source : where, "error_at",
-                  where, "facts", "figures", "notices", "missing");
-    if (j && traceback)
-        json_object_set_new(j, "traceback", json_string(traceback));
-    return j;
+    return json_pack("{sssssssssssssss{}s{}s[]s[]}", "id", id, "title", title, "status", "error",
+                     "message", e->message, "basis", "", "source", where, "error_at", where,
+                     "facts", "figures", "notices", "missing");
 }
 
-static json_t *rule_files_json(elg_rules *r, const char *call_path) {
-    json_t *files = json_array();
-    for (size_t i = 0; i < elg_sandbox_sources_count(r->sb); i++) {
-        const elg_source_record *s = elg_sandbox_source(r->sb, i);
-        /* The library, and of the call files only the one evaluated. */
-        if (strncmp(s->path, "lib/", 4) != 0 && strcmp(s->path, call_path) != 0)
-            continue;
-        char display[300];
-        snprintf(display, sizeof display, "rules/%s", s->path);
-        json_array_append_new(files, json_pack("{ssss}", "path", display, "sha256", s->sha256));
-    }
-    return files;
-}
-
-/* Runs rule i (1-based) and appends its trace entry to rules_json. */
-static int run_rule(elg_rules *r, int i, json_t *rules_json, elg_error *fatal) {
-    lua_State *L = elg_sandbox_state(r->sb);
-    int top = lua_gettop(L);
-    elg_sandbox_push_entry(r->sb, "rule_info");
-    lua_pushinteger(L, i);
-    elg_error e = {0};
-    if (elg_sandbox_call(r->sb, 1, 4, NULL, &e))
-        return elg_error_set(fatal, ELG_ERULE, "rule %d: %s", i, e.message);
-    char id[256], title[1024], basis[2048], source[512];
-    snprintf(id, sizeof id, "%s", lua_tostring(L, -4));
-    snprintf(title, sizeof title, "%s", lua_tostring(L, -3));
-    snprintf(basis, sizeof basis, "%s", lua_tostring(L, -2));
-    snprintf(source, sizeof source, "%s", lua_tostring(L, -1));
-    lua_settop(L, top);
-
-    long long t0 = now_us();
-    elg_sandbox_push_entry(r->sb, "run_rule");
-    lua_pushinteger(L, i);
-    char *traceback = NULL;
-    int rc = elg_sandbox_call(r->sb, 1, 7, &traceback, &e);
-    long long dt = now_us() - t0;
-    if (rc) {
-        json_t *j = error_rule(id, title, source, &e, traceback);
-        free(traceback);
-        json_object_set_new(j, "basis", json_string(basis));
-        json_object_set_new(j, "duration_us", json_integer(dt));
-        json_array_append_new(rules_json, j);
-        return 0;
-    }
-    /* status, message, figures, facts, values, notices, missing */
-    int base = lua_gettop(L) - 6;
-    json_t *facts = json_object();
-    lua_Integer nf = (lua_Integer)lua_rawlen(L, base + 3);
-    elg_error conv = {0};
-    int bad = 0;
-    for (lua_Integer k = 1; k <= nf && !bad; k++) {
-        lua_rawgeti(L, base + 3, k);
-        const char *path = lua_tostring(L, -1);
-        lua_getfield(L, base + 4, path);
-        json_t *v = lua_to_json(L, -1, 0, &conv);
-        if (!v)
-            bad = 1;
-        else
-            json_object_set_new(facts, path, v);
-        lua_pop(L, 2);
-    }
-    json_t *figures = bad ? NULL : lua_to_json(L, base + 2, 0, &conv);
-    json_t *notices = figures ? lua_to_json(L, base + 5, 0, &conv) : NULL;
-    json_t *missing = notices ? lua_to_json(L, base + 6, 0, &conv) : NULL;
-    if (!missing) {
-        json_decref(facts);
-        json_decref(figures);
-        json_decref(notices);
-        elg_error_set(&e, ELG_ERULE, "rule %s returned figures that cannot be reported: %s", id,
-                      conv.message);
-        json_t *j = error_rule(id, title, source, &e, NULL);
-        json_object_set_new(j, "basis", json_string(basis));
-        json_object_set_new(j, "duration_us", json_integer(dt));
-        json_array_append_new(rules_json, j);
-        lua_settop(L, top);
-        return 0;
-    }
-    if (json_is_null(figures)) {
-        json_decref(figures);
-        figures = json_object();
-    }
-    /* Empty Lua tables come back as objects; notices and missing are lists. */
-    if (!json_is_array(notices)) {
-        json_decref(notices);
-        notices = json_array();
-    }
-    if (!json_is_array(missing)) {
-        json_decref(missing);
-        missing = json_array();
-    }
-    const char *status = lua_tostring(L, base);
-    const char *message = lua_tostring(L, base + 1);
-    json_t *j = json_pack("{sssssssssssssososososI}", "id", id, "title", title, "status", status,
-                          "message", message && message[0] ? message : title, "basis", basis,
-                          "source", source, "facts", facts, "figures", figures, "notices", notices,
-                          "missing", missing, "duration_us", (json_int_t)dt);
-    json_array_append_new(rules_json, j);
-    lua_settop(L, top);
-    return 0;
-}
-
-/* Lint mode: result.declared = [{id, title, basis, source, kind}] for every rule
+/* result.declared = [{id, title, basis, source, kind}] for every rule
  * declared (duplicates included) and result.asked = [{name, at, optional}]
  * for every parameter asked for while declaring. */
 static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error *err) {
@@ -661,21 +654,8 @@ static int lint_declarations(elg_rules *r, int nrules, json_t *result, elg_error
     return 0;
 }
 
-static const char *outcome_of(json_t *rules) {
-    int fail = 0, error = 0;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules, i, rule) {
-        const char *s = json_string_value(json_object_get(rule, "status"));
-        if (strcmp(s, "error") == 0)
-            error = 1;
-        else if (strcmp(s, "fail") == 0)
-            fail = 1;
-    }
-    return error ? "error" : fail ? "ineligible" : "eligible";
-}
-
-int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg_error *err) {
+int elg_rules_declare(elg_rules *r, const elg_call *call, const elg_edition *edition, json_t **out,
+                      elg_error *err) {
     lua_State *L = elg_sandbox_state(r->sb);
     int top = lua_gettop(L);
     json_t *result = json_object();
@@ -687,97 +667,37 @@ int elg_rules_evaluate(elg_rules *r, const elg_eval_input *in, json_t **out, elg
     elg_error e = {0};
     int nrules = 0;
     char call_display[300];
-    snprintf(call_display, sizeof call_display, "rules/%s", in->call->rules);
-    if (push_chunk(r, in->call->rules, &e) == 0) {
+    snprintf(call_display, sizeof call_display, "rules/%s", call->rules);
+    if (rules_push_chunk(r, call->rules, &e) == 0) {
         /* begin(chunk, project, call, params, lint) -> number of rules */
         elg_sandbox_push_entry(r->sb, "begin");
         lua_insert(L, -2);
-        if (in->project)
-            push_project(L, in);
-        else
-            lua_pushnil(L);
-        push_call(L, in);
-        push_params(L, in);
-        lua_pushboolean(L, in->project == NULL);
-        char *traceback = NULL;
-        if (elg_sandbox_call(r->sb, 5, 1, &traceback, &e) == 0) {
+        lua_pushnil(L);
+        rules_push_call(L, call, edition);
+        rules_push_params(L, call, edition);
+        lua_pushboolean(L, 1);
+        if (elg_sandbox_call(r->sb, 5, 1, NULL, &e) == 0) {
             nrules = (int)lua_tointeger(L, -1);
             lua_pop(L, 1);
         } else {
-            json_array_append_new(rules_json,
-                                  error_rule("chargement-regles", "Chargement du fichier de règles",
-                                             NULL, &e, traceback));
+            json_array_append_new(
+                rules_json, error_rule("chargement-regles", "Chargement du fichier de règles", &e));
         }
-        free(traceback);
     } else if (e.code == ELG_ERULE || e.code == ELG_ENOTFOUND || e.code == ELG_EIO ||
                e.code == ELG_EINPUT) {
         if (!e.file[0])
             elg_error_at(&e, call_display, 0, 0, NULL);
         json_array_append_new(
-            rules_json,
-            error_rule("chargement-regles", "Chargement du fichier de règles", NULL, &e, NULL));
+            rules_json, error_rule("chargement-regles", "Chargement du fichier de règles", &e));
     } else {
         rc = elg_error_set(err, e.code, "%s", e.message);
         goto out;
     }
-
-    if (in->project) {
-        for (int i = 1; i <= nrules; i++) {
-            rc = run_rule(r, i, rules_json, err);
-            if (rc)
-                goto out;
-        }
-    } else if ((rc = lint_declarations(r, nrules, result, err))) {
+    if ((rc = lint_declarations(r, nrules, result, err)))
         goto out;
-    }
-
-    /* The parameters the rules asked for, with the edition they came from. */
-    json_t *params = json_array();
-    json_object_set_new(result, "parameters", params);
-    if (nrules > 0 || json_array_size(rules_json) == 0) {
-        elg_sandbox_push_entry(r->sb, "params_used");
-        if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0) {
-            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-            for (lua_Integer k = 1; k <= n; k++) {
-                lua_rawgeti(L, -1, k);
-                const char *name = lua_tostring(L, -1);
-                const elg_param *p = elg_call_param(in->call, in->edition, name);
-                if (p) {
-                    int from_edition = 0;
-                    if (in->edition)
-                        for (size_t q = 0; q < in->edition->params_count; q++)
-                            if (&in->edition->params[q] == p)
-                                from_edition = 1;
-                    json_array_append_new(
-                        params,
-                        json_pack("{sssssoso}", "name", name, "type", elg_param_type_name(p->type),
-                                  "value", param_json(p), "edition",
-                                  from_edition ? json_string(in->edition->name) : json_null()));
-                }
-                lua_pop(L, 1);
-            }
-            lua_pop(L, 1);
-        }
-    }
     elg_sandbox_push_entry(r->sb, "finish");
-    json_t *figs = NULL;
-    if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0) {
-        figs = lua_to_json(L, -1, 0, &e);
+    if (elg_sandbox_call(r->sb, 0, 1, NULL, &e) == 0)
         lua_pop(L, 1);
-    }
-    if (!json_is_array(figs)) {
-        json_decref(figs);
-        figs = json_array();
-    }
-    json_object_set_new(result, "decision_figures", figs);
-    json_object_set_new(result, "rule_files", rule_files_json(r, in->call->rules));
-    /* The limits are inputs of the decision: a rule that ran out of
-     * instructions under one limit may pass under another. */
-    elg_limits lim = elg_sandbox_limits(r->sb);
-    json_object_set_new(result, "limits",
-                        json_pack("{sIsI}", "instructions", (json_int_t)lim.instructions, "memory",
-                                  (json_int_t)lim.memory));
-    json_object_set_new(result, "outcome", json_string(outcome_of(rules_json)));
     *out = result;
     result = NULL;
 out:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "embedded.h"
 #include "hash.h"
@@ -25,13 +26,19 @@ struct elg_sandbox {
     lua_State *L;
     size_t mem_used;
     size_t mem_limit;
+    size_t output;
     uint64_t instr_limit;
     uint64_t instr_count;
+    uint64_t time_ms;
+    int64_t deadline_us;      /* set by the evaluator for a whole project, 0: per call */
+    int64_t call_deadline_us; /* in force for the current call */
+    unsigned ticks;
     int entry_ref; /* prelude's entry table */
     elg_source_fn source;
     void *source_ctx;
     elg_source_record *sources;
     size_t sources_count, sources_cap;
+    char *last_message; /* the whole message of the last failed call */
 };
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -56,10 +63,29 @@ static elg_sandbox *sandbox_of(lua_State *L) {
     return *(elg_sandbox **)lua_getextraspace(L);
 }
 
+int64_t elg_sandbox_now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The clock is read every TIME_TICKS hook calls (about 64 000 instructions,
+ * well under a millisecond): the time limit stops a loop of Lua code, and
+ * a deep recursion, however long each instruction takes. */
+#define TIME_TICKS 64
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     elg_sandbox *sb = sandbox_of(L);
     sb->instr_count += HOOK_STEP;
+    if (++sb->ticks % TIME_TICKS == 0 && elg_sandbox_now_us() > sb->call_deadline_us) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "time limit exceeded (%llu ms)", (unsigned long long)sb->time_ms);
+        luaL_where(L, 0);
+        lua_pushstring(L, msg);
+        lua_concat(L, 2);
+        lua_error(L);
+    }
     if (sb->instr_count > sb->instr_limit) {
         char msg[96];
         snprintf(msg, sizeof msg, "instruction limit exceeded (%llu instructions)",
@@ -366,10 +392,14 @@ int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback,
     lua_State *L = sb->L;
     if (traceback)
         *traceback = NULL;
+    free(sb->last_message);
+    sb->last_message = NULL;
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, msgh);
     lua_insert(L, base);
     sb->instr_count = 0;
+    sb->call_deadline_us =
+        sb->deadline_us ? sb->deadline_us : elg_sandbox_now_us() + (int64_t)sb->time_ms * 1000;
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
     int rc = lua_pcall(L, nargs, nresults, base);
     lua_sethook(L, NULL, 0, 0);
@@ -384,6 +414,8 @@ int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback,
         lua_getfield(L, -2, "where");
         lua_getfield(L, -3, "traceback");
         elg_error_set(err, ELG_ERULE, "%s", lua_tostring(L, -3) ? lua_tostring(L, -3) : "?");
+        if (lua_isstring(L, -3))
+            sb->last_message = strdup(lua_tostring(L, -3));
         if (lua_isstring(L, -2))
             set_where(err, lua_tostring(L, -2));
         const char *tb = lua_tostring(L, -1);
@@ -418,6 +450,8 @@ int elg_sandbox_new(const elg_limits *limits, elg_source_fn source, void *source
     sb->mem_limit = limits && limits->memory ? limits->memory : ELG_DEFAULT_MEMORY;
     sb->instr_limit =
         limits && limits->instructions ? limits->instructions : ELG_DEFAULT_INSTRUCTIONS;
+    sb->time_ms = limits && limits->time_ms ? limits->time_ms : ELG_DEFAULT_TIME_MS;
+    sb->output = limits && limits->output ? limits->output : ELG_DEFAULT_OUTPUT;
     sb->source = source;
     sb->source_ctx = source_ctx;
     sb->entry_ref = LUA_NOREF;
@@ -489,7 +523,12 @@ void elg_sandbox_free(elg_sandbox *sb) {
         free(sb->sources[i].data);
     }
     free(sb->sources);
+    free(sb->last_message);
     free(sb);
+}
+
+const char *elg_sandbox_last_message(const elg_sandbox *sb) {
+    return sb->last_message;
 }
 
 lua_State *elg_sandbox_state(elg_sandbox *sb) {
@@ -503,7 +542,14 @@ void elg_sandbox_push_entry(elg_sandbox *sb, const char *name) {
 }
 
 elg_limits elg_sandbox_limits(const elg_sandbox *sb) {
-    return (elg_limits){.instructions = sb->instr_limit, .memory = sb->mem_limit};
+    return (elg_limits){.instructions = sb->instr_limit,
+                        .memory = sb->mem_limit,
+                        .time_ms = sb->time_ms,
+                        .output = sb->output};
+}
+
+void elg_sandbox_set_deadline(elg_sandbox *sb, int64_t deadline_us) {
+    sb->deadline_us = deadline_us;
 }
 
 size_t elg_sandbox_sources_count(const elg_sandbox *sb) {

@@ -27,10 +27,15 @@ typedef struct elg_sandbox elg_sandbox;
 typedef struct elg_limits {
     uint64_t instructions; /* per call into the sandbox (one rule), 0: default */
     size_t memory;         /* bytes for the whole state, 0: default */
+    uint64_t time_ms;      /* wall-clock time of one project's evaluation, 0: default */
+    size_t output;         /* bytes of one rule's result (message, notices, figures,
+                              facts), 0: default; a decision may hold 16 times that */
 } elg_limits;
 
 #define ELG_DEFAULT_INSTRUCTIONS 50000000ULL /* about 0.2 s of Lua */
 #define ELG_DEFAULT_MEMORY (64u << 20)
+#define ELG_DEFAULT_TIME_MS 5000ULL
+#define ELG_DEFAULT_OUTPUT (256u << 10)
 
 /* Reads a rule source by path relative to the rules directory
  * ("lib/budget.lua"); *data is malloc'ed (caller frees). */
@@ -58,6 +63,17 @@ void elg_sandbox_push_entry(elg_sandbox *sb, const char *name);
  * with the stack trimmed to rule files.
  */
 int elg_sandbox_call(elg_sandbox *sb, int nargs, int nresults, char **traceback, elg_error *err);
+
+/* The whole message of the last elg_sandbox_call that failed with a Lua
+ * error (err->message is bounded), or NULL; valid until the next call. */
+const char *elg_sandbox_last_message(const elg_sandbox *sb);
+
+/* Every elg_sandbox_call from now on fails with "time limit exceeded" once
+ * the monotonic clock passes deadline_us (0: each call gets the time limit
+ * of its own, from its start). The evaluator sets one deadline per project. */
+void elg_sandbox_set_deadline(elg_sandbox *sb, int64_t deadline_us);
+/* The monotonic clock in microseconds. */
+int64_t elg_sandbox_now_us(void);
 
 /* The limits in force (defaults filled in). */
 elg_limits elg_sandbox_limits(const elg_sandbox *sb);

@@ -39,13 +39,18 @@ enum {
     ST_DEC_GET,
     ST_DEC_EXISTS,
     ST_DEC_FILES,
+    ST_RULESET_HAS,
+    ST_RULESET_PUT,
+    ST_RULESET_FILE_PUT,
+    ST_RULESET_GET,
+    ST_DEC_RECORD_INSERT,
     ST_COUNT
 };
 
 #define DOC_COLS "kind, id, version, sha256, body, source, imported_at"
 #define DEC_COLS                                                                                   \
     "id, project, project_version, project_sha256, call, call_version, call_sha256, "              \
-    "ruleset_sha256, engine_version, outcome, figures, trace, created_at"
+    "ruleset_sha256, engine_version, outcome, figures, trace, created_at, ruleset"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -78,8 +83,22 @@ static const char *const stmt_sql[ST_COUNT] = {
                            " VALUES (?1, ?2, ?3, ?4)",
     [ST_DEC_GET] = "SELECT " DEC_COLS " FROM decisions WHERE id = ?1",
     [ST_DEC_EXISTS] = "SELECT 1 FROM decisions WHERE id = ?1",
-    [ST_DEC_FILES] = "SELECT path, sha256 FROM decision_rule_files WHERE decision_id = ?1"
-                     " ORDER BY position",
+    /* A decision has rows in one of the two: its own (stored before
+     * rulesets) or its ruleset's. */
+    [ST_DEC_FILES] = "SELECT position, path, sha256 FROM decision_rule_files WHERE decision_id = ?1"
+                     " UNION ALL SELECT f.position, f.path, f.sha256 FROM decisions AS d"
+                     " JOIN ruleset_files AS f ON f.ruleset = d.ruleset WHERE d.id = ?1"
+                     " ORDER BY 1",
+    [ST_RULESET_HAS] = "SELECT 1 FROM rulesets WHERE sha256 = ?1",
+    [ST_RULESET_PUT] = "INSERT INTO rulesets (sha256, body) VALUES (?1, ?2)",
+    [ST_RULESET_FILE_PUT] = "INSERT INTO ruleset_files (ruleset, position, path, sha256)"
+                            " VALUES (?1, ?2, ?3, ?4)",
+    [ST_RULESET_GET] = "SELECT body FROM rulesets WHERE sha256 = ?1",
+    [ST_DEC_RECORD_INSERT] =
+        "INSERT INTO decisions (project, project_version, project_sha256, call,"
+        " call_version, call_sha256, ruleset_sha256, engine_version, outcome,"
+        " figures, trace, ruleset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " RETURNING id, created_at",
 };
 
 /*
@@ -777,6 +796,7 @@ static int decision_view(sqlite3_stmt *st, elg_stored_decision *d) {
     d->figures = (char *)col_text(st, 10);
     d->trace = (char *)col_text(st, 11);
     d->created_at = (char *)col_text(st, 12);
+    d->ruleset = (char *)col_text(st, 13); /* NULL for decisions stored before rulesets */
     if (!d->project || !d->project_sha256 || !d->call || !d->call_sha256 || !d->ruleset_sha256 ||
         !d->engine_version || !d->outcome || !d->figures || !d->trace || !d->created_at)
         return ELG_ENOMEM;
@@ -798,9 +818,11 @@ static int decision_copy(const elg_stored_decision *v, elg_stored_decision *out)
         .figures = dup_str(v->figures),
         .trace = dup_str(v->trace),
         .created_at = dup_str(v->created_at),
+        .ruleset = v->ruleset ? dup_str(v->ruleset) : NULL,
     };
     if (!d.project || !d.project_sha256 || !d.call || !d.call_sha256 || !d.ruleset_sha256 ||
-        !d.engine_version || !d.outcome || !d.figures || !d.trace || !d.created_at) {
+        !d.engine_version || !d.outcome || !d.figures || !d.trace || !d.created_at ||
+        (v->ruleset && !d.ruleset)) {
         elg_store_decision_release(&d);
         return ELG_ENOMEM;
     }
@@ -821,6 +843,7 @@ void elg_store_decision_release(elg_stored_decision *d) {
     free(d->figures);
     free(d->trace);
     free(d->created_at);
+    free(d->ruleset);
     memset(d, 0, sizeof *d);
 }
 
@@ -916,6 +939,113 @@ int elg_store_add_decision(elg_store *s, const elg_stored_decision *d,
     return rc;
 }
 
+int elg_store_in_transaction(elg_store *s) {
+    return !sqlite3_get_autocommit(s->db);
+}
+
+/* ---- rulesets and decision records -------------------------------------- */
+
+int elg_store_has_ruleset(elg_store *s, const char *sha256, int *has, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_RULESET_HAS];
+    int rc = 0, step = SQLITE_ERROR;
+    if (bind_text(st, 1, sha256) == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW || step == SQLITE_DONE)
+        *has = step == SQLITE_ROW;
+    else
+        rc = db_error(s->db, err, "reading ruleset %s", sha256);
+    stmt_done(st);
+    return rc;
+}
+
+int elg_store_put_ruleset(elg_store *s, const char *sha256, const char *body, size_t body_len,
+                          const elg_rule_file_ref *files, size_t files_count, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_RULESET_PUT];
+    int rc = 0;
+    if (bind_text(st, 1, sha256) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, body, (int)body_len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(s->db, err, "storing ruleset %s", sha256);
+    stmt_done(st);
+    st = s->stmt[ST_RULESET_FILE_PUT];
+    for (size_t i = 0; rc == 0 && i < files_count; i++) {
+        if (bind_text(st, 1, sha256) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)i) != SQLITE_OK ||
+            bind_text(st, 3, files[i].path) != SQLITE_OK ||
+            bind_text(st, 4, files[i].sha256) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+            if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+                rc = elg_error_set(err, ELG_EUSAGE,
+                                   "storing ruleset %s: rule file %s: its source %s is not in "
+                                   "the store",
+                                   sha256, files[i].path, files[i].sha256);
+            else
+                rc =
+                    db_error(s->db, err, "storing ruleset %s: rule file %s", sha256, files[i].path);
+        }
+        stmt_done(st);
+    }
+    return rc;
+}
+
+int elg_store_get_ruleset(elg_store *s, const char *sha256, char **body, size_t *len,
+                          elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_RULESET_GET];
+    const char *text;
+    int rc = 0, step;
+    *body = NULL;
+    *len = 0;
+    if (bind_text(st, 1, sha256) != SQLITE_OK) {
+        rc = db_error(s->db, err, "reading ruleset %s", sha256);
+        goto out;
+    }
+    step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = elg_error_set(err, ELG_ENOTFOUND, "no ruleset %s in the store", sha256);
+        goto out;
+    }
+    if (step != SQLITE_ROW || !(text = col_text(st, 0))) {
+        rc = db_error(s->db, err, "reading ruleset %s", sha256);
+        goto out;
+    }
+    *len = (size_t)sqlite3_column_bytes(st, 0);
+    if (!(*body = dup_bytes(text, *len)))
+        rc = elg_error_set(err, ELG_ENOMEM, "reading ruleset %s: out of memory", sha256);
+out:
+    stmt_done(st);
+    return rc;
+}
+
+int elg_store_add_decision_record(elg_store *s, const elg_stored_decision *d, int64_t *id,
+                                  char *created_at, size_t created_at_size, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_DEC_RECORD_INSERT];
+    int rc = 0;
+    if (!d->ruleset)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no ruleset");
+    if (bind_text(st, 1, d->project) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, d->project_version) != SQLITE_OK ||
+        bind_text(st, 3, d->project_sha256) != SQLITE_OK ||
+        bind_text(st, 4, d->call) != SQLITE_OK ||
+        sqlite3_bind_int(st, 5, d->call_version) != SQLITE_OK ||
+        bind_text(st, 6, d->call_sha256) != SQLITE_OK ||
+        bind_text(st, 7, d->ruleset_sha256) != SQLITE_OK ||
+        bind_text(st, 8, d->engine_version) != SQLITE_OK ||
+        bind_text(st, 9, d->outcome) != SQLITE_OK || bind_text(st, 10, d->figures) != SQLITE_OK ||
+        bind_text(st, 11, d->trace) != SQLITE_OK || bind_text(st, 12, d->ruleset) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
+                      d->call);
+        goto out;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    const char *at = col_text(st, 1);
+    snprintf(created_at, created_at_size, "%s", at ? at : "");
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+out:
+    stmt_done(st);
+    return rc;
+}
+
 int elg_store_get_decision(elg_store *s, int64_t id, elg_stored_decision *out, elg_error *err) {
     elg_stored_decision view;
     sqlite3_stmt *st;
@@ -978,7 +1108,7 @@ int elg_store_each_decision_file(elg_store *s, int64_t id, elg_store_rule_file_f
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         rows++;
-        if (!(path = col_text(st, 0)) || !(sha = col_text(st, 1))) {
+        if (!(path = col_text(st, 1)) || !(sha = col_text(st, 2))) {
             rc = db_error(s->db, err, "reading the rule files of decision %lld", (long long)id);
             goto out;
         }

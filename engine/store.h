@@ -33,6 +33,8 @@ int elg_store_schema_version(void);
 int elg_store_begin(elg_store *store, elg_error *err);
 int elg_store_commit(elg_store *store, elg_error *err);
 void elg_store_rollback(elg_store *store);
+/* Whether a transaction is open on the connection. */
+int elg_store_in_transaction(elg_store *store);
 
 /* A stored document version. Strings are owned by the struct; free with
  * elg_store_doc_release. */
@@ -95,6 +97,7 @@ typedef struct elg_stored_decision {
     char *figures;    /* JSON object */
     char *trace;      /* JSON object: the full decision document */
     char *created_at; /* ISO 8601 UTC */
+    char *ruleset;    /* sha256 of its ruleset (format 2 trace); NULL for older decisions */
 } elg_stored_decision;
 
 void elg_store_decision_release(elg_stored_decision *d);
@@ -113,6 +116,24 @@ int elg_store_add_decision(elg_store *store, const elg_stored_decision *d,
                            elg_error *err);
 
 int elg_store_get_decision(elg_store *store, int64_t id, elg_stored_decision *out, elg_error *err);
+
+/* Rulesets (engine/decision.h): the call-level half of decisions, by the
+ * sha256 of their JSON. has: *has = 1 when stored. put: stores the body and
+ * its rule files (whose sources must already be stored), inside the
+ * caller's transaction; storing the same sha256 twice is an error (check
+ * with has first). get: *body malloc'ed, ELG_ENOTFOUND when absent. */
+int elg_store_has_ruleset(elg_store *store, const char *sha256, int *has, elg_error *err);
+int elg_store_put_ruleset(elg_store *store, const char *sha256, const char *body, size_t body_len,
+                          const elg_rule_file_ref *files, size_t files_count, elg_error *err);
+int elg_store_get_ruleset(elg_store *store, const char *sha256, char **body, size_t *len,
+                          elg_error *err);
+
+/* Appends a decision whose d->ruleset is stored (its trace is the format 2
+ * record): one row, no per-decision file rows. *id and created_at (a
+ * buffer of created_at_size bytes, 32 is enough) receive what the store
+ * assigned. Call inside a transaction; many decisions may share one. */
+int elg_store_add_decision_record(elg_store *store, const elg_stored_decision *d, int64_t *id,
+                                  char *created_at, size_t created_at_size, elg_error *err);
 
 /* The rule files of a decision, in the order they were recorded. Calls fn
  * with (path, sha256) borrowed for the call's duration. */

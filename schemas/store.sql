@@ -109,3 +109,49 @@ CREATE TRIGGER decision_rule_files_no_delete BEFORE DELETE ON decision_rule_file
 BEGIN
     SELECT RAISE(ABORT, 'decisions are append-only');
 END;
+
+-- migration: 2
+
+-- The call-level half of decisions, stored once per distinct content and
+-- shared by every decision made against the same prepared call and edition
+-- (engine/decision.h): the call's identity and text, the rules declared,
+-- the parameters in force, the limits, the financer versions. Its rule
+-- files are listed once here instead of once per decision.
+CREATE TABLE rulesets (
+    sha256     TEXT NOT NULL PRIMARY KEY CHECK (length(sha256) = 64),
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE TABLE ruleset_files (
+    ruleset  TEXT    NOT NULL REFERENCES rulesets (sha256),
+    position INTEGER NOT NULL CHECK (position >= 0),
+    path     TEXT    NOT NULL,
+    sha256   TEXT    NOT NULL REFERENCES rule_sources (sha256),
+    PRIMARY KEY (ruleset, position)
+) STRICT, WITHOUT ROWID;
+
+-- Decisions stored from now on name their ruleset and keep only the
+-- project's half in `trace` (format 2); older ones keep their full trace
+-- and their rows in decision_rule_files.
+ALTER TABLE decisions ADD COLUMN ruleset TEXT REFERENCES rulesets (sha256);
+
+CREATE TRIGGER rulesets_no_update BEFORE UPDATE ON rulesets
+BEGIN
+    SELECT RAISE(ABORT, 'rulesets are immutable');
+END;
+
+CREATE TRIGGER rulesets_no_delete BEFORE DELETE ON rulesets
+BEGIN
+    SELECT RAISE(ABORT, 'rulesets are immutable');
+END;
+
+CREATE TRIGGER ruleset_files_no_update BEFORE UPDATE ON ruleset_files
+BEGIN
+    SELECT RAISE(ABORT, 'rulesets are immutable');
+END;
+
+CREATE TRIGGER ruleset_files_no_delete BEFORE DELETE ON ruleset_files
+BEGIN
+    SELECT RAISE(ABORT, 'rulesets are immutable');
+END;

@@ -8,7 +8,7 @@ set -euo pipefail
 
 # lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads.
 packages=(gcc make cmake pkg-config git
-          liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
+          liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev libyajl-dev
           libcmocka-dev jq sqlite3)
 if [[ "${1:-}" == "--with-browser" ]]; then
     packages+=(chromium)

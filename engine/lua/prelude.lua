@@ -13,7 +13,9 @@
 
 local C = ...                       -- primitives from C (money, source loader)
 local getinfo = debug.getinfo
-local setupvalue = debug.setupvalue
+local setupvalue, getupvalue, upvalueid = debug.setupvalue, debug.getupvalue, debug.upvalueid
+local debug_getmetatable = debug.getmetatable
+local rawequal = rawequal
 local load, type, pairs, ipairs, next = load, type, pairs, ipairs, next
 local error, tostring, setmetatable, select = error, tostring, setmetatable, select
 local rawget, rawset = rawget, rawset
@@ -27,35 +29,64 @@ local getmetatable = getmetatable
 
 -- Read-only proxy of a library table (string, math, a rule library
 -- module...): rules may call its functions but not replace them for the
--- next project. Nested tables are frozen too.
+-- next project. Nested tables are frozen too. The proxy reads from a
+-- shadow copy made once (library tables do not change once loaded), so a
+-- library call costs a table lookup, not a metamethod call.
+local FROZEN = setmetatable({}, { __mode = "k" })   -- proxy -> the table it shows
+local PROXY_OF = setmetatable({}, { __mode = "k" }) -- table -> its proxy
+
+-- Metamethods a proxy defines itself; the others of a frozen table's own
+-- metatable (__index, __call, __eq, __tostring...) are kept, called with
+-- the proxy as self so that they cannot write to the table either.
+local PROXY_OWN = { __newindex = true, __pairs = true, __metatable = true, __gc = true,
+    __mode = true, __close = true }
+
 local function frozen(t, name)
-    local children = {}
-    return setmetatable({}, {
-        __index = function(_, k)
-            local v = t[k]
-            if type(v) == "table" then
-                local c = children[k]
-                if not c then
-                    c = frozen(v, name .. "." .. tostring(k))
-                    children[k] = c
-                end
-                return c
-            end
-            return v
-        end,
+    if FROZEN[t] then return t end      -- already a proxy
+    local existing = PROXY_OF[t]
+    if existing then return existing end
+    local shadow = {}
+    local meta = {
+        __index = shadow,
         __newindex = function(_, k)
             error(string_format("%s.%s is read-only", name, tostring(k)), 2)
         end,
-        __pairs = function(proxy)
-            return function(_, k)
-                local nk = next(t, k)
-                if nk == nil then return nil end
-                return nk, proxy[nk]
-            end, proxy, nil
+        __pairs = function()
+            return next, shadow, nil
         end,
-        __len = function() return #t end,
+        __len = function() return #shadow end,
         __metatable = name,
-    })
+    }
+    local proxy = setmetatable({}, meta)
+    PROXY_OF[t] = proxy
+    FROZEN[proxy] = shadow
+    for k, v in next, t do
+        if type(k) == "table" then k = frozen(k, name .. "[key]") end
+        if type(v) == "table" then v = frozen(v, name .. "." .. tostring(k)) end
+        shadow[k] = v
+    end
+    local mt = debug_getmetatable(t)
+    if mt then
+        for k, v in next, mt do
+            if not PROXY_OWN[k] and k ~= "__index" then meta[k] = v end
+        end
+        local index = mt.__index
+        if type(index) == "table" then
+            local fi = frozen(index, name)
+            meta.__index = function(_, k)
+                local v = shadow[k]
+                if v == nil then v = fi[k] end
+                return v
+            end
+        elseif type(index) == "function" then
+            meta.__index = function(p, k)
+                local v = shadow[k]
+                if v == nil then v = index(p, k) end
+                return v
+            end
+        end
+    end
+    return proxy
 end
 
 -- The globals every rule file and library module sees.
@@ -69,22 +100,53 @@ for k, v in pairs(math) do
     if k ~= "random" and k ~= "randomseed" then safe_math[k] = v end
 end
 G.math = frozen(safe_math, "math")
--- Lua's pattern matcher runs in C, where the instruction hook never fires:
+-- Library functions run in C, where the instruction hook never fires:
 -- `string.find(string.rep("a", 5000), ".-.-.-.-b")` would backtrack for
--- hours. Each repetition (`*`, `+`, `-`) multiplies the work by the length
--- of the text, so a pattern with q repetitions on n bytes costs about
--- n^(q+1) steps; above PATTERN_BUDGET the call is refused with an error
--- (which the rule then reports) instead of hanging. Plain finds
--- (find(s, p, init, true)) and patterns without repetition are not limited.
-local PATTERN_BUDGET = 1000000000
+-- hours, `string.rep("", 2^53)` loop as long, and so would a loop calling
+-- each a million times. Every such call is charged its worst-case work,
+-- estimated before it runs, against a budget of WORK_BUDGET steps per rule
+-- (about a second of C at the least): a call that would overspend is
+-- refused with an error naming it, which the rule then reports.
+--   patterns: each repetition (`*`, `+`, `-`, `?`), balanced match (`%b`)
+--     and back-reference (`%1`..`%9`) can multiply the work by the length
+--     of the text, and an unanchored pattern is tried from every position:
+--     (n + 1)^(k + 1) steps for k such items on n bytes (k, not k + 1,
+--     when anchored with `^`). Plain finds cost n.
+--   string.rep: one step per copy (copies of an empty text still loop) and
+--     one per 64 bytes written; table.concat, table.move, table.unpack: one
+--     per item.
+local WORK_BUDGET = 100000000
+local work_left = WORK_BUDGET
 
-local function repetitions(p)
-    local q = 0
+local function charge(what, cost)
+    if cost > work_left then
+        work_left = 0
+        error(string_format("%s would take too long (about %.0f steps, over the %d steps a " ..
+            "rule may spend in library functions); use a simpler pattern, a plain find or " ..
+            "smaller texts", what, cost, WORK_BUDGET), 3)
+    end
+    work_left = work_left - cost
+end
+
+-- Costly items of a pattern, and whether it is anchored.
+local function costly_items(p)
+    local k = 0
     local i, n = 1, #p
+    local anchored = string_sub(p, 1, 1) == "^"
+    if anchored then i = 2 end
     while i <= n do
         local c = string_sub(p, i, i)
         if c == "%" then
-            i = i + 2
+            local d = string_sub(p, i + 1, i + 1)
+            if d == "b" then
+                k = k + 1
+                i = i + 4
+            elseif d >= "1" and d <= "9" then
+                k = k + 1
+                i = i + 2
+            else
+                i = i + 2
+            end
         elseif c == "[" then                -- a set: its '-' is a range
             i = i + 1
             if string_sub(p, i, i) == "^" then i = i + 1 end
@@ -95,31 +157,39 @@ local function repetitions(p)
             end
             i = i + 1
         else
-            if c == "*" or c == "+" or c == "-" then q = q + 1 end
+            if c == "*" or c == "+" or c == "-" or c == "?" then k = k + 1 end
             i = i + 1
         end
     end
-    return q
+    return k, anchored
 end
 
--- (n + 1)^(q + 1) > PATTERN_BUDGET, in integers.
-local function too_costly(n, q)
-    local cost = 1
-    for _ = 1, q + 1 do
-        cost = cost * (n + 1)
-        if cost > PATTERN_BUDGET then return true end
+-- Rules use the same few patterns for every project: analyse each once.
+local pattern_k, pattern_anchored, pattern_count = {}, {}, 0
+local function pattern_cost(p, n)
+    local k = pattern_k[p]
+    if k == nil then
+        if pattern_count > 10000 then pattern_k, pattern_anchored, pattern_count = {}, {}, 0 end
+        k, pattern_anchored[p] = costly_items(p)
+        pattern_k[p] = k
+        pattern_count = pattern_count + 1
     end
-    return false
+    local cost = pattern_anchored[p] and 1 or (n + 1)
+    for _ = 1, k do
+        cost = cost * (n + 1)
+        if cost > WORK_BUDGET then return cost end
+    end
+    return cost
 end
 
 local function guard(name, fn)
     return function(s, p, a, plain, ...)
-        if type(s) == "string" and type(p) == "string" and not (name == "find" and plain) then
-            local q = repetitions(p)
-            if q > 0 and too_costly(#s, q) then
-                error(string_format("string.%s: pattern %q with %d repetitions on a text of " ..
-                    "%d bytes could run for hours; use a simpler pattern or a plain find",
-                    name, p, q, #s), 2)
+        if type(s) == "string" and type(p) == "string" then
+            if name == "find" and plain then
+                charge("string.find", #s + 1)
+            else
+                charge(string_format("string.%s with pattern %q on a text of %d bytes", name, p,
+                    #s), pattern_cost(p, #s))
             end
         end
         return fn(s, p, a, plain, ...)
@@ -128,6 +198,60 @@ end
 for _, name in ipairs({ "find", "match", "gmatch", "gsub" }) do
     string[name] = guard(name, string[name])
 end
+
+local math_tointeger = math.tointeger
+local function count_arg(v)
+    local n = math_tointeger(v)
+    return n and n > 0 and n or 0
+end
+
+local string_rep = string.rep
+string.rep = function(s, n, sep)
+    local copies = count_arg(n)
+    local each = (type(s) == "string" and #s or 0) + (type(sep) == "string" and #sep or 0)
+    -- Copying is fast next to backtracking: a step per copy, and one per
+    -- 64 bytes written.
+    charge(string_format("string.rep of %d copies", copies), copies + copies * each / 64)
+    return string_rep(s, n, sep)
+end
+
+local function span(i, j)
+    local a, b = math_tointeger(i), math_tointeger(j)
+    if not a or not b or b < a then return 0 end
+    return b - a + 1
+end
+
+local table_move, table_unpack = table.move, table.unpack
+table.move = function(a1, f, e, t, a2)
+    charge("table.move", span(f, e))
+    return table_move(a1, f, e, t, a2)
+end
+table.concat = function(list, sep, i, j)
+    local first = i or 1
+    local last = j
+    if last == nil and type(list) == "table" then last = #list end
+    charge("table.concat", span(first, last))
+    return table_concat(list, sep, i, j)
+end
+table.unpack = function(list, i, j)
+    local first = i or 1
+    local last = j
+    if last == nil and type(list) == "table" then last = #list end
+    charge("table.unpack", span(first, last))
+    return table_unpack(list, i, j)
+end
+
+-- Finalizers (`__gc`) run when the collector decides, outside any rule and
+-- any limit, even while the engine closes the state: rules cannot set one.
+local raw_setmetatable = setmetatable
+G.setmetatable = function(t, mt)
+    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+        error("__gc metamethods are not allowed in rules (a finalizer would run outside the " ..
+            "rule's limits)", 2)
+    end
+    return raw_setmetatable(t, mt)
+end
+
 G.string = frozen(string, "string")
 G.table = frozen(table, "table")
 G.utf8 = frozen(utf8, "utf8")
@@ -180,73 +304,103 @@ local function child_path(path, k)
     return path .. "." .. tostring(k)
 end
 
+-- Child paths are built once per process, not once per evaluation: every
+-- project reads the same paths ("expenses[3].amount"). Only text and
+-- integer keys are kept, and the cache is dropped when it grows large (a
+-- rule reading thousands of distinct keys), so it stays bounded.
+local PATHS, paths_count = {}, 0
+
+local function path_of(path, k)
+    local kt = type(k)
+    if kt ~= "string" and math_type(k) ~= "integer" then return child_path(path, k) end
+    local kids = PATHS[path]
+    if kids == nil then
+        if paths_count > 100000 then PATHS, paths_count = {}, 0 end
+        kids = {}
+        PATHS[path] = kids
+    end
+    local p = kids[k]
+    if p == nil then
+        p = child_path(path, k)
+        kids[k] = p
+        paths_count = paths_count + 1
+    end
+    return p
+end
+
 local function record(path, v)
     local c = ctx
     if not c then return end
-    if not c.facts then
+    local seen = c.facts_seen
+    if seen == nil then
         -- Read while the rule file declares its rules (a `param "x"` in a
         -- constructor's arguments): a fact of the next rule declared.
-        if c.pending then c.pending[#c.pending + 1] = { path, v } end
+        local pending = c.pending
+        if pending then pending[#pending + 1] = { path, v } end
         return
     end
-    if c.facts_seen[path] == nil then
-        c.facts_seen[path] = true
-        c.facts[#c.facts + 1] = path
+    if seen[path] == nil then
+        seen[path] = true
+        local facts = c.facts
+        facts[#facts + 1] = path
         c.fact_values[path] = v         -- nil recorded as a missing fact
-        if v == nil then c.missing[#c.missing + 1] = path end
+        if v == nil then
+            local missing = c.missing
+            missing[#missing + 1] = path
+        end
     end
 end
 
--- One metatable serves every view; a view's own state (the data it shows,
--- its path, the views of its children) lives in a weak table keyed by the
--- view, so making a view costs one table, not a metatable and closures.
-local VIEWS = setmetatable({}, { __mode = "k" })
+-- One metatable serves every view. A view is an empty-looking table whose
+-- own state (the data it shows, its path, the views of its children) sits
+-- in it under private keys that rules cannot name: reading it is a plain
+-- table access, and making a view costs one table.
+local DATA, PATH, KIDS = {}, {}, {}
 local view
 
 -- A view of the project or the call read while rules are declared (not
 -- while they run): the declaration depends on this project.
-local function touch(st)
+local function touch(path)
     local c = ctx
-    if c and not c.facts and string_sub(st.path, 1, 6) ~= "params" then c.touched = true end
+    if c and c.facts_seen == nil and string_sub(path, 1, 6) ~= "params" then c.touched = true end
 end
 
 local VIEW_META = {
     __index = function(proxy, k)
-        local st = VIEWS[proxy]
-        touch(st)
-        local v = st.data[k]
+        local path = proxy[PATH]
+        local c = ctx
+        if c and c.facts_seen == nil then touch(path) end
+        local v = proxy[DATA][k]
         if type(v) == "table" then
-            local c = st.cache[k]
-            if not c then
-                c = view(v, child_path(st.path, k))
-                st.cache[k] = c
+            local kids = rawget(proxy, KIDS)
+            if kids == nil then
+                kids = {}
+                rawset(proxy, KIDS, kids)
             end
-            return c
+            local cv = kids[k]
+            if not cv then
+                cv = view(v, path_of(path, k))
+                kids[k] = cv
+            end
+            return cv
         end
         -- Past the end of a list is how ipairs stops: not a fact.
         if v == nil and math_type(k) == "integer" then return nil end
-        -- Every rule reads the same fields again: build each path once.
-        local p = st.paths[k]
-        if not p then
-            p = child_path(st.path, k)
-            st.paths[k] = p
-        end
-        record(p, v)
+        record(path_of(path, k), v)
         return v
     end,
     __newindex = function(proxy, k)
-        local path = VIEWS[proxy].path
+        local path = proxy[PATH]
         error(string_format("%s is read-only (assignment to %s)",
             path == "" and "the project" or path, child_path(path, k)), 2)
     end,
     __len = function(proxy)
-        local st = VIEWS[proxy]
-        touch(st)
-        return #st.data
+        touch(proxy[PATH])
+        return #proxy[DATA]
     end,
     __pairs = function(proxy)
-        touch(VIEWS[proxy])
-        local data = VIEWS[proxy].data
+        touch(proxy[PATH])
+        local data = proxy[DATA]
         return function(_, k)
             local nk = next(data, k)
             if nk == nil then return nil end
@@ -257,9 +411,25 @@ local VIEW_META = {
 }
 
 view = function(data, path)
-    local proxy = setmetatable({}, VIEW_META)
-    VIEWS[proxy] = { data = data, path = path, cache = {}, paths = {} }
-    return proxy
+    return setmetatable({ [DATA] = data, [PATH] = path }, VIEW_META)
+end
+
+local function view_data(t)
+    return type(t) == "table" and rawget(t, DATA) or nil
+end
+
+-- `next` sees through the read-only proxies (library tables, views, sealed
+-- file-level tables): they look empty, or hold only private state, to the
+-- raw next.
+G.next = function(t, k)
+    local under = FROZEN[t]
+    if under == nil then
+        under = view_data(t)
+        if under == nil then return next(t, k) end
+    end
+    local nk = next(under, k)
+    if nk == nil then return nil end
+    return nk, t[nk]
 end
 
 ------------------------------------------------------------------------------
@@ -445,37 +615,109 @@ end
 ------------------------------------------------------------------------------
 -- An evaluation.
 
--- project, call and params are plain tables built by C. Runs the call's
--- chunk in a fresh environment, which declares the rules.
--- Declared rules are kept per compiled call file, with the key of what the
--- declaration depended on (the call's id, basis and edition, and every
--- parameter value), and reused while the key is the same: declaring runs
--- the constructors again for nothing otherwise. A declaration that touched
--- the project or the call (anything but parameters) is never reused, since
--- it could declare other rules for another project.
-local declared = setmetatable({}, { __mode = "k" })
+-- Declared rules are kept per prepared call and edition (`slot`, a number
+-- C gives each) and reused for every project evaluated against it:
+-- declaring runs the constructors again for nothing otherwise. A
+-- declaration that touched the project or the call (anything but
+-- parameters) is never reused, since it could declare other rules for
+-- another project.
+--
+-- No state crosses projects. Reused rules are closures over the rule
+-- file's locals, so when a declaration is kept it is sealed: every upvalue
+-- cell reachable from its functions (and from tables and metatables they
+-- reach) is recorded with its value; tables held by the call file's cells
+-- are replaced by read-only proxies (a write is an error at its line); and
+-- before each reuse every recorded cell gets its recorded value back, so a
+-- counter or a cache kept at file level starts each project as it was
+-- after declaring. The prelude's own functions and C functions are not
+-- walked: their state is the engine's.
+local declared = setmetatable({}, { __mode = "k" })   -- chunk -> slot -> kept
 
-local function scalar_key(v)
-    if type(v) ~= "table" then return tostring(v) end
-    local parts = {}
-    for k, x in next, v do parts[#parts + 1] = tostring(k) .. "=" .. tostring(x) end
-    table_sort(parts)
-    return "{" .. table_concat(parts, ",") .. "}"
+local function is_engine_table(t)
+    return FROZEN[t] ~= nil or view_data(t) ~= nil or rawget(t, RESULT) ~= nil
 end
 
-local function declaration_key(call, params)
-    local names = {}
-    for k in next, params do names[#names + 1] = k end
-    table_sort(names)
-    local parts = { tostring(call.id), tostring(call.basis), tostring(call.edition) }
-    for _, k in ipairs(names) do parts[#parts + 1] = k .. "=" .. scalar_key(params[k]) end
-    return table_concat(parts, "\0")
+local function seal(rules, globals)
+    local cells, seen_fn, seen_cell, seen_tab = {}, {}, {}, {}
+    local walk
+    local function walk_function(f)
+        if seen_fn[f] then return end
+        seen_fn[f] = true
+        local info = getinfo(f, "S")
+        local src = info.source
+        if info.what == "C" or string_sub(src, 1, 7) ~= "@rules/" then return end
+        local in_call_file = string_sub(src, 1, 11) ~= "@rules/lib/"
+        local i = 1
+        while true do
+            local name, v = getupvalue(f, i)
+            if name == nil then break end
+            local id = upvalueid(f, i)
+            if name ~= "_ENV" and not seen_cell[id] then
+                seen_cell[id] = true
+                if in_call_file and type(v) == "table" and not is_engine_table(v) then
+                    local raw = v
+                    v = frozen(raw, name)
+                    setupvalue(f, i, v)
+                    walk(raw)
+                end
+                cells[#cells + 1] = { f, i, v }
+            end
+            walk(v)
+            i = i + 1
+        end
+    end
+    walk = function(v)
+        local t = type(v)
+        if t == "function" then
+            walk_function(v)
+        elseif t == "table" and not seen_tab[v] then
+            seen_tab[v] = true
+            local under = FROZEN[v]
+            if under then return walk(under) end
+            if view_data(v) ~= nil then return end
+            for k, x in next, v do
+                walk(k)
+                walk(x)
+            end
+            local mt = debug_getmetatable(v)
+            if mt then walk(mt) end
+        end
+    end
+    -- Globals the rule file set while declaring (helpers, constants) are
+    -- given to every evaluation; their tables are frozen like the cells'.
+    for k, v in next, globals do
+        if type(v) == "table" and not is_engine_table(v) then
+            local raw = v
+            v = frozen(raw, tostring(k))
+            globals[k] = v
+            walk(raw)
+        end
+        walk(v)
+    end
+    for _, r in ipairs(rules) do
+        walk(r.check)
+        if r.applies then walk(r.applies) end
+    end
+    return cells
 end
 
--- project, call and params are plain tables built by C. Runs the call's
--- chunk in a fresh environment, which declares the rules (or reuses the
--- rules it declared for an earlier project, see above).
-function E.begin(chunk, project, call, params, lint)
+local function restore(cells)
+    for k = 1, #cells do
+        local c = cells[k]
+        local f, i, v = c[1], c[2], c[3]
+        local _, now = getupvalue(f, i)
+        if not rawequal(now, v) then setupvalue(f, i, v) end
+    end
+end
+
+-- project, call and params are plain tables built by C (call and params
+-- once per prepared call). Runs the call's chunk in a fresh environment,
+-- which declares the rules, or reuses the rules declared for `slot`.
+-- Returns the number of rules and whether they were declared without
+-- reading the project or the call (then they are the same for every
+-- project of the slot).
+function E.begin(chunk, project, call, params, lint, slot)
+    work_left = WORK_BUDGET
     ctx = {
         rules = {}, rule_ids = {}, params = params or {}, params_used = {},
         call = call, lint = lint, decision_figures = {}, pending = {},
@@ -488,21 +730,40 @@ function E.begin(chunk, project, call, params, lint)
     -- Every function of the rule file shares this upvalue: the checks of
     -- reused rules see this evaluation's environment too.
     setupvalue(chunk, 1, env)
-    local key = not lint and declaration_key(call, ctx.params) or nil
-    local kept = key and declared[chunk]
-    if kept and kept.key == key then
+    local by_slot = declared[chunk]
+    local kept = slot and by_slot and by_slot[slot]
+    if kept then
+        for k, v in next, kept.globals do env[k] = v end
+        restore(kept.cells)
         ctx.rules, ctx.rule_ids = kept.rules, kept.rule_ids
         for k in next, kept.params_used do ctx.params_used[k] = true end
-        return #ctx.rules
+        return #ctx.rules, true
     end
     chunk()
-    if key and not ctx.touched then
+    if slot and not lint and not ctx.touched then
         local used = {}
         for k in next, ctx.params_used do used[k] = true end
-        declared[chunk] = { key = key, rules = ctx.rules, rule_ids = ctx.rule_ids,
-            params_used = used }
+        if not by_slot then
+            by_slot = {}
+            declared[chunk] = by_slot
+        end
+        local globals = {}
+        for k, v in next, env do
+            if k ~= "project" and k ~= "call" then globals[k] = v end
+        end
+        local cells = seal(ctx.rules, globals)
+        for k, v in next, globals do env[k] = v end
+        by_slot[slot] = { rules = ctx.rules, rule_ids = ctx.rule_ids, params_used = used,
+            cells = cells, globals = globals }
+        return #ctx.rules, true
     end
-    return #ctx.rules
+    return #ctx.rules, false
+end
+
+-- Forgets the declarations kept for slot (a prepared call freed).
+function E.forget(chunk, slot)
+    local by_slot = declared[chunk]
+    if by_slot then by_slot[slot] = nil end
 end
 
 -- Rule metadata for C: id, title, basis, source, kind (nil for rule{}).
@@ -526,6 +787,7 @@ function E.lint_asked()
 end
 
 local function start_rule(r)
+    work_left = WORK_BUDGET
     ctx.current = { id = r.id, notices = {} }
     ctx.facts, ctx.facts_seen, ctx.fact_values, ctx.missing = {}, {}, {}, {}
     for _, f in ipairs(r.declared) do record(f[1], f[2]) end
@@ -558,7 +820,7 @@ function E.run_rule(i)
     end
     local c = ctx.current
     local facts, values, missing = ctx.facts, ctx.fact_values, ctx.missing
-    ctx.current, ctx.facts = nil, nil
+    ctx.current, ctx.facts, ctx.facts_seen = nil, nil, nil
     return status, message or "", figures, facts, values, c.notices, missing
 end
 

@@ -36,8 +36,9 @@ assert_eq "plafond-materiel" "$(jqr '[.rules[].id] | join(" ")')" "and differ by
 distinct=$( (eligo trace show 1 --format json; eligo trace show 2 --format json) |
     jq -r '.rule_files[].sha256' | sort -u | wc -l)
 assert_eq "$distinct" "$(rows rule_sources)" "one stored source per distinct content"
-assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(DISTINCT sha256) FROM decision_rule_files
+assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(DISTINCT sha256) FROM ruleset_files
     WHERE path = 'rules/calls/mel-strategie-digitale-2018.lua'")" "two versions of the call file"
+assert_eq 2 "$(rows rulesets)" "one ruleset per version of the rules"
 
 # Not even the rules directory is needed.
 rm -rf "$rules"
@@ -66,13 +67,22 @@ assert_contains "$OUT" "    chiffre max : 50 000,00 € → 80 820,00 €" "and 
 run eligo --db "$WORK/altered.db" replay 1 --format json
 assert_eq "false plafond-materiel" "$(jqr '"\(.same) \(.diff.rules[0].id)"')" "JSON divergence"
 
-# A decision stored before financer versions were recorded, by an older
-# eligo: replay uses the latest financers and says so; the engine version
-# is a note, not a divergence.
+# A decision stored before rulesets (its whole document in the trace, its
+# rule files in decision_rule_files) and before financer versions were
+# recorded, by an older eligo: replay uses the latest financers and says so;
+# the engine version is a note, not a divergence.
 cp "$ELIGO_DB" "$WORK/older.db"
+eligo trace show 1 --format json |
+    jq -c 'del(.financer_versions, .decision_id, .created_at) | .engine_version = "0.0.9"' \
+        >"$WORK/old-trace.json"
 sqlite3 "$WORK/older.db" "DROP TRIGGER decisions_no_update;
-  UPDATE decisions SET trace = json_set(json_remove(trace, '$.financer_versions'),
-  '$.engine_version', '0.0.9') WHERE id = 1"
+  INSERT INTO decision_rule_files (decision_id, position, path, sha256)
+    SELECT 1, f.position, f.path, f.sha256 FROM decisions AS d
+    JOIN ruleset_files AS f ON f.ruleset = d.ruleset WHERE d.id = 1;
+  UPDATE decisions SET trace = CAST(readfile('$WORK/old-trace.json') AS TEXT), ruleset = NULL
+    WHERE id = 1"
+run eligo --db "$WORK/older.db" trace show 1 --format json
+assert_eq "1 0.0.9" "$(jqr '"\(.format) \(.engine_version)"')" "an older decision still shows"
 run eligo --db "$WORK/older.db" replay 1 --format json
 assert_eq 0 "$RC" "older decision replays ($ERR)"
 assert_eq true "$(jqr .same)" "the same"
@@ -85,7 +95,8 @@ assert_contains "$OUT" "note : this decision did not record its financer version
 cp "$ELIGO_DB" "$WORK/tampered.db"
 sqlite3 "$WORK/tampered.db" "DROP TRIGGER rule_sources_no_update;
   UPDATE rule_sources SET body = CAST('-- altered' AS BLOB) WHERE sha256 =
-  (SELECT sha256 FROM decision_rule_files WHERE decision_id = 1 AND path LIKE 'rules/calls/%')"
+  (SELECT f.sha256 FROM decisions AS d JOIN ruleset_files AS f ON f.ruleset = d.ruleset
+   WHERE d.id = 1 AND f.path LIKE 'rules/calls/%')"
 run eligo --db "$WORK/tampered.db" replay 1
 assert_eq 5 "$RC" "tampered source: store error"
 assert_contains "$ERR" "decision 1: stored source of rules/calls/mel-strategie-digitale-2018.lua does not match its sha256" \

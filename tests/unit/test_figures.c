@@ -37,61 +37,73 @@ static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
 static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
 static const elg_financer *financers[] = {&mel, &self};
 
-static json_int_t num(json_t *obj, const char *key) {
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        fail_msg("%s is not an integer", key);
-    return json_integer_value(v);
+/* The amount of category cat in c[0..n), -1 when absent. */
+static elg_cents cat_amount(const elg_cat_amount *c, size_t n, const char *cat) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].category, cat) == 0)
+            return c[i].amount;
+    return -1;
 }
 
 static void test_per_financer(void **state) {
     (void)state;
-    json_t *df = json_pack("[{sssiss}{sssiss}]", "name", "max_grantable", "value", 2500000, "rule",
-                           "plafond-taux", "name", "max_grantable", "value", 2000000, "rule",
-                           "plafond-montant");
+    elg_grantable reported[] = {{2500000, "plafond-taux"}, {2000000, "plafond-montant"}};
     elg_error err = {0};
-    json_t *fig = elg_figures_compute(&project, &call, financers, 2, df, &err);
-    assert_non_null(fig);
-    assert_int_equal(num(fig, "eligible_cost"), 10000000);
-    assert_int_equal(num(fig, "total_resources"), 10000000);
-    assert_int_equal(num(fig, "balance"), 0);
-    assert_int_equal(num(fig, "public_amount"), 4000000);
-    assert_int_equal(num(fig, "public_share_bp"), 4000);
-    assert_int_equal(num(fig, "requested"), 3000000);
+    elg_arena *a = elg_arena_new();
+    assert_non_null(a);
+    elg_figures f;
+    assert_int_equal(elg_figures_compute(&project, &call, financers, 2, reported, 2, a, &f, &err),
+                     0);
+    assert_int_equal(f.eligible_cost, 10000000);
+    assert_int_equal(f.total_resources, 10000000);
+    assert_int_equal(f.balance, 0);
+    assert_int_equal(f.by_category_count, 2);
+    assert_int_equal(cat_amount(f.by_category, f.by_category_count, "staff"), 6000000);
+    assert_int_equal(cat_amount(f.by_category, f.by_category_count, "equipment"), 4000000);
+    assert_int_equal(f.public_amount, 4000000);
+    assert_true(f.has_public_share);
+    assert_int_equal(f.public_share_bp, 4000);
+    assert_true(f.has_requested);
+    assert_int_equal(f.requested, 3000000);
     /* The smallest maximum reported wins, with its rule. */
-    assert_int_equal(num(fig, "max_grantable"), 2000000);
-    assert_string_equal(json_string_value(json_object_get(fig, "max_grantable_rule")),
-                        "plafond-montant");
-    assert_string_equal(json_string_value(json_object_get(fig, "call_financer")), "MEL");
-    json_t *fins = json_object_get(fig, "financers");
-    assert_int_equal(json_array_size(fins), 2);
-    json_t *m = json_array_get(fins, 0), *s = json_array_get(fins, 1);
-    assert_string_equal(json_string_value(json_object_get(m, "financer")), "MEL");
-    assert_int_equal(num(m, "amount"), 4000000);
-    assert_int_equal(num(m, "requested"), 3000000);
-    assert_int_equal(num(m, "granted"), 1000000);
-    assert_int_equal(num(m, "share_bp"), 4000);
-    assert_int_equal(num(json_object_get(m, "earmarked"), "staff"), 3000000);
-    assert_int_equal(num(m, "max_grantable"), 2000000);
-    assert_int_equal(num(s, "requested"), 0);
-    assert_int_equal(num(s, "granted"), 6000000);
+    assert_true(f.has_max_grantable);
+    assert_int_equal(f.max_grantable, 2000000);
+    assert_string_equal(f.max_grantable_rule, "plafond-montant");
+    assert_string_equal(f.call_financer, "MEL");
+    assert_int_equal(f.financers_count, 2);
+    const elg_financer_figures *m = &f.financers[0], *s = &f.financers[1];
+    assert_string_equal(m->financer, "MEL");
+    assert_int_equal(m->amount, 4000000);
+    assert_int_equal(m->requested, 3000000);
+    assert_int_equal(m->granted, 1000000);
+    assert_true(m->has_share);
+    assert_int_equal(m->share_bp, 4000);
+    assert_int_equal(m->earmarked_count, 1);
+    assert_int_equal(cat_amount(m->earmarked, m->earmarked_count, "staff"), 3000000);
+    assert_true(m->has_max_grantable);
+    assert_int_equal(m->max_grantable, 2000000);
+    assert_true(m->is_public);
+    assert_string_equal(s->financer, "SELF");
+    assert_int_equal(s->requested, 0);
+    assert_int_equal(s->granted, 6000000);
     /* Known only for the call's financer. */
-    assert_true(json_is_null(json_object_get(s, "max_grantable")));
-    assert_false(json_is_true(json_object_get(s, "public")));
-    json_decref(fig);
-    json_decref(df);
+    assert_false(s->has_max_grantable);
+    assert_false(s->is_public);
+    elg_arena_free(a);
 }
 
 static void test_no_maximum_reported(void **state) {
     (void)state;
     elg_error err = {0};
-    json_t *fig = elg_figures_compute(&project, &call, financers, 2, NULL, &err);
-    assert_non_null(fig);
-    assert_true(json_is_null(json_object_get(fig, "max_grantable")));
-    assert_true(json_is_null(json_object_get(fig, "max_grantable_rule")));
-    assert_true(json_is_null(
-        json_object_get(json_array_get(json_object_get(fig, "financers"), 0), "max_grantable")));
-    json_decref(fig);
+    elg_arena *a = elg_arena_new();
+    assert_non_null(a);
+    elg_figures f;
+    assert_int_equal(elg_figures_compute(&project, &call, financers, 2, NULL, 0, a, &f, &err), 0);
+    assert_false(f.has_max_grantable);
+    assert_null(f.max_grantable_rule);
+    assert_int_equal(f.financers_count, 2);
+    assert_false(f.financers[0].has_max_grantable);
+    elg_arena_free(a);
 }
 
 static void test_overflow_reported(void **state) {
@@ -102,8 +114,15 @@ static void test_overflow_reported(void **state) {
     p.expenses = big;
     p.expenses_count = 2;
     elg_error err = {0};
-    assert_null(elg_figures_compute(&p, &call, financers, 2, NULL, &err));
+    elg_arena *a = elg_arena_new();
+    assert_non_null(a);
+    elg_figures f = {.eligible_cost = 42};
+    assert_int_equal(elg_figures_compute(&p, &call, financers, 2, NULL, 0, a, &f, &err),
+                     ELG_EOVERFLOW);
     assert_int_equal(err.code, ELG_EOVERFLOW);
+    /* Outputs are written only on success. */
+    assert_int_equal(f.eligible_cost, 42);
+    elg_arena_free(a);
 }
 
 int main(void) {

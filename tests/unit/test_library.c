@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "eval.h"
 #include "memory_loader.h"
 #include "rules.h"
 
@@ -40,7 +41,6 @@ static char *territory[4];
 static char *esus[] = {"esus"};
 static elg_project project;
 static elg_call call;
-static elg_edition *edition;
 
 static void reset(void) {
     memset(expenses, 0, sizeof expenses);
@@ -73,62 +73,62 @@ static void reset(void) {
     };
     call = (elg_call){
         .id = "t", .title = "Appel", .financer = "MEL", .basis = "Test", .rules = "calls/t.lua"};
-    edition = NULL;
 }
 
-static json_t *eval(const char *src) {
+/* Decides `project` with `src` as the call's rule file (the edition in
+ * force is the one elg_eval_edition chooses for the project). */
+static elg_decision *eval(const char *src) {
     elg_rules *r = NULL;
+    elg_eval *ev = NULL;
+    elg_decision *d = NULL;
     elg_error err = {0};
-    json_t *out = NULL;
     call_source = src;
     if (elg_rules_open(NULL, loader, NULL, &r, &err) != 0)
         fail_msg("cannot open the rules: %s", err.message);
-    elg_eval_input in = {&project, &call, edition, financers, 5};
-    assert_int_equal(elg_rules_evaluate(r, &in, &out, &err), 0);
+    elg_eval_call ec = {.call = &call, .financers = financers, .financers_count = 5};
+    if (elg_eval_prepare(r, &ec, &ev, &err) != 0)
+        fail_msg("cannot prepare the call: %s", err.message);
+    elg_eval_project ep = {&project, 1, ""};
+    if (elg_eval_decide(ev, &ep, &d, &err) != 0)
+        fail_msg("cannot decide: %s", err.message);
+    elg_eval_free(ev);
     elg_rules_free(r);
-    return out;
+    return d;
 }
 
-static json_t *first_rule(json_t *res) {
-    return json_array_get(json_object_get(res, "rules"), 0);
-}
-
-static const char *str(json_t *obj, const char *key) {
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s ? s : "";
+static const elg_rule_result *first_rule(const elg_decision *d) {
+    if (d->rules_count == 0)
+        fail_msg("the decision has no rule");
+    return &d->rules[0];
 }
 
 /* Status and message of the first rule of src. */
 static char last_message[2048];
 static const char *status(const char *src) {
-    static char buf[32];
-    json_t *res = eval(src);
-    json_t *r = first_rule(res);
-    snprintf(buf, sizeof buf, "%s", str(r, "status"));
-    snprintf(last_message, sizeof last_message, "%s", str(r, "message"));
-    if (strcmp(buf, "error") == 0)
+    elg_decision *d = eval(src);
+    const elg_rule_result *x = first_rule(d);
+    const char *s = elg_rule_status_name(x->status); /* a static name */
+    snprintf(last_message, sizeof last_message, "%s", x->message ? x->message : "");
+    if (x->status == ELG_RULE_ERROR)
         print_message("rule error: %s\n", last_message);
-    json_decref(res);
-    return buf;
+    elg_decision_free(d);
+    return s;
 }
 
-/* The smallest max_grantable the rules of src report, -1 when none; its rule in *rule. */
+/* The decision's maximum grantable amount (the smallest the rules of src
+ * report), -1 when none; its rule in *rule. */
 static long long max_grantable(const char *src, char *rule, size_t size) {
-    json_t *res = eval(src);
+    elg_decision *d = eval(src);
     long long best = -1;
-    size_t i;
-    json_t *f;
-    json_array_foreach(json_object_get(res, "decision_figures"), i, f) {
-        if (strcmp(str(f, "name"), "max_grantable") != 0)
-            continue;
-        long long v = json_integer_value(json_object_get(f, "value"));
-        if (best < 0 || v < best) {
-            best = v;
-            if (rule)
-                snprintf(rule, size, "%s", str(f, "rule"));
-        }
+    if (d->figures.has_max_grantable) {
+        best = d->figures.max_grantable;
+        if (rule)
+            snprintf(rule, size, "%s",
+                     d->figures.max_grantable_rule ? d->figures.max_grantable_rule : "");
+    } else {
+        assert_null(d->figures.max_grantable_rule);
     }
-    json_decref(res);
+    elg_decision_free(d);
     return best;
 }
 
@@ -395,12 +395,12 @@ static void test_split_shares(void **state) {
 }
 
 static int notices_of(const char *src, char *first, size_t size) {
-    json_t *res = eval(src);
-    json_t *n = json_object_get(first_rule(res), "notices");
-    int count = (int)json_array_size(n);
+    elg_decision *d = eval(src);
+    const elg_rule_result *x = first_rule(d);
+    int count = (int)x->notices_count;
     if (first && count)
-        snprintf(first, size, "%s", json_string_value(json_array_get(n, 0)));
-    json_decref(res);
+        snprintf(first, size, "%s", x->notices[0]);
+    elg_decision_free(d);
     return count;
 }
 
@@ -600,14 +600,12 @@ static void test_de_minimis_editions(void **state) {
     call.editions = editions;
     call.editions_count = 1;
     const char *src = "de_minimis { ceiling = param 'de_minimis_ceiling' }";
-    edition = (elg_edition *)elg_call_edition_at(&call, project.submitted);
-    assert_null(edition);
+    assert_null(elg_eval_edition(&call, &project));
     assert_string_equal(status(src), "fail");
     assert_message("250 000,00 € > plafond 200 000,00 €");
     project.submitted = "2024-02-01";
     aids[0].date = "2022-01-01";
-    edition = (elg_edition *)elg_call_edition_at(&call, project.submitted);
-    assert_non_null(edition);
+    assert_ptr_equal(elg_eval_edition(&call, &project), &editions[0]);
     assert_string_equal(status(src), "pass");
     assert_message("250 000,00 € ≤ plafond 300 000,00 €");
 }

@@ -3,6 +3,8 @@
  * with its excerpt of source, the plan is a table, and every text from a
  * document, a rule or the store is escaped (a project title or a rule
  * message cannot inject markup). Also the excerpt range on its own.
+ * Decisions are typed data (decision.h), read from a full decision
+ * document as `trace show --format json` prints it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,7 +49,7 @@ static const char decision_json[] =
     "\"source\":\"rules/calls/c.lua:3\",\"facts\":{\"expenses[0].amount\":9500,"
     "\"params.max\":5000,\"expenses[0].category\":\"equipment\",\"expenses[1]\":null},"
     "\"figures\":{\"amount\":9500,\"max\":5000,\"rate\":{\"num\":1,\"den\":3},"
-    "\"parts\":[{\"name\":\"A<\",\"amount\":4750},{\"name\":\"B\",\"amount\":4750}],"
+    "\"parts\":[{\"amount\":4750,\"name\":\"A<\"},{\"amount\":4750,\"name\":\"B\"}],"
     "\"capped\":true},"
     "\"notices\":[\"convention requise\"],\"missing\":[],\"duration_us\":2}]}";
 
@@ -60,15 +62,16 @@ static int sources(void *ctx, const char *sha, char **body, size_t *len, elg_err
     return 0;
 }
 
+/* The page of a decision read from a full (format 1) decision document. */
 static char *render(const char *json, elg_report_source_fn fn) {
-    json_error_t je;
-    json_t *d = json_loads(json, 0, &je);
-    assert_non_null(d);
+    elg_decision *d = NULL;
     elg_error err = {0};
+    if (elg_decision_read(json, strlen(json), NULL, NULL, NULL, 0, NULL, &d, &err))
+        fail_msg("elg_decision_read: %s", err.message);
     char *html = elg_report_html(d, NULL, fn, NULL, &err);
     if (!html)
         fail_msg("elg_report_html: %s", err.message);
-    json_decref(d);
+    elg_decision_free(d);
     return html;
 }
 
@@ -100,9 +103,10 @@ static void test_outcome_first_and_rules(void **state) {
     /* Figures as money, rates as rates, parameters with their edition. */
     contains(html, "<td class=\"num\"><span class=\"m\">95,00 €</span></td>");
     contains(html, "1/3");
-    /* Lists and records of figures on several lines, amounts as money. */
-    contains(html, "<tr><td><code>parts</code></td><td><ul class=\"v\"><li><code>name</code> : "
-                   "A&lt;<br><code>amount</code> : <span class=\"m\">47,50 €</span></li>");
+    /* Lists and records of figures on several lines, amounts as money; a
+     * record's keys in order (a decision's records are sorted by key). */
+    contains(html, "<tr><td><code>parts</code></td><td><ul class=\"v\"><li><code>amount</code> : "
+                   "<span class=\"m\">47,50 €</span><br><code>name</code> : A&lt;</li>");
     contains(html, "<tr><td><code>capped</code></td><td class=\"num\">oui</td></tr>");
     /* Without the project document, expenses by category from the figures. */
     contains(html,
@@ -176,11 +180,23 @@ static void test_excerpt_range(void **state) {
 
 static void test_not_a_decision(void **state) {
     (void)state;
-    json_t *j = json_pack("{si}", "rules", 1);
+    /* JSON that is not a decision never becomes one... */
+    static const char not_json[] = "{\"rules\":1}";
+    elg_decision *d = NULL;
     elg_error err = {0};
-    assert_null(elg_report_html(j, NULL, NULL, NULL, &err));
+    assert_int_equal(elg_decision_read(not_json, strlen(not_json), NULL, NULL, NULL, 0, NULL, &d, &err),
+                     ELG_ESTORE);
+    assert_null(d);
+    /* ...and a decision without its ruleset (the call's half) is refused. */
+    d = elg_decision_new(NULL);
+    assert_non_null(d);
+    err = (elg_error){0};
+    assert_null(elg_report_html(d, NULL, NULL, NULL, &err));
     assert_int_equal(err.code, ELG_EUSAGE);
-    json_decref(j);
+    elg_decision_free(d);
+    err = (elg_error){0};
+    assert_null(elg_report_html(NULL, NULL, NULL, NULL, &err));
+    assert_int_equal(err.code, ELG_EUSAGE);
 }
 
 int main(void) {

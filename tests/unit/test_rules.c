@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "eval.h"
 #include "memory_loader.h"
 #include "rules.h"
 
@@ -61,33 +62,67 @@ static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
 static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
 static const elg_financer *financers[] = {&mel, &self};
 
-/* Evaluates `src` as the call's rule file; returns the result JSON. */
-static json_t *eval_with(const char *src, const elg_limits *limits) {
+/* Decides project p against call c with the rules open in r, the call
+ * prepared for this one decision. */
+static elg_decision *decide_in(elg_rules *r, const elg_project *p, const elg_call *c) {
+    elg_error err = {0};
+    elg_eval *ev = NULL;
+    elg_decision *d = NULL;
+    elg_eval_call ec = {.call = c, .financers = financers, .financers_count = 2};
+    if (elg_eval_prepare(r, &ec, &ev, &err) != 0)
+        fail_msg("cannot prepare the call: %s", err.message);
+    elg_eval_project ep = {p, 1, ""};
+    if (elg_eval_decide(ev, &ep, &d, &err) != 0)
+        fail_msg("cannot decide: %s", err.message);
+    elg_eval_free(ev);
+    return d;
+}
+
+/* Decides `project` with `src` as the call's rule file. */
+static elg_decision *eval_with(const char *src, const elg_limits *limits) {
     elg_rules *r = NULL;
     elg_error err = {0};
-    json_t *out = NULL;
     call_source = src;
-    assert_int_equal(elg_rules_open(limits, loader, NULL, &r, &err), 0);
-    elg_eval_input in = {&project, &call, NULL, financers, 2};
-    assert_int_equal(elg_rules_evaluate(r, &in, &out, &err), 0);
+    if (elg_rules_open(limits, loader, NULL, &r, &err) != 0)
+        fail_msg("cannot open the rules: %s", err.message);
+    elg_decision *d = decide_in(r, &project, &call);
     elg_rules_free(r);
-    return out;
+    return d;
 }
 
-static json_t *rule_at(json_t *res, size_t i) {
-    return json_array_get(json_object_get(res, "rules"), i);
+static const elg_rule_result *rule_at(const elg_decision *d, size_t i) {
+    if (i >= d->rules_count)
+        fail_msg("rule %zu asked of a decision with %zu rules", i, d->rules_count);
+    return &d->rules[i];
 }
 
-static const char *field(json_t *rule, const char *key) {
-    const char *s = json_string_value(json_object_get(rule, key));
+static const char *status(const elg_rule_result *x) {
+    return elg_rule_status_name(x->status);
+}
+
+static const char *text(const char *s) {
     return s ? s : "";
+}
+
+/* The value of fact `path` of rule x, NULL when the rule did not read it. */
+static const elg_value *fact(const elg_rule_result *x, const char *path) {
+    for (size_t i = 0; i < x->facts_count; i++)
+        if (strcmp(x->facts[i].path, path) == 0)
+            return &x->facts[i].value;
+    return NULL;
+}
+
+static int64_t integer(const elg_value *v) {
+    if (!v || v->type != ELG_VALUE_INT)
+        fail_msg("not an integer value");
+    return v->u.integer;
 }
 
 /* ---- sandbox ---------------------------------------------------------------- */
 
 static void test_forbidden_globals_absent(void **state) {
     (void)state;
-    json_t *res = eval_with(
+    elg_decision *d = eval_with(
         "for _, name in ipairs({'io', 'os', 'debug', 'load', 'loadfile', 'dofile', 'package',\n"
         "    'pcall', 'xpcall', 'collectgarbage', 'rawset', 'rawget', 'print'}) do\n"
         "  rule { id = 'absent-' .. name, check = function(p)\n"
@@ -97,54 +132,53 @@ static void test_forbidden_globals_absent(void **state) {
         "rule { id = 'no-string-meta', check = function(p) return getmetatable('') == 'string' "
         "end }\n",
         NULL);
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(res, "rules"), i, r) {
-        if (strcmp(field(r, "status"), "pass") != 0)
-            fail_msg("rule %s: %s %s", field(r, "id"), field(r, "status"), field(r, "message"));
+    for (size_t i = 0; i < d->rules_count; i++) {
+        const elg_rule_result *x = &d->rules[i];
+        if (x->status != ELG_RULE_PASS)
+            fail_msg("rule %s: %s %s", x->id, status(x), text(x->message));
     }
-    assert_int_equal(json_array_size(json_object_get(res, "rules")), 15);
-    json_decref(res);
+    assert_int_equal(d->rules_count, 15);
+    elg_decision_free(d);
 }
 
 static void test_infinite_loop_stopped(void **state) {
     (void)state;
     elg_limits limits = {.instructions = 1000000};
-    json_t *res = eval_with("rule { id = 'loop', check = function(p)\n"
-                            "  while true do end\n"
-                            "end }\n"
-                            "rule { id = 'after', check = function(p) return true end }\n",
-                            &limits);
-    json_t *r = rule_at(res, 0);
-    assert_string_equal(field(r, "status"), "error");
-    assert_non_null(strstr(field(r, "message"), "instruction limit exceeded"));
-    assert_string_equal(field(r, "error_at"), "rules/calls/t.lua:2");
-    assert_string_equal(field(r, "source"), "rules/calls/t.lua:1");
-    assert_string_equal(field(rule_at(res, 1), "status"), "pass");
-    assert_string_equal(field(res, "outcome"), "error");
-    json_decref(res);
+    elg_decision *d = eval_with("rule { id = 'loop', check = function(p)\n"
+                                "  while true do end\n"
+                                "end }\n"
+                                "rule { id = 'after', check = function(p) return true end }\n",
+                                &limits);
+    const elg_rule_result *x = rule_at(d, 0);
+    assert_string_equal(status(x), "error");
+    assert_non_null(strstr(text(x->message), "instruction limit exceeded"));
+    assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
+    assert_string_equal(text(x->source), "rules/calls/t.lua:1");
+    assert_string_equal(status(rule_at(d, 1)), "pass");
+    assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
+    elg_decision_free(d);
 }
 
 /* An error inside a library helper is located at the rule file's line
  * that called it; the library line is in the traceback. */
 static void test_library_error_located_in_rule_file(void **state) {
     (void)state;
-    json_t *res = eval_with("rule { id = 'bad-call', check = function(p)\n"
-                            "  return expenses_of(nil, 'staff') > 0\n"
-                            "end }\n",
-                            NULL);
-    json_t *r = rule_at(res, 0);
-    assert_string_equal(field(r, "status"), "error");
-    assert_string_equal(field(r, "error_at"), "rules/calls/t.lua:2");
-    assert_non_null(strstr(field(r, "traceback"), "rules/lib/budget.lua:"));
-    json_decref(res);
+    elg_decision *d = eval_with("rule { id = 'bad-call', check = function(p)\n"
+                                "  return expenses_of(nil, 'staff') > 0\n"
+                                "end }\n",
+                                NULL);
+    const elg_rule_result *x = rule_at(d, 0);
+    assert_string_equal(status(x), "error");
+    assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
+    assert_non_null(strstr(text(x->traceback), "rules/lib/budget.lua:"));
+    elg_decision_free(d);
 }
 
 /* Lua's pattern matcher runs in C where the instruction hook never fires:
  * a backtracking pattern on a long text is refused instead of hanging. */
 static void test_costly_pattern_refused(void **state) {
     (void)state;
-    json_t *res =
+    elg_decision *d =
         eval_with("rule { id = 'hang', check = function(p)\n"
                   "  return string.find(string.rep('a', 5000), '.-.-.-.-b') == nil\n"
                   "end }\n"
@@ -158,35 +192,34 @@ static void test_costly_pattern_refused(void **state) {
                   "end }\n",
                   NULL);
     for (size_t i = 0; i < 2; i++) {
-        json_t *r = rule_at(res, i);
-        assert_string_equal(field(r, "status"), "error");
-        assert_non_null(strstr(field(r, "message"), "could run for hours"));
+        const elg_rule_result *x = rule_at(d, i);
+        assert_string_equal(status(x), "error");
+        assert_non_null(strstr(text(x->message), "would take too long"));
     }
-    assert_string_equal(field(rule_at(res, 1), "error_at"), "rules/calls/t.lua:5");
-    assert_string_equal(field(rule_at(res, 2), "status"), "pass");
-    json_decref(res);
+    assert_string_equal(text(rule_at(d, 1)->error_at), "rules/calls/t.lua:5");
+    assert_string_equal(status(rule_at(d, 2)), "pass");
+    elg_decision_free(d);
 }
 
 static void test_memory_limit(void **state) {
     (void)state;
     elg_limits limits = {.memory = 8u << 20};
-    json_t *res = eval_with("rule { id = 'hog', check = function(p)\n"
-                            "  local t = {}\n"
-                            "  for i = 1, 100000000 do t[i] = {i, i, i} end\n"
-                            "end }\n"
-                            "rule { id = 'after', check = function(p) return true end }\n",
-                            &limits);
-    assert_string_equal(field(rule_at(res, 0), "status"), "error");
-    assert_non_null(strstr(field(rule_at(res, 0), "message"), "memory limit exceeded"));
-    assert_string_equal(field(rule_at(res, 1), "status"), "pass");
-    json_decref(res);
+    elg_decision *d = eval_with("rule { id = 'hog', check = function(p)\n"
+                                "  local t = {}\n"
+                                "  for i = 1, 100000000 do t[i] = {i, i, i} end\n"
+                                "end }\n"
+                                "rule { id = 'after', check = function(p) return true end }\n",
+                                &limits);
+    assert_string_equal(status(rule_at(d, 0)), "error");
+    assert_non_null(strstr(text(rule_at(d, 0)->message), "memory limit exceeded"));
+    assert_string_equal(status(rule_at(d, 1)), "pass");
+    elg_decision_free(d);
 }
 
 static void test_fresh_environment_and_frozen_library(void **state) {
     (void)state;
     elg_rules *r = NULL;
     elg_error err = {0};
-    json_t *out = NULL;
     call_source = "rule { id = 'leak', check = function(p)\n"
                   "  local seen = leaked\n"
                   "  leaked = true\n"
@@ -196,63 +229,79 @@ static void test_fresh_environment_and_frozen_library(void **state) {
                   "rule { id = 'patch-lib', check = function(p) CATEGORY_LABELS.staff = 'x' end }\n"
                   "rule { id = 'write-project', check = function(p) p.id = 'x' end }\n";
     assert_int_equal(elg_rules_open(NULL, loader, NULL, &r, &err), 0);
-    elg_eval_input in = {&project, &call, NULL, financers, 2};
+    /* One prepared call: the second decision reuses the declared rules. */
+    elg_eval_call ec = {.call = &call, .financers = financers, .financers_count = 2};
+    elg_eval *ev = NULL;
+    assert_int_equal(elg_eval_prepare(r, &ec, &ev, &err), 0);
+    elg_eval_project ep = {&project, 1, ""};
     for (int round = 0; round < 2; round++) {
-        assert_int_equal(elg_rules_evaluate(r, &in, &out, &err), 0);
+        elg_decision *d = NULL;
+        assert_int_equal(elg_eval_decide(ev, &ep, &d, &err), 0);
         /* The global set by the first evaluation is gone in the second. */
-        assert_string_equal(field(rule_at(out, 0), "status"), "pass");
-        assert_string_equal(field(rule_at(out, 1), "status"), "error");
-        assert_non_null(strstr(field(rule_at(out, 1), "message"), "string.rep is read-only"));
-        assert_string_equal(field(rule_at(out, 2), "status"), "error");
-        assert_non_null(strstr(field(rule_at(out, 2), "message"), "read-only"));
-        assert_string_equal(field(rule_at(out, 3), "status"), "error");
-        assert_non_null(strstr(field(rule_at(out, 3), "message"), "read-only"));
-        json_decref(out);
+        assert_string_equal(status(rule_at(d, 0)), "pass");
+        assert_string_equal(status(rule_at(d, 1)), "error");
+        assert_non_null(strstr(text(rule_at(d, 1)->message), "string.rep is read-only"));
+        assert_string_equal(status(rule_at(d, 2)), "error");
+        assert_non_null(strstr(text(rule_at(d, 2)->message), "read-only"));
+        assert_string_equal(status(rule_at(d, 3)), "error");
+        assert_non_null(strstr(text(rule_at(d, 3)->message), "read-only"));
+        elg_decision_free(d);
     }
+    elg_eval_free(ev);
     elg_rules_free(r);
 }
 
 static void test_invalid_results(void **state) {
     (void)state;
-    json_t *res = eval_with("rule { id = 'nil', check = function(p) end }\n"
-                            "rule { id = 'float', check = function(p)\n"
-                            "  return pass('x', { amount = 1.5 }) end }\n"
-                            "rule { id = 'string', check = function(p) return 'yes' end }\n",
-                            NULL);
-    assert_string_equal(field(rule_at(res, 0), "status"), "error");
-    assert_non_null(strstr(field(rule_at(res, 0), "message"), "returned nothing"));
-    assert_string_equal(field(rule_at(res, 1), "status"), "error");
-    assert_non_null(strstr(field(rule_at(res, 1), "message"), "not an integer"));
-    assert_string_equal(field(rule_at(res, 2), "status"), "error");
-    json_decref(res);
+    elg_decision *d = eval_with("rule { id = 'nil', check = function(p) end }\n"
+                                "rule { id = 'float', check = function(p)\n"
+                                "  return pass('x', { amount = 1.5 }) end }\n"
+                                "rule { id = 'string', check = function(p) return 'yes' end }\n",
+                                NULL);
+    assert_string_equal(status(rule_at(d, 0)), "error");
+    assert_non_null(strstr(text(rule_at(d, 0)->message), "returned nothing"));
+    assert_string_equal(status(rule_at(d, 1)), "error");
+    assert_non_null(strstr(text(rule_at(d, 1)->message), "not an integer"));
+    assert_string_equal(status(rule_at(d, 2)), "error");
+    elg_decision_free(d);
 }
 
 static void test_duplicate_rule_id(void **state) {
     (void)state;
-    json_t *res = eval_with("rule { id = 'a', check = function(p) return true end }\n"
-                            "rule { id = 'a', check = function(p) return true end }\n",
-                            NULL);
-    json_t *r = rule_at(res, 0);
-    assert_string_equal(field(r, "id"), "chargement-regles");
-    assert_non_null(strstr(field(r, "message"), "duplicate rule id \"a\""));
-    assert_string_equal(field(r, "error_at"), "rules/calls/t.lua:2");
-    json_decref(res);
+    elg_decision *d = eval_with("rule { id = 'a', check = function(p) return true end }\n"
+                                "rule { id = 'a', check = function(p) return true end }\n",
+                                NULL);
+    const elg_rule_result *x = rule_at(d, 0);
+    assert_string_equal(x->id, "chargement-regles");
+    assert_non_null(strstr(text(x->message), "duplicate rule id \"a\""));
+    assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
+    elg_decision_free(d);
 }
 
 /* ---- declared rules reused across projects -------------------------------- */
 
-/* Evaluates with an already open rule set; returns rule i's status. */
-static char *status_in(elg_rules *r, const elg_project *p, const elg_call *c, size_t i,
-                       size_t *nrules) {
+/* Decides p against the prepared call ev; returns rule i's status (a
+ * static name) and the number of rules in *nrules. */
+static const char *status_in(elg_eval *ev, const elg_project *p, size_t i, size_t *nrules) {
     elg_error err = {0};
-    json_t *out = NULL;
-    elg_eval_input in = {p, c, NULL, financers, 2};
-    assert_int_equal(elg_rules_evaluate(r, &in, &out, &err), 0);
-    char *s = strdup(field(rule_at(out, i), "status"));
+    elg_decision *d = NULL;
+    elg_eval_project ep = {p, 1, ""};
+    if (elg_eval_decide(ev, &ep, &d, &err) != 0)
+        fail_msg("cannot decide: %s", err.message);
+    const char *s = status(rule_at(d, i));
     if (nrules)
-        *nrules = json_array_size(json_object_get(out, "rules"));
-    json_decref(out);
+        *nrules = d->rules_count;
+    elg_decision_free(d);
     return s;
+}
+
+static elg_eval *prepare(elg_rules *r, const elg_call *c) {
+    elg_error err = {0};
+    elg_eval *ev = NULL;
+    elg_eval_call ec = {.call = c, .financers = financers, .financers_count = 2};
+    if (elg_eval_prepare(r, &ec, &ev, &err) != 0)
+        fail_msg("cannot prepare the call: %s", err.message);
+    return ev;
 }
 
 static void test_declarations_reused_safely(void **state) {
@@ -266,20 +315,22 @@ static void test_declarations_reused_safely(void **state) {
     elg_project over = project;
     over.expenses = more;
     over.expenses_count = 1;
-    char *a = status_in(r, &project, &call, 0, NULL);
-    char *b = status_in(r, &over, &call, 0, NULL);
-    char *c = status_in(r, &project, &call, 0, NULL);
-    assert_string_equal(a, "pass");
-    assert_string_equal(b, "fail");
-    assert_string_equal(c, "pass");
-    /* Another value of a parameter declares the rules again. */
+    elg_eval *ev = prepare(r, &call);
+    assert_string_equal(status_in(ev, &project, 0, NULL), "pass");
+    assert_string_equal(status_in(ev, &over, 0, NULL), "fail");
+    assert_string_equal(status_in(ev, &project, 0, NULL), "pass");
+    elg_eval_free(ev);
+    /* Another value of a parameter, on the same rule set, declares the rules again. */
     elg_param lower[] = {{.name = "max_equipment", .type = ELG_PARAM_MONEY, .money = 1},
                          {.name = "max_rate", .type = ELG_PARAM_RATE, .rate = {65, 100}}};
     elg_call other = call;
     other.params = lower;
-    char *d = status_in(r, &project, &other, 0, NULL);
-    assert_string_equal(d, "fail");
-    free(a), free(b), free(c), free(d);
+    ev = prepare(r, &other);
+    assert_string_equal(status_in(ev, &project, 0, NULL), "fail");
+    elg_eval_free(ev);
+    ev = prepare(r, &call);
+    assert_string_equal(status_in(ev, &project, 0, NULL), "pass");
+    elg_eval_free(ev);
     elg_rules_free(r);
 
     /* A declaration that reads the project is never reused. */
@@ -287,11 +338,15 @@ static void test_declarations_reused_safely(void **state) {
                   "  rule { id = 'r' .. i, check = function(p) return true end }\n"
                   "end\n";
     assert_int_equal(elg_rules_open(NULL, loader, NULL, &r, &err), 0);
-    size_t n1 = 0, n2 = 0;
-    free(status_in(r, &project, &call, 0, &n1));
-    free(status_in(r, &over, &call, 0, &n2));
+    ev = prepare(r, &call);
+    size_t n1 = 0, n2 = 0, n3 = 0;
+    status_in(ev, &project, 0, &n1);
+    status_in(ev, &over, 0, &n2);
+    status_in(ev, &project, 0, &n3);
     assert_int_equal(n1, 2);
     assert_int_equal(n2, 1);
+    assert_int_equal(n3, 2);
+    elg_eval_free(ev);
     elg_rules_free(r);
 }
 
@@ -299,35 +354,37 @@ static void test_declarations_reused_safely(void **state) {
 
 static void test_facts_recorded(void **state) {
     (void)state;
-    json_t *res = eval_with("ceiling { id = 'c', category = 'equipment', max = param "
-                            "'max_equipment' }\n",
-                            NULL);
-    json_t *r = rule_at(res, 0);
-    json_t *facts = json_object_get(r, "facts");
-    assert_string_equal(json_string_value(json_object_get(facts, "expenses[0].category")), "staff");
-    assert_string_equal(json_string_value(json_object_get(facts, "expenses[1].category")),
-                        "equipment");
-    assert_int_equal(json_integer_value(json_object_get(facts, "expenses[1].amount")), 8082000);
+    elg_decision *d = eval_with("ceiling { id = 'c', category = 'equipment', max = param "
+                                "'max_equipment' }\n",
+                                NULL);
+    const elg_rule_result *x = rule_at(d, 0);
+    const elg_value *v = fact(x, "expenses[0].category");
+    assert_non_null(v);
+    assert_int_equal(v->type, ELG_VALUE_STRING);
+    assert_string_equal(v->u.str.text, "staff");
+    v = fact(x, "expenses[1].category");
+    assert_non_null(v);
+    assert_int_equal(v->type, ELG_VALUE_STRING);
+    assert_string_equal(v->u.str.text, "equipment");
+    assert_int_equal(integer(fact(x, "expenses[1].amount")), 8082000);
     /* The staff line's amount was not read: it is not a fact of this rule. */
-    assert_null(json_object_get(facts, "expenses[0].amount"));
+    assert_null(fact(x, "expenses[0].amount"));
     /* ipairs ends by reading past the last line: neither a fact nor missing. */
-    assert_null(json_object_get(facts, "expenses[2]"));
-    assert_int_equal(json_array_size(json_object_get(r, "missing")), 0);
-    assert_int_equal(json_object_size(facts), 4);
-    json_t *params_used = json_object_get(res, "parameters");
-    assert_int_equal(json_array_size(params_used), 1);
-    assert_string_equal(field(json_array_get(params_used, 0), "name"), "max_equipment");
-    json_decref(res);
+    assert_null(fact(x, "expenses[2]"));
+    assert_int_equal(x->missing_count, 0);
+    assert_int_equal(x->facts_count, 4);
+    assert_int_equal(d->params_count, 1);
+    assert_string_equal(d->params[0]->name, "max_equipment");
+    elg_decision_free(d);
 }
 
 /* ---- constructors at their edges ------------------------------------------- */
 
 static const char *status_of(const char *src, size_t i) {
-    static char buf[32];
-    json_t *res = eval_with(src, NULL);
-    snprintf(buf, sizeof buf, "%s", field(rule_at(res, i), "status"));
-    json_decref(res);
-    return buf;
+    elg_decision *d = eval_with(src, NULL);
+    const char *s = status(rule_at(d, i)); /* a static name */
+    elg_decision_free(d);
+    return s;
 }
 
 static void test_ceiling_edges(void **state) {
@@ -369,13 +426,13 @@ static void test_share_edges(void **state) {
 static void test_balance(void **state) {
     (void)state;
     assert_string_equal(status_of("balance {}", 0), "pass");
-    json_t *res = eval_with("balance {}", NULL);
-    json_t *fig = json_object_get(rule_at(res, 0), "figures");
-    assert_int_equal(json_integer_value(json_object_get(fig, "expenses")), 13082000);
-    assert_int_equal(json_integer_value(json_object_get(fig, "gap")), 0);
-    assert_string_equal(field(rule_at(res, 0), "message"),
+    elg_decision *d = eval_with("balance {}", NULL);
+    const elg_value *fig = &rule_at(d, 0)->figures;
+    assert_int_equal(integer(elg_value_get(fig, "expenses")), 13082000);
+    assert_int_equal(integer(elg_value_get(fig, "gap")), 0);
+    assert_string_equal(text(rule_at(d, 0)->message),
                         "Dépenses 130 820,00 € = ressources 130 820,00 €");
-    json_decref(res);
+    elg_decision_free(d);
 }
 
 int main(void) {

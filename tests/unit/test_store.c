@@ -143,9 +143,9 @@ static void test_open_creates_schema(void **state) {
     assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
     assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name"
                                 " IN ('documents', 'rule_sources', 'decisions',"
-                                " 'decision_rule_files')"),
-                     4);
-    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 8);
+                                " 'decision_rule_files', 'rulesets', 'ruleset_files')"),
+                     6);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 12);
     elg_store_close(s);
 
     /* Reopening an up-to-date store changes nothing. */

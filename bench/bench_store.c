@@ -1,0 +1,294 @@
+/*
+ * bench_store: the whole-store benchmark of issue 8.
+ *
+ * For each N: N synthetic projects of ../shared/BENCH.md (bench/gen.c) are
+ * written as YAML files and imported into a new store with the reference
+ * call (bench/reference) and the seed financers; then every project is
+ * evaluated against the call prepared once and its decision stored, many
+ * decisions per transaction, on one thread. Import and evaluation each run
+ * in a child process so that each reports its own peak RSS (wait4).
+ *
+ * Usage: eligo_bench_store [--batch B] [--keep] N...   (default 1000 10000)
+ * Prints one line per phase and N: rate, peak RSS, and for evaluation the
+ * stored bytes per decision (trace record, key figures and its share of
+ * the rulesets).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "gen.h"
+#include "import.h"
+#include "store.h"
+
+#ifndef ELIGO_SOURCE_DIR
+#error "ELIGO_SOURCE_DIR must be defined"
+#endif
+
+#define SEED 20261201u
+#define CALL_ID "bench-reference"
+
+typedef struct result {
+    double seconds;
+    long count;
+    long eligible;
+    double trace_bytes;
+    int ok;
+} result;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what, const elg_error *err) {
+    char buf[1400];
+    fprintf(stderr, "bench_store: %s: %s\n", what, elg_error_format(err, buf, sizeof buf));
+    return 1;
+}
+
+static int write_file(const char *path, const char *text, size_t len) {
+    FILE *f = fopen(path, "w");
+    if (!f || fwrite(text, 1, len, f) != len) {
+        perror(path);
+        if (f)
+            fclose(f);
+        return 1;
+    }
+    return fclose(f) != 0;
+}
+
+static int copy_file(const char *from, const char *to) {
+    char buf[65536];
+    FILE *f = fopen(from, "r");
+    if (!f) {
+        perror(from);
+        return 1;
+    }
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return write_file(to, buf, n);
+}
+
+static int mkdirs(const char *root, const char *const *subs) {
+    char p[4096];
+    for (; *subs; subs++) {
+        snprintf(p, sizeof p, "%s/%s", root, *subs);
+        if (mkdir(p, 0755) && errno != EEXIST) {
+            perror(p);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The documents and the rules directory of one run. */
+static int prepare(const char *dir, long n) {
+    static const char *const subs[] = {
+        "docs", "docs/calls", "docs/financers", "docs/projects", "rules", "rules/calls", NULL};
+    static const char *const fins[] = {"caf", "cd59", "etat",        "feder",
+                                       "mel", "self", "ville-lille", NULL};
+    char from[4096], to[4096];
+    if (mkdirs(dir, subs))
+        return 1;
+    snprintf(from, sizeof from, "%s/bench/reference/call.yaml", ELIGO_SOURCE_DIR);
+    snprintf(to, sizeof to, "%s/docs/calls/" CALL_ID ".yaml", dir);
+    if (copy_file(from, to))
+        return 1;
+    for (const char *const *f = fins; *f; f++) {
+        snprintf(from, sizeof from, "%s/seeds/financers/%s.yaml", ELIGO_SOURCE_DIR, *f);
+        snprintf(to, sizeof to, "%s/docs/financers/%s.yaml", dir, *f);
+        if (copy_file(from, to))
+            return 1;
+    }
+    snprintf(from, sizeof from, "%s/rules/lib", ELIGO_SOURCE_DIR);
+    snprintf(to, sizeof to, "%s/rules/lib", dir);
+    if (symlink(from, to) && errno != EEXIST)
+        return perror(to), 1;
+    snprintf(from, sizeof from, "%s/bench/reference/calls/" CALL_ID ".lua", ELIGO_SOURCE_DIR);
+    snprintf(to, sizeof to, "%s/rules/calls/" CALL_ID ".lua", dir);
+    if (copy_file(from, to))
+        return 1;
+    char yaml[8192];
+    for (long i = 0; i < n; i++) {
+        gen_project p;
+        gen_project_make(SEED, i, &p);
+        size_t len = gen_project_yaml(&p, CALL_ID, yaml, sizeof yaml);
+        snprintf(to, sizeof to, "%s/docs/projects/%s.yaml", dir, p.id);
+        if (write_file(to, yaml, len))
+            return 1;
+    }
+    return 0;
+}
+
+static int run_import(const char *dir, result *r) {
+    char db[4096], docs[4096];
+    snprintf(db, sizeof db, "%s/bench.db", dir);
+    snprintf(docs, sizeof docs, "%s/docs", dir);
+    elg_store *store = NULL;
+    elg_error err = {0};
+    elg_import_report rep = {0};
+    const char *paths[] = {docs};
+    if (elg_store_open(db, &store, &err))
+        return die("open", &err);
+    double t0 = now_s();
+    if (elg_import_paths(store, paths, 1, &rep, &err))
+        return die("import", &err);
+    r->seconds = now_s() - t0;
+    r->count = (long)rep.count;
+    elg_import_report_release(&rep);
+    elg_store_close(store);
+    r->ok = 1;
+    return 0;
+}
+
+static int run_eval(const char *dir, long n, long batch, result *r) {
+    char db[4096], rules_dir[4096];
+    snprintf(db, sizeof db, "%s/bench.db", dir);
+    snprintf(rules_dir, sizeof rules_dir, "%s/rules", dir);
+    elg_store *store = NULL;
+    elg_rules *rules = NULL;
+    elg_check_call *cc = NULL;
+    elg_error err = {0};
+    if (elg_store_open(db, &store, &err) || elg_rules_open_dir(rules_dir, NULL, &rules, &err) ||
+        elg_check_call_open(store, rules, CALL_ID, 0, NULL, 0, &cc, &err))
+        return die("prepare", &err);
+    double t0 = now_s();
+    int in_tx = 0;
+    for (long i = 0; i < n; i++) {
+        if (!in_tx && elg_store_begin(store, &err))
+            return die("begin", &err);
+        in_tx = 1;
+        char id[32];
+        snprintf(id, sizeof id, "bench-%07ld", i);
+        elg_decision *d = NULL;
+        if (elg_check_decide(cc, store, id, 0, &d, &err) || elg_check_store(store, rules, d, &err))
+            return die(id, &err);
+        r->eligible += d->outcome == ELG_OUTCOME_ELIGIBLE;
+        elg_decision_free(d);
+        if ((i + 1) % batch == 0 || i + 1 == n) {
+            if (elg_store_commit(store, &err))
+                return die("commit", &err);
+            in_tx = 0;
+        }
+    }
+    r->seconds = now_s() - t0;
+    r->count = n;
+    elg_check_call_close(cc);
+    elg_rules_free(rules);
+    elg_store_close(store);
+    /* Stored bytes per decision, measured with the sqlite3 program. */
+    char cmd[8300];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' 'SELECT (SELECT sum(length(trace) + length(figures)) FROM decisions) +"
+             " (SELECT coalesce(sum(length(body)), 0) FROM rulesets)'",
+             db);
+    FILE *p = popen(cmd, "r");
+    double total = 0;
+    if (p && fscanf(p, "%lf", &total) == 1)
+        r->trace_bytes = total / (double)n;
+    if (p)
+        pclose(p);
+    r->ok = 1;
+    return 0;
+}
+
+/* Runs fn in a child; *peak_kib receives its peak RSS. */
+static int in_child(int (*fn)(const char *, long, long, result *), const char *dir, long n,
+                    long batch, result *r, long *peak_kib) {
+    int fd[2];
+    if (pipe(fd))
+        return perror("pipe"), 1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return perror("fork"), 1;
+    if (pid == 0) {
+        close(fd[0]);
+        result mine = {0};
+        int rc = fn(dir, n, batch, &mine);
+        if (write(fd[1], &mine, sizeof mine) != (ssize_t)sizeof mine)
+            rc = 1;
+        _exit(rc);
+    }
+    close(fd[1]);
+    memset(r, 0, sizeof *r);
+    ssize_t got = read(fd[0], r, sizeof *r);
+    close(fd[0]);
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0)
+        return perror("wait4"), 1;
+    *peak_kib = ru.ru_maxrss;
+    return got != (ssize_t)sizeof *r || !WIFEXITED(status) || WEXITSTATUS(status) || !r->ok;
+}
+
+static int import_fn(const char *dir, long n, long batch, result *r) {
+    (void)n;
+    (void)batch;
+    return run_import(dir, r);
+}
+
+int main(int argc, char **argv) {
+    long batch = 1000, sizes[16];
+    int nsizes = 0, keep = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
+            batch = atol(argv[++i]);
+        else if (strcmp(argv[i], "--keep") == 0)
+            keep = 1;
+        else if (nsizes < 16 && atol(argv[i]) > 0)
+            sizes[nsizes++] = atol(argv[i]);
+        else {
+            fprintf(stderr, "usage: eligo_bench_store [--batch B] [--keep] N...\n");
+            return 2;
+        }
+    }
+    if (nsizes == 0) {
+        sizes[nsizes++] = 1000;
+        sizes[nsizes++] = 10000;
+    }
+    if (batch <= 0)
+        batch = 1000;
+    printf("%-9s %9s %12s %10s %11s %s\n", "phase", "N", "per second", "peak RSS", "bytes/dec",
+           "notes");
+    fflush(stdout);
+    int rc = 0;
+    for (int s = 0; s < nsizes && rc == 0; s++) {
+        long n = sizes[s];
+        char dir[] = "/tmp/eligo-bench-store-XXXXXX";
+        if (!mkdtemp(dir))
+            return perror("mkdtemp"), 1;
+        if (prepare(dir, n))
+            return 1;
+        result r;
+        long peak = 0;
+        if ((rc = in_child(import_fn, dir, n, batch, &r, &peak)))
+            break;
+        printf("%-9s %9ld %12.0f %7.1f MiB %11s %ld documents in %.2f s\n", "import", n,
+               (double)r.count / r.seconds, (double)peak / 1024.0, "", r.count, r.seconds);
+        fflush(stdout);
+        if ((rc = in_child(run_eval, dir, n, batch, &r, &peak)))
+            break;
+        printf("%-9s %9ld %12.0f %7.1f MiB %11.0f %ld eligible (%.1f %%), %ld per transaction\n",
+               "evaluate", n, (double)r.count / r.seconds, (double)peak / 1024.0, r.trace_bytes,
+               r.eligible, 100.0 * (double)r.eligible / (double)n, batch);
+        fflush(stdout);
+        if (!keep) {
+            char cmd[200];
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+            if (system(cmd) != 0)
+                fprintf(stderr, "bench_store: could not remove %s\n", dir);
+        } else {
+            printf("(kept %s)\n", dir);
+        }
+    }
+    return rc;
+}

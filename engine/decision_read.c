@@ -1,0 +1,631 @@
+/*
+ * decision_read: the one place JSON becomes a decision (see decision.h).
+ *
+ * Reading is not on the evaluation path (show, diff, replay, export), so
+ * jansson's tree is fine here. Everything read is copied into the
+ * decision's (or ruleset's) arena; the tree is dropped before returning.
+ * A field of the wrong type is an error naming it: stored records are
+ * audited data, a silent default would hide a corruption.
+ */
+#include "decision.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct reader {
+    elg_arena *a;
+    elg_error *err;
+    const char *what; /* "decision", "ruleset": for messages */
+} reader;
+
+static int bad(reader *r, const char *field, const char *expected) {
+    return elg_error_set(r->err, ELG_ESTORE, "%s: field \"%s\" is missing or not %s", r->what,
+                         field, expected);
+}
+
+static int oom(reader *r) {
+    return elg_error_set(r->err, ELG_ENOMEM, "out of memory reading a %s", r->what);
+}
+
+/* Text member key of obj; optional: absent or null gives NULL. */
+static int get_str(reader *r, json_t *obj, const char *key, bool optional, const char **out) {
+    json_t *v = json_object_get(obj, key);
+    if ((!v || json_is_null(v)) && optional) {
+        *out = NULL;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return bad(r, key, "text");
+    *out = elg_arena_strndup(r->a, json_string_value(v), json_string_length(v));
+    return *out ? 0 : oom(r);
+}
+
+static int get_int(reader *r, json_t *obj, const char *key, int64_t *out) {
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v))
+        return bad(r, key, "an integer");
+    *out = json_integer_value(v);
+    return 0;
+}
+
+/* An integer or null (absent counts as null: older decisions lacked some). */
+static int get_opt_int(reader *r, json_t *obj, const char *key, bool *has, int64_t *out) {
+    json_t *v = json_object_get(obj, key);
+    *has = json_is_integer(v);
+    *out = *has ? json_integer_value(v) : 0;
+    if (v && !json_is_null(v) && !*has)
+        return bad(r, key, "an integer or null");
+    return 0;
+}
+
+static int read_value(reader *r, json_t *j, elg_value *out, int depth);
+
+static int cmp_pairs(const void *x, const void *y) {
+    return strcmp(((const elg_value_pair *)x)->key, ((const elg_value_pair *)y)->key);
+}
+
+static int read_value(reader *r, json_t *j, elg_value *out, int depth) {
+    memset(out, 0, sizeof *out);
+    if (depth > 64)
+        return elg_error_set(r->err, ELG_ESTORE, "%s: value nested too deeply", r->what);
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        out->type = ELG_VALUE_NULL;
+        return 0;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        out->type = ELG_VALUE_BOOL;
+        out->u.boolean = json_is_true(j);
+        return 0;
+    case JSON_INTEGER:
+        out->type = ELG_VALUE_INT;
+        out->u.integer = json_integer_value(j);
+        return 0;
+    case JSON_STRING:
+        out->type = ELG_VALUE_STRING;
+        out->u.str.len = json_string_length(j);
+        out->u.str.text = elg_arena_strndup(r->a, json_string_value(j), out->u.str.len);
+        return out->u.str.text ? 0 : oom(r);
+    case JSON_ARRAY: {
+        out->type = ELG_VALUE_LIST;
+        size_t n = json_array_size(j);
+        out->u.list.items = elg_arena_array(r->a, n, sizeof(elg_value));
+        if (!out->u.list.items)
+            return oom(r);
+        out->u.list.count = n;
+        for (size_t i = 0; i < n; i++) {
+            int rc = read_value(r, json_array_get(j, i), &out->u.list.items[i], depth + 1);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    case JSON_OBJECT: {
+        out->type = ELG_VALUE_MAP;
+        size_t n = json_object_size(j), i = 0;
+        elg_value_pair *pairs = elg_arena_array(r->a, n, sizeof *pairs);
+        if (!pairs)
+            return oom(r);
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) {
+            pairs[i].key = elg_arena_strdup(r->a, k);
+            if (!pairs[i].key)
+                return oom(r);
+            int rc = read_value(r, v, &pairs[i].value, depth + 1);
+            if (rc)
+                return rc;
+            i++;
+        }
+        qsort(pairs, n, sizeof *pairs, cmp_pairs);
+        out->u.map.pairs = pairs;
+        out->u.map.count = n;
+        return 0;
+    }
+    case JSON_REAL:
+        break;
+    }
+    return elg_error_set(r->err, ELG_ESTORE, "%s: a number that is not an integer", r->what);
+}
+
+/* A list of text members. */
+static int read_strings(reader *r, json_t *obj, const char *key, const char ***out, size_t *n) {
+    json_t *a = json_object_get(obj, key);
+    *out = NULL;
+    *n = 0;
+    if (!a || json_is_null(a))
+        return 0;
+    if (!json_is_array(a))
+        return bad(r, key, "a list");
+    const char **s = elg_arena_array(r->a, json_array_size(a), sizeof *s);
+    if (!s)
+        return oom(r);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *e = json_array_get(a, i);
+        if (!json_is_string(e))
+            return bad(r, key, "a list of text");
+        s[i] = elg_arena_strndup(r->a, json_string_value(e), json_string_length(e));
+        if (!s[i])
+            return oom(r);
+    }
+    *out = s;
+    *n = json_array_size(a);
+    return 0;
+}
+
+static int read_cats(reader *r, json_t *obj, const char *key, elg_cat_amount **out, size_t *n) {
+    json_t *o = json_object_get(obj, key);
+    *out = NULL;
+    *n = 0;
+    if (!o || json_is_null(o))
+        return 0;
+    if (!json_is_object(o))
+        return bad(r, key, "an object");
+    elg_cat_amount *c = elg_arena_array(r->a, json_object_size(o), sizeof *c);
+    if (!c)
+        return oom(r);
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(o, k, v) {
+        if (!json_is_integer(v))
+            return bad(r, key, "an object of amounts");
+        c[i].category = elg_arena_strdup(r->a, k);
+        if (!c[i].category)
+            return oom(r);
+        c[i++].amount = json_integer_value(v);
+    }
+    *out = c;
+    *n = i;
+    return 0;
+}
+
+static int read_figures(reader *r, json_t *j, elg_figures *f) {
+    int rc;
+    if (!json_is_object(j))
+        return bad(r, "figures", "an object");
+    if ((rc = get_str(r, j, "call_financer", true, &f->call_financer)) ||
+        (rc = get_int(r, j, "eligible_cost", &f->eligible_cost)) ||
+        (rc = get_int(r, j, "total_resources", &f->total_resources)) ||
+        (rc = get_int(r, j, "balance", &f->balance)) ||
+        (rc = read_cats(r, j, "expenses_by_category", &f->by_category, &f->by_category_count)) ||
+        (rc = get_int(r, j, "public_amount", &f->public_amount)) ||
+        (rc = get_opt_int(r, j, "public_share_bp", &f->has_public_share, &f->public_share_bp)) ||
+        (rc = get_opt_int(r, j, "requested", &f->has_requested, &f->requested)) ||
+        (rc = get_opt_int(r, j, "max_grantable", &f->has_max_grantable, &f->max_grantable)) ||
+        (rc = get_str(r, j, "max_grantable_rule", true, &f->max_grantable_rule)))
+        return rc;
+    json_t *fins = json_object_get(j, "financers");
+    if (!json_is_array(fins))
+        return bad(r, "figures.financers", "a list");
+    f->financers_count = json_array_size(fins);
+    f->financers = elg_arena_array(r->a, f->financers_count, sizeof *f->financers);
+    if (!f->financers)
+        return oom(r);
+    for (size_t i = 0; i < f->financers_count; i++) {
+        json_t *o = json_array_get(fins, i);
+        elg_financer_figures *x = &f->financers[i];
+        bool gr, rq;
+        if (!json_is_object(o))
+            return bad(r, "figures.financers", "a list of objects");
+        if ((rc = get_str(r, o, "financer", false, &x->financer)) ||
+            (rc = get_str(r, o, "nature", false, &x->nature)) ||
+            (rc = get_int(r, o, "amount", &x->amount)) ||
+            (rc = get_opt_int(r, o, "requested", &rq, &x->requested)) ||
+            (rc = get_opt_int(r, o, "granted", &gr, &x->granted)) ||
+            (rc = read_cats(r, o, "earmarked", &x->earmarked, &x->earmarked_count)) ||
+            (rc = get_opt_int(r, o, "share_bp", &x->has_share, &x->share_bp)) ||
+            (rc = get_opt_int(r, o, "max_grantable", &x->has_max_grantable, &x->max_grantable)))
+            return rc;
+        x->is_public = json_is_true(json_object_get(o, "public"));
+    }
+    return 0;
+}
+
+/* The figures of the document, or those stored beside a record. */
+static int read_figures_of(reader *r, json_t *doc, const char *figures_json, elg_figures *f) {
+    json_t *inline_figures = json_object_get(doc, "figures");
+    if (inline_figures || !figures_json)
+        return read_figures(r, inline_figures, f);
+    json_error_t jerr;
+    json_t *j = json_loads(figures_json, 0, &jerr);
+    int rc = read_figures(r, j, f);
+    json_decref(j);
+    return rc;
+}
+
+static int read_edition(reader *r, json_t *obj, elg_ruleset *rs) {
+    json_t *e = json_object_get(obj, "edition");
+    if (!e || json_is_null(e))
+        return 0;
+    if (!json_is_object(e))
+        return bad(r, "edition", "an object or null");
+    int rc = get_str(r, e, "name", false, &rs->edition_name);
+    return rc ? rc : get_str(r, e, "from", false, &rs->edition_from);
+}
+
+static int read_param(reader *r, json_t *o, elg_param_value *p) {
+    int rc;
+    if (!json_is_object(o))
+        return bad(r, "parameters", "a list of objects");
+    if ((rc = get_str(r, o, "name", false, &p->name)) ||
+        (rc = get_str(r, o, "type", false, &p->type)) ||
+        (rc = get_str(r, o, "edition", true, &p->edition)))
+        return rc;
+    json_t *v = json_object_get(o, "value");
+    return v ? read_value(r, v, &p->value, 0) : bad(r, "parameters.value", "present");
+}
+
+/* The call-level fields, from a ruleset or a full (format 1) document. */
+static int read_ruleset_fields(reader *r, json_t *j, elg_ruleset *rs) {
+    int rc;
+    int64_t v = 0;
+    if ((rc = get_str(r, j, "call", false, &rs->call)) || (rc = get_int(r, j, "call_version", &v)))
+        return rc;
+    rs->call_version = (int)v;
+    if ((rc = get_str(r, j, "call_sha256", false, &rs->call_sha256)) ||
+        (rc = get_str(r, j, "call_title", true, &rs->call_title)) ||
+        (rc = get_str(r, j, "basis", true, &rs->basis)) || (rc = read_edition(r, j, rs)) ||
+        (rc = get_str(r, j, "ruleset_sha256", false, &rs->rule_files_sha256)) ||
+        (rc = get_str(r, j, "engine_version", true, &rs->engine_version)))
+        return rc;
+    if (!rs->basis)
+        rs->basis = "";
+    json_t *files = json_object_get(j, "rule_files");
+    if (!json_is_array(files))
+        return bad(r, "rule_files", "a list");
+    rs->rule_files_count = json_array_size(files);
+    rs->rule_files = elg_arena_array(r->a, rs->rule_files_count, sizeof *rs->rule_files);
+    if (!rs->rule_files)
+        return oom(r);
+    for (size_t i = 0; i < rs->rule_files_count; i++) {
+        json_t *f = json_array_get(files, i);
+        if ((rc = get_str(r, f, "path", false, &rs->rule_files[i].path)) ||
+            (rc = get_str(r, f, "sha256", false, &rs->rule_files[i].sha256)))
+            return rc;
+    }
+    json_t *lim = json_object_get(j, "limits");
+    if (json_is_object(lim)) {
+        int64_t ins = 0, mem = 0;
+        if ((rc = get_int(r, lim, "instructions", &ins)) || (rc = get_int(r, lim, "memory", &mem)))
+            return rc;
+        rs->limit_instructions = (uint64_t)ins;
+        rs->limit_memory = (uint64_t)mem;
+        bool has;
+        int64_t n = 0;
+        if ((rc = get_opt_int(r, lim, "time_ms", &has, &n)))
+            return rc;
+        rs->limit_time_ms = has && n > 0 ? (uint64_t)n : 0;
+        if ((rc = get_opt_int(r, lim, "output", &has, &n)))
+            return rc;
+        rs->limit_output = has && n > 0 ? (uint64_t)n : 0;
+    }
+    json_t *fv = json_object_get(j, "financer_versions");
+    if (json_is_array(fv)) {
+        rs->financers_count = json_array_size(fv);
+        rs->financers = elg_arena_array(r->a, rs->financers_count, sizeof *rs->financers);
+        if (!rs->financers)
+            return oom(r);
+        for (size_t i = 0; i < rs->financers_count; i++) {
+            json_t *f = json_array_get(fv, i);
+            int64_t ver = 0;
+            if ((rc = get_str(r, f, "financer", false, &rs->financers[i].financer)) ||
+                (rc = get_int(r, f, "version", &ver)) ||
+                (rc = get_str(r, f, "sha256", false, &rs->financers[i].sha256)))
+                return rc;
+            rs->financers[i].version = (int)ver;
+        }
+    }
+    json_t *params = json_object_get(j, "parameters");
+    if (!json_is_array(params))
+        return bad(r, "parameters", "a list");
+    /* In a full document these are the parameters used; in a ruleset, all
+     * those in force. */
+    rs->params_count = json_array_size(params);
+    rs->params = elg_arena_array(r->a, rs->params_count, sizeof *rs->params);
+    if (!rs->params)
+        return oom(r);
+    for (size_t i = 0; i < rs->params_count; i++)
+        if ((rc = read_param(r, json_array_get(params, i), &rs->params[i])))
+            return rc;
+    return 0;
+}
+
+int elg_ruleset_read(const char *json, size_t len, elg_ruleset **out, elg_error *err) {
+    *out = NULL;
+    json_error_t jerr;
+    json_t *j = json_loadb(json, len, 0, &jerr);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return elg_error_set(err, ELG_ESTORE, "stored ruleset is not a JSON object: %s", jerr.text);
+    }
+    elg_ruleset *rs = elg_ruleset_new();
+    reader r = {rs ? rs->arena : NULL, err, "ruleset"};
+    int rc = rs ? read_ruleset_fields(&r, j, rs) : elg_error_set(err, ELG_ENOMEM, "out of memory");
+    json_t *rules = json_object_get(j, "rules");
+    if (rc == 0 && !json_is_array(rules))
+        rc = bad(&r, "rules", "a list");
+    if (rc == 0) {
+        rs->rules_count = json_array_size(rules);
+        rs->rules = elg_arena_array(r.a, rs->rules_count, sizeof *rs->rules);
+        if (!rs->rules)
+            rc = oom(&r);
+    }
+    for (size_t i = 0; rc == 0 && i < rs->rules_count; i++) {
+        json_t *o = json_array_get(rules, i);
+        elg_rule_decl *d = &rs->rules[i];
+        if ((rc = get_str(&r, o, "id", false, &d->id)) ||
+            (rc = get_str(&r, o, "title", false, &d->title)) ||
+            (rc = get_str(&r, o, "basis", false, &d->basis)) ||
+            (rc = get_str(&r, o, "source", false, &d->source)))
+            break;
+        rc = get_str(&r, o, "kind", true, &d->kind);
+    }
+    if (rc == 0)
+        rc = elg_ruleset_seal(rs, err);
+    json_decref(j);
+    if (rc) {
+        elg_ruleset_unref(rs);
+        return rc;
+    }
+    *out = rs;
+    return 0;
+}
+
+/* One rule result. decl: the ruleset's declaration at this position, whose
+ * fields fill those the record left out (NULL for a full document). */
+/* A record's distinct facts (decision_write.c writes them once). */
+typedef struct fact_table {
+    elg_fact *facts;
+    size_t count;
+} fact_table;
+
+static int read_fact_table(reader *r, json_t *j, fact_table *t) {
+    json_t *a = json_object_get(j, "facts");
+    t->facts = NULL;
+    t->count = 0;
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return bad(r, "facts", "a list");
+    t->count = json_array_size(a);
+    t->facts = elg_arena_array(r->a, t->count, sizeof *t->facts);
+    if (!t->facts)
+        return oom(r);
+    for (size_t i = 0; i < t->count; i++) {
+        json_t *pair = json_array_get(a, i);
+        json_t *path = json_array_get(pair, 0);
+        if (json_array_size(pair) != 2 || !json_is_string(path))
+            return bad(r, "facts", "a list of [path, value]");
+        t->facts[i].path = elg_arena_strdup(r->a, json_string_value(path));
+        if (!t->facts[i].path)
+            return oom(r);
+        int rc = read_value(r, json_array_get(pair, 1), &t->facts[i].value, 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int read_rule(reader *r, json_t *o, const elg_rule_decl *decl, const fact_table *table,
+                     elg_rule_result *x) {
+    int rc;
+    const char *status;
+    if (!json_is_object(o))
+        return bad(r, "rules", "a list of objects");
+    if ((rc = get_str(r, o, "id", false, &x->id)) ||
+        (rc = get_str(r, o, "status", false, &status)) ||
+        (rc = get_str(r, o, "message", false, &x->message)) ||
+        (rc = get_str(r, o, "error_at", true, &x->error_at)) ||
+        (rc = get_str(r, o, "traceback", true, &x->traceback)))
+        return rc;
+    if (!elg_rule_status_parse(status, &x->status))
+        return elg_error_set(r->err, ELG_ESTORE, "%s: rule %s: unknown status \"%s\"", r->what,
+                             x->id, status);
+    bool inline_decl = json_object_get(o, "title") != NULL;
+    if (!inline_decl && (!decl || strcmp(decl->id, x->id) != 0))
+        return elg_error_set(r->err, ELG_ESTORE,
+                             "%s: rule %s does not match its ruleset's declaration", r->what,
+                             x->id);
+    if (inline_decl) {
+        if ((rc = get_str(r, o, "title", false, &x->title)) ||
+            (rc = get_str(r, o, "basis", false, &x->basis)) ||
+            (rc = get_str(r, o, "source", false, &x->source)) ||
+            (rc = get_str(r, o, "kind", true, &x->kind)))
+            return rc;
+    } else {
+        x->id = decl->id;
+        x->title = decl->title;
+        x->basis = decl->basis;
+        x->source = decl->source;
+        x->kind = decl->kind;
+    }
+    json_t *facts = json_object_get(o, "facts");
+    if (table && json_is_array(facts)) {
+        /* A record: indices into its fact table. */
+        x->facts_count = json_array_size(facts);
+        x->facts = elg_arena_array(r->a, x->facts_count, sizeof *x->facts);
+        if (!x->facts)
+            return oom(r);
+        for (size_t i = 0; i < x->facts_count; i++) {
+            json_t *n = json_array_get(facts, i);
+            if (!json_is_integer(n) || json_integer_value(n) < 0 ||
+                (size_t)json_integer_value(n) >= table->count)
+                return bad(r, "facts", "a list of indices into the fact table");
+            x->facts[i] = table->facts[json_integer_value(n)];
+        }
+        goto figures;
+    }
+    if (!json_is_object(facts))
+        return bad(r, "facts", "an object");
+    x->facts_count = json_object_size(facts);
+    x->facts = elg_arena_array(r->a, x->facts_count, sizeof *x->facts);
+    if (!x->facts)
+        return oom(r);
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(facts, k, v) {
+        x->facts[i].path = elg_arena_strdup(r->a, k);
+        if (!x->facts[i].path)
+            return oom(r);
+        if ((rc = read_value(r, v, &x->facts[i].value, 0)))
+            return rc;
+        i++;
+    }
+figures:;
+    json_t *figs = json_object_get(o, "figures");
+    if (figs && json_is_object(figs)) {
+        if ((rc = read_value(r, figs, &x->figures, 0)))
+            return rc;
+    } else {
+        x->figures.type = ELG_VALUE_MAP;
+    }
+    if ((rc = read_strings(r, o, "notices", &x->notices, &x->notices_count)) ||
+        (rc = read_strings(r, o, "missing", &x->missing, &x->missing_count)))
+        return rc;
+    bool has_dur;
+    return get_opt_int(r, o, "duration_us", &has_dur, &x->duration_us);
+}
+
+static int read_rules(reader *r, json_t *j, elg_decision *d, bool full) {
+    fact_table table = {0};
+    if (!full) {
+        int rc = read_fact_table(r, j, &table);
+        if (rc)
+            return rc;
+    }
+    json_t *rules = json_object_get(j, "rules");
+    if (!json_is_array(rules))
+        return bad(r, "rules", "a list");
+    d->rules_count = json_array_size(rules);
+    d->rules = elg_arena_array(r->a, d->rules_count, sizeof *d->rules);
+    if (!d->rules)
+        return oom(r);
+    const elg_ruleset *rs = d->ruleset;
+    for (size_t i = 0; i < d->rules_count; i++) {
+        const elg_rule_decl *decl = !full && i < rs->rules_count ? &rs->rules[i] : NULL;
+        int rc = read_rule(r, json_array_get(rules, i), decl, full ? NULL : &table, &d->rules[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* A full document: its call-level fields become a ruleset of its own. Its
+ * rules' declarations stay inline (the ruleset lists none). */
+static int read_full(reader *r, json_t *j, elg_decision **out) {
+    elg_ruleset *rs = elg_ruleset_new();
+    if (!rs)
+        return oom(r);
+    reader rr = {rs->arena, r->err, "decision"};
+    int rc = read_ruleset_fields(&rr, j, rs);
+    if (rc == 0)
+        rc = elg_ruleset_seal(rs, r->err);
+    elg_decision *d = rc == 0 ? elg_decision_new(rs) : NULL;
+    elg_ruleset_unref(rs);
+    if (rc)
+        return rc;
+    if (!d)
+        return oom(r);
+    *out = d;
+    d->params_count = rs->params_count;
+    d->params = elg_arena_array(d->arena, rs->params_count, sizeof *d->params);
+    if (!d->params)
+        return oom(r);
+    for (size_t i = 0; i < rs->params_count; i++)
+        d->params[i] = &rs->params[i];
+    r->a = d->arena;
+    return read_rules(r, j, d, true);
+}
+
+/* A stored record: its ruleset is fetched by sha256. */
+static int read_record(reader *r, json_t *j, elg_ruleset_fn find, void *find_ctx,
+                       elg_decision **out) {
+    const char *sha = json_string_value(json_object_get(j, "ruleset"));
+    if (!sha)
+        return bad(r, "ruleset", "text");
+    if (!find)
+        return elg_error_set(r->err, ELG_ESTORE, "decision refers to ruleset %s: no store", sha);
+    elg_ruleset *rs = NULL;
+    int rc = find(find_ctx, sha, &rs, r->err);
+    if (rc)
+        return rc;
+    elg_decision *d = elg_decision_new(rs);
+    elg_ruleset_unref(rs);
+    if (!d)
+        return oom(r);
+    *out = d;
+    r->a = d->arena;
+    json_t *names = json_object_get(j, "parameters");
+    if (!json_is_array(names))
+        return bad(r, "parameters", "a list");
+    d->params = elg_arena_array(d->arena, json_array_size(names), sizeof *d->params);
+    if (!d->params)
+        return oom(r);
+    for (size_t i = 0; i < json_array_size(names); i++) {
+        const char *name = json_string_value(json_array_get(names, i));
+        const elg_param_value *p = name ? elg_ruleset_param(rs, name) : NULL;
+        if (!p)
+            return elg_error_set(r->err, ELG_ESTORE,
+                                 "decision: parameter %s is not in its ruleset %s",
+                                 name ? name : "?", sha);
+        d->params[d->params_count++] = p;
+    }
+    return read_rules(r, j, d, false);
+}
+
+int elg_decision_read(const char *json, size_t len, const char *figures_json, elg_ruleset_fn find,
+                      void *find_ctx, int64_t id, const char *created_at, elg_decision **out,
+                      elg_error *err) {
+    *out = NULL;
+    json_error_t jerr;
+    json_t *j = json_loadb(json, len, 0, &jerr);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return elg_error_set(err, ELG_ESTORE, "stored decision is not a JSON object: %s",
+                             jerr.text);
+    }
+    reader r = {NULL, err, "decision"};
+    elg_decision *d = NULL;
+    json_int_t format = json_integer_value(json_object_get(j, "format"));
+    int rc;
+    if (format == ELG_DECISION_FORMAT)
+        rc = read_full(&r, j, &d);
+    else if (format == ELG_DECISION_RECORD_FORMAT)
+        rc = read_record(&r, j, find, find_ctx, &d);
+    else
+        rc = elg_error_set(err, ELG_ESTORE, "decision: unknown format %lld", (long long)format);
+    const char *outcome = NULL;
+    int64_t v = 0;
+    if (rc == 0 && ((rc = get_str(&r, j, "project", false, &d->project)) ||
+                    (rc = get_int(&r, j, "project_version", &v)) ||
+                    (rc = get_str(&r, j, "project_sha256", false, &d->project_sha256)) ||
+                    (rc = get_str(&r, j, "outcome", false, &outcome)) ||
+                    (rc = read_figures_of(&r, j, figures_json, &d->figures))))
+        goto out;
+    if (rc)
+        goto out;
+    d->project_version = (int)v;
+    if (!elg_outcome_parse(outcome, &d->outcome)) {
+        rc = elg_error_set(err, ELG_ESTORE, "decision: unknown outcome \"%s\"", outcome);
+        goto out;
+    }
+    d->stored_format = (int)format;
+    d->id = id;
+    if (d->id == 0)
+        d->id = json_integer_value(json_object_get(j, "decision_id"));
+    if ((rc = created_at ? (d->created_at = elg_arena_strdup(d->arena, created_at)) ? 0 : oom(&r)
+                         : get_str(&r, j, "created_at", true, &d->created_at)))
+        goto out;
+out:
+    json_decref(j);
+    if (rc) {
+        elg_decision_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}

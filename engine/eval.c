@@ -1,0 +1,804 @@
+/*
+ * eval: a call prepared once, projects decided against it (see eval.h).
+ *
+ * Every use of the Lua API after preparation runs inside a protected call
+ * (a C function given to elg_sandbox_call with its context as a light
+ * userdata), so that a memory error while building the project's tables or
+ * converting a rule's result becomes an `error` result, never an abort.
+ * Results are converted straight into the decision's arena and checked
+ * here, in C: the prelude shapes them, but a rule can tamper with the table
+ * it returns.
+ */
+#include "eval.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "figures.h"
+#include "hash.h"
+#include "rules_internal.h"
+
+#define LOAD_RULE_ID "chargement-regles"
+#define LOAD_RULE_TITLE "Chargement du fichier de règles"
+
+typedef struct slot {
+    const elg_edition *edition; /* NULL: the base parameters */
+    int id;                     /* the prelude's slot number */
+    int call_ref, params_ref;   /* Lua tables in the registry */
+    elg_ruleset *rs;            /* built by the first decision */
+    size_t sources_at;          /* sources the sandbox had read when rs was built */
+} slot;
+
+struct elg_eval {
+    elg_rules *r;
+    const elg_call *call;
+    int call_version;
+    const char *call_sha256;
+    const elg_financer *const *financers;
+    size_t financers_count;
+    elg_financer_version *fv;
+    size_t fv_count;
+    int chunk_ref;      /* LUA_NOREF when the rule file did not load */
+    elg_error load_err; /* why, then */
+    slot *slots;        /* [0]: no edition, [k + 1]: call->editions[k] */
+    size_t slots_count;
+    elg_arena *arena;
+};
+
+static lua_State *state(elg_eval *ev) {
+    return elg_sandbox_state(ev->r->sb);
+}
+
+/* Runs f(ud) protected, under the limits. [-0, +0] */
+static int protected(elg_eval *ev, lua_CFunction f, void *ud, char **traceback, elg_error *e) {
+    lua_State *L = state(ev);
+    lua_pushcfunction(L, f);
+    lua_pushlightuserdata(L, ud);
+    return elg_sandbox_call(ev->r->sb, 1, 0, traceback, e);
+}
+
+static long long now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+const elg_edition *elg_eval_edition(const elg_call *call, const elg_project *p) {
+    return elg_call_edition_at(call, p->submitted ? p->submitted : p->start);
+}
+
+/* ---- preparing ----------------------------------------------------------- */
+
+typedef struct slot_job {
+    elg_eval *ev;
+    slot *s;
+} slot_job;
+
+static int slot_pf(lua_State *L) {
+    slot_job *j = lua_touserdata(L, 1);
+    rules_push_call(L, j->ev->call, j->s->edition);
+    j->s->call_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    rules_push_params(L, j->ev->call, j->s->edition);
+    j->s->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+int elg_eval_prepare(elg_rules *rules, const elg_eval_call *in, elg_eval **out, elg_error *err) {
+    *out = NULL;
+    elg_arena *a = elg_arena_new();
+    elg_eval *ev = a ? elg_arena_alloc(a, sizeof *ev) : NULL;
+    if (!ev) {
+        elg_arena_free(a);
+        return elg_error_set(err, ELG_ENOMEM, "out of memory preparing a call");
+    }
+    ev->arena = a;
+    ev->r = rules;
+    ev->call = in->call;
+    ev->call_version = in->call_version;
+    ev->financers = in->financers;
+    ev->financers_count = in->financers_count;
+    ev->chunk_ref = LUA_NOREF;
+    ev->call_sha256 = elg_arena_strdup(a, in->call_sha256 ? in->call_sha256 : "");
+    ev->fv = elg_arena_array(a, in->financer_versions_count, sizeof *ev->fv);
+    ev->slots_count = in->call->editions_count + 1;
+    ev->slots = elg_arena_array(a, ev->slots_count, sizeof *ev->slots);
+    int rc = 0;
+    if (!ev->call_sha256 || !ev->fv || !ev->slots) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory preparing a call");
+        goto fail;
+    }
+    for (size_t i = 0; i < in->financer_versions_count; i++) {
+        const elg_financer_version *f = &in->financer_versions[i];
+        ev->fv[i].financer = elg_arena_strdup(a, f->financer);
+        ev->fv[i].sha256 = elg_arena_strdup(a, f->sha256);
+        ev->fv[i].version = f->version;
+        if (!ev->fv[i].financer || !ev->fv[i].sha256) {
+            rc = elg_error_set(err, ELG_ENOMEM, "out of memory preparing a call");
+            goto fail;
+        }
+    }
+    ev->fv_count = in->financer_versions_count;
+    for (size_t i = 0; i < ev->slots_count; i++) {
+        slot *s = &ev->slots[i];
+        s->edition = i ? &in->call->editions[i - 1] : NULL;
+        s->id = ++rules->next_slot;
+        s->call_ref = s->params_ref = LUA_NOREF;
+        slot_job j = {ev, s};
+        elg_error e = {0};
+        if (protected(ev, slot_pf, &j, NULL, &e)) {
+            rc = elg_error_set(err, ELG_ENOMEM, "preparing call %s: %s", in->call->id, e.message);
+            goto fail;
+        }
+    }
+    lua_State *L = state(ev);
+    elg_error e = {0};
+    if (rules_push_chunk(rules, in->call->rules, &e) == 0) {
+        ev->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    } else if (e.code == ELG_ERULE || e.code == ELG_ENOTFOUND || e.code == ELG_EIO ||
+               e.code == ELG_EINPUT) {
+        char display[300];
+        snprintf(display, sizeof display, "rules/%s", in->call->rules);
+        if (!e.file[0])
+            elg_error_at(&e, display, 0, 0, NULL);
+        ev->load_err = e;
+    } else {
+        rc = elg_error_set(err, e.code, "%s", e.message);
+        goto fail;
+    }
+    *out = ev;
+    return 0;
+fail:
+    elg_eval_free(ev);
+    return rc;
+}
+
+typedef struct forget_job {
+    elg_eval *ev;
+    int slot;
+} forget_job;
+
+static int forget_pf(lua_State *L) {
+    forget_job *j = lua_touserdata(L, 1);
+    elg_sandbox_push_entry(j->ev->r->sb, "forget");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->ev->chunk_ref);
+    lua_pushinteger(L, j->slot);
+    lua_call(L, 2, 0);
+    return 0;
+}
+
+void elg_eval_free(elg_eval *ev) {
+    if (!ev)
+        return;
+    lua_State *L = state(ev);
+    for (size_t i = 0; ev->slots && i < ev->slots_count; i++) {
+        slot *s = &ev->slots[i];
+        if (ev->chunk_ref != LUA_NOREF && s->id) {
+            forget_job j = {ev, s->id};
+            elg_error ignored = {0};
+            protected(ev, forget_pf, &j, NULL, &ignored);
+        }
+        luaL_unref(L, LUA_REGISTRYINDEX, s->call_ref);
+        luaL_unref(L, LUA_REGISTRYINDEX, s->params_ref);
+        elg_ruleset_unref(s->rs);
+    }
+    luaL_unref(L, LUA_REGISTRYINDEX, ev->chunk_ref);
+    elg_arena_free(ev->arena); /* ev itself lives in its arena */
+}
+
+/* ---- the ruleset ----------------------------------------------------------- */
+
+static int oom(elg_error *err) {
+    return elg_error_set(err, ELG_ENOMEM, "out of memory building a decision");
+}
+
+static int param_value(elg_arena *a, const elg_param *p, elg_value *v) {
+    switch (p->type) {
+    case ELG_PARAM_MONEY:
+        v->type = ELG_VALUE_INT;
+        v->u.integer = p->money;
+        return 0;
+    case ELG_PARAM_INTEGER:
+        v->type = ELG_VALUE_INT;
+        v->u.integer = p->integer;
+        return 0;
+    case ELG_PARAM_BOOL:
+        v->type = ELG_VALUE_BOOL;
+        v->u.boolean = p->boolean;
+        return 0;
+    case ELG_PARAM_RATE: {
+        elg_value_pair *pairs = elg_arena_array(a, 2, sizeof *pairs);
+        if (!pairs)
+            return -1;
+        pairs[0] = (elg_value_pair){"den", {.type = ELG_VALUE_INT, .u.integer = p->rate.den}};
+        pairs[1] = (elg_value_pair){"num", {.type = ELG_VALUE_INT, .u.integer = p->rate.num}};
+        v->type = ELG_VALUE_MAP;
+        v->u.map.pairs = pairs;
+        v->u.map.count = 2;
+        return 0;
+    }
+    case ELG_PARAM_LIST:
+        v->type = ELG_VALUE_LIST;
+        v->u.list.items = elg_arena_array(a, p->list_count, sizeof(elg_value));
+        if (!v->u.list.items)
+            return -1;
+        v->u.list.count = p->list_count;
+        for (size_t i = 0; i < p->list_count; i++) {
+            elg_value *x = &v->u.list.items[i];
+            x->type = ELG_VALUE_STRING;
+            x->u.str.len = strlen(p->list[i]);
+            x->u.str.text = elg_arena_strndup(a, p->list[i], x->u.str.len);
+            if (!x->u.str.text)
+                return -1;
+        }
+        return 0;
+    case ELG_PARAM_TEXT:
+    case ELG_PARAM_DATE:
+    default:
+        v->type = ELG_VALUE_STRING;
+        v->u.str.text = elg_arena_strdup(a, p->text ? p->text : "");
+        v->u.str.len = v->u.str.text ? strlen(v->u.str.text) : 0;
+        return v->u.str.text ? 0 : -1;
+    }
+}
+
+static int cmp_params(const void *a, const void *b) {
+    return strcmp(((const elg_param_value *)a)->name, ((const elg_param_value *)b)->name);
+}
+
+/* Every parameter in force: the edition's over the base ones, by name.
+ * Everything is copied: decisions keep their ruleset after the prepared call
+ * and its documents are gone. */
+static int ruleset_params(elg_ruleset *rs, const elg_call *c, const elg_edition *ed) {
+    size_t n = c->params_count + (ed ? ed->params_count : 0), k = 0;
+    rs->params = elg_arena_array(rs->arena, n, sizeof *rs->params);
+    if (!rs->params)
+        return -1;
+    for (size_t i = 0; ed && i < ed->params_count; i++) {
+        elg_param_value *p = &rs->params[k++];
+        p->name = elg_arena_strdup(rs->arena, ed->params[i].name);
+        p->type = elg_param_type_name(ed->params[i].type);
+        p->edition = elg_arena_strdup(rs->arena, ed->name);
+        if (!p->name || !p->edition || param_value(rs->arena, &ed->params[i], &p->value))
+            return -1;
+    }
+    for (size_t i = 0; i < c->params_count; i++) {
+        if (elg_call_param(c, ed, c->params[i].name) != &c->params[i])
+            continue; /* overridden by the edition */
+        elg_param_value *p = &rs->params[k++];
+        p->name = elg_arena_strdup(rs->arena, c->params[i].name);
+        p->type = elg_param_type_name(c->params[i].type);
+        if (!p->name || param_value(rs->arena, &c->params[i], &p->value))
+            return -1;
+    }
+    qsort(rs->params, k, sizeof *rs->params, cmp_params);
+    rs->params_count = k;
+    return 0;
+}
+
+static int cmp_files(const void *a, const void *b) {
+    return strcmp(((const elg_file_ref *)a)->path, ((const elg_file_ref *)b)->path);
+}
+
+/* The library and, of the call files, only the one evaluated; and the hash
+ * over "path sha256\n" lines in path order (the decision's ruleset_sha256),
+ * so that it does not depend on the order files were read. */
+static int ruleset_files(elg_eval *ev, elg_ruleset *rs) {
+    elg_sandbox *sb = ev->r->sb;
+    size_t n = elg_sandbox_sources_count(sb), k = 0;
+    rs->rule_files = elg_arena_array(rs->arena, n, sizeof *rs->rule_files);
+    elg_file_ref *sorted = elg_arena_array(rs->arena, n, sizeof *sorted);
+    if (!rs->rule_files || !sorted)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const elg_source_record *s = elg_sandbox_source(sb, i);
+        if (strncmp(s->path, "lib/", 4) != 0 && strcmp(s->path, ev->call->rules) != 0)
+            continue;
+        size_t len = strlen(s->path) + sizeof "rules/";
+        char *display = elg_arena_alloc(rs->arena, len);
+        if (!display)
+            return -1;
+        snprintf(display, len, "rules/%s", s->path);
+        rs->rule_files[k].path = display;
+        rs->rule_files[k].sha256 = elg_arena_strdup(rs->arena, s->sha256);
+        if (!rs->rule_files[k].sha256)
+            return -1;
+        k++;
+    }
+    rs->rule_files_count = k;
+    memcpy(sorted, rs->rule_files, k * sizeof *sorted);
+    qsort(sorted, k, sizeof *sorted, cmp_files);
+    elg_sha256_ctx *ctx = elg_sha256_begin();
+    for (size_t i = 0; i < k; i++) {
+        elg_sha256_update(ctx, sorted[i].path, strlen(sorted[i].path));
+        elg_sha256_update(ctx, " ", 1);
+        elg_sha256_update(ctx, sorted[i].sha256, strlen(sorted[i].sha256));
+        elg_sha256_update(ctx, "\n", 1);
+    }
+    char *hex = elg_arena_alloc(rs->arena, ELG_SHA256_HEX);
+    if (!hex) {
+        elg_sha256_end(ctx, (char[ELG_SHA256_HEX]){0});
+        return -1;
+    }
+    elg_sha256_end(ctx, hex);
+    rs->rule_files_sha256 = hex;
+    return 0;
+}
+
+/* Builds the ruleset of slot s; decls (n of them) are the rules declared
+ * when the declarations are the same for every project, else NULL. */
+static int build_ruleset(elg_eval *ev, slot *s, const elg_rule_decl *decls, size_t n,
+                         elg_error *err) {
+    elg_ruleset *rs = elg_ruleset_new();
+    if (!rs)
+        return oom(err);
+    elg_arena *a = rs->arena;
+    const elg_call *c = ev->call;
+    rs->call = elg_arena_strdup(a, c->id);
+    rs->call_version = ev->call_version;
+    rs->call_sha256 = elg_arena_strdup(a, ev->call_sha256);
+    rs->call_title = elg_arena_strdup(a, c->title);
+    rs->basis = elg_arena_strdup(a, c->basis ? c->basis : "");
+    int bad = !rs->call || !rs->call_sha256 || (c->title && !rs->call_title) || !rs->basis;
+    if (s->edition) {
+        rs->edition_name = elg_arena_strdup(a, s->edition->name);
+        rs->edition_from = elg_arena_strdup(a, s->edition->from);
+        bad = bad || !rs->edition_name || !rs->edition_from;
+    }
+    elg_limits lim = elg_sandbox_limits(ev->r->sb);
+    rs->limit_instructions = lim.instructions;
+    rs->limit_memory = lim.memory;
+    rs->limit_time_ms = lim.time_ms;
+    rs->limit_output = lim.output;
+    rs->financers = elg_arena_array(a, ev->fv_count, sizeof *rs->financers);
+    bad = bad || !rs->financers;
+    for (size_t i = 0; !bad && i < ev->fv_count; i++) {
+        rs->financers[i].financer = elg_arena_strdup(a, ev->fv[i].financer);
+        rs->financers[i].sha256 = elg_arena_strdup(a, ev->fv[i].sha256);
+        rs->financers[i].version = ev->fv[i].version;
+        bad = !rs->financers[i].financer || !rs->financers[i].sha256;
+    }
+    rs->financers_count = ev->fv_count;
+    bad = bad || ruleset_files(ev, rs) || ruleset_params(rs, c, s->edition);
+    if (!bad && decls) {
+        rs->rules = elg_arena_array(a, n, sizeof *rs->rules);
+        bad = !rs->rules;
+        for (size_t i = 0; !bad && i < n; i++) {
+            elg_rule_decl *d = &rs->rules[i];
+            d->id = elg_arena_strdup(a, decls[i].id);
+            d->title = elg_arena_strdup(a, decls[i].title);
+            d->basis = elg_arena_strdup(a, decls[i].basis);
+            d->source = elg_arena_strdup(a, decls[i].source);
+            d->kind = elg_arena_strdup(a, decls[i].kind);
+            bad = !d->id || !d->title || !d->basis || !d->source || (decls[i].kind && !d->kind);
+        }
+        rs->rules_count = bad ? 0 : n;
+    }
+    int rc = bad ? oom(err) : elg_ruleset_seal(rs, err);
+    if (rc) {
+        elg_ruleset_unref(rs);
+        return rc;
+    }
+    elg_ruleset_unref(s->rs);
+    s->rs = rs;
+    s->sources_at = elg_sandbox_sources_count(ev->r->sb);
+    return 0;
+}
+
+/* ---- deciding ---------------------------------------------------------------- */
+
+typedef struct run {
+    elg_eval *ev;
+    slot *s;
+    const elg_eval_project *in;
+    elg_decision *d;
+    int nrules;
+    bool stable;                /* declarations the same for every project of the slot */
+    const elg_rule_decl *decls; /* the nrules declarations */
+    int i;                      /* the rule being run, 1-based */
+    elg_error conv;             /* what is wrong with rule i's result, if anything */
+    size_t budget;              /* bytes rule i's result may still take */
+    size_t decision_budget;     /* bytes the whole decision may still take */
+    const char **used;          /* parameters the rules asked for */
+    size_t used_count;
+    elg_grantable *grant; /* max_grantable figures the rules reported */
+    size_t grant_count;
+} run;
+
+static int begin_pf(lua_State *L) {
+    run *R = lua_touserdata(L, 1);
+    elg_eval *ev = R->ev;
+    elg_sandbox_push_entry(ev->r->sb, "begin");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ev->chunk_ref);
+    rules_push_project(L, R->in->project, ev->financers, ev->financers_count);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, R->s->call_ref);
+    rules_set_requested(L, -1, ev->call, R->in->project);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, R->s->params_ref);
+    lua_pushboolean(L, 0);
+    lua_pushinteger(L, R->s->id);
+    lua_call(L, 6, 2);
+    R->nrules = (int)lua_tointeger(L, -2);
+    R->stable = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    return 0;
+}
+
+/* A text of the stack copied into the decision (NULL when not text). */
+static const char *copy_text(lua_State *L, int idx, elg_arena *a) {
+    size_t len;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+    return s ? elg_arena_strndup(a, s, len) : NULL;
+}
+
+static int decls_pf(lua_State *L) {
+    run *R = lua_touserdata(L, 1);
+    elg_arena *a = R->d->arena;
+    elg_rule_decl *decls = elg_arena_array(a, (size_t)R->nrules, sizeof *decls);
+    if (!decls)
+        return luaL_error(L, "out of memory");
+    for (int i = 1; i <= R->nrules; i++) {
+        elg_sandbox_push_entry(R->ev->r->sb, "rule_info");
+        lua_pushinteger(L, i);
+        lua_call(L, 1, 5);
+        elg_rule_decl *d = &decls[i - 1];
+        d->id = copy_text(L, -5, a);
+        d->title = copy_text(L, -4, a);
+        d->basis = copy_text(L, -3, a);
+        d->source = copy_text(L, -2, a);
+        d->kind = copy_text(L, -1, a);
+        if (!d->id || !d->title || !d->basis || !d->source)
+            return luaL_error(L, "out of memory");
+        lua_pop(L, 5);
+    }
+    R->decls = decls;
+    return 0;
+}
+
+static int over_output(elg_error *err) {
+    return elg_error_set(err, ELG_ERULE,
+                         "the result is larger than the output limit (--max-output)");
+}
+
+/* Spends n bytes of the rule's and the decision's output budgets. */
+static bool spend(size_t *budget, size_t n) {
+    if (!budget)
+        return true;
+    if (*budget < n)
+        return false;
+    *budget -= n;
+    return true;
+}
+
+/* A list of texts at idx into *out (the prelude builds these lists). */
+static int texts(lua_State *L, int idx, elg_arena *a, const char ***out, size_t *n, size_t *budget,
+                 elg_error *err, const char *what) {
+    size_t len = lua_type(L, idx) == LUA_TTABLE ? lua_rawlen(L, idx) : 0;
+    if (!spend(budget, len * 8))
+        return over_output(err);
+    const char **t = elg_arena_array(a, len, sizeof *t);
+    if (!t)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    for (size_t k = 0; k < len; k++) {
+        lua_rawgeti(L, idx, (lua_Integer)k + 1);
+        size_t tl = lua_type(L, -1) == LUA_TSTRING ? lua_rawlen(L, -1) : 0;
+        if (!spend(budget, tl)) {
+            lua_pop(L, 1);
+            return over_output(err);
+        }
+        t[k] = copy_text(L, -1, a);
+        lua_pop(L, 1);
+        if (!t[k])
+            return elg_error_set(err, ELG_ERULE, "%s must be text", what);
+    }
+    *out = t;
+    *n = len;
+    return 0;
+}
+
+/* Runs rule R->i and converts its result into R->d->rules[R->i - 1]. A
+ * result that cannot be reported leaves R->conv set (not a Lua error: the
+ * rule did run). */
+static int rule_pf(lua_State *L) {
+    run *R = lua_touserdata(L, 1);
+    elg_arena *a = R->d->arena;
+    elg_rule_result *x = &R->d->rules[R->i - 1];
+    elg_error *ce = &R->conv;
+    elg_sandbox_push_entry(R->ev->r->sb, "run_rule");
+    lua_pushinteger(L, R->i);
+    lua_call(L, 1, 7);
+    /* status, message, figures, facts, values, notices, missing */
+    int base = lua_gettop(L) - 6;
+    const char *status = lua_type(L, base) == LUA_TSTRING ? lua_tostring(L, base) : NULL;
+    if (!status || !elg_rule_status_parse(status, &x->status)) {
+        elg_error_set(
+            ce, ELG_ERULE, "the result's status is %s%s%s, not pass, fail, not-applicable or error",
+            status ? "\"" : "a ", status ? status : luaL_typename(L, base), status ? "\"" : "");
+        return 0;
+    }
+    if (lua_type(L, base + 1) != LUA_TSTRING) {
+        elg_error_set(ce, ELG_ERULE, "the result's message is a %s, not text",
+                      luaL_typename(L, base + 1));
+        return 0;
+    }
+    if (!spend(&R->budget, lua_rawlen(L, base + 1))) {
+        over_output(ce);
+        return 0;
+    }
+    x->message = copy_text(L, base + 1, a);
+    if (!x->message)
+        return luaL_error(L, "out of memory");
+    if (!x->message[0])
+        x->message = x->title;
+    if (lua_isnil(L, base + 2)) {
+        x->figures.type = ELG_VALUE_MAP;
+    } else if (lua_type(L, base + 2) != LUA_TTABLE) {
+        elg_error_set(ce, ELG_ERULE, "the result's figures are a %s, not a table",
+                      luaL_typename(L, base + 2));
+        return 0;
+    } else if (rules_to_value(L, base + 2, a, &x->figures, 0, &R->budget, ce)) {
+        return 0;
+    } else if (x->figures.type != ELG_VALUE_MAP) {
+        elg_error_set(ce, ELG_ERULE, "the result's figures are a list: name each figure");
+        return 0;
+    }
+    size_t nf = lua_rawlen(L, base + 3);
+    x->facts = elg_arena_array(a, nf, sizeof *x->facts);
+    if (!x->facts)
+        return luaL_error(L, "out of memory");
+    for (size_t k = 0; k < nf; k++) {
+        lua_rawgeti(L, base + 3, (lua_Integer)k + 1);
+        elg_fact *f = &x->facts[k];
+        f->path = copy_text(L, -1, a);
+        if (!f->path)
+            return luaL_error(L, "out of memory");
+        lua_rawget(L, base + 4);
+        int rc = rules_to_value(L, -1, a, &f->value, 0, &R->budget, ce);
+        lua_pop(L, 1);
+        if (rc)
+            return 0;
+        x->facts_count++;
+    }
+    if (texts(L, base + 5, a, &x->notices, &x->notices_count, &R->budget, ce, "a notice") ||
+        texts(L, base + 6, a, &x->missing, &x->missing_count, &R->budget, ce, "a missing fact"))
+        return 0;
+    lua_settop(L, base - 1);
+    return 0;
+}
+
+static int end_pf(lua_State *L) {
+    run *R = lua_touserdata(L, 1);
+    elg_arena *a = R->d->arena;
+    elg_error e = {0};
+    if (R->nrules >= 0) {
+        elg_sandbox_push_entry(R->ev->r->sb, "params_used");
+        lua_call(L, 0, 1);
+        if (texts(L, -1, a, &R->used, &R->used_count, NULL, &e, "a parameter name"))
+            return luaL_error(L, "%s", e.message);
+        lua_pop(L, 1);
+    }
+    elg_sandbox_push_entry(R->ev->r->sb, "finish");
+    lua_call(L, 0, 1);
+    size_t n = lua_rawlen(L, -1);
+    R->grant = elg_arena_array(a, n, sizeof *R->grant);
+    if (!R->grant)
+        return luaL_error(L, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        lua_rawgeti(L, -1, (lua_Integer)k + 1);
+        lua_getfield(L, -1, "name");
+        lua_getfield(L, -2, "value");
+        lua_getfield(L, -3, "rule");
+        const char *name = lua_type(L, -3) == LUA_TSTRING ? lua_tostring(L, -3) : NULL;
+        if (name && strcmp(name, "max_grantable") == 0 && lua_isinteger(L, -2)) {
+            elg_grantable *g = &R->grant[R->grant_count++];
+            g->amount = lua_tointeger(L, -2);
+            g->rule = copy_text(L, -1, a);
+        }
+        lua_pop(L, 4);
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Rule x becomes an error located by e (or at its declaration). full is
+ * the whole message when e's was cut to its bounded size. */
+static int error_result(elg_arena *a, elg_rule_result *x, const elg_error *e, const char *full,
+                        const char *prefix, const char *traceback) {
+    char where[320] = "";
+    if (e->file[0] && e->line > 0)
+        snprintf(where, sizeof where, "%s:%d", e->file, e->line);
+    else if (x->source)
+        snprintf(where, sizeof where, "%s", x->source);
+    const char *text = full ? full : e->message;
+    size_t len = strlen(text) + (prefix ? strlen(prefix) : 0) + 1;
+    char *msg = elg_arena_alloc(a, len);
+    if (!msg)
+        return -1;
+    snprintf(msg, len, "%s%s", prefix ? prefix : "", text);
+    x->status = ELG_RULE_ERROR;
+    x->message = msg;
+    x->error_at = elg_arena_strdup(a, where);
+    x->traceback = traceback ? elg_arena_strdup(a, traceback) : NULL;
+    x->facts_count = x->notices_count = x->missing_count = 0;
+    x->figures = (elg_value){.type = ELG_VALUE_MAP};
+    if (!x->source)
+        x->source = x->error_at;
+    return x->error_at ? 0 : -1;
+}
+
+/* The decision holds one rule: the load error e. */
+static int load_error(elg_decision *d, const elg_error *e, const char *full,
+                      const char *traceback) {
+    d->rules = elg_arena_array(d->arena, 1, sizeof *d->rules);
+    if (!d->rules)
+        return -1;
+    d->rules_count = 1;
+    elg_rule_result *x = &d->rules[0];
+    x->id = LOAD_RULE_ID;
+    x->title = LOAD_RULE_TITLE;
+    x->basis = "";
+    int rc = error_result(d->arena, x, e, full, NULL, traceback);
+    x->source = x->error_at; /* "": no declaration line to show */
+    return rc;
+}
+
+static int run_rules(run *R, elg_error *err) {
+    elg_eval *ev = R->ev;
+    elg_decision *d = R->d;
+    slot *s = R->s;
+    bool from_rs = R->stable && s->rs && s->rs->rules_count == (size_t)R->nrules &&
+                   s->sources_at == elg_sandbox_sources_count(ev->r->sb);
+    elg_error e = {0};
+    if (from_rs) {
+        R->decls = s->rs->rules;
+    } else if (protected(ev, decls_pf, R, NULL, &e)) {
+        return elg_error_set(err, ELG_ERULE, "reading the declared rules: %s", e.message);
+    }
+    d->rules = elg_arena_array(d->arena, (size_t)R->nrules, sizeof *d->rules);
+    if (!d->rules)
+        return oom(err);
+    d->rules_count = (size_t)R->nrules;
+    for (int i = 1; i <= R->nrules; i++) {
+        elg_rule_result *x = &d->rules[i - 1];
+        const elg_rule_decl *decl = &R->decls[i - 1];
+        x->id = decl->id;
+        x->title = decl->title;
+        x->basis = decl->basis;
+        x->source = decl->source;
+        x->kind = decl->kind;
+        R->i = i;
+        size_t per_rule = elg_sandbox_limits(ev->r->sb).output;
+        R->budget = per_rule < R->decision_budget ? per_rule : R->decision_budget;
+        size_t before = R->budget;
+        elg_error_clear(&R->conv);
+        elg_error_clear(&e);
+        char *traceback = NULL;
+        long long t0 = now_us();
+        int rc = protected(ev, rule_pf, R, &traceback, &e);
+        x->duration_us = now_us() - t0;
+        int bad = 0;
+        if (rc) {
+            bad =
+                error_result(d->arena, x, &e, elg_sandbox_last_message(ev->r->sb), NULL, traceback);
+        } else if (R->conv.code) {
+            size_t len = strlen(x->id) + 64;
+            char *prefix = elg_arena_alloc(d->arena, len);
+            if (prefix)
+                snprintf(prefix, len, "rule %s returned a result that cannot be reported: ", x->id);
+            bad = !prefix || error_result(d->arena, x, &R->conv, NULL, prefix, NULL);
+        } else if (x->status == ELG_RULE_ERROR && !x->error_at) {
+            x->error_at = x->source; /* the rule said so itself */
+        }
+        free(traceback);
+        if (bad)
+            return oom(err);
+        R->decision_budget -= before - R->budget;
+    }
+    /* The first decision of a slot whose declarations do not depend on the
+     * project gives the ruleset its rules. */
+    if (R->stable && !from_rs &&
+        (!s->rs || s->rs->rules_count != (size_t)R->nrules ||
+         s->sources_at != elg_sandbox_sources_count(ev->r->sb)))
+        return build_ruleset(ev, s, R->decls, (size_t)R->nrules, err);
+    return 0;
+}
+
+/* Copies the declaration texts of d's rules into d. */
+static int own_decls(elg_decision *d) {
+    for (size_t i = 0; i < d->rules_count; i++) {
+        elg_rule_result *x = &d->rules[i];
+        bool message_is_title = x->message == x->title;
+        x->id = elg_arena_strdup(d->arena, x->id);
+        x->title = elg_arena_strdup(d->arena, x->title);
+        x->basis = elg_arena_strdup(d->arena, x->basis);
+        x->source = elg_arena_strdup(d->arena, x->source);
+        x->kind = elg_arena_strdup(d->arena, x->kind);
+        if (message_is_title)
+            x->message = x->title;
+        if (!x->id || !x->title || !x->basis || !x->source)
+            return -1;
+    }
+    return 0;
+}
+
+int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out, elg_error *err) {
+    *out = NULL;
+    const elg_project *p = in->project;
+    const elg_edition *ed = elg_eval_edition(ev->call, p);
+    slot *s = &ev->slots[ed ? (size_t)(ed - ev->call->editions) + 1 : 0];
+    elg_decision *d = elg_decision_new(NULL);
+    if (!d)
+        return oom(err);
+    int rc = 0;
+    d->project = elg_arena_strdup(d->arena, p->id);
+    d->project_sha256 = elg_arena_strdup(d->arena, in->sha256 ? in->sha256 : "");
+    d->project_version = in->version;
+    if (!d->project || !d->project_sha256) {
+        rc = oom(err);
+        goto out;
+    }
+    elg_limits lim = elg_sandbox_limits(ev->r->sb);
+    run R = {.ev = ev, .s = s, .in = in, .d = d, .nrules = -1, .decision_budget = lim.output * 16};
+    elg_error e = {0};
+    /* One deadline for the whole project, whatever its rules do. */
+    elg_sandbox_set_deadline(ev->r->sb, elg_sandbox_now_us() + (int64_t)lim.time_ms * 1000);
+    char *traceback = NULL;
+    if (ev->chunk_ref == LUA_NOREF) {
+        if (load_error(d, &ev->load_err, NULL, NULL)) {
+            rc = oom(err);
+            goto out;
+        }
+    } else if (protected(ev, begin_pf, &R, &traceback, &e)) {
+        R.nrules = -1;
+        int bad = load_error(d, &e, elg_sandbox_last_message(ev->r->sb), traceback);
+        free(traceback);
+        if (bad) {
+            rc = oom(err);
+            goto out;
+        }
+    } else if ((rc = run_rules(&R, err))) {
+        goto out;
+    }
+    elg_error_clear(&e);
+    if (ev->chunk_ref != LUA_NOREF && protected(ev, end_pf, &R, NULL, &e)) {
+        rc = elg_error_set(err, ELG_ERULE, "finishing the evaluation of %s: %s", p->id, e.message);
+        goto out;
+    }
+    if (!s->rs || s->sources_at != elg_sandbox_sources_count(ev->r->sb)) {
+        /* A library file was read for the first time: a new ruleset lists it.
+         * Declarations borrowed from the old one are copied first. */
+        if (s->rs && R.decls == s->rs->rules && own_decls(d)) {
+            rc = oom(err);
+            goto out;
+        }
+        if ((rc = build_ruleset(ev, s, R.stable ? R.decls : NULL, R.stable ? (size_t)R.nrules : 0,
+                                err)))
+            goto out;
+    }
+    d->ruleset = elg_ruleset_ref(s->rs);
+    d->params = elg_arena_array(d->arena, R.used_count, sizeof *d->params);
+    elg_rule_status *statuses = elg_arena_array(d->arena, d->rules_count, sizeof *statuses);
+    if (!d->params || !statuses) {
+        rc = oom(err);
+        goto out;
+    }
+    for (size_t k = 0; k < R.used_count; k++) {
+        const elg_param_value *pv = elg_ruleset_param(d->ruleset, R.used[k]);
+        if (pv)
+            d->params[d->params_count++] = pv;
+    }
+    for (size_t k = 0; k < d->rules_count; k++)
+        statuses[k] = d->rules[k].status;
+    d->outcome = elg_outcome_of(statuses, d->rules_count);
+    if ((rc = elg_figures_compute(p, ev->call, ev->financers, ev->financers_count, R.grant,
+                                  R.grant_count, d->arena, &d->figures, err)))
+        goto out;
+    *out = d;
+    d = NULL;
+out:
+    elg_sandbox_set_deadline(ev->r->sb, 0);
+    elg_decision_free(d);
+    return rc;
+}
