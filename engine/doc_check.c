@@ -226,9 +226,11 @@ static int keyed_cmp(const void *a, const void *b) {
 }
 
 /* Sorts items by key then index; finds the repeat that comes first in the document and the
- * first occurrence of its key. */
+ * first occurrence of its key. The outputs are written once, when there is a repeat, and never
+ * serve as the best so far: gcc -O3 could then not prove that callers read them only after a
+ * true return (-Wmaybe-uninitialized). */
 static bool first_repeat(keyed *items, size_t n, size_t *repeat, size_t *first) {
-    bool found = false;
+    const keyed *found = NULL, *found_first = NULL;
     if (n > 1)
         qsort(items, n, sizeof *items, keyed_cmp);
     for (size_t i = 1, group = 0; i < n; i++) {
@@ -236,13 +238,16 @@ static bool first_repeat(keyed *items, size_t n, size_t *repeat, size_t *first) 
             group = i;
             continue;
         }
-        if (i == group + 1 && (!found || items[i].index < *repeat)) {
-            *repeat = items[i].index;
-            *first = items[group].index;
-            found = true;
+        if (i == group + 1 && (!found || items[i].index < found->index)) {
+            found = &items[i];
+            found_first = &items[group];
         }
     }
-    return found;
+    if (!found)
+        return false;
+    *repeat = found->index;
+    *first = found_first->index;
+    return true;
 }
 
 /* ---- financer -------------------------------------------------------------------- */
