@@ -10,9 +10,11 @@
  * dates, enumerations, ids) into the public structs, which borrow their strings from the raw
  * data. libcyaml says where it failed only as a backtrace of the field path, and value checks
  * know no position at all, so every error goes through the locator (doc_locate.c), which walks
- * the libyaml events once more to find the line:column of a path. The locator runs only on the
- * error path: a valid document costs one partial scan and one load (plus one walk for calls
- * with parameters, see mark_list_keys).
+ * the libyaml events once more to find the line:column of a path. Between the load and the
+ * value checks, one more walk of the events (doc_check_texts) checks every value as text, with
+ * what libcyaml does not show: explicit tags, characters however escaped, lengths; it also sees
+ * the `list:` keys of calls. The locator runs only on the error path: a valid document costs
+ * one partial scan, one load and one walk.
  *
  * Nothing here is global or static-mutable: libcyaml's log goes to a per-parse context, so
  * parsing is re-entrant.
@@ -148,6 +150,9 @@ int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out,
     }
     doc->kind = kind;
     if ((rc = doc_load_raw(&c, kind, &doc->raw)))
+        goto out;
+    rc = doc_check_texts(&c, kind, doc->raw);
+    if (rc)
         goto out;
     switch (kind) {
     case ELG_DOC_FINANCER:

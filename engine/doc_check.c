@@ -9,7 +9,10 @@
  */
 #include "doc_internal.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +87,161 @@ bool elg_doc_date_valid(const char *date) {
     return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
+/* ---- texts ---------------------------------------------------------------
+ * Every value is checked as text before any is converted, so that no later message quotes a
+ * control character or a 100 000-character id. */
+
+_Static_assert(ELG_DOC_MAX_AMOUNT <= INT64_MAX / (ELG_DOC_MAX_BYTES / 8),
+               "the amounts of one document must not be able to overflow their sum (doc.h)");
+
+size_t doc_utf8_next(const char *text, size_t len, unsigned long *cp) {
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+    if (n == 0 || n > len) {
+        *cp = s[0];
+        return 1;
+    }
+    unsigned long v = n == 1 ? s[0] : s[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = s[0];
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3Fu);
+    }
+    *cp = v;
+    return n;
+}
+
+bool doc_char_refused(unsigned long cp) {
+    if (cp == '\t' || cp == '\n')
+        return false;
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+           cp == 0xFFFE || cp == 0xFFFF;
+}
+
+void doc_quote(char *buf, size_t size, const char *text, size_t len, size_t max) {
+    size_t n = 0, chars = 0, i = 0;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    while (i < len && n + 1 < size) {
+        unsigned long cp;
+        size_t k = doc_utf8_next(text + i, len - i, &cp);
+        if (chars++ == max) {
+            doc_bounded(buf + n, size - n, "...");
+            return;
+        }
+        if (doc_char_refused(cp) || cp == '\t' || cp == '\n') {
+            n += doc_bounded(buf + n, size - n, "\\u{%04lX}", cp);
+        } else if (n + k < size) {
+            memcpy(buf + n, text + i, k);
+            n += k;
+            buf[n] = '\0';
+        } else {
+            return; /* a character cut in half would not be UTF-8 */
+        }
+        i += k;
+    }
+}
+
+/* What a value is, for its length and the characters it may hold. */
+typedef enum text_class {
+    TEXT_LINE, /* one line: titles, names, labels, statuses, communes, amounts, dates... */
+    TEXT_LONG, /* several lines: a call's basis, a parameter's source and text */
+    TEXT_ID,   /* an id, a parameter name, a reference to another document */
+    TEXT_PATH, /* a call's rules file */
+} text_class;
+
+static const struct {
+    size_t max;
+    const char *what;
+} text_limits[] = {
+    [TEXT_LINE] = {ELG_DOC_MAX_TEXT, "a one-line text"},
+    [TEXT_LONG] = {ELG_DOC_MAX_LONG_TEXT, "a multi-line text"},
+    [TEXT_ID] = {ELG_DOC_MAX_ID, "an id or a reference"},
+    [TEXT_PATH] = {ELG_DOC_MAX_PATH, "a rules path"},
+};
+
+static bool is(const char *key, const char *name) {
+    return key && strcmp(key, name) == 0;
+}
+
+/* The class of the value the frames lead to. libcyaml has loaded the document already, so the
+ * keys are those of the schemas: the value's own key and, for an entry of a list of mappings,
+ * the key of that list ("parameters" for parameters[2].name) tell the field. */
+static text_class classify(const doc_frame *f, size_t depth) {
+    if (depth == 0 || !f[depth - 1].is_map)
+        return TEXT_LINE; /* an entry of a list of texts */
+    const char *key = f[depth - 1].key;
+    if (depth == 1) {
+        if (is(key, "id") || is(key, "financer"))
+            return TEXT_ID;
+        if (is(key, "rules"))
+            return TEXT_PATH;
+        return is(key, "basis") ? TEXT_LONG : TEXT_LINE;
+    }
+    const char *list =
+        depth >= 3 && !f[depth - 2].is_map && f[depth - 3].is_map ? f[depth - 3].key : NULL;
+    if ((is(list, "resources") && is(key, "financer")) ||
+        (is(list, "applies_to") && is(key, "call")) || (is(list, "parameters") && is(key, "name")))
+        return TEXT_ID;
+    if (is(list, "parameters") && (is(key, "source") || is(key, "text")))
+        return TEXT_LONG;
+    return TEXT_LINE;
+}
+
+static int text_fail(parse_ctx *c, const doc_frame *f, size_t depth, const doc_scalar *v,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int text_fail(parse_ctx *c, const doc_frame *f, size_t depth, const doc_scalar *v,
+                     const char *fmt, ...) {
+    char path[FIELD_MAX], message[FIELD_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    doc_frames_path(f, depth, path, sizeof path);
+    return doc_fail_pos(c, v->line, v->column, path, "%s", message);
+}
+
+/* doc_value_fn: the length and the characters of one value. */
+static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, const doc_scalar *v,
+                            void *ud) {
+    text_class cls = classify(f, depth);
+    size_t chars = 0;
+    unsigned long refused = 0;
+    bool found = false;
+    (void)ud;
+    for (size_t i = 0; i < v->len; chars++) {
+        unsigned long cp;
+        i += doc_utf8_next(v->text + i, v->len - i, &cp);
+        if (!found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
+            refused = cp;
+            found = true;
+        }
+    }
+    if (chars > text_limits[cls].max)
+        return text_fail(c, f, depth, v, "too long: %zu characters (at most %zu for %s)", chars,
+                         text_limits[cls].max, text_limits[cls].what);
+    if (!found)
+        return 0;
+    if (refused == '\n')
+        return text_fail(c, f, depth, v, "line break not allowed in a one-line text");
+    if (refused == '\t')
+        return text_fail(c, f, depth, v, "tab not allowed in a one-line text");
+    if (refused == 0x2028 || refused == 0x2029)
+        return text_fail(c, f, depth, v, "line separator U+%04lX not allowed%s", refused,
+                         cls == TEXT_LONG ? " (use a line break)" : "");
+    if (refused >= 0xFEFF)
+        return text_fail(c, f, depth, v, "character U+%04lX not allowed", refused);
+    return text_fail(c, f, depth, v, "control character U+%04lX not allowed", refused);
+}
+
 /* ---- value checks ----------------------------------------------------------------- */
 
 static const char *path_key(char *buf, const char *base, const char *key) {
@@ -136,13 +294,24 @@ static int check_date(parse_ctx *c, const char *path, const char *text) {
     return doc_fail_at(c, path, "invalid date \"%s\" (expected YYYY-MM-DD)", text);
 }
 
-/* The money module names what is wrong with the text; this adds where it is. */
+/* The money module names what is wrong with the text; this adds where it is, and the maximum
+ * of doc.h, which also stands for the money module's int64 limit on amounts beyond it. */
 static int conv_money(parse_ctx *c, const char *path, const char *text, elg_cents *out) {
     elg_error e;
+    elg_cents cents = 0;
     elg_error_clear(&e);
-    if (elg_money_parse(text, 0, out, &e) == 0)
-        return 0;
-    return doc_fail_at(c, path, "%s", e.message);
+    int rc = elg_money_parse(text, 0, &cents, &e);
+    bool too_large = rc == 0 ? cents > ELG_DOC_MAX_AMOUNT
+                             : rc == ELG_EOVERFLOW && text[strspn(text, " ")] != '-';
+    if (too_large) {
+        char max[ELG_MONEY_FMT_MAX];
+        return doc_fail_at(c, path, "amount \"%s\" above the maximum of %s", text,
+                           elg_money_format(ELG_DOC_MAX_AMOUNT, max, sizeof max));
+    }
+    if (rc != 0)
+        return doc_fail_at(c, path, "%s", e.message);
+    *out = cents;
+    return 0;
 }
 
 static int conv_rate(parse_ctx *c, const char *path, const char *text, elg_rate *out) {
@@ -375,16 +544,19 @@ static void mark_list_key(const doc_frame *f, size_t depth, const char *key, voi
         call->editions[f[1].index].parameters[f[3].index].list_key = true;
 }
 
-static int mark_list_keys(parse_ctx *c, raw_call *r) {
-    bool any = r->parameters_count > 0;
+static void clear_list_keys(raw_call *r) {
     for (unsigned i = 0; i < r->parameters_count; i++)
         r->parameters[i].list_key = false;
-    for (unsigned j = 0; j < r->editions_count; j++) {
-        any = any || r->editions[j].parameters_count > 0;
+    for (unsigned j = 0; j < r->editions_count; j++)
         for (unsigned i = 0; i < r->editions[j].parameters_count; i++)
             r->editions[j].parameters[i].list_key = false;
-    }
-    return any ? doc_walk(c, mark_list_key, r) : 0;
+}
+
+int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw) {
+    if (kind != ELG_DOC_CALL)
+        return doc_walk_values(c, NULL, check_text_value, NULL);
+    clear_list_keys(raw);
+    return doc_walk_values(c, mark_list_key, check_text_value, raw);
 }
 
 static int conv_editions(parse_ctx *c, const raw_call *r, elg_call *call) {
@@ -460,7 +632,7 @@ int doc_conv_call(parse_ctx *c, raw_call *r, elg_call *call) {
         if ((rc = conv_money(c, "envelope", r->envelope, &call->envelope)))
             return rc;
     }
-    if ((rc = check_rules_path(c, "rules", r->rules)) || (rc = mark_list_keys(c, r)) ||
+    if ((rc = check_rules_path(c, "rules", r->rules)) ||
         (rc = conv_params(c, "parameters", r->parameters, r->parameters_count, &call->params,
                           &call->params_count)))
         return rc;
@@ -468,6 +640,16 @@ int doc_conv_call(parse_ctx *c, raw_call *r, elg_call *call) {
 }
 
 /* ---- project --------------------------------------------------------------------- */
+
+/* An INSEE commune code: the department's two digits (2A, 2B in Corsica) and three digits;
+ * overseas, 97 and three digits. */
+static bool insee_valid(const char *code) {
+    if (strlen(code) != 5)
+        return false;
+    bool department = (is_digit(code[0]) && is_digit(code[1])) ||
+                      (code[0] == '2' && (code[1] == 'A' || code[1] == 'B'));
+    return department && is_digit(code[2]) && is_digit(code[3]) && is_digit(code[4]);
+}
 
 static int conv_applicant(parse_ctx *c, const char *path, const raw_applicant *r,
                           elg_applicant *a) {
@@ -478,6 +660,7 @@ static int conv_applicant(parse_ctx *c, const char *path, const raw_applicant *r
     a->siret = r->siret;
     a->rna = r->rna;
     a->commune = r->commune;
+    a->insee = r->insee;
     a->approvals = r->approvals;
     a->approvals_count = r->approvals_count;
     if ((rc = check_text(c, path_key(sub, path, "name"), r->name)) ||
@@ -486,6 +669,10 @@ static int conv_applicant(parse_ctx *c, const char *path, const raw_applicant *r
         (rc = check_text(c, path_key(sub, path, "rna"), r->rna)) ||
         (rc = check_text(c, path_key(sub, path, "commune"), r->commune)))
         return rc;
+    if (r->insee && !insee_valid(r->insee))
+        return doc_fail_at(c, path_key(sub, path, "insee"),
+                           "invalid INSEE code \"%s\" (5 characters: 59437, or 2A004 in Corsica)",
+                           r->insee);
     if (r->share) {
         a->has_share = true;
         if ((rc = conv_rate(c, path_key(sub, path, "share"), r->share, &a->share)))
@@ -555,6 +742,77 @@ static int conv_aid(parse_ctx *c, const char *path, const raw_aid *r, elg_declar
     return conv_money(c, path_key(sub, path, "amount"), r->amount, &a->amount);
 }
 
+static unsigned __int128 gcd128(unsigned __int128 a, unsigned __int128 b) {
+    while (b != 0) {
+        unsigned __int128 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/*
+ * The declared shares together at most 100 %, summed exactly as fractions. Each share is at
+ * most 100 % (conv_applicant), so the running sum num/den stays at most 1 until the share that
+ * takes it over, where the error stands. Kept reduced, den is at most INT64_MAX / 2 (larger
+ * only for fractions no spreadsheet writes, refused), so that the sum, below twice den, and
+ * every product below fit in 128 bits and the sum in an elg_rate for the message.
+ */
+static int check_share_sum(parse_ctx *c, const raw_project *r, const elg_project *p) {
+    unsigned __int128 num = 0, den = 1;
+    char sub[FIELD_MAX];
+    for (size_t i = 0; i < p->applicants_count; i++) {
+        const elg_applicant *a = &p->applicants[i];
+        if (!a->has_share)
+            continue;
+        unsigned __int128 d = (unsigned __int128)a->share.den;
+        unsigned __int128 lcm = den / gcd128(den, d) * d;
+        num = num * (lcm / den) + (unsigned __int128)a->share.num * (lcm / d);
+        unsigned __int128 g = gcd128(num, lcm);
+        num /= g;
+        den = lcm / g;
+        doc_bounded(sub, sizeof sub, "applicants[%zu].share", i);
+        if (den > INT64_MAX / 2)
+            return doc_fail_at(c, sub,
+                               "share \"%s\": the shares' denominators are too large to add them "
+                               "exactly",
+                               r->applicants[i].share);
+        if (num > den) {
+            char sum[64];
+            elg_rate total = {(int64_t)num, (int64_t)den};
+            return doc_fail_at(c, sub,
+                               "share \"%s\" takes the applicants' shares to %s, above 100 %%",
+                               r->applicants[i].share, elg_rate_format(total, sum, sizeof sum));
+        }
+    }
+    return 0;
+}
+
+/* Each call once in applies_to: a second request to the same call is a copy-paste, and which
+ * amount counts would be a guess. */
+static int check_calls_unique(parse_ctx *c, const raw_project *r) {
+    size_t n = r->applies_to_count;
+    keyed *calls = NULL;
+    int rc = 0;
+    if (n < 2)
+        return 0;
+    calls = calloc(n, sizeof *calls);
+    if (!calls)
+        return doc_nomem(c);
+    for (size_t i = 0; i < n; i++)
+        calls[i] = (keyed){r->applies_to[i].call, i};
+    size_t repeat, first;
+    if (first_repeat(calls, n, &repeat, &first)) {
+        char sub[FIELD_MAX], first_path[FIELD_MAX];
+        doc_bounded(first_path, sizeof first_path, "applies_to[%zu].call", first);
+        doc_bounded(sub, sizeof sub, "applies_to[%zu].call", repeat);
+        rc = doc_fail_at(c, sub, "duplicate call \"%s\" (first listed at applies_to[%zu], line %d)",
+                         r->applies_to[repeat].call, first, doc_line_of(c, first_path));
+    }
+    free(calls);
+    return rc;
+}
+
 /* Allocates a public array of n entries (NULL when n is 0). */
 static int alloc_array(parse_ctx *c, void **out, size_t *count, size_t n, size_t size) {
     *out = NULL;
@@ -593,6 +851,9 @@ int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
         if ((rc = conv_applicant(c, path_index(sub, "applicants", i), &r->applicants[i],
                                  &p->applicants[i])))
             return rc;
+    rc = check_share_sum(c, r, p);
+    if (rc)
+        return rc;
     if ((rc = check_texts(c, "territory", r->territory, r->territory_count)) ||
         (rc = check_date(c, "period.start", r->period.start)) ||
         (rc = check_date(c, "period.end", r->period.end)))
@@ -625,6 +886,9 @@ int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
         if ((rc = conv_application(c, path_index(sub, "applies_to", i), &r->applies_to[i],
                                    &p->applies_to[i])))
             return rc;
+    rc = check_calls_unique(c, r);
+    if (rc)
+        return rc;
     if ((rc = alloc_array(c, (void **)&p->de_minimis, &p->de_minimis_count, r->de_minimis_count,
                           sizeof *p->de_minimis)))
         return rc;

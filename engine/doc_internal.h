@@ -45,7 +45,7 @@ typedef struct raw_param {
     unsigned list_count;
     char *boolean;
     char *source;
-    /* Not in the schema: set by mark_list_keys, because libcyaml loads `list: []` as a NULL
+    /* Not in the schema: set by doc_check_texts, because libcyaml loads `list: []` as a NULL
      * pointer, the same as no `list` at all. */
     bool list_key;
 } raw_param;
@@ -87,6 +87,7 @@ typedef struct raw_applicant {
     char *siret;
     char *rna;
     char *commune;
+    char *insee;
     char *share;
     char **approvals;
     unsigned approvals_count;
@@ -205,8 +206,30 @@ typedef void (*doc_key_fn)(const doc_frame *frames, size_t depth, const char *ke
 /* Walks the whole stream, calling on_key (may be NULL) for each key. Reports the first syntax
  * error, alias, non-text key or second document as an error and returns its code; returns 0
  * when there is none. Used to diagnose what libcyaml reports without a usable path, and to see
- * keys libcyaml's data cannot show (mark_list_keys). */
+ * keys libcyaml's data cannot show (see doc_walk_values). */
 int doc_walk(parse_ctx *c, doc_key_fn on_key, void *ud);
+
+/* A scalar value (never a key) met by doc_walk_values, as libyaml decoded it: escapes are
+ * resolved, so text may hold any character, NUL included. */
+typedef struct doc_scalar {
+    const char *text; /* len bytes, not NUL-terminated */
+    size_t len;
+    int line, column; /* 1-based, where the node starts */
+} doc_scalar;
+
+/* Called for each scalar value, with the open frames as for doc_key_fn (the last is the
+ * mapping or list holding the value). Returns 0, or the code of an error it recorded, which
+ * stops the walk. */
+typedef int (*doc_value_fn)(parse_ctx *c, const doc_frame *frames, size_t depth,
+                            const doc_scalar *value, void *ud);
+
+/* doc_walk, which also refuses every explicit tag but the standard ones listed in doc.h
+ * (naming the tag, at the node) and field names holding a character no text may hold (libcyaml
+ * reads "name\0x" as "name"), and calls on_value (may be NULL) for each scalar value. */
+int doc_walk_values(parse_ctx *c, doc_key_fn on_key, doc_value_fn on_value, void *ud);
+
+/* The field path of the node the frames lead to ("applicants[1].name"), cut at size. */
+void doc_frames_path(const doc_frame *frames, size_t depth, char *buf, size_t size);
 
 /* ---- doc_schema.c: libcyaml --------------------------------------------------- */
 
@@ -218,6 +241,23 @@ int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw);
 void doc_free_raw(elg_doc_kind kind, void *raw);
 
 /* ---- doc_check.c: values ------------------------------------------------------ */
+
+/* The code point at text[0..len) (len > 0) into *cp; returns its length in bytes. Input that is
+ * not UTF-8 (libyaml's reader refuses it) reads as one byte at a time, each its own value. */
+size_t doc_utf8_next(const char *text, size_t len, unsigned long *cp);
+
+/* Whether code point cp is refused in every text: a control, separator or formatting
+ * character that a terminal or an editor could take for something else (list in doc.h). Tab
+ * and line feed are not in it: allowed in multi-line texts only, the caller decides. */
+bool doc_char_refused(unsigned long cp);
+
+/* Copies at most max characters of text[0..len) into buf for a message, writing each refused
+ * character, tab and line feed as \u{XXXX}, and "..." when cut; buf is cut at size too. */
+void doc_quote(char *buf, size_t size, const char *text, size_t len, size_t max);
+
+/* Checks every value as text (tags, lengths, characters, see doc.h) before any is converted;
+ * for a call also notes its `list:` keys (raw_param.list_key). */
+int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw);
 
 /* Check the raw values and fill the public struct, whose strings are borrowed from raw. Arrays
  * allocated into the public struct are left there on error too, for elg_doc_free. */

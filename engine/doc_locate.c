@@ -405,9 +405,10 @@ int doc_sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
             goto out;
         }
     }
+    char shown[FIELD_MAX];
+    doc_quote(shown, sizeof shown, text, n, 64);
     rc = fail_mark(c, s.event.start_mark, "kind",
-                   "unknown kind \"%.*s\" (expected financer, call, project)",
-                   n > 200 ? 200 : (int)n, text);
+                   "unknown kind \"%s\" (expected financer, call, project)", shown);
 out:
     yscan_close(&s);
     return rc;
@@ -424,16 +425,20 @@ typedef struct ywalk {
     size_t cap;
 } ywalk;
 
-static void walk_path(const ywalk *w, char *buf, size_t size) {
+void doc_frames_path(const doc_frame *frames, size_t depth, char *buf, size_t size) {
     size_t n = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < w->depth && n + 1 < size; i++) {
-        const doc_frame *f = &w->frames[i];
+    for (size_t i = 0; i < depth && n + 1 < size; i++) {
+        const doc_frame *f = &frames[i];
         if (!f->is_map)
             n += doc_bounded(buf + n, size - n, "[%zu]", f->index);
         else if (!f->want_key && f->key)
             n += doc_bounded(buf + n, size - n, "%s%s", n ? "." : "", f->key);
     }
+}
+
+static void walk_path(const ywalk *w, char *buf, size_t size) {
+    doc_frames_path(w->frames, w->depth, buf, size);
 }
 
 /* An entry or a value is complete: the parent moves to its next key or entry. */
@@ -447,7 +452,87 @@ static void walk_advance(ywalk *w) {
         f->index++;
 }
 
-int doc_walk(parse_ctx *c, doc_key_fn on_key, void *ud) {
+/* ---- tags ----------------------------------------------------------------------
+ * libcyaml ignores tags, so "!!binary" or "!custom" would be stored as if they were not there,
+ * with a meaning nobody checked. Only the standard tags of what these schemas hold pass. */
+
+#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+
+/* The tags each kind of node may carry, and how a message names them. */
+static const char *const scalar_tags[] = {"str", "int", "float", "bool", "timestamp", NULL};
+static const char *const mapping_tags[] = {"map", NULL};
+static const char *const sequence_tags[] = {"seq", NULL};
+
+/* The tag as people write it: "!!binary" for the standard prefix, else as it stands. */
+static void tag_display(char *buf, size_t size, const char *tag) {
+    size_t n = sizeof YAML_TAG_PREFIX - 1;
+    if (strncmp(tag, YAML_TAG_PREFIX, n) == 0) {
+        buf[0] = '!';
+        buf[1] = '!';
+        doc_quote(buf + 2, size - 2, tag + n, strlen(tag + n), 64);
+    } else {
+        doc_quote(buf, size, tag, strlen(tag), 64);
+    }
+}
+
+static bool tag_in(const char *tag, const char *const *names) {
+    size_t n = sizeof YAML_TAG_PREFIX - 1;
+    if (strncmp(tag, YAML_TAG_PREFIX, n) != 0)
+        return false;
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(tag + n, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Refuses the tag of a scalar, mapping or sequence event unless it is a standard one for that
+ * kind of node, at the node, whose path the walk gives. */
+static int check_tag(parse_ctx *c, const yaml_event_t *ev, const ywalk *w) {
+    const char *tag = NULL, *where = "", *allowed = "";
+    const char *const *names = NULL;
+    if (ev->type == YAML_SCALAR_EVENT) {
+        tag = (const char *)ev->data.scalar.tag;
+        names = scalar_tags;
+        where = "a value";
+        allowed = "!!str, !!int, !!float, !!bool, !!timestamp";
+    } else if (ev->type == YAML_MAPPING_START_EVENT) {
+        tag = (const char *)ev->data.mapping_start.tag;
+        names = mapping_tags;
+        where = "a mapping";
+        allowed = "!!map";
+    } else if (ev->type == YAML_SEQUENCE_START_EVENT) {
+        tag = (const char *)ev->data.sequence_start.tag;
+        names = sequence_tags;
+        where = "a list";
+        allowed = "!!seq";
+    }
+    if (!tag || tag_in(tag, names))
+        return 0;
+    char shown[FIELD_MAX], path[FIELD_MAX];
+    tag_display(shown, sizeof shown, tag);
+    walk_path(w, path, sizeof path);
+    return fail_mark(c, ev->start_mark, path, "YAML tag \"%s\" not allowed on %s (only %s)", shown,
+                     where, allowed);
+}
+
+/* A field name libcyaml accepted may still hold a NUL (it reads "name\0x" as "name") or another
+ * character no text may hold: refused too, at the key. */
+static int check_key(parse_ctx *c, const yaml_event_t *ev, const char *path) {
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    for (size_t i = 0; i < len;) {
+        unsigned long cp;
+        i += doc_utf8_next(text + i, len - i, &cp);
+        if (doc_char_refused(cp) || cp == '\t' || cp == '\n')
+            return fail_mark(c, ev->start_mark, path,
+                             "control character U+%04lX not allowed in a field name", cp);
+    }
+    return 0;
+}
+
+/* ---- the walk ------------------------------------------------------------------ */
+
+static int walk(parse_ctx *c, doc_key_fn on_key, doc_value_fn on_value, bool tags, void *ud) {
     ywalk w = {0};
     char path[FIELD_MAX];
     size_t documents = 0;
@@ -497,6 +582,11 @@ int doc_walk(parse_ctx *c, doc_key_fn on_key, void *ud) {
                                "a field name must be a text value, found %s", event_noun(ev));
                 goto out;
             }
+            rc = tags ? check_key(c, ev, path) : 0;
+            if (rc == 0 && tags)
+                rc = check_tag(c, ev, &w);
+            if (rc)
+                goto out;
             free(top->key);
             top->key = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
             if (!top->key) {
@@ -513,7 +603,21 @@ int doc_walk(parse_ctx *c, doc_key_fn on_key, void *ud) {
             rc = fail_mark(c, ev->start_mark, path, "YAML aliases are not allowed");
             goto out;
         }
+        rc = tags ? check_tag(c, ev, &w) : 0;
+        if (rc)
+            goto out;
         if (ev->type == YAML_SCALAR_EVENT) {
+            if (on_value) {
+                doc_scalar value = {
+                    .text = (const char *)ev->data.scalar.value,
+                    .len = ev->data.scalar.length,
+                    .line = (int)ev->start_mark.line + 1,
+                    .column = (int)ev->start_mark.column + 1,
+                };
+                rc = on_value(c, w.frames, w.depth, &value, ud);
+                if (rc)
+                    goto out;
+            }
             walk_advance(&w);
             continue;
         }
@@ -540,4 +644,12 @@ out:
     free(w.frames);
     yscan_close(&w.s);
     return rc;
+}
+
+int doc_walk(parse_ctx *c, doc_key_fn on_key, void *ud) {
+    return walk(c, on_key, NULL, false, ud);
+}
+
+int doc_walk_values(parse_ctx *c, doc_key_fn on_key, doc_value_fn on_value, void *ud) {
+    return walk(c, on_key, on_value, true, ud);
 }

@@ -96,6 +96,7 @@ static const cyaml_schema_field_t applicant_fields[] = {
     STR("siret", OPT, raw_applicant, siret),
     STR("rna", OPT, raw_applicant, rna),
     STR("commune", OPT, raw_applicant, commune),
+    STR("insee", OPT, raw_applicant, insee),
     STR("share", OPT, raw_applicant, share),
     SEQ("approvals", OPT, raw_applicant, approvals, &string_entry),
     CYAML_FIELD_END,
@@ -256,9 +257,12 @@ static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *l
     const char *arg;
     doc_loc loc;
     if ((arg = starts_with(msg, "Load: Unexpected key: "))) {
+        /* The key is the user's, quoted safely: it may hold escapes a terminal would run. */
+        char key[FIELD_MAX];
+        doc_quote(key, sizeof key, arg, strlen(arg), 64);
         doc_locate(c, container, arg, 1, &loc);
-        doc_bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
-        return doc_fail_pos(c, loc.line, loc.column, field, "unknown field \"%s\"", arg);
+        doc_bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", key);
+        return doc_fail_pos(c, loc.line, loc.column, field, "unknown field \"%s\"", key);
     }
     if ((arg = starts_with(msg, "Load: Missing required mapping field: "))) {
         doc_locate(c, container, NULL, 0, &loc);
