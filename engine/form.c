@@ -73,7 +73,7 @@ _Static_assert(sizeof(elg_resource_status) == sizeof(int), "elg_resource_status 
  * targets, a changed size stops the build here as a reminder. */
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(elg_project) == 160, "elg_project changed: update project_fields");
-_Static_assert(sizeof(elg_applicant) == 80, "elg_applicant changed: update applicant_fields");
+_Static_assert(sizeof(elg_applicant) == 88, "elg_applicant changed: update applicant_fields");
 _Static_assert(sizeof(elg_expense) == 32, "elg_expense changed: update expense_fields");
 _Static_assert(sizeof(elg_resource) == 40, "elg_resource changed: update resource_fields");
 _Static_assert(sizeof(elg_declared_aid) == 24, "elg_declared_aid changed: update aid_fields");
@@ -83,9 +83,9 @@ _Static_assert(sizeof(elg_application) == 16, "elg_application changed: update a
 static const field applicant_fields[] = {
     TEXT(elg_applicant, name),        TEXT(elg_applicant, status),
     OPT_TEXT(elg_applicant, siret),   OPT_TEXT(elg_applicant, rna),
-    OPT_TEXT(elg_applicant, commune), BOOL(elg_applicant, has_share),
-    INT64(elg_applicant, share.num),  INT64(elg_applicant, share.den),
-    TEXTS(elg_applicant, approvals),
+    OPT_TEXT(elg_applicant, commune), OPT_TEXT(elg_applicant, insee),
+    BOOL(elg_applicant, has_share),   INT64(elg_applicant, share.num),
+    INT64(elg_applicant, share.den),  TEXTS(elg_applicant, approvals),
 };
 static const record applicant_record = RECORD(elg_applicant, applicant_fields);
 
