@@ -239,7 +239,7 @@ static int trace_show(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
     elg_decision *decision = NULL;
-    int64_t id;
+    int64_t id = 0;
     elg_error err = {0};
     int rc = one_decision(ctx, argc, argv, "trace show", trace_usage, &o, &id, &store);
     if (rc)
@@ -258,7 +258,7 @@ static int trace_show(cli_ctx *ctx, int argc, char **argv) {
 static int trace_export(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
-    int64_t id;
+    int64_t id = 0;
     int rc = one_decision(ctx, argc, argv, "trace export", trace_usage, &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -488,7 +488,7 @@ int cmd_trace(cli_ctx *ctx, int argc, char **argv) {
 int cmd_replay(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
-    int64_t id;
+    int64_t id = 0;
     int rc = one_decision(ctx, argc, argv, "replay", replay_usage, &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;

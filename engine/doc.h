@@ -14,15 +14,49 @@
  *
  * Checked beyond the structure: ids, parameter names and references to other
  * documents use only [A-Za-z0-9._-]; a text that is present is not empty;
- * dates exist; amounts are not negative; a call closes no earlier than it
- * opens and its `rules` is a relative path without ".."; a project has at
- * least one applicant, a period that ends no earlier than it starts, shares of
- * at most 100 %; declared de minimis aid has a valid date and an amount;
- * parameter names are unique within a list and edition dates
- * within a call; a parameter holds exactly one of money, rate, integer, text,
- * date, list (possibly empty) or bool (true/false only). Refused as input: more
- * than one YAML document, aliases, keys that are not text, nesting deeper than
- * ELG_DOC_MAX_DEPTH, documents over ELG_DOC_MAX_BYTES.
+ * dates exist; amounts are not negative and at most ELG_DOC_MAX_AMOUNT; a call
+ * closes no earlier than it opens and its `rules` is a relative path without
+ * ".."; a project has at least one applicant, a period that ends no earlier
+ * than it starts, shares of at most 100 % each and together (the error stands
+ * at the share that takes the sum above 100 % and gives the sum; shares whose
+ * exact sum needs a denominator above 2^62 are refused too), each call at
+ * most once in `applies_to`, INSEE codes of 5 characters (59437, 2A004);
+ * declared de minimis aid has a valid date and an amount; parameter names are
+ * unique within a list and edition dates within a call; a parameter holds
+ * exactly one of money, rate, integer, text, date, list (possibly empty) or
+ * bool (true/false only). Refused as input: more than one YAML document,
+ * aliases, keys that are not text, nesting deeper than ELG_DOC_MAX_DEPTH,
+ * documents over ELG_DOC_MAX_BYTES.
+ *
+ * Every value is text first, and every text is checked before any value
+ * (applicants' spreadsheets are hostile input, and a message must never echo
+ * what a terminal would interpret):
+ * - Explicit YAML tags: only the standard ones a value of these schemas can
+ *   carry, !!str, !!int, !!float, !!bool, !!timestamp on a value, !!map on a
+ *   mapping, !!seq on a list; any other (!!binary, !!null, "!", !custom, a tag
+ *   redefined by %TAG) is refused with the tag named.
+ * - Lengths, in characters (code points): ids, parameter names and references
+ *   to other documents (financer, call) ELG_DOC_MAX_ID (128); a call's `rules`
+ *   path ELG_DOC_MAX_PATH (256); multi-line texts (a call's `basis`, a
+ *   parameter's `source` and `text`) ELG_DOC_MAX_LONG_TEXT (20 000); every
+ *   other value (titles, names, labels, statuses, communes, list entries,
+ *   amounts, dates...) ELG_DOC_MAX_TEXT (2 000). The message gives the length
+ *   and the limit, never the text.
+ * - Characters, however written (raw, or as a YAML escape such as "\e",
+ *   "\a", "\x07", "\u0000", "\N", "\L"): control characters U+0000-U+001F,
+ *   U+007F-U+009F, the line and paragraph separators U+2028 and U+2029, the
+ *   bidirectional controls U+202A-U+202E and U+2066-U+2069, U+FEFF, U+FFFE and
+ *   U+FFFF are refused; a tab and a line break (U+000A) are allowed only in
+ *   the multi-line texts above. A no-break space (U+00A0, "\_") is allowed.
+ *
+ * ELG_DOC_MAX_AMOUNT is 100 000 000 000,00 € (10^13 cents): far above any
+ * grant, budget or envelope (the EU's whole 2021-2027 budget is 1.2 * 10^12 €),
+ * and small enough that no sum of the amounts of one document can overflow:
+ * every amount takes at least 8 bytes of the document ("money:1" and a
+ * separator), so a document of ELG_DOC_MAX_BYTES holds at most 524 288 of
+ * them, which sum to at most 5.3 * 10^18 cents, under INT64_MAX (9.2 * 10^18).
+ * doc_check.c asserts this at compile time; the money module's checked sums
+ * stay as the second guard, for sums across documents.
  */
 #ifndef ELG_DOC_H
 #define ELG_DOC_H
@@ -143,6 +177,7 @@ typedef struct elg_applicant {
     char *siret;   /* may be NULL */
     char *rna;     /* may be NULL */
     char *commune; /* may be NULL */
+    char *insee;   /* INSEE code of the commune, 5 characters ("59437", "2A004"); may be NULL */
     bool has_share;
     elg_rate share;   /* declared share of grants among co-applicants */
     char **approvals; /* e.g. "esus" */
@@ -214,6 +249,13 @@ typedef struct elg_doc elg_doc;
 #define ELG_DOC_MAX_BYTES (4u * 1024u * 1024u)
 /* Deepest nesting of lists and mappings accepted (the schemas need 6). */
 #define ELG_DOC_MAX_DEPTH 64
+/* Longest values, in characters (see the header comment for which fields are which). */
+#define ELG_DOC_MAX_ID 128
+#define ELG_DOC_MAX_PATH 256
+#define ELG_DOC_MAX_TEXT 2000
+#define ELG_DOC_MAX_LONG_TEXT 20000
+/* Largest amount accepted: 100 000 000 000,00 €, in cents. */
+#define ELG_DOC_MAX_AMOUNT ((elg_cents)10000000000000)
 
 /*
  * Parses one YAML document from data[0..len). `name` is used in error

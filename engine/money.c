@@ -411,7 +411,9 @@ int elg_rate_parse(const char *text, elg_rate *out, elg_error *err) {
     if (ends_with(s, e, "%"))
         return rate_percent(s, trim_blanks(s, e - 1), out, q, qn, err);
     if (ends_with(s, e, "bp")) {
-        int64_t bp;
+        /* Initialised for gcc -O3, which cannot see that rate_integer sets it when it returns 0
+         * (the error path returns elg_error_set's result, from another file). */
+        int64_t bp = 0;
         int rc = rate_integer(s, trim_blanks(s, e - 2), &bp, q, qn, err);
         if (rc != 0)
             return rc;
@@ -421,7 +423,7 @@ int elg_rate_parse(const char *text, elg_rate *out, elg_error *err) {
     }
     const char *slash = memchr(s, '/', (size_t)(e - s));
     if (slash) {
-        int64_t num, den;
+        int64_t num = 0, den = 0; /* as bp above */
         int rc = rate_integer(s, trim_blanks(s, slash), &num, q, qn, err);
         if (rc == 0)
             rc = rate_integer(skip_blanks(slash + 1, e), e, &den, q, qn, err);

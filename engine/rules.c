@@ -419,6 +419,7 @@ void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *
         set_str(L, "siret", a->siret);
         set_str(L, "rna", a->rna);
         set_str(L, "commune", a->commune);
+        set_str(L, "insee", a->insee);
         if (a->has_share) {
             push_rate(L, a->share);
             lua_setfield(L, -2, "share");

@@ -8,6 +8,12 @@
  * The schema lives in schemas/store.sql (embedded at build time) and is
  * versioned with PRAGMA user_version; opening a store applies the missing
  * migrations. One elg_store per thread.
+ *
+ * Every project version also has its compact form (engine/form.h), written
+ * with the version, and is listed under each call it applies to, so that
+ * evaluating stored projects reads no YAML and finds a call's projects by
+ * index. Every statement the store runs uses an index, except the walks whose
+ * purpose is to return every row (elg_store_explain_each shows the plans).
  */
 #ifndef ELG_STORE_H
 #define ELG_STORE_H
@@ -15,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "doc.h"
 #include "error.h"
 
 typedef struct elg_store elg_store;
@@ -55,10 +62,25 @@ void elg_store_doc_release(elg_stored_doc *doc);
  * Records a document version. When the latest version of (kind, id) has the
  * same sha256, nothing is written and *version is that version with
  * *created = 0; otherwise a new version (latest + 1, or 1) is inserted and
- * *created = 1. Call inside a transaction for all-or-nothing batches.
+ * *created = 1. Call inside a transaction for all-or-nothing batches. A
+ * project's body is parsed (errors name source, or id when there is none) to
+ * store its compact form: ELG_EINPUT when it does not parse, ELG_EUSAGE when
+ * it is not project id.
  */
 int elg_store_put_doc(elg_store *store, const char *kind, const char *id, const char *body,
                       size_t body_len, const char *source, int *version, int *created,
+                      elg_error *err);
+
+/* elg_store_put_doc for a project already parsed from body: project must be
+ * what body parses to (the caller has just parsed it; the store does not parse
+ * it again). */
+int elg_store_put_project(elg_store *store, const elg_project *project, const char *body,
+                          size_t body_len, const char *source, int *version, int *created,
+                          elg_error *err);
+
+/* *found = whether any version of (kind, id) is stored, this transaction's
+ * writes included. */
+int elg_store_has_doc(elg_store *store, const char *kind, const char *id, int *found,
                       elg_error *err);
 
 /* Latest version (version <= 0) or a given version of (kind, id).
@@ -73,6 +95,86 @@ int elg_store_get_doc(elg_store *store, const char *kind, const char *id, int ve
 typedef int (*elg_store_doc_fn)(void *ctx, const elg_stored_doc *doc);
 int elg_store_each_doc(elg_store *store, const char *kind, elg_store_doc_fn fn, void *ctx,
                        elg_error *err);
+
+/* A project version's compact form (decode with elg_form_decode_project).
+ * From elg_store_get_project_form, id and form are malloc'ed (release with
+ * elg_store_form_release); in a walk, they are borrowed for the call. */
+typedef struct elg_stored_form {
+    char *id;
+    int version;
+    char sha256[65]; /* of the document, as a decision records it */
+    void *form;
+    size_t form_len;
+} elg_stored_form;
+
+/* Latest (version <= 0) or given version of project id with its compact
+ * form: one indexed lookup. ELG_ENOTFOUND when absent. */
+int elg_store_get_project_form(elg_store *store, const char *id, int version, elg_stored_form *out,
+                               elg_error *err);
+void elg_store_form_release(elg_stored_form *f);
+
+/* Calls fn with the latest version of every project that applies to call_id
+ * (a project whose latest version no longer applies is left out), ordered by
+ * project id; f is borrowed for the call. fn returning non-zero stops the walk
+ * and that value is returned. */
+int elg_store_each_project_form_for_call(elg_store *store, const char *call_id,
+                                         int (*fn)(void *ctx, const elg_stored_form *f), void *ctx,
+                                         elg_error *err);
+
+/*
+ * Import batches (engine/import.c), so that an import need not keep its
+ * documents in memory. Inside the import's transaction the store notes which
+ * documents the batch read and the references that nothing stored satisfied
+ * yet, in TEMP tables private to the connection; they follow the transaction
+ * (a rollback forgets them) and stay after a commit until the next reset.
+ */
+
+/* Forgets the notes of the previous batch. */
+int elg_store_batch_reset(elg_store *store, elg_error *err);
+
+/* Notes document number seq of the batch (read from path, stored as version
+ * with created as elg_store_put_doc said). When an earlier document of the
+ * batch had the same kind and id, nothing is noted and *earlier is that
+ * document's path (malloc'ed); otherwise *earlier is NULL. */
+int elg_store_batch_note(elg_store *store, int64_t seq, const char *path, const char *kind,
+                         const char *id, int version, int created, char **earlier, elg_error *err);
+
+/* Notes that field of document seq (its pos-th reference, pos counting up
+ * within the document) names (kind, id), which nothing stored satisfies yet. */
+int elg_store_batch_defer(elg_store *store, int64_t seq, int pos, const char *field,
+                          const char *kind, const char *id, elg_error *err);
+
+/* A deferred reference nothing satisfies, with the document holding it.
+ * Strings malloc'ed; release with elg_store_batch_ref_release. */
+typedef struct elg_batch_ref {
+    int64_t seq;
+    char *path;  /* the document's file */
+    char *field; /* "applies_to[1].call" */
+    char *kind;  /* what it names */
+    char *id;
+    char *body; /* the document's bytes, to locate the field */
+    size_t body_len;
+} elg_batch_ref;
+
+/* The first (by seq, then pos) deferred reference that no stored document
+ * satisfies now: *found = 1 and out filled, or *found = 0. */
+int elg_store_batch_unresolved(elg_store *store, elg_batch_ref *out, int *found, elg_error *err);
+void elg_store_batch_ref_release(elg_batch_ref *ref);
+
+/* A noted document, strings borrowed for the call. */
+typedef struct elg_batch_doc {
+    int64_t seq;
+    const char *path;
+    const char *kind;
+    const char *id;
+    int version;
+    int created;
+} elg_batch_doc;
+
+/* Calls fn for every noted document, by seq; non-zero from fn stops the walk
+ * and is returned. */
+int elg_store_batch_each(elg_store *store, int (*fn)(void *ctx, const elg_batch_doc *d), void *ctx,
+                         elg_error *err);
 
 /* Stores a rule source by content (once per distinct sha256). */
 int elg_store_put_rule_source(elg_store *store, const char *sha256, const char *body,
@@ -155,5 +257,12 @@ typedef struct elg_decision_filter {
 typedef int (*elg_store_decision_fn)(void *ctx, const elg_stored_decision *d);
 int elg_store_each_decision(elg_store *store, const elg_decision_filter *filter,
                             elg_store_decision_fn fn, void *ctx, elg_error *err);
+
+/* Test hook: calls fn with the name and the EXPLAIN QUERY PLAN (its detail
+ * lines, each ended by a newline) of every statement the store runs: the
+ * prepared ones, each variant of the decision listing, and the migrations'
+ * queries. Both strings borrowed for the call. */
+typedef int (*elg_store_plan_fn)(void *ctx, const char *name, const char *plan);
+int elg_store_explain_each(elg_store *store, elg_store_plan_fn fn, void *ctx, elg_error *err);
 
 #endif

@@ -112,6 +112,69 @@ END;
 
 -- migration: 2
 
+-- The compact form (engine/form.h) of every project version, so that a
+-- stored project is evaluated without parsing its YAML again. It is derived
+-- from the document of the same id and version and repeats its sha256, so that
+-- one indexed lookup gives all that a decision records about the project.
+-- store.c fills it at import and, right after this migration, for the project
+-- versions stored before it (their YAML parsed again and encoded).
+CREATE TABLE project_forms (
+    kind    TEXT    NOT NULL DEFAULT 'project' CHECK (kind = 'project'),
+    id      TEXT    NOT NULL,
+    version INTEGER NOT NULL,
+    sha256  TEXT    NOT NULL CHECK (length(sha256) = 64),
+    form    BLOB    NOT NULL,
+    PRIMARY KEY (id, version),
+    -- Deferred: store.c writes the form before its document, so that no
+    -- project version is ever stored without its form; a form whose document
+    -- could not be written is then refused at COMMIT.
+    FOREIGN KEY (kind, id, version) REFERENCES documents (kind, id, version)
+        DEFERRABLE INITIALLY DEFERRED
+) STRICT;
+
+-- The calls each project version applies to (its applies_to), keyed by call:
+-- the projects of a call are found through this index, in project order,
+-- without reading any other project.
+CREATE TABLE project_calls (
+    call    TEXT    NOT NULL,
+    project TEXT    NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (call, project, version),
+    FOREIGN KEY (project, version) REFERENCES project_forms (id, version)
+        DEFERRABLE INITIALLY DEFERRED
+) STRICT, WITHOUT ROWID;
+
+-- A form's calls by project: what SQLite looks up to settle the deferred key
+-- above when a form is written, and the calls of one project version.
+CREATE INDEX project_calls_by_project ON project_calls (project, version);
+
+-- Decisions listed by outcome alone had no index to use.
+CREATE INDEX decisions_by_outcome ON decisions (outcome, created_at);
+
+-- Derived from immutable documents, so immutable too. A later form format is
+-- a new migration that drops these triggers, encodes again, and restores them.
+CREATE TRIGGER project_forms_no_update BEFORE UPDATE ON project_forms
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;
+
+CREATE TRIGGER project_forms_no_delete BEFORE DELETE ON project_forms
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;
+
+CREATE TRIGGER project_calls_no_update BEFORE UPDATE ON project_calls
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;
+
+CREATE TRIGGER project_calls_no_delete BEFORE DELETE ON project_calls
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;
+
+-- migration: 3
+
 -- The call-level half of decisions, stored once per distinct content and
 -- shared by every decision made against the same prepared call and edition
 -- (engine/decision.h): the call's identity and text, the rules declared,

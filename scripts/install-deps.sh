@@ -6,9 +6,11 @@
 # a decision's HTML page headless (scripts/test.sh passes it).
 set -euo pipefail
 
-# lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads.
-packages=(gcc make cmake pkg-config git
-          liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev libyajl-dev
+# lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads; clang is
+# the second compiler scripts/test.sh builds with.
+packages=(gcc clang make cmake pkg-config git
+          liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
+          libmsgpack-dev libyajl-dev
           libcmocka-dev jq sqlite3)
 if [[ "${1:-}" == "--with-browser" ]]; then
     packages+=(chromium)

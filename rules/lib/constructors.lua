@@ -329,9 +329,13 @@ end
 -- (the C primitive split(), largest remainder method). Example: 60 000 € at
 -- parity between two associations: 30 000 € each; 100,01 € at parity:
 -- 50,01 € to the first, 50,00 € to the second.
--- Fails: by = "shares" with a share missing, zero, or shares not summing
--- to exactly 100 %; by = "parity" while the applicants declare unequal
--- shares. The parts are the rule's figures.
+-- Fails: by = "shares" with a share missing or zero; either way, when the
+-- applicants declare shares, unless every one does and they sum to exactly
+-- 100 % (50 % + 49,99 % is never split at parity as if nothing had been
+-- said), with the figures declared_total and missing (or excess) as exact
+-- rates: "les parts déclarées totalisent 99,99 % et non 100 % (manque
+-- 0,01 %)"; by = "parity" while the applicants declare unequal shares. The
+-- parts are the rule's figures.
 function K.split_grant(spec)
     spec = spec or {}
     local by = spec.by or "parity"
@@ -344,6 +348,18 @@ function K.split_grant(spec)
         basis = spec.basis, kind = "split",
         check = function(p, c)
             local amount = spec.amount or plan.grant_of(p, c)
+            local declared, too_large = plan.declared_shares(p)
+            if too_large then return fail("Répartition impossible : " .. too_large, { amount = amount }) end
+            local problem = declared and plan.shares_problem(declared)
+            if problem then
+                local figures = { amount = amount, declared_total = declared.total }
+                if declared.missing.num >= 0 then
+                    figures.missing = declared.missing
+                else
+                    figures.excess = { num = -declared.missing.num, den = declared.missing.den }
+                end
+                return fail("Répartition impossible : " .. problem, figures)
+            end
             local parts, err = plan.grant_parts(p, amount, by)
             if not parts then return fail("Répartition impossible : " .. err, { amount = amount }) end
             if by == "parity" then

@@ -56,34 +56,140 @@ function K.applicants(spec)
     }
 end
 
--- Commune names compare after normalisation: lower case, French accents
--- and ligatures removed, hyphens, apostrophes and spaces taken as one
--- separator, so "Mons-en-Barœul", "MONS EN BAROEUL" and "mons en baroeul"
--- are the same commune. Only the letters used in French commune names are
--- folded.
+-- Communes are identified by name or by INSEE code.
+--
+-- Names compare after normalisation: accents and ligatures folded (every
+-- letter of French commune names, upper and lower case: Ë Ï Ü Ÿ Æ Œ...),
+-- lower case, hyphens, apostrophes, dots and spaces (typographic ones and
+-- no-break spaces included) taken as one separator, "St"/"Ste" read as
+-- "Saint"/"Sainte" and "lès"/"lez" as "les". So "Mons-en-Barœul", "MONS EN
+-- BAROEUL" and "mons en baroeul" are the same commune, and so are
+-- "Noyelles-lès-Seclin", "Noyelles-lez-Seclin" and "NOYELLES LES SECLIN".
 local FOLD = {
-    ["à"] = "a", ["â"] = "a", ["ä"] = "a", ["ç"] = "c", ["é"] = "e", ["è"] = "e", ["ê"] = "e",
-    ["ë"] = "e", ["î"] = "i", ["ï"] = "i", ["ô"] = "o", ["ö"] = "o", ["ù"] = "u", ["û"] = "u",
-    ["ü"] = "u", ["ÿ"] = "y", ["œ"] = "oe", ["æ"] = "ae",
-    ["À"] = "a", ["Â"] = "a", ["Ç"] = "c", ["É"] = "e", ["È"] = "e", ["Ê"] = "e", ["Î"] = "i",
-    ["Ô"] = "o", ["Û"] = "u", ["Œ"] = "oe",
+    ["à"] = "a", ["á"] = "a", ["â"] = "a", ["ã"] = "a", ["ä"] = "a", ["å"] = "a", ["æ"] = "ae",
+    ["ç"] = "c", ["è"] = "e", ["é"] = "e", ["ê"] = "e", ["ë"] = "e", ["ì"] = "i", ["í"] = "i",
+    ["î"] = "i", ["ï"] = "i", ["ñ"] = "n", ["ò"] = "o", ["ó"] = "o", ["ô"] = "o", ["õ"] = "o",
+    ["ö"] = "o", ["ø"] = "o", ["ù"] = "u", ["ú"] = "u", ["û"] = "u", ["ü"] = "u", ["ý"] = "y",
+    ["ÿ"] = "y", ["œ"] = "oe",
+    ["À"] = "a", ["Á"] = "a", ["Â"] = "a", ["Ã"] = "a", ["Ä"] = "a", ["Å"] = "a", ["Æ"] = "ae",
+    ["Ç"] = "c", ["È"] = "e", ["É"] = "e", ["Ê"] = "e", ["Ë"] = "e", ["Ì"] = "i", ["Í"] = "i",
+    ["Î"] = "i", ["Ï"] = "i", ["Ñ"] = "n", ["Ò"] = "o", ["Ó"] = "o", ["Ô"] = "o", ["Õ"] = "o",
+    ["Ö"] = "o", ["Ø"] = "o", ["Ù"] = "u", ["Ú"] = "u", ["Û"] = "u", ["Ü"] = "u", ["Ý"] = "y",
+    ["Ÿ"] = "y", ["Œ"] = "oe",
 }
+-- Words written in several ways in commune names.
+local WORDS = { st = "saint", ste = "sainte", lez = "les" }
+
 local function normalise(name)
-    local s = string.gsub(name, "\xE2\x80\x99", "'")        -- typographic apostrophe
+    -- No-break spaces, typographic hyphens, dashes and apostrophes: separators.
+    local s = string.gsub(name, "\xC2\xA0", " ")
+    s = string.gsub(s, "\xCA\xBC", " ")                               -- U+02BC
+    s = string.gsub(s, "\xE2\x80[\x90\x91\x93\x94\x98\x99\xAF]", " ") -- U+2010 ... U+202F
     s = string.gsub(s, "[\xC3\xC5][\x80-\xBF]", FOLD)
     s = string.lower(s)
-    s = string.gsub(s, "[%s%-']+", "-")
-    return s
+    local words = {}
+    for w in string.gmatch(s, "[^%s%-'%.]+") do words[#words + 1] = WORDS[w] or w end
+    return table.concat(words, "-")
+end
+
+-- An INSEE commune code ("59437", "2A004" in Corsica) in its canonical
+-- form, or nil when text is not one.
+local function insee_of(text)
+    if #text ~= 5 then return nil end
+    local code = string.upper(text)
+    if string.match(code, "^%d%d%d%d%d$") or string.match(code, "^2[AB]%d%d%d$") then return code end
+    return nil
+end
+
+-- The edit distance between a and b when at most k, else nil (Levenshtein
+-- on bytes, within a band of width k: a long name costs no more than k
+-- steps per byte).
+local function distance_within(a, b, k)
+    local la, lb = #a, #b
+    if math.abs(la - lb) > k then return nil end
+    local far = k + 1
+    local prev = {}
+    for j = 0, math.min(lb, k) do prev[j] = j end
+    for i = 1, la do
+        local cur = {}
+        local lo, hi = math.max(0, i - k), math.min(lb, i + k)
+        local best = far
+        if lo == 0 then
+            cur[0] = i
+            best = i
+        end
+        local ca = string.byte(a, i)
+        for j = math.max(1, lo), hi do
+            local d = (prev[j - 1] or far) + (ca == string.byte(b, j) and 0 or 1)
+            local up, left = (prev[j] or far) + 1, (cur[j - 1] or far) + 1
+            if up < d then d = up end
+            if left < d then d = left end
+            cur[j] = d
+            if d < best then best = d end
+        end
+        if best > k then return nil end
+        prev = cur
+    end
+    local d = prev[lb]
+    if d ~= nil and d <= k then return d end
+    return nil
+end
+
+-- The communes of a call, by normalised name and by code, in list order.
+local function commune_index(communes)
+    local index = { names = {}, codes = {}, list = {} }
+    for _, c in ipairs(communes) do
+        local code = insee_of(c)
+        if code then
+            index.codes[code] = true
+        else
+            local n = normalise(c)
+            index.names[n] = true
+            index.list[#index.list + 1] = { name = c, normalised = n }
+        end
+    end
+    return index
+end
+
+-- Whether a commune written as name (a name or a code) is in the index.
+local function commune_inside(index, name)
+    local code = insee_of(name)
+    if code then return index.codes[code] == true end
+    return index.names[normalise(name)] == true
+end
+
+-- " (vouliez-vous dire « X » ?)" when a listed commune is a few typos away
+-- from name (after normalisation: 1 edit for names of up to 5 letters, 2 up
+-- to 10, 3 beyond; the nearest, then the first in the list), else "".
+local function commune_hint(index, name)
+    if insee_of(name) then return "" end
+    local n = normalise(name)
+    local best, best_d
+    for _, c in ipairs(index.list) do
+        local len = #c.normalised
+        local k = len <= 5 and 1 or (len <= 10 and 2 or 3)
+        if best_d and best_d - 1 < k then k = best_d - 1 end
+        local d = k >= 1 and distance_within(n, c.normalised, k) or nil
+        if d then best, best_d = c.name, d end
+    end
+    if best then return " (vouliez-vous dire « " .. best .. " » ?)" end
+    return ""
 end
 
 -- territory { communes = param "communes" }                    -- the project's communes
 -- territory { communes = param "communes", applicant = true }  -- and each applicant's
 -- territory { communes = { "Mons-en-Barœul" }, project = false, applicant = true }
+-- territory { communes = { "59437", "59560" } }                 -- INSEE codes
 -- Every commune the project covers (project.territory) is in the list, and
--- with applicant = true each applicant's commune too. An empty project
--- territory, or an applicant without a commune, fails: there is nothing
--- to check. Names compare after normalise_commune (case, accents,
--- hyphens). Fails naming the communes outside the list.
+-- with applicant = true each applicant's commune too. A commune is in the
+-- list when its name matches a listed name (after normalisation, above) or
+-- its INSEE code a listed code: entries of 5 characters such as "59437"
+-- are codes, in the list as in the project's territory, and an applicant's
+-- `insee` is read when its commune's name is not in the list. An empty
+-- project territory, or an applicant with neither commune nor code, fails:
+-- there is nothing to check. Fails naming the communes outside the list,
+-- each with the listed commune it is a few typos away from, if any:
+-- "Noyelle-lès-Seclin (vouliez-vous dire « Noyelles-lès-Seclin » ?)".
 function K.territory(spec)
     local communes = list_of(spec, "communes", "territory")
     local of_project, of_applicant = spec.project ~= false, spec.applicant == true
@@ -93,24 +199,32 @@ function K.territory(spec)
         title = spec.title or "Le projet se situe sur le territoire de l'appel",
         basis = spec.basis, kind = "territory",
         check = function(p)
-            local allowed = {}
-            for _, c in ipairs(communes) do allowed[normalise(c)] = true end
+            local index = commune_index(communes)
             local outside, checked = {}, 0
             if of_project then
                 for _, c in ipairs(p.territory) do
                     checked = checked + 1
-                    if not allowed[normalise(c)] then outside[#outside + 1] = c end
+                    if not commune_inside(index, c) then outside[#outside + 1] = c .. commune_hint(index, c) end
                 end
                 if checked == 0 then return fail("Territoire du projet non renseigné") end
             end
             if of_applicant then
                 for i, a in ipairs(p.applicants) do
                     local c = a.commune
-                    if c == nil then
-                        return fail(string.format("Commune du porteur %d (%s) non renseignée", i, a.name))
+                    local inside = c ~= nil and commune_inside(index, c)
+                    if not inside then
+                        local code = a.insee
+                        if c == nil and code == nil then
+                            return fail(string.format("Commune du porteur %d (%s) non renseignée", i, a.name))
+                        end
+                        inside = code ~= nil and index.codes[insee_of(code) or ""] == true
+                        if not inside then
+                            local shown = c and (c .. commune_hint(index, c)) or code
+                            if c and code then shown = shown .. ", code INSEE " .. code end
+                            outside[#outside + 1] = shown .. " (" .. a.name .. ")"
+                        end
                     end
                     checked = checked + 1
-                    if not allowed[normalise(c)] then outside[#outside + 1] = c .. " (" .. a.name .. ")" end
                 end
             end
             if #outside > 0 then

@@ -81,6 +81,60 @@ end
 -- percentages (den 100 to 10 000) or small fractions in practice.
 local MAX_SHARE_DEN = 1000000000000
 
+-- The shares the applicants declare (applicants[].share), added up
+-- exactly over their common denominator: { total = {num=, den=},
+-- missing = {num=, den=} (100 % minus the total, negative above 100 %),
+-- undeclared = the first applicant without a share or nil, den = the
+-- common denominator }. nil when no applicant declares a share; nil and a
+-- French message when the common denominator would be too large.
+function B.declared_shares(p)
+    local apps = p.applicants
+    local den, any, undeclared = 1, false, nil
+    for i = 1, #apps do
+        local s = apps[i].share
+        if s == nil then
+            undeclared = undeclared or apps[i].name
+        else
+            any = true
+            local d = s.den
+            local f = den // gcd(den, d)
+            -- Checked before multiplying, so the product cannot wrap around.
+            if d > MAX_SHARE_DEN or f > MAX_SHARE_DEN // d then
+                return nil, "parts déclarées aux dénominateurs trop grands"
+            end
+            den = f * d
+        end
+    end
+    if not any then return nil end
+    local num = 0
+    for i = 1, #apps do
+        local s = apps[i].share
+        if s ~= nil then num = num + s.num * (den // s.den) end
+    end
+    return { total = { num = num, den = den }, missing = { num = den - num, den = den },
+        undeclared = undeclared, den = den }
+end
+
+-- Why declared shares cannot be used as they are, in French, or nil when
+-- they can (every applicant declares one and they sum to exactly 100 %):
+-- "les parts déclarées totalisent 99,99 % et non 100 % (manque 0,01 %)",
+-- "part de B non déclarée (les parts déclarées totalisent 50 %, manque 50 %)".
+function B.shares_problem(d)
+    local total, missing = d.total, d.missing
+    if d.undeclared then
+        return string.format("part de %s non déclarée (les parts déclarées totalisent %s, manque %s)",
+            d.undeclared, fmt_rate(total), fmt_rate(missing))
+    end
+    if missing.num > 0 then
+        return string.format("les parts déclarées totalisent %s et non 100 %% (manque %s)",
+            fmt_rate(total), fmt_rate(missing))
+    elseif missing.num < 0 then
+        return string.format("les parts déclarées totalisent %s et non 100 %% (excédent %s)",
+            fmt_rate(total), fmt_rate({ num = -missing.num, den = missing.den }))
+    end
+    return nil
+end
+
 -- Splits `amount` (cents) between the applicants, in document order:
 -- by = "parity" in equal parts, by = "shares" by their declared shares,
 -- which must all be given and sum to exactly 100 %. Parts come from the C
@@ -94,33 +148,22 @@ function B.grant_parts(p, amount, by)
     local n = #apps
     local weights
     if by == "shares" then
-        local den = 1
-        for i = 1, n do
-            local s = apps[i].share
-            if s == nil then
-                return nil, string.format("part de %s non déclarée", apps[i].name)
-            end
-            local d = s.den
-            local f = den // gcd(den, d)
-            -- Checked before multiplying, so the product cannot wrap around.
-            if d > MAX_SHARE_DEN or f > MAX_SHARE_DEN // d then
-                return nil, "parts déclarées aux dénominateurs trop grands"
-            end
-            den = f * d
+        local d, err = B.declared_shares(p)
+        if not d then
+            return nil, err or string.format("part de %s non déclarée", apps[1].name)
         end
-        weights = {}
-        local total = 0
+        local problem = B.shares_problem(d)
+        if d.undeclared then return nil, problem end
         for i = 1, n do
-            local s = apps[i].share
-            weights[i] = s.num * (den // s.den)
-            total = total + weights[i]
-            if weights[i] == 0 then
+            if apps[i].share.num == 0 then
                 return nil, string.format("part nulle déclarée pour %s", apps[i].name)
             end
         end
-        if total ~= den then
-            return nil, string.format("les parts déclarées totalisent %s et non 100 %%",
-                fmt_rate({ num = total, den = den }))
+        if problem then return nil, problem end
+        weights = {}
+        for i = 1, n do
+            local s = apps[i].share
+            weights[i] = s.num * (d.den // s.den)
         end
     elseif by ~= "parity" then
         error("split_grant: `by` must be \"parity\" or \"shares\"", 3)

@@ -36,6 +36,26 @@ assert_contains "$ERR" "resources[3].financer" "field of the unknown reference"
 assert_contains "$ERR" "CAFF" "unknown id quoted"
 assert_eq "$docs_before" "$(rows documents)" "nothing written"
 
+# Every document of the bad-input corpus (tests/data/docs/invalid, each stating its expected
+# error on its first line) is refused by the import at that line and column, with that field
+# and message, and nothing is stored: shares above 100 %, a call twice, over-long ids and
+# texts, control characters and YAML tags among them.
+for f in "$SRC"/tests/data/docs/invalid/*.yaml; do
+    expect=$(head -1 "$f")
+    expect=${expect#"# expect: "}
+    loc=${expect%% | *}
+    rest=${expect#* | }
+    field=${rest%% | *}
+    message=${rest#* | }
+    where="$f:$loc: ${field:+$field: }"
+    [[ $loc == 0:0 ]] && where="$f: "
+    run eligo import "$f"
+    assert_eq 3 "$RC" "$(basename "$f"): exit code"
+    assert_eq "eligo: $where$message" "$(head -1 <<<"$ERR")" "$(basename "$f"): the located error"
+    assert_contains "$ERR" "nothing was imported" "$(basename "$f"): says nothing was imported"
+done
+assert_eq "$docs_before" "$(rows documents)" "no document of the bad-input corpus written"
+
 # Unknown project / call / decision.
 run eligo check no-such-project
 assert_eq 3 "$RC" "unknown project"

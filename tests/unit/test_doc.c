@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -505,6 +506,140 @@ static void test_locate(void **state) {
                      ELG_ENOTFOUND);
 }
 
+/* ---- texts and limits ------------------------------------------------------------ */
+
+/* Every limit reached exactly is accepted, and the values read as written. */
+static void test_limits_reached(void **state) {
+    (void)state;
+    elg_doc *doc = load_ok(DOCS "/valid/project-limits.yaml");
+    const elg_project *p = elg_doc_project(doc);
+    assert_int_equal(strlen(p->id), ELG_DOC_MAX_ID);
+    assert_int_equal(strlen(p->title), 2 * 1990 + 10); /* 2 000 characters, 1 990 of 2 bytes */
+    assert_string_equal(p->applicants[0].name, "Asso\xC2\xA0"
+                                               "A"); /* "\_" is a no-break space */
+    assert_string_equal(p->applicants[0].insee, "59437");
+    assert_string_equal(p->applicants[1].insee, "2A004");
+    assert_int_equal(p->applicants[0].share.num * 3, p->applicants[0].share.den);
+    assert_int_equal(p->expenses[0].amount, ELG_DOC_MAX_AMOUNT);
+    assert_int_equal(p->expenses[1].amount, ELG_DOC_MAX_AMOUNT);
+    assert_int_equal(p->resources[0].amount, ELG_DOC_MAX_AMOUNT);
+    assert_int_equal(p->applies_to[0].requested, ELG_DOC_MAX_AMOUNT);
+    assert_string_equal(p->end, "2019-12-31");
+    assert_string_equal(p->submitted, "2018-01-15");
+    elg_doc_free(doc);
+    doc = load_ok(DOCS "/valid/project-centres-sociaux.yaml");
+    assert_null(elg_doc_project(doc)->applicants[0].insee);
+    elg_doc_free(doc);
+
+    doc = load_ok(DOCS "/valid/call-limits.yaml");
+    const elg_call *call = elg_doc_call(doc);
+    assert_int_equal(strlen(call->rules), ELG_DOC_MAX_PATH);
+    assert_non_null(strchr(call->basis, '\t'));
+    assert_non_null(strchr(call->basis, '\n'));
+    assert_int_equal(call->envelope, ELG_DOC_MAX_AMOUNT);
+    assert_string_equal(call->params[0].source, "« dans une limite »\n\tdélibération, article 2");
+    assert_string_equal(call->params[1].text,
+                        "Première ligne ;\n\tseconde ligne, après une tabulation.\n");
+    elg_doc_free(doc);
+}
+
+/* A 100 000-character id is refused at once, with a short message that does not quote it. */
+static void test_huge_id(void **state) {
+    (void)state;
+    static const char head[] = "kind: financer\nid: ", tail[] = "\nname: M\nnature: eu\n";
+    size_t n = 100000, len = sizeof head - 1 + n + sizeof tail - 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memcpy(text, head, sizeof head - 1);
+    memset(text + sizeof head - 1, 'x', n);
+    memcpy(text + sizeof head - 1 + n, tail, sizeof tail - 1);
+    clock_t start = clock();
+    elg_error err = parse_bad(text, len);
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    assert_string_equal(err.message,
+                        "too long: 100000 characters (at most 128 for an id or a reference)");
+    assert_string_equal(err.field, "id");
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 5);
+    /* A generous bound, for the sanitizer builds: it takes milliseconds. */
+    assert_true(seconds < 2.0);
+    free(text);
+}
+
+/* No message quotes a control character, whatever field or key holds it. */
+static void test_no_control_character_echoed(void **state) {
+    (void)state;
+    static const char *const texts[] = {
+        "kind: financer\nid: \"M\\eL\"\nname: M\nnature: eu\n",
+        "kind: financer\nid: MEL\nname: M\nnature: \"e\\x1Bu\"\n",
+        "kind: financer\nid: MEL\nname: M\nnature: eu\n\"x\\e[2J\": 1\n",
+        "kind: \"fin\\e[2Jancer\"\nid: MEL\n",
+        "kind: project\nid: p\ntitle: T\napplicants: [{ name: A, status: a, share: \"5\\e0 %\" }]\n"
+        "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\nresources: []\n"
+        "applies_to: []\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        elg_error err = parse_bad(texts[i], strlen(texts[i]));
+        if (strchr(err.message, '\x1B') || strchr(err.field, '\x1B'))
+            fail_msg("case %zu: the message quotes ESC: %s: %s", i, err.field, err.message);
+    }
+    elg_error err = parse_bad(texts[2], strlen(texts[2]));
+    assert_string_equal(err.message, "unknown field \"x\\u{001B}[2J\"");
+    err = parse_bad(texts[3], strlen(texts[3]));
+    assert_string_equal(err.message,
+                        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project)");
+}
+
+/* The applicants' shares: each and all together at most 100 %, exactly. */
+static void test_share_sum(void **state) {
+    (void)state;
+    static const char head[] = "kind: project\nid: p\ntitle: T\napplicants:\n";
+    static const char tail[] = "period: { start: 2018-01-01, end: 2018-12-31 }\n"
+                               "expenses: []\nresources: []\napplies_to: []\n";
+    static const struct {
+        const char *applicants;
+        const char *message; /* NULL: accepted */
+    } cases[] = {
+        {"  - { name: A, status: a, share: \"50 %\" }\n"
+         "  - { name: B, status: a, share: \"5000 bp\" }\n",
+         NULL},
+        {"  - { name: A, status: a, share: \"50 %\" }\n"
+         "  - { name: B, status: a, share: \"5001 bp\" }\n",
+         "share \"5001 bp\" takes the applicants' shares to 100,01 %, above 100 %"},
+        /* Two thirds and a third: exactly 100 %, whichever denominators. */
+        {"  - { name: A, status: a, share: \"2/3\" }\n"
+         "  - { name: B, status: a }\n"
+         "  - { name: C, status: a, share: \"1/3\" }\n",
+         NULL},
+        /* The error stands at the share that crosses 100 %, not at a later one. */
+        {"  - { name: A, status: a, share: \"100 %\" }\n"
+         "  - { name: B, status: a, share: \"0,01 %\" }\n"
+         "  - { name: C, status: a, share: \"70 %\" }\n",
+         "share \"0,01 %\" takes the applicants' shares to 100,01 %, above 100 %"},
+        /* Denominators whose sum no spreadsheet writes are refused, not wrapped. */
+        {"  - { name: A, status: a, share: \"1/4611686018427387903\" }\n"
+         "  - { name: B, status: a, share: \"1/4611686018427387902\" }\n",
+         "share \"1/4611686018427387902\": the shares' denominators are too large to add them "
+         "exactly"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        elg_error err;
+        elg_doc *doc = NULL;
+        snprintf(text, sizeof text, "%s%s%s", head, cases[i].applicants, tail);
+        elg_error_clear(&err);
+        int rc = elg_doc_parse("mem.yaml", text, strlen(text), &doc, &err);
+        if (!cases[i].message) {
+            if (rc != 0)
+                fail_msg("case %zu: refused: %s: %s", i, err.field, err.message);
+            elg_doc_free(doc);
+            continue;
+        }
+        if (rc != ELG_EINPUT || strcmp(err.message, cases[i].message) != 0)
+            fail_msg("case %zu:\n  expected %s\n  got      %s", i, cases[i].message, err.message);
+    }
+}
+
 /* ---- editions and parameters --------------------------------------------------- */
 
 static void test_edition_at(void **state) {
@@ -640,6 +775,10 @@ int main(void) {
         cmocka_unit_test(test_error_name),
         cmocka_unit_test(test_parse_respects_len),
         cmocka_unit_test(test_locate),
+        cmocka_unit_test(test_limits_reached),
+        cmocka_unit_test(test_huge_id),
+        cmocka_unit_test(test_no_control_character_echoed),
+        cmocka_unit_test(test_share_sum),
         cmocka_unit_test(test_edition_at),
         cmocka_unit_test(test_param_precedence),
         cmocka_unit_test(test_date_valid),

@@ -20,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "doc.h"
+#include "files.h"
+#include "form.h"
 #include "hash.h"
 #include "store.h"
 
@@ -123,6 +126,19 @@ static void put(elg_store *s, const char *kind, const char *id, const char *body
     assert_int_equal(created, expect_created);
 }
 
+/* A valid project document; applies is the inside of its applies_to list
+ * ("{ call: c1, requested: 100 }, ..."), "" for none. */
+static const char *project_yaml(char *buf, size_t size, const char *id, const char *title,
+                                const char *applies) {
+    snprintf(buf, size,
+             "kind: project\nid: %s\ntitle: %s\n"
+             "applicants:\n  - { name: Asso, status: association }\n"
+             "period: { start: 2024-01-01, end: 2024-12-31 }\n"
+             "expenses: []\nresources: []\napplies_to: [%s]\n",
+             id, title, applies);
+    return buf;
+}
+
 static void assert_iso_utc_ms(const char *ts) {
     /* 2024-03-01T09:30:00.125Z */
     assert_non_null(ts);
@@ -143,9 +159,10 @@ static void test_open_creates_schema(void **state) {
     assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
     assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name"
                                 " IN ('documents', 'rule_sources', 'decisions',"
-                                " 'decision_rule_files', 'rulesets', 'ruleset_files')"),
-                     6);
-    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 12);
+                                " 'decision_rule_files', 'project_forms', 'project_calls',"
+                                " 'rulesets', 'ruleset_files')"),
+                     8);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 16);
     elg_store_close(s);
 
     /* Reopening an up-to-date store changes nothing. */
@@ -213,9 +230,9 @@ static void test_put_doc_versions(void **state) {
     elg_store *s = open_store(f);
     elg_stored_doc doc;
     elg_error err;
-    char sha[ELG_SHA256_HEX];
-    const char *v1 = "kind: project\nid: p1\ntitle: Premier\n";
-    const char *v2 = "kind: project\nid: p1\ntitle: Second\n";
+    char sha[ELG_SHA256_HEX], b1[512], b2[512];
+    const char *v1 = project_yaml(b1, sizeof b1, "p1", "Premier", "");
+    const char *v2 = project_yaml(b2, sizeof b2, "p1", "Second", "");
 
     put(s, "project", "p1", v1, 1, 1);
     put(s, "project", "p1", v1, 1, 0);
@@ -339,10 +356,11 @@ static void test_each_doc(void **state) {
     elg_store *s = open_store(f);
     doc_list l = {0};
     elg_error err;
+    char a2[512], a1[512], b1[512];
 
-    put(s, "project", "p2", "a", 1, 1);
-    put(s, "project", "p1", "a", 1, 1);
-    put(s, "project", "p1", "b", 2, 1);
+    put(s, "project", "p2", project_yaml(a2, sizeof a2, "p2", "a", ""), 1, 1);
+    put(s, "project", "p1", project_yaml(a1, sizeof a1, "p1", "a", ""), 1, 1);
+    put(s, "project", "p1", project_yaml(b1, sizeof b1, "p1", "b", ""), 2, 1);
     put(s, "financer", "MEL", "m", 1, 1);
     put(s, "call", "c1", "c", 1, 1);
 
@@ -377,26 +395,31 @@ static void test_transaction_rollback(void **state) {
     elg_store *s = open_store(f);
     elg_stored_doc doc;
     elg_error err;
+    char a[512], b[512];
 
+    project_yaml(a, sizeof a, "a", "A", "");
+    project_yaml(b, sizeof b, "b", "B", "");
     elg_error_clear(&err);
     assert_int_equal(elg_store_begin(s, &err), 0);
-    put(s, "project", "a", "A", 1, 1);
-    put(s, "project", "b", "B", 1, 1);
+    put(s, "project", "a", a, 1, 1);
+    put(s, "project", "b", b, 1, 1);
     elg_store_rollback(s);
     assert_int_equal(elg_store_get_doc(s, "project", "a", 0, &doc, &err), ELG_ENOTFOUND);
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "project", "b", 0, &doc, &err), ELG_ENOTFOUND);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
     /* Rolling back with no transaction open is harmless. */
     elg_store_rollback(s);
     elg_store_rollback(NULL);
 
     elg_error_clear(&err);
     assert_int_equal(elg_store_begin(s, &err), 0);
-    put(s, "project", "a", "A", 1, 1);
-    put(s, "project", "b", "B", 1, 1);
+    put(s, "project", "a", a, 1, 1);
+    put(s, "project", "b", b, 1, 1);
     assert_int_equal(elg_store_commit(s, &err), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 2);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 2);
 
     /* Rollback keeps the first error. */
     elg_error_clear(&err);
@@ -771,11 +794,12 @@ static void test_decisions_append_only(void **state) {
         "UPDATE decision_rule_files SET path = 'x.lua'",
         "DELETE FROM decision_rule_files",
     };
-    char msg[256];
+    char msg[256], body[512];
 
     put_rules(s);
     add(s, "p1", "c1", "ineligible");
-    put(s, "project", "p1", "body", 1, 1);
+    put(s, "project", "p1",
+        project_yaml(body, sizeof body, "p1", "P", "{ call: c1, requested: 1 }"), 1, 1);
 
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         assert_int_not_equal(raw_exec(f, refused[i], msg, sizeof msg), SQLITE_OK);
@@ -788,10 +812,495 @@ static void test_decisions_append_only(void **state) {
     assert_non_null(strstr(msg, "immutable"));
     assert_int_not_equal(raw_exec(f, "DELETE FROM rule_sources", msg, sizeof msg), SQLITE_OK);
     assert_non_null(strstr(msg, "immutable"));
+    assert_int_not_equal(raw_exec(f, "UPDATE project_forms SET form = x'00'", msg, sizeof msg),
+                         SQLITE_OK);
+    assert_string_equal(msg, "project forms are immutable: import a new version instead");
+    assert_int_not_equal(raw_exec(f, "DELETE FROM project_forms", msg, sizeof msg), SQLITE_OK);
+    assert_string_equal(msg, "project forms are immutable: import a new version instead");
+    assert_int_not_equal(raw_exec(f, "UPDATE project_calls SET call = 'c2'", msg, sizeof msg),
+                         SQLITE_OK);
+    assert_string_equal(msg, "project forms are immutable: import a new version instead");
+    assert_int_not_equal(raw_exec(f, "DELETE FROM project_calls", msg, sizeof msg), SQLITE_OK);
+    assert_string_equal(msg, "project forms are immutable: import a new version instead");
 
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE outcome = 'ineligible'"), 1);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decision_rule_files"), 2);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 1);
+    elg_store_close(s);
+}
+
+/* ---- compact forms ----------------------------------------------------- */
+
+/* Reads a form back and checks it decodes to the project of that body. */
+static void assert_form(elg_store *s, const char *id, int version, int expect_version,
+                        const char *body, const char *title) {
+    elg_stored_form sf;
+    elg_form_project *fp = NULL;
+    char sha[ELG_SHA256_HEX];
+    elg_error err;
+
+    elg_error_clear(&err);
+    if (elg_store_get_project_form(s, id, version, &sf, &err) != 0)
+        fail_msg("elg_store_get_project_form: %s", err.message);
+    assert_string_equal(sf.id, id);
+    assert_int_equal(sf.version, expect_version);
+    elg_sha256_hex(body, strlen(body), sha);
+    assert_string_equal(sf.sha256, sha);
+    assert_int_equal(elg_form_decode_project(sf.form, sf.form_len, &fp, &err), 0);
+    assert_string_equal(elg_form_project_get(fp)->id, id);
+    assert_string_equal(elg_form_project_get(fp)->title, title);
+    elg_form_project_free(fp);
+    elg_store_form_release(&sf);
+    assert_null(sf.id);
+    assert_null(sf.form);
+}
+
+static void test_project_forms(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_stored_form sf;
+    elg_error err;
+    char v1[512], v2[512];
+
+    project_yaml(v1, sizeof v1, "p1", "Premier", "{ call: c1, requested: 100 }");
+    project_yaml(v2, sizeof v2, "p1", "Second",
+                 "{ call: c2, requested: 100 }, { call: c3, requested: 5 }");
+    put(s, "project", "p1", v1, 1, 1);
+    put(s, "project", "p1", v1, 1, 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 1);
+    put(s, "project", "p1", v2, 2, 1);
+    assert_form(s, "p1", 0, 2, v2, "Second");
+    assert_form(s, "p1", 1, 1, v1, "Premier");
+    assert_form(s, "p1", 2, 2, v2, "Second");
+    /* One row per call of each version. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 3);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls WHERE project = 'p1'"
+                                " AND version = 2 AND call IN ('c2', 'c3')"),
+                     2);
+    elg_store_form_release(NULL);
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_project_form(s, "p9", 0, &sf, &err), ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no project \"p9\" in the store");
+    assert_null(sf.form);
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_get_project_form(s, "p1", 3, &sf, &err), ELG_ENOTFOUND);
+    assert_string_equal(err.message, "no version 3 of project \"p1\" in the store");
+    elg_store_close(s);
+}
+
+static void test_put_project_checked(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    static const char financer[] = "kind: financer\nid: MEL\nname: MEL\nnature: eu\n";
+    elg_doc *doc = NULL;
+    elg_error err;
+    char body[512];
+    int version = 0, created = 0;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_put_doc(s, "project", "p1", "a", 1, "p1.yaml", NULL, NULL, &err),
+                     ELG_EINPUT);
+    assert_string_equal(err.file, "p1.yaml");
+    project_yaml(body, sizeof body, "p1", "T", "");
+    elg_error_clear(&err);
+    assert_int_equal(
+        elg_store_put_doc(s, "project", "p2", body, strlen(body), "p2.yaml", NULL, NULL, &err),
+        ELG_EUSAGE);
+    assert_string_equal(err.message, "project \"p2\": the document is project \"p1\"");
+    elg_error_clear(&err);
+    assert_int_equal(
+        elg_store_put_doc(s, "project", "MEL", financer, strlen(financer), NULL, NULL, NULL, &err),
+        ELG_EUSAGE);
+    assert_string_equal(err.message, "project \"MEL\": the document is a financer");
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
+
+    /* Already parsed: stored as it is, with its form. */
+    elg_error_clear(&err);
+    assert_int_equal(elg_doc_parse("p1.yaml", body, strlen(body), &doc, &err), 0);
+    assert_int_equal(elg_store_put_project(s, elg_doc_project(doc), body, strlen(body), "p1.yaml",
+                                           &version, &created, &err),
+                     0);
+    assert_int_equal(version, 1);
+    assert_int_equal(created, 1);
+    assert_form(s, "p1", 0, 1, body, "T");
+    elg_doc_free(doc);
+    elg_store_close(s);
+}
+
+/* A project version is never stored without its form, even inside the
+ * caller's transaction: the failed write goes, the caller's other work stays. */
+static void test_project_version_whole(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    char msg[256], body[512];
+
+    assert_int_equal(raw_exec(f,
+                              "CREATE TRIGGER no_forms BEFORE INSERT ON project_forms"
+                              " BEGIN SELECT RAISE(ABORT, 'no form today'); END",
+                              msg, sizeof msg),
+                     SQLITE_OK);
+    elg_store_close(s);
+    s = open_store(f); /* sees the trigger */
+    project_yaml(body, sizeof body, "p1", "T", "");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    put(s, "financer", "MEL", "kind: financer\nid: MEL\nname: MEL\nnature: eu\n", 1, 1);
+    assert_int_equal(
+        elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
+        ELG_ESTORE);
+    assert_string_equal(err.message, "storing the compact form of project \"p1\": no form today");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents WHERE kind = 'financer'"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents WHERE kind = 'project'"), 0);
+
+    /* Alone, the same. */
+    elg_error_clear(&err);
+    assert_int_equal(
+        elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
+        ELG_ESTORE);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents WHERE kind = 'project'"), 0);
+    elg_store_close(s);
+}
+
+/* When the document itself fails after its form was written, the form is
+ * left without its document: the transaction then cannot commit it. */
+static void test_project_form_without_document(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    char msg[256], body[512];
+
+    assert_int_equal(raw_exec(f,
+                              "CREATE TRIGGER no_projects BEFORE INSERT ON documents"
+                              " WHEN NEW.kind = 'project'"
+                              " BEGIN SELECT RAISE(ABORT, 'no project today'); END",
+                              msg, sizeof msg),
+                     SQLITE_OK);
+    elg_store_close(s);
+    s = open_store(f);
+    project_yaml(body, sizeof body, "p1", "T", "{ call: c1, requested: 1 }");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    put(s, "financer", "MEL", "kind: financer\nid: MEL\nname: MEL\nnature: eu\n", 1, 1);
+    assert_int_equal(
+        elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
+        ELG_ESTORE);
+    assert_string_equal(err.message, "storing project \"p1\": no project today");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_commit(s, &err), ELG_ESTORE);
+    assert_string_equal(err.message, "committing to the store: FOREIGN KEY constraint failed");
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 0);
+    elg_store_close(s);
+}
+
+typedef struct form_list {
+    int count;
+    char seen[8][64];
+    int stop_after;
+} form_list;
+
+static int collect_form(void *ctx, const elg_stored_form *sf) {
+    form_list *l = ctx;
+    elg_form_project *fp = NULL;
+    elg_error err;
+
+    elg_error_clear(&err);
+    /* Borrowed, but whole: it decodes. */
+    assert_int_equal(elg_form_decode_project(sf->form, sf->form_len, &fp, &err), 0);
+    assert_string_equal(elg_form_project_get(fp)->id, sf->id);
+    elg_form_project_free(fp);
+    assert_int_equal(strlen(sf->sha256), 64);
+    snprintf(l->seen[l->count], sizeof l->seen[0], "%s@%d", sf->id, sf->version);
+    l->count++;
+    return l->stop_after && l->count == l->stop_after ? 5 : 0;
+}
+
+static void forms_of(elg_store *s, const char *call, form_list *l) {
+    elg_error err;
+    elg_error_clear(&err);
+    memset(l, 0, sizeof *l);
+    if (elg_store_each_project_form_for_call(s, call, collect_form, l, &err) != 0)
+        fail_msg("elg_store_each_project_form_for_call: %s", err.message);
+}
+
+static void test_project_forms_for_call(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    form_list l;
+    elg_error err;
+    char b[5][512];
+
+    put(s, "project", "p3",
+        project_yaml(b[0], sizeof b[0], "p3", "T", "{ call: c1, requested: 1 }"), 1, 1);
+    put(s, "project", "p1",
+        project_yaml(b[1], sizeof b[1], "p1", "T",
+                     "{ call: c1, requested: 1 }, { call: c2, requested: 1 }"),
+        1, 1);
+    put(s, "project", "p2",
+        project_yaml(b[2], sizeof b[2], "p2", "T", "{ call: c1, requested: 1 }"), 1, 1);
+    put(s, "project", "p2",
+        project_yaml(b[3], sizeof b[3], "p2", "U", "{ call: c1, requested: 2 }"), 2, 1);
+    /* p3's latest version left c1 for c2. */
+    put(s, "project", "p3",
+        project_yaml(b[4], sizeof b[4], "p3", "U", "{ call: c2, requested: 1 }"), 2, 1);
+
+    forms_of(s, "c1", &l);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.seen[0], "p1@1");
+    assert_string_equal(l.seen[1], "p2@2");
+    forms_of(s, "c2", &l);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.seen[0], "p1@1");
+    assert_string_equal(l.seen[1], "p3@2");
+    forms_of(s, "c3", &l);
+    assert_int_equal(l.count, 0);
+
+    memset(&l, 0, sizeof l);
+    l.stop_after = 1;
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_each_project_form_for_call(s, "c1", collect_form, &l, &err), 5);
+    assert_int_equal(l.count, 1);
+    elg_store_close(s);
+}
+
+/* Migration 1 alone, as stores were before the compact forms. */
+static void create_v1_store(const fixture *f) {
+    char *sql = NULL, *end, msg[256];
+    size_t len = 0;
+    elg_error err;
+
+    elg_error_clear(&err);
+    assert_int_equal(
+        elg_files_read(ELIGO_SOURCE_DIR "/schemas/store.sql", 1 << 20, &sql, &len, &err), 0);
+    end = strstr(sql, "\n-- migration: 2\n");
+    assert_non_null(end);
+    end[1] = '\0';
+    assert_int_equal(raw_exec(f, strstr(sql, "-- migration: 1\n"), msg, sizeof msg), SQLITE_OK);
+    assert_int_equal(raw_exec(f, "PRAGMA user_version = 1", msg, sizeof msg), SQLITE_OK);
+    free(sql);
+}
+
+static void raw_put(const fixture *f, const char *kind, const char *id, int version,
+                    const char *body) {
+    char sha[ELG_SHA256_HEX], msg[256];
+    char *sql;
+    size_t size = strlen(body) * 2 + 512;
+
+    elg_sha256_hex(body, strlen(body), sha);
+    sql = malloc(size);
+    assert_non_null(sql);
+    /* The bodies here hold no quote. */
+    assert_null(strchr(body, '\''));
+    snprintf(sql, size,
+             "INSERT INTO documents (kind, id, version, sha256, body, source)"
+             " VALUES ('%s', '%s', %d, '%s', CAST('%s' AS BLOB), 'old.yaml')",
+             kind, id, version, sha, body);
+    assert_int_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+    free(sql);
+}
+
+static void test_migration_backfills_forms(void **state) {
+    fixture *f = *state;
+    elg_store *s;
+    form_list l;
+    char v1[512], v2[512], other[512];
+
+    create_v1_store(f);
+    project_yaml(v1, sizeof v1, "p1", "Premier", "{ call: c1, requested: 1 }");
+    project_yaml(v2, sizeof v2, "p1", "Second", "{ call: c1, requested: 2 }");
+    project_yaml(other, sizeof other, "p2", "Autre", "{ call: c2, requested: 1 }");
+    raw_put(f, "project", "p1", 1, v1);
+    raw_put(f, "project", "p1", 2, v2);
+    raw_put(f, "project", "p2", 1, other);
+    raw_put(f, "financer", "MEL", 1, "kind: financer\nid: MEL\nname: MEL\nnature: eu\n");
+
+    s = open_store(f);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 3);
+    assert_form(s, "p1", 0, 2, v2, "Second");
+    assert_form(s, "p1", 1, 1, v1, "Premier");
+    assert_form(s, "p2", 0, 1, other, "Autre");
+    forms_of(s, "c1", &l);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.seen[0], "p1@2");
+    elg_store_close(s);
+}
+
+static void test_migration_refuses_unparsable_project(void **state) {
+    fixture *f = *state;
+    elg_store *s = NULL;
+    elg_error err;
+
+    create_v1_store(f);
+    raw_put(f, "project", "p1", 1, "kind: project\nid: p1\n");
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_open(f->path, &s, &err), ELG_EINPUT);
+    assert_null(s);
+    assert_string_equal(err.file, "store:project/p1@1");
+    assert_string_equal(err.message, "missing field \"title\"");
+    /* Nothing of the migration was kept. */
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name = 'project_forms'"),
+                     0);
+}
+
+/* ---- import batches ---------------------------------------------------- */
+
+typedef struct batch_list {
+    int count;
+    char seen[8][96];
+} batch_list;
+
+static int collect_batch(void *ctx, const elg_batch_doc *d) {
+    batch_list *l = ctx;
+    snprintf(l->seen[l->count++], sizeof l->seen[0], "%lld %s %s/%s@%d %d", (long long)d->seq,
+             d->path, d->kind, d->id, d->version, d->created);
+    return 0;
+}
+
+static void test_batch(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_batch_ref ref;
+    batch_list l = {0};
+    elg_error err;
+    char *earlier = (char *)"x", body[512];
+    int found = -1;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_batch_reset(s, &err), 0);
+    project_yaml(body, sizeof body, "p1", "T", "{ call: c1, requested: 1 }");
+    put(s, "project", "p1", body, 1, 1);
+    assert_int_equal(elg_store_batch_note(s, 0, "p/p1.yaml", "project", "p1", 1, 1, &earlier, &err),
+                     0);
+    assert_null(earlier);
+    assert_int_equal(elg_store_has_doc(s, "call", "c1", &found, &err), 0);
+    assert_int_equal(found, 0);
+    assert_int_equal(elg_store_batch_defer(s, 0, 0, "applies_to[0].call", "call", "c1", &err), 0);
+    assert_int_equal(elg_store_batch_unresolved(s, &ref, &found, &err), 0);
+    assert_int_equal(found, 1);
+    assert_int_equal(ref.seq, 0);
+    assert_string_equal(ref.path, "p/p1.yaml");
+    assert_string_equal(ref.field, "applies_to[0].call");
+    assert_string_equal(ref.kind, "call");
+    assert_string_equal(ref.id, "c1");
+    assert_int_equal(ref.body_len, strlen(body));
+    assert_memory_equal(ref.body, body, strlen(body));
+    elg_store_batch_ref_release(&ref);
+    assert_null(ref.body);
+
+    /* A later document of the batch satisfies it; the same id again is
+     * refused with the first one's path. */
+    put(s, "call", "c1", "c", 1, 1);
+    assert_int_equal(elg_store_batch_note(s, 1, "c/c1.yaml", "call", "c1", 1, 1, &earlier, &err),
+                     0);
+    assert_int_equal(elg_store_has_doc(s, "call", "c1", &found, &err), 0);
+    assert_int_equal(found, 1);
+    assert_int_equal(elg_store_batch_unresolved(s, &ref, &found, &err), 0);
+    assert_int_equal(found, 0);
+    assert_int_equal(elg_store_batch_note(s, 2, "d/p1.yaml", "project", "p1", 1, 0, &earlier, &err),
+                     0);
+    assert_string_equal(earlier, "p/p1.yaml");
+    free(earlier);
+
+    assert_int_equal(elg_store_batch_each(s, collect_batch, &l, &err), 0);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.seen[0], "0 p/p1.yaml project/p1@1 1");
+    assert_string_equal(l.seen[1], "1 c/c1.yaml call/c1@1 1");
+    assert_int_equal(elg_store_commit(s, &err), 0);
+
+    /* Kept after the commit until the next reset; a rollback forgets. */
+    memset(&l, 0, sizeof l);
+    assert_int_equal(elg_store_batch_each(s, collect_batch, &l, &err), 0);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_batch_reset(s, &err), 0);
+    elg_store_rollback(s);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(elg_store_batch_each(s, collect_batch, &l, &err), 0);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(elg_store_batch_reset(s, &err), 0);
+    memset(&l, 0, sizeof l);
+    assert_int_equal(elg_store_batch_each(s, collect_batch, &l, &err), 0);
+    assert_int_equal(l.count, 0);
+    /* TEMP tables: nothing of the batch in the database file. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'import_%'"),
+                     0);
+    elg_store_close(s);
+}
+
+/* ---- query plans ------------------------------------------------------- */
+
+/*
+ * The scans allowed, each for a reason: only these statements may read a
+ * table from end to end.
+ */
+static const struct {
+    const char *statement, *line;
+} allowed_scans[] = {
+    /* Listing every decision reads them all; by the date index, in order. */
+    {"decision_list_all", "SCAN decisions USING INDEX decisions_by_date"},
+    /* The import report: every document the batch read, once (TEMP). */
+    {"batch_each", "SCAN temp.import_docs"},
+    /* The deferred references, once at the end of an import; only forward and
+     * missing references are there, each checked by index (TEMP). */
+    {"batch_unresolved", "SCAN r"},
+};
+
+typedef struct plan_check {
+    int count;
+    char bad[4096];
+    size_t bad_len;
+    char form_for_call[1024];
+} plan_check;
+
+static int check_plan(void *ctx, const char *name, const char *plan) {
+    plan_check *c = ctx;
+    const char *line = plan;
+
+    c->count++;
+    if (strcmp(name, "form_for_call") == 0)
+        snprintf(c->form_for_call, sizeof c->form_for_call, "%s", plan);
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        int ok =
+            strncmp(line, "SCAN ", 5) != 0 || (n == 17 && !strncmp(line, "SCAN CONSTANT ROW", n));
+
+        for (size_t i = 0; !ok && i < sizeof allowed_scans / sizeof allowed_scans[0]; i++)
+            ok = strcmp(name, allowed_scans[i].statement) == 0 &&
+                 strlen(allowed_scans[i].line) == n && !strncmp(line, allowed_scans[i].line, n);
+        if (!ok)
+            c->bad_len += (size_t)snprintf(c->bad + c->bad_len, sizeof c->bad - c->bad_len,
+                                           "%s: %.*s\n", name, (int)n, line);
+        if (c->bad_len >= sizeof c->bad)
+            c->bad_len = sizeof c->bad - 1;
+        line += n + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+static void test_every_query_indexed(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    plan_check c = {0};
+    elg_error err;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_explain_each(s, check_plan, &c, &err), 0);
+    if (c.bad_len)
+        fail_msg("statements reading a whole table:\n%s", c.bad);
+    /* 36 prepared statements, the backfill, 32 decision listings. */
+    assert_int_equal(c.count, 36 + 1 + 32);
+    /* Streaming a call's projects neither reads other calls nor sorts. */
+    assert_non_null(strstr(c.form_for_call, "SEARCH c USING PRIMARY KEY (call=?)"));
+    assert_null(strstr(c.form_for_call, "TEMP B-TREE"));
     elg_store_close(s);
 }
 
@@ -813,6 +1322,15 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_each_decision_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_walks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decisions_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_project_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_version_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_form_without_document, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_project_forms_for_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_backfills_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_refuses_unparsable_project, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -1,0 +1,351 @@
+/*
+ * doc_schema: the libcyaml side of the doc module. The schemas that load a document into the
+ * raw structs of doc_internal.h, the load itself, libcyaml's log turned into located errors,
+ * and the matching free.
+ *
+ * libcyaml enforces the structure (unknown, missing or duplicate fields, wrong shapes) but
+ * says where it failed only as a backtrace of the field path; the locator of doc_locate.c
+ * finds the line:column of that path.
+ */
+#include "doc_internal.h"
+
+#include <cyaml/cyaml.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* libcyaml logs one message, "Load: Backtrace:" and one line per nesting level; our schemas
+ * nest six levels at most, so anything beyond this many lines is noise. */
+#define LOG_MAX_LINES 64
+
+/* ---- schemas ---------------------------------------------------------------
+ * Keep in step with schemas/<kind>.schema.json. */
+
+#define REQ CYAML_FLAG_POINTER
+#define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
+#define STR(key, flags, type, member)                                                              \
+    CYAML_FIELD_STRING_PTR(key, flags, type, member, 0, CYAML_UNLIMITED)
+#define SEQ(key, flags, type, member, entry)                                                       \
+    CYAML_FIELD_SEQUENCE(key, flags, type, member, entry, 0, CYAML_UNLIMITED)
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+static const cyaml_schema_field_t financer_fields[] = {
+    STR("kind", REQ, raw_financer, kind),
+    STR("id", REQ, raw_financer, id),
+    STR("name", REQ, raw_financer, name),
+    STR("nature", REQ, raw_financer, nature),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t financer_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_financer, financer_fields),
+};
+
+static const cyaml_schema_field_t param_fields[] = {
+    STR("name", REQ, raw_param, name),
+    STR("money", OPT, raw_param, money),
+    STR("rate", OPT, raw_param, rate),
+    STR("integer", OPT, raw_param, integer),
+    STR("text", OPT, raw_param, text),
+    STR("date", OPT, raw_param, date),
+    SEQ("list", OPT, raw_param, list, &string_entry),
+    STR("bool", OPT, raw_param, boolean),
+    STR("source", OPT, raw_param, source),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t param_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_param, param_fields),
+};
+
+static const cyaml_schema_field_t edition_fields[] = {
+    STR("name", REQ, raw_edition, name),
+    STR("from", REQ, raw_edition, from),
+    SEQ("parameters", REQ, raw_edition, parameters, &param_entry),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t edition_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_edition, edition_fields),
+};
+
+static const cyaml_schema_field_t call_fields[] = {
+    STR("kind", REQ, raw_call, kind),
+    STR("id", REQ, raw_call, id),
+    STR("title", REQ, raw_call, title),
+    STR("financer", REQ, raw_call, financer),
+    STR("basis", REQ, raw_call, basis),
+    STR("basis_ref", OPT, raw_call, basis_ref),
+    STR("opens", OPT, raw_call, opens),
+    STR("closes", OPT, raw_call, closes),
+    STR("envelope", OPT, raw_call, envelope),
+    STR("rules", REQ, raw_call, rules),
+    SEQ("parameters", OPT, raw_call, parameters, &param_entry),
+    SEQ("editions", OPT, raw_call, editions, &edition_entry),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t call_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_call, call_fields),
+};
+
+static const cyaml_schema_field_t applicant_fields[] = {
+    STR("name", REQ, raw_applicant, name),
+    STR("status", REQ, raw_applicant, status),
+    STR("siret", OPT, raw_applicant, siret),
+    STR("rna", OPT, raw_applicant, rna),
+    STR("commune", OPT, raw_applicant, commune),
+    STR("insee", OPT, raw_applicant, insee),
+    STR("share", OPT, raw_applicant, share),
+    SEQ("approvals", OPT, raw_applicant, approvals, &string_entry),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t applicant_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_applicant, applicant_fields),
+};
+
+static const cyaml_schema_field_t period_fields[] = {
+    STR("start", REQ, raw_period, start),
+    STR("end", REQ, raw_period, end),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t expense_fields[] = {
+    STR("category", REQ, raw_expense, category),
+    STR("label", REQ, raw_expense, label),
+    STR("amount", REQ, raw_expense, amount),
+    STR("action", OPT, raw_expense, action),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t expense_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_expense, expense_fields),
+};
+
+static const cyaml_schema_field_t resource_fields[] = {
+    STR("financer", REQ, raw_resource, financer),
+    STR("amount", REQ, raw_resource, amount),
+    STR("status", OPT, raw_resource, status),
+    STR("label", OPT, raw_resource, label),
+    STR("earmark", OPT, raw_resource, earmark),
+    STR("action", OPT, raw_resource, action),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t resource_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_resource, resource_fields),
+};
+
+static const cyaml_schema_field_t application_fields[] = {
+    STR("call", REQ, raw_application, call),
+    STR("requested", REQ, raw_application, requested),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t application_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_application, application_fields),
+};
+
+static const cyaml_schema_field_t aid_fields[] = {
+    STR("date", REQ, raw_aid, date),
+    STR("amount", REQ, raw_aid, amount),
+    STR("source", OPT, raw_aid, source),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t aid_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_aid, aid_fields),
+};
+
+static const cyaml_schema_field_t project_fields[] = {
+    STR("kind", REQ, raw_project, kind),
+    STR("id", REQ, raw_project, id),
+    STR("title", REQ, raw_project, title),
+    STR("owner_status", OPT, raw_project, owner_status),
+    SEQ("applicants", REQ, raw_project, applicants, &applicant_entry),
+    SEQ("territory", OPT, raw_project, territory, &string_entry),
+    CYAML_FIELD_MAPPING("period", CYAML_FLAG_DEFAULT, raw_project, period, period_fields),
+    STR("submitted", OPT, raw_project, submitted),
+    SEQ("themes", OPT, raw_project, themes, &string_entry),
+    SEQ("expenses", REQ, raw_project, expenses, &expense_entry),
+    SEQ("resources", REQ, raw_project, resources, &resource_entry),
+    SEQ("applies_to", REQ, raw_project, applies_to, &application_entry),
+    SEQ("de_minimis", OPT, raw_project, de_minimis, &aid_entry),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t project_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_project, project_fields),
+};
+
+/* ---- libcyaml errors --------------------------------------------------------------- */
+
+typedef struct cyaml_log_lines {
+    char *lines[LOG_MAX_LINES];
+    size_t count;
+} cyaml_log_lines;
+
+/* libcyaml's log_fn: keeps each message as one line, for report_cyaml. */
+static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args) {
+    cyaml_log_lines *log = ctx;
+    (void)level;
+    if (log->count == LOG_MAX_LINES)
+        return;
+    va_list copy;
+    va_copy(copy, args);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return;
+    char *line = malloc((size_t)n + 1);
+    if (!line)
+        return; /* the error is then reported without libcyaml's details */
+    vsnprintf(line, (size_t)n + 1, fmt, args);
+    while (n > 0 && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log->lines[log->count++] = line;
+}
+
+static void log_free(cyaml_log_lines *log) {
+    for (size_t i = 0; i < log->count; i++)
+        free(log->lines[i]);
+    log->count = 0;
+}
+
+static const char *starts_with(const char *s, const char *prefix) {
+    size_t n = strlen(prefix);
+    return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/*
+ * One line of libcyaml's backtrace, which lists the open containers innermost first:
+ *   "  in mapping field 'items' (line: 3, column: 3)"  a mapping, at its field `items`
+ *   "  in sequence entry '2' (line: 5, column: 5)"     a sequence, at its 2nd entry (1-based)
+ *   "  in mapping (line: 6, column: 15)"               a mapping, between fields
+ * Appends the frame's position to path; the line numbers are those of libcyaml's current
+ * event, not of the node, so they are not used.
+ */
+static void backtrace_append(char *path, size_t size, const char *frame) {
+    size_t n = strlen(path);
+    const char *s = frame + strspn(frame, " ");
+    const char *rest;
+    if ((rest = starts_with(s, "in mapping field '"))) {
+        const char *end = strstr(rest, "' (line:");
+        int len = end ? (int)(end - rest) : (int)strlen(rest);
+        doc_bounded(path + n, size - n, "%s%.*s", n ? "." : "", len, rest);
+    } else if ((rest = starts_with(s, "in sequence entry '"))) {
+        unsigned long entry = strtoul(rest, NULL, 10);
+        doc_bounded(path + n, size - n, "[%lu]", entry ? entry - 1 : 0);
+    }
+}
+
+/* Turns libcyaml's message for a failed load into a located error. */
+static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *log) {
+    if (cerr == CYAML_ERR_OOM)
+        return doc_nomem(c);
+    size_t bt = 0;
+    while (bt < log->count && strcmp(log->lines[bt], "Load: Backtrace:") != 0)
+        bt++;
+    const char *msg = bt > 0 && bt < log->count ? log->lines[bt - 1] : "";
+    /* container: the path of the innermost open container; full: with the position inside
+     * it, which is the node libcyaml was reading. */
+    char container[FIELD_MAX] = "", full[FIELD_MAX] = "";
+    if (bt < log->count) {
+        for (size_t i = log->count - 1; i > bt + 1; i--)
+            backtrace_append(container, sizeof container, log->lines[i]);
+        doc_bounded(full, sizeof full, "%s", container);
+        if (bt + 1 < log->count)
+            backtrace_append(full, sizeof full, log->lines[bt + 1]);
+    }
+    char field[FIELD_MAX];
+    const char *arg;
+    doc_loc loc;
+    if ((arg = starts_with(msg, "Load: Unexpected key: "))) {
+        /* The key is the user's, quoted safely: it may hold escapes a terminal would run. */
+        char key[FIELD_MAX];
+        doc_quote(key, sizeof key, arg, strlen(arg), 64);
+        doc_locate(c, container, arg, 1, &loc);
+        doc_bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", key);
+        return doc_fail_pos(c, loc.line, loc.column, field, "unknown field \"%s\"", key);
+    }
+    if ((arg = starts_with(msg, "Load: Missing required mapping field: "))) {
+        doc_locate(c, container, NULL, 0, &loc);
+        return doc_fail_pos(c, loc.line, loc.column, container, "missing field \"%s\"", arg);
+    }
+    if ((arg = starts_with(msg, "Load: Mapping field already seen: "))) {
+        doc_locate(c, container, arg, 2, &loc);
+        doc_bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", arg);
+        return doc_fail_pos(c, loc.line, loc.column, field, "duplicate field \"%s\"", arg);
+    }
+    if ((arg = starts_with(msg, "Load: Expecting "))) {
+        const char *expected = starts_with(arg, "STRING,")     ? "a text value"
+                               : starts_with(arg, "MAPPING,")  ? "a mapping"
+                               : starts_with(arg, "SEQUENCE,") ? "a list"
+                                                               : "another kind of value";
+        if (doc_locate(c, full, NULL, 0, &loc))
+            return doc_fail_pos(c, loc.line, loc.column, full, "expected %s, found %s", expected,
+                                loc.found);
+        return doc_fail_pos(c, 0, 0, full, "expected %s", expected);
+    }
+    /* Syntax errors, aliases and complex keys: libcyaml gives a code and, at best, libyaml's
+     * message without its position; the walker finds both. */
+    int rc = doc_walk(c, NULL, NULL);
+    if (rc != 0)
+        return rc;
+    doc_locate(c, full, NULL, 0, &loc);
+    return doc_fail_pos(c, loc.line, loc.column, full, "invalid document (%s)",
+                        cyaml_strerror(cerr));
+}
+
+/* ---- loading and freeing ------------------------------------------------------------ */
+
+/* libcyaml needs a configuration to free what it loaded; freeing logs nothing we need. */
+static const cyaml_config_t free_config = {
+    .log_fn = NULL,
+    .mem_fn = cyaml_mem,
+    .log_level = CYAML_LOG_ERROR,
+    .flags = CYAML_CFG_NO_ALIAS,
+};
+
+static const cyaml_schema_value_t *schema_of(elg_doc_kind kind) {
+    return kind == ELG_DOC_FINANCER ? &financer_schema
+           : kind == ELG_DOC_CALL   ? &call_schema
+                                    : &project_schema;
+}
+
+void doc_free_raw(elg_doc_kind kind, void *raw) {
+    if (raw)
+        cyaml_free(&free_config, schema_of(kind), raw, 0);
+}
+
+int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw) {
+    const cyaml_schema_value_t *schema = schema_of(kind);
+    cyaml_log_lines log = {.count = 0};
+    cyaml_config_t config = {
+        .log_fn = capture_log,
+        .log_ctx = &log,
+        .mem_fn = cyaml_mem,
+        .log_level = CYAML_LOG_WARNING,
+        .flags = CYAML_CFG_NO_ALIAS,
+    };
+    int rc = 0;
+    *raw = NULL;
+    cyaml_err_t cerr =
+        cyaml_load_data((const uint8_t *)c->data, c->len, &config, schema, raw, NULL);
+    if (cerr != CYAML_OK) {
+        *raw = NULL;
+        rc = report_cyaml(c, cerr, &log);
+        goto out;
+    }
+    /* libcyaml loads the first document and only warns about the others; a file holding
+     * two documents would then be stored with content nobody reads. */
+    for (size_t i = 0; i < log.count; i++) {
+        if (strstr(log.lines[i], "Ignoring documents after first")) {
+            rc = doc_walk(c, NULL, NULL);
+            if (rc == 0)
+                rc = doc_fail_pos(c, 0, 0, "", "a file holds one document: remove the second one");
+            cyaml_free(&free_config, schema, *raw, 0);
+            *raw = NULL;
+            goto out;
+        }
+    }
+out:
+    log_free(&log);
+    return rc;
+}
