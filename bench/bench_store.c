@@ -150,6 +150,27 @@ static int run_import(const char *dir, result *r) {
     return 0;
 }
 
+/* Stores each decision of the streaming walk, committing every batch. */
+typedef struct store_ctx {
+    elg_store *store;
+    elg_rules *rules;
+    long batch, done, eligible;
+    elg_error *err;
+} store_ctx;
+
+static int store_one(void *vctx, elg_decision *d) {
+    store_ctx *c = vctx;
+    int rc = elg_check_store(c->store, c->rules, d, c->err);
+    if (rc)
+        return rc;
+    c->eligible += d->outcome == ELG_OUTCOME_ELIGIBLE;
+    if (++c->done % c->batch == 0) {
+        if ((rc = elg_store_commit(c->store, c->err)) || (rc = elg_store_begin(c->store, c->err)))
+            return rc;
+    }
+    return 0;
+}
+
 static int run_eval(const char *dir, long n, long batch, result *r) {
     char db[4096], rules_dir[4096];
     snprintf(db, sizeof db, "%s/bench.db", dir);
@@ -162,23 +183,14 @@ static int run_eval(const char *dir, long n, long batch, result *r) {
         elg_check_call_open(store, rules, CALL_ID, 0, NULL, 0, &cc, &err))
         return die("prepare", &err);
     double t0 = now_s();
-    int in_tx = 0;
-    for (long i = 0; i < n; i++) {
-        if (!in_tx && elg_store_begin(store, &err))
-            return die("begin", &err);
-        in_tx = 1;
-        char id[32];
-        snprintf(id, sizeof id, "bench-%07ld", i);
-        elg_decision *d = NULL;
-        if (elg_check_decide(cc, store, id, 0, &d, &err) || elg_check_store(store, rules, d, &err))
-            return die(id, &err);
-        r->eligible += d->outcome == ELG_OUTCOME_ELIGIBLE;
-        elg_decision_free(d);
-        if ((i + 1) % batch == 0 || i + 1 == n) {
-            if (elg_store_commit(store, &err))
-                return die("commit", &err);
-            in_tx = 0;
-        }
+    store_ctx sc = {store, rules, batch, 0, 0, &err};
+    if (elg_store_begin(store, &err) || elg_check_each_project(cc, store, store_one, &sc, &err) ||
+        elg_store_commit(store, &err))
+        return die("evaluate", &err);
+    r->eligible = sc.eligible;
+    if (sc.done != n) {
+        fprintf(stderr, "bench_store: %ld projects evaluated, %ld expected\n", sc.done, n);
+        return 1;
     }
     r->seconds = now_s() - t0;
     r->count = n;

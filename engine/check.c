@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "form.h"
 
 /* ---- financers ------------------------------------------------------------ */
 
@@ -169,19 +170,53 @@ elg_eval *elg_check_call_eval(elg_check_call *cc) {
     return cc->ev;
 }
 
-int elg_check_decide(elg_check_call *cc, elg_store *store, const char *project_id, int version,
-                     elg_decision **out, elg_error *err) {
-    elg_stored_doc sd = {0};
-    elg_doc *doc = NULL;
-    *out = NULL;
-    int rc = elg_check_load_doc(store, "project", project_id, version, &sd, &doc, err);
+/* Decides a stored form (the project's compact form, engine/form.h). */
+static int decide_form(elg_check_call *cc, const elg_stored_form *f, elg_decision **out,
+                       elg_error *err) {
+    elg_form_project *fp = NULL;
+    int rc = elg_form_decode_project(f->form, f->form_len, &fp, err);
     if (rc)
         return rc;
-    elg_eval_project in = {elg_doc_project(doc), sd.version, sd.sha256};
+    elg_eval_project in = {elg_form_project_get(fp), f->version, f->sha256};
     rc = elg_eval_decide(cc->ev, &in, out, err);
-    elg_doc_free(doc);
-    elg_store_doc_release(&sd);
+    elg_form_project_free(fp);
     return rc;
+}
+
+int elg_check_decide(elg_check_call *cc, elg_store *store, const char *project_id, int version,
+                     elg_decision **out, elg_error *err) {
+    elg_stored_form f = {0};
+    *out = NULL;
+    int rc = elg_store_get_project_form(store, project_id, version, &f, err);
+    if (rc)
+        return rc;
+    rc = decide_form(cc, &f, out, err);
+    elg_store_form_release(&f);
+    return rc;
+}
+
+typedef struct each_ctx {
+    elg_check_call *cc;
+    elg_check_decision_fn fn;
+    void *ctx;
+    elg_error *err;
+} each_ctx;
+
+static int each_form(void *vctx, const elg_stored_form *f) {
+    each_ctx *c = vctx;
+    elg_decision *d = NULL;
+    int rc = decide_form(c->cc, f, &d, c->err);
+    if (rc == 0)
+        rc = c->fn(c->ctx, d);
+    elg_decision_free(d);
+    return rc;
+}
+
+int elg_check_each_project(elg_check_call *cc, elg_store *store, elg_check_decision_fn fn,
+                           void *ctx, elg_error *err) {
+    each_ctx c = {cc, fn, ctx, err};
+    return elg_store_each_project_form_for_call(store, elg_check_call_doc(cc)->id, each_form, &c,
+                                                err);
 }
 
 /* ---- storing ------------------------------------------------------------------ */
@@ -278,17 +313,21 @@ static void free_all(elg_decision **ds, size_t n) {
 int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id,
                       const char *call_id, elg_decision ***decisions, size_t *count,
                       elg_error *err) {
-    elg_stored_doc psd = {0};
-    elg_doc *pdoc = NULL;
+    elg_stored_form f = {0};
+    elg_form_project *fp = NULL;
     elg_decision **out = NULL;
     size_t n = 0;
     int in_tx = 0;
     *decisions = NULL;
     *count = 0;
-    int rc = elg_check_load_doc(store, "project", project_id, 0, &psd, &pdoc, err);
+    int rc = elg_store_get_project_form(store, project_id, 0, &f, err);
     if (rc)
         return rc;
-    const elg_project *p = elg_doc_project(pdoc);
+    if ((rc = elg_form_decode_project(f.form, f.form_len, &fp, err))) {
+        elg_store_form_release(&f);
+        return rc;
+    }
+    const elg_project *p = elg_form_project_get(fp);
     size_t ncalls = call_id ? 1 : p->applies_to_count;
     if (ncalls == 0) {
         rc = elg_error_set(err, ELG_EUSAGE,
@@ -307,7 +346,7 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
         elg_check_call *cc = NULL;
         if ((rc = elg_check_call_open(store, rules, cid, 0, NULL, 0, &cc, err)))
             break;
-        elg_eval_project in = {p, psd.version, psd.sha256};
+        elg_eval_project in = {p, f.version, f.sha256};
         rc = elg_eval_decide(elg_check_call_eval(cc), &in, &out[n], err);
         if (rc == 0 && (rc = elg_check_store(store, rules, out[n], err)) == 0)
             n++;
@@ -327,8 +366,8 @@ out:
         elg_store_rollback(store);
     if (out)
         free_all(out, ncalls);
-    elg_doc_free(pdoc);
-    elg_store_doc_release(&psd);
+    elg_form_project_free(fp);
+    elg_store_form_release(&f);
     return rc;
 }
 

@@ -34,10 +34,19 @@ void elg_check_call_close(elg_check_call *cc); /* NULL ok */
 const elg_call *elg_check_call_doc(const elg_check_call *cc);
 elg_eval *elg_check_call_eval(elg_check_call *cc);
 
-/* Decides stored project project_id (version <= 0: the latest) against cc;
- * stores nothing. ELG_ENOTFOUND for an unknown project. */
+/* Decides stored project project_id (version <= 0: the latest) against cc,
+ * from its compact form (one indexed lookup, no YAML parsed); stores
+ * nothing. ELG_ENOTFOUND for an unknown project. */
 int elg_check_decide(elg_check_call *cc, elg_store *store, const char *project_id, int version,
                      elg_decision **out, elg_error *err);
+
+/* Decides, one after the other in project id order, the latest version of
+ * every stored project applying to cc's call, streaming (one project in
+ * memory at a time); fn gets each decision, borrowed for the call (store it
+ * with elg_check_store if wanted). fn returning non-zero stops the walk. */
+typedef int (*elg_check_decision_fn)(void *ctx, elg_decision *d);
+int elg_check_each_project(elg_check_call *cc, elg_store *store, elg_check_decision_fn fn,
+                           void *ctx, elg_error *err);
 
 /*
  * Stores d (its ruleset and rule sources first, when this store does not

@@ -118,12 +118,14 @@ G.math = frozen(safe_math, "math")
 local WORK_BUDGET = 100000000
 local work_left = WORK_BUDGET
 
-local function charge(what, cost)
+-- what is formatted from ... only when the call is refused: charging is on
+-- every library call, refusing is rare.
+local function charge(cost, what, ...)
     if cost > work_left then
         work_left = 0
         error(string_format("%s would take too long (about %.0f steps, over the %d steps a " ..
             "rule may spend in library functions); use a simpler pattern, a plain find or " ..
-            "smaller texts", what, cost, WORK_BUDGET), 3)
+            "smaller texts", string_format(what, ...), cost, WORK_BUDGET), 3)
     end
     work_left = work_left - cost
 end
@@ -186,10 +188,10 @@ local function guard(name, fn)
     return function(s, p, a, plain, ...)
         if type(s) == "string" and type(p) == "string" then
             if name == "find" and plain then
-                charge("string.find", #s + 1)
+                charge(#s + 1, "string.find")
             else
-                charge(string_format("string.%s with pattern %q on a text of %d bytes", name, p,
-                    #s), pattern_cost(p, #s))
+                charge(pattern_cost(p, #s), "string.%s with pattern %q on a text of %d bytes",
+                    name, p, #s)
             end
         end
         return fn(s, p, a, plain, ...)
@@ -211,7 +213,7 @@ string.rep = function(s, n, sep)
     local each = (type(s) == "string" and #s or 0) + (type(sep) == "string" and #sep or 0)
     -- Copying is fast next to backtracking: a step per copy, and one per
     -- 64 bytes written.
-    charge(string_format("string.rep of %d copies", copies), copies + copies * each / 64)
+    charge(copies + copies * each / 64, "string.rep of %d copies", copies)
     return string_rep(s, n, sep)
 end
 
@@ -223,21 +225,21 @@ end
 
 local table_move, table_unpack = table.move, table.unpack
 table.move = function(a1, f, e, t, a2)
-    charge("table.move", span(f, e))
+    charge(span(f, e), "table.move")
     return table_move(a1, f, e, t, a2)
 end
 table.concat = function(list, sep, i, j)
     local first = i or 1
     local last = j
     if last == nil and type(list) == "table" then last = #list end
-    charge("table.concat", span(first, last))
+    charge(span(first, last), "table.concat")
     return table_concat(list, sep, i, j)
 end
 table.unpack = function(list, i, j)
     local first = i or 1
     local last = j
     if last == nil and type(list) == "table" then last = #list end
-    charge("table.unpack", span(first, last))
+    charge(span(first, last), "table.unpack")
     return table_unpack(list, i, j)
 end
 
@@ -366,10 +368,13 @@ local function touch(path)
 end
 
 local VIEW_META = {
+    -- The hottest function of an evaluation: the path cache and the
+    -- recording of a new fact are inlined (record() does the same).
     __index = function(proxy, k)
         local path = proxy[PATH]
         local c = ctx
-        if c and c.facts_seen == nil then touch(path) end
+        local seen = c and c.facts_seen
+        if c and seen == nil then touch(path) end
         local v = proxy[DATA][k]
         if type(v) == "table" then
             local kids = rawget(proxy, KIDS)
@@ -386,7 +391,23 @@ local VIEW_META = {
         end
         -- Past the end of a list is how ipairs stops: not a fact.
         if v == nil and math_type(k) == "integer" then return nil end
-        record(path_of(path, k), v)
+        local known = PATHS[path]
+        local p = known and known[k]
+        if p == nil then p = path_of(path, k) end
+        if seen then
+            if seen[p] == nil then
+                seen[p] = true
+                local facts = c.facts
+                facts[#facts + 1] = p
+                c.fact_values[p] = v
+                if v == nil then
+                    local missing = c.missing
+                    missing[#missing + 1] = p
+                end
+            end
+        elseif c then
+            record(p, v)
+        end
         return v
     end,
     __newindex = function(proxy, k)

@@ -194,12 +194,15 @@ function K.territory(spec)
     local communes = list_of(spec, "communes", "territory")
     local of_project, of_applicant = spec.project ~= false, spec.applicant == true
     if not of_project and not of_applicant then error("territory: nothing to check", 2) end
+    -- The call's communes are normalised once, when the rule is declared
+    -- (the list read then is still among the rule's facts), not for every
+    -- project.
+    local index = commune_index(communes)
     rule {
         id = spec.id or "territoire",
         title = spec.title or "Le projet se situe sur le territoire de l'appel",
         basis = spec.basis, kind = "territory",
         check = function(p)
-            local index = commune_index(communes)
             local outside, checked = {}, 0
             if of_project then
                 for _, c in ipairs(p.territory) do
