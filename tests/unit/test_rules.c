@@ -28,7 +28,7 @@ static elg_resource resources[] = {
     {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0, NULL},
 };
 static elg_applicant applicants[] = {
-    {"Asso", "association", NULL, NULL, "Lille", false, {0, 1}, NULL, 0}};
+    {"Asso", "association", NULL, NULL, "Lille", NULL, false, {0, 1}, NULL, 0}};
 static elg_application applies[] = {{"t", 6000000}};
 static elg_project project = {
     .id = "p",
