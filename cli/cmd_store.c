@@ -25,10 +25,28 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv) {
     return 0;
 }
 
+typedef struct import_out {
+    int quiet;
+    size_t read, created;
+} import_out;
+
+/* One line per document, printed as the store hands them back after the
+ * commit, so that a large import keeps nothing in memory. */
+static int print_item(void *ctx, const elg_import_item *it) {
+    import_out *out = ctx;
+    out->read++;
+    out->created += it->created ? 1 : 0;
+    if (!out->quiet)
+        printf("%-9s %-40s v%d %s\n", it->kind, it->id, it->version,
+               it->created ? (it->version == 1 ? "new" : "new version") : "unchanged");
+    return 0;
+}
+
 int cmd_import(cli_ctx *ctx, int argc, char **argv) {
     static const struct option opts[] = {
         {"help", no_argument, 0, 'h'}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
-    int quiet = 0, c;
+    import_out out = {0};
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         if (c == 'h') {
@@ -40,7 +58,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
             return 0;
         }
         if (c == 'q')
-            quiet = 1;
+            out.quiet = 1;
         else
             return cli_usage("import: unknown option");
     }
@@ -50,26 +68,16 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
     int rc = cli_open_store(ctx, &store);
     if (rc)
         return rc;
-    elg_import_report report;
     elg_error err = {0};
-    if (elg_import_paths(store, (const char *const *)argv + optind, (size_t)(argc - optind),
-                         &report, &err)) {
+    if (elg_import_each(store, (const char *const *)argv + optind, (size_t)(argc - optind),
+                        print_item, &out, &err)) {
         rc = cli_fail(&err);
         fprintf(stderr, "eligo: nothing was imported\n");
         elg_store_close(store);
         return rc;
     }
-    size_t created = 0;
-    for (size_t i = 0; i < report.count; i++) {
-        const elg_import_item *it = &report.items[i];
-        created += it->created ? 1 : 0;
-        if (!quiet)
-            printf("%-9s %-40s v%d %s\n", it->kind, it->id, it->version,
-                   it->created ? (it->version == 1 ? "new" : "new version") : "unchanged");
-    }
-    if (!quiet)
-        printf("%zu document(s) read, %zu new version(s) stored\n", report.count, created);
-    elg_import_report_release(&report);
+    if (!out.quiet)
+        printf("%zu document(s) read, %zu new version(s) stored\n", out.read, out.created);
     elg_store_close(store);
     return 0;
 }

@@ -66,32 +66,6 @@ char *elg_files_join(const char *dir, const char *rel) {
     return out;
 }
 
-typedef struct list {
-    char **v;
-    size_t n, cap;
-} list;
-
-static int push(list *l, char *s) {
-    if (!s)
-        return -1;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        char **nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv) {
-            free(s);
-            return -1;
-        }
-        l->v = nv;
-        l->cap = cap;
-    }
-    l->v[l->n++] = s;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int has_suffix(const char *name, const char *const *suffixes) {
     size_t n = strlen(name);
     for (; *suffixes; suffixes++) {
@@ -102,52 +76,121 @@ static int has_suffix(const char *name, const char *const *suffixes) {
     return 0;
 }
 
-static int walk(const char *path, const char *const *suffixes, int depth, list *out,
-                elg_error *err) {
+/* The visible entries of one directory, sorted. The names sit end to end in
+ * one buffer, addressed by offset, so that a directory of 100 000 files costs
+ * little more than its names. */
+typedef struct names {
+    char *text;  /* every name with its NUL */
+    size_t *off; /* of each name in text, sorted by name */
+    size_t n, used, cap, ncap;
+} names;
+
+static int cmp_name(const void *a, const void *b, void *text) {
+    return strcmp((const char *)text + *(const size_t *)a, (const char *)text + *(const size_t *)b);
+}
+
+static int read_names(DIR *dir, names *out) {
+    struct dirent *e;
+
+    while ((e = readdir(dir))) {
+        size_t len = strlen(e->d_name) + 1;
+        if (e->d_name[0] == '.')
+            continue;
+        if (out->used + len > out->cap) {
+            size_t cap = (out->used + len) * 2;
+            char *text = realloc(out->text, cap);
+            if (!text)
+                return -1;
+            out->text = text;
+            out->cap = cap;
+        }
+        if (out->n == out->ncap) {
+            size_t cap = out->ncap ? out->ncap * 2 : 32;
+            size_t *off = realloc(out->off, cap * sizeof *off);
+            if (!off)
+                return -1;
+            out->off = off;
+            out->ncap = cap;
+        }
+        memcpy(out->text + out->used, e->d_name, len);
+        out->off[out->n++] = out->used;
+        out->used += len;
+    }
+    if (out->n)
+        qsort_r(out->off, out->n, sizeof *out->off, cmp_name, out->text);
+    return 0;
+}
+
+static int walk(const char *path, const char *const *suffixes, int depth, elg_files_fn fn,
+                void *ctx, elg_error *err) {
     struct stat st;
     if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
                              path, strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return push(out, strdup(path)) ? elg_error_set(err, ELG_ENOMEM, "out of memory") : 0;
+        return fn(ctx, path);
     if (depth > MAX_DEPTH)
         return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
     DIR *dir = opendir(path);
     if (!dir)
         return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path, strerror(errno));
-    list names = {0};
+    names entries = {0};
     int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(dir)))
-        if (e->d_name[0] != '.' && push(&names, strdup(e->d_name)))
-            rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+    if (read_names(dir, &entries))
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
     closedir(dir);
-    if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    for (size_t i = 0; i < names.n && rc == 0; i++) {
-        char *full = elg_files_join(path, names.v[i]);
+    for (size_t i = 0; i < entries.n && rc == 0; i++) {
+        const char *name = entries.text + entries.off[i];
+        char *full = elg_files_join(path, name);
         if (!full) {
             rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
             break;
         }
         if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = walk(full, suffixes, depth + 1, out, err);
-        else if (has_suffix(names.v[i], suffixes)) {
-            /* push owns full from here, success or not (it frees on failure). */
-            if (push(out, full))
-                rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
-            full = NULL;
-        }
+            rc = walk(full, suffixes, depth + 1, fn, ctx, err);
+        else if (has_suffix(name, suffixes))
+            rc = fn(ctx, full);
         free(full);
     }
-    elg_files_list_free(names.v, names.n);
+    free(entries.off);
+    free(entries.text);
     return rc;
+}
+
+int elg_files_each(const char *path, const char *const *suffixes, elg_files_fn fn, void *ctx,
+                   elg_error *err) {
+    return walk(path, suffixes, 0, fn, ctx, err);
+}
+
+typedef struct list {
+    char **v;
+    size_t n, cap;
+    elg_error *err;
+} list;
+
+static int push(void *ctx, const char *path) {
+    list *l = ctx;
+    char *s = strdup(path);
+    if (!s)
+        return elg_error_set(l->err, ELG_ENOMEM, "out of memory");
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        char **nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv) {
+            free(s);
+            return elg_error_set(l->err, ELG_ENOMEM, "out of memory");
+        }
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return 0;
 }
 
 int elg_files_list(const char *path, const char *const *suffixes, char ***paths, size_t *count,
                    elg_error *err) {
-    list out = {0};
-    int rc = walk(path, suffixes, 0, &out, err);
+    list out = {.err = err};
+    int rc = walk(path, suffixes, 0, push, &out, err);
     if (rc) {
         elg_files_list_free(out.v, out.n);
         *paths = NULL;

@@ -26,6 +26,14 @@ int elg_files_list(const char *path, const char *const *suffixes, char ***paths,
                    elg_error *err);
 void elg_files_list_free(char **paths, size_t count);
 
+/* The same files in the same order, handed to fn as the walk finds them:
+ * only the names of the directories being walked are held, never the whole
+ * list. path is borrowed for the call; fn returning non-zero stops the walk
+ * and that value is returned. */
+typedef int (*elg_files_fn)(void *ctx, const char *path);
+int elg_files_each(const char *path, const char *const *suffixes, elg_files_fn fn, void *ctx,
+                   elg_error *err);
+
 /* dir + "/" + rel (one slash), or rel itself when absolute or dir is empty; malloc'ed. */
 char *elg_files_join(const char *dir, const char *rel);
 

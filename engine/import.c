@@ -1,8 +1,17 @@
 /*
- * import: all-or-nothing document import (see import.h).
+ * import: streaming all-or-nothing document import (see import.h).
+ *
+ * Each document gets a sequence number, its position in the batch. It is
+ * written as soon as it is valid, so a reference to a document read earlier
+ * is found in the store itself; one that is not there yet is deferred, and
+ * the deferred references are checked once, at the end, when the whole batch
+ * is in the store. The first duplicate is kept aside with its position: it is
+ * the import's error unless a deferred reference of an earlier document turns
+ * out unresolved.
  */
 #include "import.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,173 +19,265 @@
 #include "doc.h"
 #include "files.h"
 
-typedef struct pending {
-    char *path;
-    char *body;
-    size_t len;
-    elg_doc *doc;
-} pending;
+/* Documents found by reference lately. A batch names the same few financers
+ * and calls over and over, and a document once stored stays: remembering the
+ * last few found spares most store lookups, in constant memory. */
+#define KNOWN 16
 
 typedef struct batch {
-    pending *items;
-    size_t count, cap;
+    elg_store *store;
+    int64_t count;         /* documents read so far: the next one's seq */
+    elg_error duplicate;   /* the first duplicate's error */
+    int64_t duplicate_seq; /* -1: none */
+    char *known[KNOWN];    /* "kind/id", malloc'ed, NULL when free */
+    size_t known_next;     /* the slot to reuse next */
 } batch;
 
-static void batch_free(batch *b) {
-    for (size_t i = 0; i < b->count; i++) {
-        free(b->items[i].path);
-        free(b->items[i].body);
-        elg_doc_free(b->items[i].doc);
-    }
-    free(b->items);
-}
-
-static int add_file(batch *b, const char *path, elg_error *err) {
-    if (b->count == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        pending *n = realloc(b->items, cap * sizeof *n);
-        if (!n)
-            return elg_error_set(err, ELG_ENOMEM, "out of memory");
-        b->items = n;
-        b->cap = cap;
-    }
-    pending *p = &b->items[b->count];
-    memset(p, 0, sizeof *p);
-    p->path = strdup(path);
-    if (!p->path)
-        return elg_error_set(err, ELG_ENOMEM, "out of memory");
-    b->count++;
-    int rc = elg_files_read(path, ELG_DOC_MAX_BYTES, &p->body, &p->len, err);
-    if (rc)
-        return rc;
-    return elg_doc_parse(path, p->body, p->len, &p->doc, err);
-}
-
-/* A file, or every *.yaml / *.yml file below a directory, in name order. */
-static int add_path(batch *b, const char *path, elg_error *err) {
-    static const char *const yaml[] = {".yaml", ".yml", NULL};
-    char **files = NULL;
-    size_t n = 0;
-    int rc = elg_files_list(path, yaml, &files, &n, err);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = add_file(b, files[i], err);
-    elg_files_list_free(files, n);
-    return rc;
-}
-
-/* Does (kind, id) exist in the batch or the store? */
-static int exists(elg_store *store, const batch *b, elg_doc_kind kind, const char *id) {
-    for (size_t i = 0; i < b->count; i++)
-        if (elg_doc_kind_of(b->items[i].doc) == kind &&
-            strcmp(elg_doc_id(b->items[i].doc), id) == 0)
+static int is_known(const batch *b, const char *key) {
+    for (size_t i = 0; i < KNOWN && b->known[i]; i++)
+        if (strcmp(b->known[i], key) == 0)
             return 1;
-    elg_stored_doc sd;
-    elg_error e = {0};
-    if (elg_store_get_doc(store, elg_doc_kind_name(kind), id, 0, &sd, &e) == 0) {
-        elg_store_doc_release(&sd);
-        return 1;
-    }
     return 0;
 }
 
-static int missing_ref(const pending *p, const char *field, elg_doc_kind kind, const char *id,
-                       elg_error *err) {
-    elg_error_set(err, ELG_EINPUT, "unknown %s \"%s\" (import it first or in the same batch)",
-                  elg_doc_kind_name(kind), id);
+/* Remembers key, forgetting the oldest; out of memory, it is simply not
+ * remembered. */
+static void remember(batch *b, const char *key) {
+    char *copy = strdup(key);
+
+    if (!copy)
+        return;
+    free(b->known[b->known_next]);
+    b->known[b->known_next] = copy;
+    b->known_next = (b->known_next + 1) % KNOWN;
+}
+
+/* The error for path's body at field, located in the text. */
+static int located(elg_error *err, const char *path, const char *body, size_t len,
+                   const char *field) {
     int line = 0, column = 0;
-    elg_doc_locate(p->path, p->body, p->len, field, &line, &column);
-    elg_error_at(err, p->path, line, column, field);
+
+    elg_doc_locate(path, body, len, field, &line, &column);
+    elg_error_at(err, path, line, column, field);
     return ELG_EINPUT;
 }
 
-static int check_refs(elg_store *store, const batch *b, elg_error *err) {
-    char field[128];
-    for (size_t i = 0; i < b->count; i++) {
-        const pending *p = &b->items[i];
-        /* The same document twice in one batch is ambiguous. */
-        for (size_t j = 0; j < i; j++) {
-            if (elg_doc_kind_of(b->items[j].doc) == elg_doc_kind_of(p->doc) &&
-                strcmp(elg_doc_id(b->items[j].doc), elg_doc_id(p->doc)) == 0) {
-                elg_error_set(err, ELG_EINPUT, "%s \"%s\" is also defined in %s",
-                              elg_doc_kind_name(elg_doc_kind_of(p->doc)), elg_doc_id(p->doc),
-                              b->items[j].path);
-                int line = 0, column = 0;
-                elg_doc_locate(p->path, p->body, p->len, "id", &line, &column);
-                elg_error_at(err, p->path, line, column, "id");
-                return ELG_EINPUT;
-            }
-        }
-        const elg_call *c = elg_doc_call(p->doc);
-        if (c && !exists(store, b, ELG_DOC_FINANCER, c->financer))
-            return missing_ref(p, "financer", ELG_DOC_FINANCER, c->financer, err);
-        const elg_project *pr = elg_doc_project(p->doc);
-        if (!pr)
-            continue;
-        for (size_t k = 0; k < pr->resources_count; k++) {
-            if (!exists(store, b, ELG_DOC_FINANCER, pr->resources[k].financer)) {
-                snprintf(field, sizeof field, "resources[%zu].financer", k);
-                return missing_ref(p, field, ELG_DOC_FINANCER, pr->resources[k].financer, err);
-            }
-        }
-        for (size_t k = 0; k < pr->applies_to_count; k++) {
-            if (!exists(store, b, ELG_DOC_CALL, pr->applies_to[k].call)) {
-                snprintf(field, sizeof field, "applies_to[%zu].call", k);
-                return missing_ref(p, field, ELG_DOC_CALL, pr->applies_to[k].call, err);
-            }
-        }
-    }
+/* A reference from document seq (its pos-th) to (kind, id): satisfied by a
+ * stored document, this batch's earlier ones included, or deferred. */
+static int ref(batch *b, int64_t seq, int pos, const char *field, elg_doc_kind kind, const char *id,
+               elg_error *err) {
+    const char *kind_name = elg_doc_kind_name(kind);
+    char key[160];
+    int found = 0, rc, cacheable;
+
+    /* Ids too long for key are simply looked up each time. */
+    cacheable = (size_t)snprintf(key, sizeof key, "%s/%s", kind_name, id) < sizeof key;
+    if (cacheable && is_known(b, key))
+        return 0;
+    if ((rc = elg_store_has_doc(b->store, kind_name, id, &found, err)))
+        return rc;
+    if (!found)
+        return elg_store_batch_defer(b->store, seq, pos, field, kind_name, id, err);
+    if (cacheable)
+        remember(b, key);
     return 0;
+}
+
+static int check_refs(batch *b, int64_t seq, const elg_doc *doc, elg_error *err) {
+    const elg_call *c = elg_doc_call(doc);
+    const elg_project *p = elg_doc_project(doc);
+    char field[64];
+    int rc = 0;
+
+    if (c)
+        return ref(b, seq, 0, "financer", ELG_DOC_FINANCER, c->financer, err);
+    if (!p)
+        return 0;
+    for (size_t k = 0; k < p->resources_count && rc == 0; k++) {
+        snprintf(field, sizeof field, "resources[%zu].financer", k);
+        rc = ref(b, seq, (int)k, field, ELG_DOC_FINANCER, p->resources[k].financer, err);
+    }
+    for (size_t k = 0; k < p->applies_to_count && rc == 0; k++) {
+        snprintf(field, sizeof field, "applies_to[%zu].call", k);
+        rc = ref(b, seq, (int)(p->resources_count + k), field, ELG_DOC_CALL, p->applies_to[k].call,
+                 err);
+    }
+    return rc;
+}
+
+/* Reads, parses, writes and notes one file, then checks its references. */
+static int import_file(batch *b, const char *path, elg_error *err) {
+    int64_t seq = b->count++;
+    char *body = NULL, *earlier = NULL;
+    size_t len = 0;
+    elg_doc *doc = NULL;
+    const char *kind, *id;
+    int rc, version = 0, created = 0;
+
+    if ((rc = elg_files_read(path, ELG_DOC_MAX_BYTES, &body, &len, err)) ||
+        (rc = elg_doc_parse(path, body, len, &doc, err)))
+        goto out;
+    kind = elg_doc_kind_name(elg_doc_kind_of(doc));
+    id = elg_doc_id(doc);
+    if (elg_doc_project(doc))
+        rc = elg_store_put_project(b->store, elg_doc_project(doc), body, len, path, &version,
+                                   &created, err);
+    else
+        rc = elg_store_put_doc(b->store, kind, id, body, len, path, &version, &created, err);
+    if (rc ||
+        (rc = elg_store_batch_note(b->store, seq, path, kind, id, version, created, &earlier, err)))
+        goto out;
+    if (!earlier) {
+        rc = check_refs(b, seq, doc, err);
+        goto out;
+    }
+    /* The same document twice in one batch is ambiguous. Its references
+     * need no checking: this error comes first within the document. */
+    if (b->duplicate_seq < 0) {
+        elg_error_set(&b->duplicate, ELG_EINPUT, "%s \"%s\" is also defined in %s", kind, id,
+                      earlier);
+        located(&b->duplicate, path, body, len, "id");
+        b->duplicate_seq = seq;
+    }
+
+out:
+    free(earlier);
+    elg_doc_free(doc);
+    free(body);
+    return rc;
+}
+
+typedef struct walk_ctx {
+    batch *b;
+    elg_error *err;
+} walk_ctx;
+
+static int walk_file(void *ctx, const char *path) {
+    walk_ctx *w = ctx;
+    return import_file(w->b, path, w->err);
+}
+
+/* A file, or every *.yaml / *.yml file below a directory, in name order,
+ * each imported as the walk reaches it. */
+static int import_path(batch *b, const char *path, elg_error *err) {
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    walk_ctx w = {b, err};
+
+    return elg_files_each(path, yaml, walk_file, &w, err);
+}
+
+/* Once every document is in: the first unresolved reference or duplicate,
+ * whichever belongs to the earlier document. */
+static int check_batch(batch *b, elg_error *err) {
+    elg_batch_ref missing;
+    int found = 0, rc;
+
+    if (b->count == 0)
+        return elg_error_set(err, ELG_EINPUT, "no .yaml document found in the paths given");
+    if ((rc = elg_store_batch_unresolved(b->store, &missing, &found, err)))
+        return rc;
+    if (found && (b->duplicate_seq < 0 || missing.seq < b->duplicate_seq)) {
+        elg_error_set(err, ELG_EINPUT, "unknown %s \"%s\" (import it first or in the same batch)",
+                      missing.kind, missing.id);
+        rc = located(err, missing.path, missing.body, missing.body_len, missing.field);
+    } else if (b->duplicate_seq >= 0) {
+        if (err && !err->code)
+            *err = b->duplicate;
+        rc = ELG_EINPUT;
+    }
+    elg_store_batch_ref_release(&missing);
+    return rc;
+}
+
+typedef struct report_ctx {
+    elg_import_fn fn;
+    void *ctx;
+} report_ctx;
+
+static int report_doc(void *ctx, const elg_batch_doc *d) {
+    report_ctx *r = ctx;
+    /* Borrowed from the store for the call, as elg_import_fn says. */
+    elg_import_item item = {
+        .path = (char *)d->path,
+        .kind = (char *)d->kind,
+        .id = (char *)d->id,
+        .version = d->version,
+        .created = d->created,
+    };
+    return r->fn(r->ctx, &item);
+}
+
+int elg_import_each(elg_store *store, const char *const *paths, size_t count, elg_import_fn fn,
+                    void *ctx, elg_error *err) {
+    batch b = {.store = store, .duplicate_seq = -1};
+    report_ctx r = {fn, ctx};
+    int rc;
+
+    if (!store || (!paths && count))
+        return elg_error_set(err, ELG_EUSAGE, "elg_import_each: missing argument");
+    if ((rc = elg_store_begin(store, err)))
+        return rc;
+    rc = elg_store_batch_reset(store, err);
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = import_path(&b, paths[i], err);
+    if (rc == 0)
+        rc = check_batch(&b, err);
+    for (size_t i = 0; i < KNOWN; i++)
+        free(b.known[i]);
+    if (rc) {
+        elg_store_rollback(store);
+        return rc;
+    }
+    if ((rc = elg_store_commit(store, err)))
+        return rc;
+    if (fn)
+        rc = elg_store_batch_each(store, report_doc, &r, err);
+    /* The notes are of no use past the report; a failure to drop them now
+     * only delays it to the next import. */
+    elg_store_batch_reset(store, NULL);
+    return rc;
+}
+
+/* ---- the report in memory ----------------------------------------------- */
+
+typedef struct collector {
+    elg_import_report *report;
+    size_t cap;
+} collector;
+
+static int collect(void *ctx, const elg_import_item *item) {
+    collector *c = ctx;
+    elg_import_report *r = c->report;
+    elg_import_item *it;
+
+    if (r->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        elg_import_item *items = realloc(r->items, cap * sizeof *items);
+        if (!items)
+            return ELG_ENOMEM;
+        r->items = items;
+        c->cap = cap;
+    }
+    it = &r->items[r->count++];
+    it->path = strdup(item->path);
+    it->kind = strdup(item->kind);
+    it->id = strdup(item->id);
+    it->version = item->version;
+    it->created = item->created;
+    return it->path && it->kind && it->id ? 0 : ELG_ENOMEM;
 }
 
 int elg_import_paths(elg_store *store, const char *const *paths, size_t count,
                      elg_import_report *report, elg_error *err) {
-    batch b = {0};
-    int rc = 0, in_tx = 0;
+    collector c = {report, 0};
+    int rc;
+
     memset(report, 0, sizeof *report);
-    for (size_t i = 0; i < count && rc == 0; i++)
-        rc = add_path(&b, paths[i], err);
+    rc = elg_import_each(store, paths, count, collect, &c, err);
+    if (rc == ELG_ENOMEM)
+        elg_error_set(err, ELG_ENOMEM, "out of memory");
     if (rc)
-        goto out;
-    if (b.count == 0) {
-        rc = elg_error_set(err, ELG_EINPUT, "no .yaml document found in the paths given");
-        goto out;
-    }
-    if ((rc = check_refs(store, &b, err)))
-        goto out;
-    report->items = calloc(b.count, sizeof *report->items);
-    if (!report->items) {
-        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
-        goto out;
-    }
-    if ((rc = elg_store_begin(store, err)))
-        goto out;
-    in_tx = 1;
-    for (size_t i = 0; i < b.count; i++) {
-        const pending *p = &b.items[i];
-        elg_import_item *it = &report->items[i];
-        const char *kind = elg_doc_kind_name(elg_doc_kind_of(p->doc));
-        it->path = strdup(p->path);
-        it->kind = strdup(kind);
-        it->id = strdup(elg_doc_id(p->doc));
-        report->count++;
-        if (!it->path || !it->kind || !it->id) {
-            rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
-            goto out;
-        }
-        rc = elg_store_put_doc(store, kind, it->id, p->body, p->len, p->path, &it->version,
-                               &it->created, err);
-        if (rc)
-            goto out;
-    }
-    rc = elg_store_commit(store, err);
-    in_tx = 0;
-out:
-    if (rc) {
-        if (in_tx)
-            elg_store_rollback(store);
         elg_import_report_release(report);
-    }
-    batch_free(&b);
     return rc;
 }
 

@@ -5,6 +5,10 @@ source "$(dirname "$0")/lib.sh"
 import_seeds
 ndocs=$(find "$SRC/seeds" -name "*.yaml" | wc -l)
 assert_eq "$ndocs" "$(rows documents)" "every seed document imported"
+nprojects=$(find "$SRC/seeds/projects" -name "*.yaml" | wc -l)
+assert_eq "$nprojects" "$(rows project_forms)" "every seed project stored with its compact form"
+assert_eq "2" "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM project_calls WHERE project = 'centres-sociaux-connectes-2018'")" \
+    "the calls a project applies to are listed"
 run eligo import "$SRC/seeds"
 assert_eq 0 "$RC" "re-import"
 assert_contains "$OUT" "0 new version(s) stored" "identical re-import writes nothing"
@@ -16,6 +20,8 @@ run eligo import "$WORK/v2.yaml"
 assert_contains "$OUT" "v2 new version" "changed project is version 2"
 assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM documents WHERE id = 'centres-sociaux-connectes-2018'")" \
     "both versions kept"
+assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM project_forms WHERE id = 'centres-sociaux-connectes-2018'")" \
+    "each version has its form"
 assert_eq "$(cat "$seed")" \
     "$(sqlite3 "$ELIGO_DB" "SELECT CAST(body AS TEXT) FROM documents WHERE id = 'centres-sociaux-connectes-2018' AND version = 1")" \
     "version 1 kept verbatim"

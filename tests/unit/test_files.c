@@ -1,7 +1,8 @@
 /*
  * Tests of engine/files: listings in name order, filtered by suffix,
- * hidden entries skipped, a file given as itself; whole-file reads with
- * their size limit; joins with one slash.
+ * hidden entries skipped, a file given as itself, and walks that hand over
+ * the same files; whole-file reads with their size limit; joins with one
+ * slash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +84,47 @@ static void test_list(void **state) {
     assert_non_null(strstr(err.message, "cannot read"));
 }
 
+typedef struct walked {
+    int count, stop_after;
+    char path[4][600];
+} walked;
+
+static int walk_note(void *ctx, const char *path) {
+    walked *w = ctx;
+    if (w->count < 4)
+        snprintf(w->path[w->count], sizeof w->path[0], "%s", path);
+    w->count++;
+    return w->stop_after && w->count == w->stop_after ? 9 : 0;
+}
+
+/* The walk hands over the same files in the same order as the listing. */
+static void test_each(void **state) {
+    (void)state;
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    const char *want[] = {"a.yml", "b-sub/z.yaml", "c.yaml"};
+    walked w = {0};
+    elg_error err = {0};
+    assert_int_equal(elg_files_each(dir, yaml, walk_note, &w, &err), 0);
+    assert_int_equal(w.count, 3);
+    for (int i = 0; i < 3; i++) {
+        char expected[600];
+        snprintf(expected, sizeof expected, "%s/%s", dir, want[i]);
+        assert_string_equal(w.path[i], expected);
+    }
+
+    /* Stopped by its callback, in a subdirectory: the value comes back. */
+    memset(&w, 0, sizeof w);
+    w.stop_after = 2;
+    assert_int_equal(elg_files_each(dir, yaml, walk_note, &w, &err), 9);
+    assert_int_equal(w.count, 2);
+
+    char absent[600];
+    snprintf(absent, sizeof absent, "%s/absent", dir);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(elg_files_each(absent, yaml, walk_note, &w, &err), ELG_ENOTFOUND);
+    assert_int_equal(w.count, 0);
+}
+
 static void test_read(void **state) {
     (void)state;
     char file[600];
@@ -118,6 +160,7 @@ static void test_join(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list),
+        cmocka_unit_test(test_each),
         cmocka_unit_test(test_read),
         cmocka_unit_test(test_join),
     };
