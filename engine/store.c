@@ -379,8 +379,10 @@ static char *stored_name(const char *kind, const char *id, int version) {
  * Completes migration 2: every project version stored before it gets its
  * compact form, its YAML parsed again as it was at import. One
  * version at a time, so memory does not grow with the store. A version that
- * no longer parses stops the migration with its error (the store stays at
- * version 1): it could not be evaluated either.
+ * no longer passes today's document checks (stricter than when it was
+ * imported) gets no form: it could not be evaluated, and refusing the whole
+ * migration would lock the store. elg_store_get_project_form then says so
+ * for that version.
  */
 static int backfill_forms(sqlite3 *db, elg_error *err) {
     sqlite3_stmt *sel = NULL, *ins_form = NULL, *ins_call = NULL;
@@ -408,8 +410,16 @@ static int backfill_forms(sqlite3 *db, elg_error *err) {
             rc = elg_error_set(err, ELG_ENOMEM, "applying store schema migration 2: out of memory");
             goto out;
         }
-        if ((rc = elg_doc_parse(name, body, len, &doc, err)))
-            goto out;
+        elg_error parse_err = {0};
+        if (elg_doc_parse(name, body, len, &doc, &parse_err)) {
+            if (parse_err.code == ELG_ENOMEM) {
+                rc = elg_error_set(err, ELG_ENOMEM, "%s", parse_err.message);
+                goto out;
+            }
+            free(name);
+            name = NULL;
+            continue;
+        }
         if (!elg_doc_project(doc)) {
             rc = elg_error_set(err, ELG_ESTORE, "%s is stored as a project but is a %s", name,
                                elg_doc_kind_name(elg_doc_kind_of(doc)));
@@ -1009,6 +1019,21 @@ int elg_store_each_doc(elg_store *s, const char *kind, elg_store_doc_fn fn, void
 
 /* Points f at the current row of a FORM_COLS query (id and form are SQLite's,
  * valid until the statement moves). */
+/* The latest stored version of project id, 0 when none. */
+static int doc_head_version(elg_store *s, const char *id, int *version, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_DOC_HEAD];
+    int rc = 0, step = SQLITE_ERROR;
+    *version = 0;
+    if (bind_text(st, 1, "project") == SQLITE_OK && bind_text(st, 2, id) == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    else if (step != SQLITE_DONE)
+        rc = db_error(s->db, err, "reading project \"%s\" from the store", id);
+    stmt_done(st);
+    return rc;
+}
+
 static int form_view(sqlite3_stmt *st, elg_stored_form *f) {
     const char *sha;
 
@@ -1051,6 +1076,21 @@ int elg_store_get_project_form(elg_store *s, const char *id, int version, elg_st
         goto out;
     }
     step = sqlite3_step(st);
+    int formed = step == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0; /* its version */
+    /* A version without a form is one stored before forms that no longer
+     * passes the document checks (see backfill_forms): never fall back on
+     * an older version. */
+    int head = 0;
+    if ((step == SQLITE_DONE || version <= 0) && (rc = doc_head_version(s, id, &head, err)) != 0)
+        goto out;
+    if ((version > 0 && step == SQLITE_DONE && head >= version) ||
+        (version <= 0 && head > formed)) {
+        rc = elg_error_set(err, ELG_EINPUT,
+                           "project \"%s\" version %d was stored before compact forms and does "
+                           "not pass today's document checks: import a corrected version",
+                           id, version > 0 ? version : head);
+        goto out;
+    }
     if (step == SQLITE_DONE) {
         if (version > 0)
             rc = elg_error_set(err, ELG_ENOTFOUND, "no version %d of project \"%s\" in the store",
