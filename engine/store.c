@@ -103,11 +103,17 @@ static const struct {
         {"form_call_insert",
          "INSERT INTO project_calls (call, project, version)"
          " VALUES (?1, ?2, ?3) ON CONFLICT (call, project, version) DO NOTHING"},
+    /* The document's version with its form, NULL when the version has none
+     * (see backfill_forms): one lookup, and never an older version's form. */
     [ST_FORM_LATEST] = {"form_latest",
-                        "SELECT " FORM_COLS " FROM project_forms AS f WHERE f.id = ?1"
-                        " ORDER BY f.version DESC LIMIT 1"},
-    [ST_FORM_VERSION] = {"form_version", "SELECT " FORM_COLS " FROM project_forms AS f"
-                                         " WHERE f.id = ?1 AND f.version = ?2"},
+                        "SELECT d.id, d.version, d.sha256, f.form FROM documents AS d"
+                        " LEFT JOIN project_forms AS f ON f.id = d.id AND f.version = d.version"
+                        " WHERE d.kind = 'project' AND d.id = ?1"
+                        " ORDER BY d.version DESC LIMIT 1"},
+    [ST_FORM_VERSION] = {"form_version",
+                         "SELECT d.id, d.version, d.sha256, f.form FROM documents AS d"
+                         " LEFT JOIN project_forms AS f ON f.id = d.id AND f.version = d.version"
+                         " WHERE d.kind = 'project' AND d.id = ?1 AND d.version = ?2"},
     /* Every version that applied to the call, kept only when it is its
      * project's latest: a project whose latest version left the call is not
      * listed under it. */
@@ -1019,21 +1025,6 @@ int elg_store_each_doc(elg_store *s, const char *kind, elg_store_doc_fn fn, void
 
 /* Points f at the current row of a FORM_COLS query (id and form are SQLite's,
  * valid until the statement moves). */
-/* The latest stored version of project id, 0 when none. */
-static int doc_head_version(elg_store *s, const char *id, int *version, elg_error *err) {
-    sqlite3_stmt *st = s->stmt[ST_DOC_HEAD];
-    int rc = 0, step = SQLITE_ERROR;
-    *version = 0;
-    if (bind_text(st, 1, "project") == SQLITE_OK && bind_text(st, 2, id) == SQLITE_OK)
-        step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    else if (step != SQLITE_DONE)
-        rc = db_error(s->db, err, "reading project \"%s\" from the store", id);
-    stmt_done(st);
-    return rc;
-}
-
 static int form_view(sqlite3_stmt *st, elg_stored_form *f) {
     const char *sha;
 
@@ -1076,19 +1067,11 @@ int elg_store_get_project_form(elg_store *s, const char *id, int version, elg_st
         goto out;
     }
     step = sqlite3_step(st);
-    int formed = step == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0; /* its version */
-    /* A version without a form is one stored before forms that no longer
-     * passes the document checks (see backfill_forms): never fall back on
-     * an older version. */
-    int head = 0;
-    if ((step == SQLITE_DONE || version <= 0) && (rc = doc_head_version(s, id, &head, err)) != 0)
-        goto out;
-    if ((version > 0 && step == SQLITE_DONE && head >= version) ||
-        (version <= 0 && head > formed)) {
+    if (step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL) {
         rc = elg_error_set(err, ELG_EINPUT,
                            "project \"%s\" version %d was stored before compact forms and does "
                            "not pass today's document checks: import a corrected version",
-                           id, version > 0 ? version : head);
+                           id, sqlite3_column_int(st, 1));
         goto out;
     }
     if (step == SQLITE_DONE) {
