@@ -42,6 +42,15 @@ static int print_item(void *ctx, const elg_import_item *it) {
     return 0;
 }
 
+/* A file of a directory left out because reading it could block or never
+ * end: said at once, on stderr, whatever the import's outcome. */
+static void note_skipped(void *ctx, const char *path, const char *what) {
+    (void)ctx;
+    fputs("eligo: note: skipped ", stderr);
+    cli_put_text(stderr, path);
+    fprintf(stderr, ": not a regular file (%s)\n", what);
+}
+
 int cmd_import(cli_ctx *ctx, int argc, char **argv) {
     static const struct option opts[] = {
         {"help", no_argument, 0, 'h'}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
@@ -54,7 +63,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
                  "Imports YAML documents (directories: every *.yaml/*.yml below, in name order).\n"
                  "Every document is validated before anything is written: one bad document and\n"
                  "nothing is imported. Re-importing an identical document changes nothing; a\n"
-                 "changed one becomes a new version.");
+                 "changed one becomes a new version. Only regular files are read: a FIFO,\n"
+                 "socket or device is refused, and skipped with a note inside a directory.");
             return 0;
         }
         if (c == 'q')
@@ -69,8 +79,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
     if (rc)
         return rc;
     elg_error err = {0};
-    if (elg_import_each(store, (const char *const *)argv + optind, (size_t)(argc - optind),
-                        print_item, &out, &err)) {
+    if (elg_import_each_noting(store, (const char *const *)argv + optind, (size_t)(argc - optind),
+                               print_item, note_skipped, &out, &err)) {
         rc = cli_fail(&err);
         fprintf(stderr, "eligo: nothing was imported\n");
         elg_store_close(store);

@@ -6,23 +6,87 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_DEPTH 16
 
-int elg_files_read(const char *path, size_t max, char **data, size_t *len, elg_error *err) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    *data = NULL;
-    *len = 0;
-    if (!f)
+/* What a file that is not a regular file is, in the user's words, for the
+ * messages (mode is what stat, which follows links, found at path). */
+static const char *what_is(const char *path, mode_t mode) {
+    struct stat l;
+    int link = lstat(path, &l) == 0 && S_ISLNK(l.st_mode);
+
+    if (S_ISFIFO(mode))
+        return link ? "a symbolic link to a FIFO" : "a FIFO";
+    if (S_ISSOCK(mode))
+        return link ? "a symbolic link to a socket" : "a socket";
+    if (S_ISCHR(mode))
+        return link ? "a symbolic link to a character device" : "a character device";
+    if (S_ISBLK(mode))
+        return link ? "a symbolic link to a block device" : "a block device";
+    if (S_ISDIR(mode))
+        return link ? "a symbolic link to a directory" : "a directory";
+    return link ? "a symbolic link to a special file" : "a special file";
+}
+
+/* Opens path for reading only if it is a regular file. Opening a FIFO
+ * blocks until a writer comes, reading a device may never end: stat says
+ * what path is without opening it, and the descriptor is opened with
+ * O_NONBLOCK and checked again with fstat, in case path was replaced in
+ * between; the flag is then cleared, as regular files ignore it anyway. */
+static int open_regular(const char *path, int *out, elg_error *err) {
+    struct stat st;
+    int fd, flags;
+
+    if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
                              path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return elg_error_set(err, ELG_EINPUT, "cannot read %s: not a regular file (%s)", path,
+                             what_is(path, st.st_mode));
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
+                             path, strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return elg_error_set(err, ELG_EIO, "cannot read %s: %s", path, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return elg_error_set(err, ELG_EINPUT, "cannot read %s: not a regular file (%s)", path,
+                             what_is(path, st.st_mode));
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        close(fd);
+        return elg_error_set(err, ELG_EIO, "cannot read %s: %s", path, strerror(errno));
+    }
+    *out = fd;
+    return 0;
+}
+
+int elg_files_read(const char *path, size_t max, char **data, size_t *len, elg_error *err) {
+    FILE *f = NULL;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd = -1, rc;
+    *data = NULL;
+    *len = 0;
+    rc = open_regular(path, &fd, err);
+    if (rc)
+        return rc;
+    f = fdopen(fd, "rb");
+    if (!f) {
+        rc = elg_error_set(err, ELG_EIO, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
     for (;;) {
         if (n + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 16384;
@@ -122,13 +186,13 @@ static int read_names(DIR *dir, names *out) {
 }
 
 static int walk(const char *path, const char *const *suffixes, int depth, elg_files_fn fn,
-                void *ctx, elg_error *err) {
+                elg_files_skip_fn skip, void *ctx, elg_error *err) {
     struct stat st;
     if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
                              path, strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return fn(ctx, path);
+        return fn(ctx, path); /* named by the caller: elg_files_read says what it is */
     if (depth > MAX_DEPTH)
         return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
     DIR *dir = opendir(path);
@@ -146,10 +210,18 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
             rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
             break;
         }
-        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = walk(full, suffixes, depth + 1, fn, ctx, err);
-        else if (has_suffix(name, suffixes))
-            rc = fn(ctx, full);
+        /* stat never opens, so a FIFO or a device is seen for what it is
+         * without blocking; an entry stat cannot see (a dangling link) goes
+         * to fn, whose read then says why it cannot be read. */
+        int seen = stat(full, &st) == 0;
+        if (seen && S_ISDIR(st.st_mode))
+            rc = walk(full, suffixes, depth + 1, fn, skip, ctx, err);
+        else if (has_suffix(name, suffixes)) {
+            if (!seen || S_ISREG(st.st_mode))
+                rc = fn(ctx, full);
+            else if (skip)
+                skip(ctx, full, what_is(full, st.st_mode));
+        }
         free(full);
     }
     free(entries.off);
@@ -157,9 +229,14 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
     return rc;
 }
 
+int elg_files_walk(const char *path, const char *const *suffixes, elg_files_fn fn,
+                   elg_files_skip_fn skip, void *ctx, elg_error *err) {
+    return walk(path, suffixes, 0, fn, skip, ctx, err);
+}
+
 int elg_files_each(const char *path, const char *const *suffixes, elg_files_fn fn, void *ctx,
                    elg_error *err) {
-    return walk(path, suffixes, 0, fn, ctx, err);
+    return walk(path, suffixes, 0, fn, NULL, ctx, err);
 }
 
 typedef struct list {
@@ -190,7 +267,7 @@ static int push(void *ctx, const char *path) {
 int elg_files_list(const char *path, const char *const *suffixes, char ***paths, size_t *count,
                    elg_error *err) {
     list out = {.err = err};
-    int rc = walk(path, suffixes, 0, push, &out, err);
+    int rc = walk(path, suffixes, 0, push, NULL, &out, err);
     if (rc) {
         elg_files_list_free(out.v, out.n);
         *paths = NULL;

@@ -149,6 +149,8 @@ out:
 
 typedef struct walk_ctx {
     batch *b;
+    elg_import_skip_fn skip;
+    void *skip_ctx;
     elg_error *err;
 } walk_ctx;
 
@@ -157,13 +159,20 @@ static int walk_file(void *ctx, const char *path) {
     return import_file(w->b, path, w->err);
 }
 
-/* A file, or every *.yaml / *.yml file below a directory, in name order,
- * each imported as the walk reaches it. */
-static int import_path(batch *b, const char *path, elg_error *err) {
-    static const char *const yaml[] = {".yaml", ".yml", NULL};
-    walk_ctx w = {b, err};
+static void walk_skip(void *ctx, const char *path, const char *what) {
+    walk_ctx *w = ctx;
+    if (w->skip)
+        w->skip(w->skip_ctx, path, what);
+}
 
-    return elg_files_each(path, yaml, walk_file, &w, err);
+/* A file, or every regular *.yaml / *.yml file below a directory, in name
+ * order, each imported as the walk reaches it. */
+static int import_path(batch *b, const char *path, elg_import_skip_fn skip, void *skip_ctx,
+                       elg_error *err) {
+    static const char *const yaml[] = {".yaml", ".yml", NULL};
+    walk_ctx w = {b, skip, skip_ctx, err};
+
+    return elg_files_walk(path, yaml, walk_file, walk_skip, &w, err);
 }
 
 /* Once every document is in: the first unresolved reference or duplicate,
@@ -209,6 +218,11 @@ static int report_doc(void *ctx, const elg_batch_doc *d) {
 
 int elg_import_each(elg_store *store, const char *const *paths, size_t count, elg_import_fn fn,
                     void *ctx, elg_error *err) {
+    return elg_import_each_noting(store, paths, count, fn, NULL, ctx, err);
+}
+
+int elg_import_each_noting(elg_store *store, const char *const *paths, size_t count,
+                           elg_import_fn fn, elg_import_skip_fn skip, void *ctx, elg_error *err) {
     batch b = {.store = store, .duplicate_seq = -1};
     report_ctx r = {fn, ctx};
     int rc;
@@ -219,7 +233,7 @@ int elg_import_each(elg_store *store, const char *const *paths, size_t count, el
         return rc;
     rc = elg_store_batch_reset(store, err);
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = import_path(&b, paths[i], err);
+        rc = import_path(&b, paths[i], skip, ctx, err);
     if (rc == 0)
         rc = check_batch(&b, err);
     for (size_t i = 0; i < KNOWN; i++)

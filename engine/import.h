@@ -39,9 +39,22 @@ typedef int (*elg_import_fn)(void *ctx, const elg_import_item *item);
  * *.yaml and *.yml files, in name order). On success, after the commit, calls
  * fn (may be NULL) for every document. On failure returns the error of the
  * first bad document, with its file, line and field, and writes nothing.
+ * Only regular files are read (files.h): a FIFO, socket or device (or a
+ * symbolic link to one) given as a path is a bad document, ELG_EINPUT; below
+ * a directory it is left out.
  */
 int elg_import_each(elg_store *store, const char *const *paths, size_t count, elg_import_fn fn,
                     void *ctx, elg_error *err);
+
+/* Called, as the walk meets it, for each file below a directory that the
+ * import leaves out for not being a regular file, with what it is ("a FIFO",
+ * files.h lists them); the import may still fail after. Strings borrowed for
+ * the call. */
+typedef void (*elg_import_skip_fn)(void *ctx, const char *path, const char *what);
+
+/* elg_import_each that also calls skip (may be NULL) with ctx. */
+int elg_import_each_noting(elg_store *store, const char *const *paths, size_t count,
+                           elg_import_fn fn, elg_import_skip_fn skip, void *ctx, elg_error *err);
 
 /* The whole report of an import in memory, for callers with small batches. */
 typedef struct elg_import_report {
