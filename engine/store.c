@@ -625,9 +625,22 @@ static int configure(sqlite3 *db, elg_error *err) {
         return db_error(db, err, "opening the store");
 
     /* journal_mode answers with the mode in force, which stays the old one
-     * when WAL is impossible (some network file systems). */
-    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+     * when WAL is impossible (some network file systems). Switching a new
+     * database to WAL needs it alone, and SQLite answers SQLITE_BUSY at once,
+     * without the busy handler, while another process holds it (several
+     * commands opening a new store together): retry for the busy timeout. */
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK) {
+        rc = db_error(db, err, "opening the store");
+        goto out;
+    }
+    int step = sqlite3_step(st);
+    for (int waited = 0; (step == SQLITE_BUSY || step == SQLITE_LOCKED) && waited < 5000;
+         waited += 10) {
+        sqlite3_reset(st);
+        sqlite3_sleep(10);
+        step = sqlite3_step(st);
+    }
+    if (step != SQLITE_ROW) {
         rc = db_error(db, err, "opening the store");
         goto out;
     }

@@ -1,15 +1,12 @@
-# KNOWN DEFECT (issue 9), in engine/store.c: this test fails until it is
-# fixed there. Processes opening a store that does not exist yet, at the same
-# moment, must all succeed; today about one open in thirty fails with
-# "opening the store: database is locked" (exit 5), whatever the command
-# (init, import, trace list). The failing statement is configure()'s
-# `PRAGMA journal_mode = WAL`: switching a new database from its rollback
-# journal to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
-# once, without calling the busy handler, when another connection holds the
-# database's shared lock meanwhile (it would be a deadlock). The busy timeout
-# cannot help; the pragma has to be retried (on SQLITE_BUSY, for up to the
-# busy timeout) or run under a lock taken with a busy wait. A store that is
-# already in WAL mode is not affected (test_concurrency.sh).
+# Processes opening a store that does not exist yet, at the same moment,
+# must all succeed (regression test of issue 9: about one open in thirty
+# failed with "opening the store: database is locked", exit 5, whatever the
+# command). configure()'s `PRAGMA journal_mode = WAL` switches a new database
+# from its rollback journal to WAL, which needs it alone, and SQLite answers
+# SQLITE_BUSY at once, without calling the busy handler, when another
+# connection holds its shared lock meanwhile; engine/store.c retries the
+# pragma for up to the busy timeout. A store already in WAL mode is not
+# concerned (test_concurrency.sh).
 source "$(dirname "$0")/lib.sh"
 # test_trace_replay_all.sh runs every scenario again to replay the decisions
 # it stored: this one stores none.
