@@ -30,8 +30,17 @@ static size_t utf8_len(const unsigned char *s) {
     return n;
 }
 
+/* C1 controls, and the invisible marks that reorder or hide what a
+ * terminal shows (bidirectional overrides and isolates, U+200E/F, U+2028/9,
+ * U+061C, U+FEFF): shown as their bytes too. */
 static int is_c1(const unsigned char *s, size_t n) {
-    return n == 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F;
+    if (n == 2)
+        return (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) || (s[0] == 0xD8 && s[1] == 0x9C);
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x80)
+        return s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xA8 && s[2] <= 0xAE);
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x81)
+        return s[2] >= 0xA6 && s[2] <= 0xA9;
+    return n == 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
 }
 
 size_t cli_escaped_size(const char *text) {
@@ -43,7 +52,7 @@ size_t cli_escaped_size(const char *text) {
             out += 4;
             s++;
         } else if (is_c1(s, n)) {
-            out += 8;
+            out += 4 * n;
             s += n;
         } else {
             out += n;
@@ -59,7 +68,7 @@ void cli_escape_into(const char *text, char *buf, size_t size) {
     while (*s && o + 1 < size) {
         size_t n = utf8_len(s);
         if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7F)) || is_c1(s, n)) {
-            size_t k = n == 2 ? 2 : 1; /* a C1 control: both of its bytes */
+            size_t k = n >= 2 && is_c1(s, n) ? n : 1; /* a marked sequence: all its bytes */
             for (size_t i = 0; i < k && o + 5 <= size; i++)
                 o += (size_t)snprintf(buf + o, size - o, "\\x%02X", s[i]);
             s += k;

@@ -402,6 +402,7 @@ typedef struct run {
     elg_error conv;             /* what is wrong with rule i's result, if anything */
     size_t budget;              /* bytes rule i's result may still take */
     size_t decision_budget;     /* bytes the whole decision may still take */
+    long long deadline_us;      /* of the project (monotonic clock) */
     const char **used;          /* parameters the rules asked for */
     size_t used_count;
     elg_grantable *grant; /* max_grantable figures the rules reported */
@@ -604,23 +605,43 @@ static int end_pf(lua_State *L) {
 
 /* Rule x becomes an error located by e (or at its declaration). full is
  * the whole message when e's was cut to its bounded size. */
+/* prefix + text, cut when longer than bound bytes with a note saying so:
+ * an error message or a traceback can be made of any size by a rule, and a
+ * decision is bounded (--max-output). */
+static char *bounded_text(elg_arena *a, const char *prefix, const char *text, size_t bound) {
+    size_t pl = prefix ? strlen(prefix) : 0, tl = strlen(text);
+    if (pl + tl <= bound) {
+        char *s = elg_arena_alloc(a, pl + tl + 1);
+        if (s)
+            snprintf(s, pl + tl + 1, "%s%s", prefix ? prefix : "", text);
+        return s;
+    }
+    size_t keep = bound > pl ? bound - pl : 0;
+    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80)
+        keep--; /* not inside a UTF-8 sequence */
+    size_t size = pl + keep + 96;
+    char *s = elg_arena_alloc(a, size);
+    if (s)
+        snprintf(s, size, "%s%.*s … (cut at %zu of %zu bytes: --max-output)", prefix ? prefix : "",
+                 (int)keep, text, keep, tl);
+    return s;
+}
+
 static int error_result(elg_arena *a, elg_rule_result *x, const elg_error *e, const char *full,
-                        const char *prefix, const char *traceback) {
+                        const char *prefix, const char *traceback, size_t bound) {
     char where[320] = "";
     if (e->file[0] && e->line > 0)
         snprintf(where, sizeof where, "%s:%d", e->file, e->line);
     else if (x->source)
         snprintf(where, sizeof where, "%s", x->source);
     const char *text = full ? full : e->message;
-    size_t len = strlen(text) + (prefix ? strlen(prefix) : 0) + 1;
-    char *msg = elg_arena_alloc(a, len);
+    char *msg = bounded_text(a, prefix, text, bound);
     if (!msg)
         return -1;
-    snprintf(msg, len, "%s%s", prefix ? prefix : "", text);
     x->status = ELG_RULE_ERROR;
     x->message = msg;
     x->error_at = elg_arena_strdup(a, where);
-    x->traceback = traceback ? elg_arena_strdup(a, traceback) : NULL;
+    x->traceback = traceback ? bounded_text(a, NULL, traceback, bound) : NULL;
     x->facts_count = x->notices_count = x->missing_count = 0;
     x->figures = (elg_value){.type = ELG_VALUE_MAP};
     if (!x->source)
@@ -629,8 +650,8 @@ static int error_result(elg_arena *a, elg_rule_result *x, const elg_error *e, co
 }
 
 /* The decision holds one rule: the load error e. */
-static int load_error(elg_decision *d, const elg_error *e, const char *full,
-                      const char *traceback) {
+static int load_error(elg_decision *d, const elg_error *e, const char *full, const char *traceback,
+                      size_t bound) {
     d->rules = elg_arena_array(d->arena, 1, sizeof *d->rules);
     if (!d->rules)
         return -1;
@@ -639,7 +660,7 @@ static int load_error(elg_decision *d, const elg_error *e, const char *full,
     x->id = LOAD_RULE_ID;
     x->title = LOAD_RULE_TITLE;
     x->basis = "";
-    int rc = error_result(d->arena, x, e, full, NULL, traceback);
+    int rc = error_result(d->arena, x, e, full, NULL, traceback, bound);
     x->source = x->error_at; /* "": no declaration line to show */
     return rc;
 }
@@ -676,18 +697,25 @@ static int run_rules(run *R, elg_error *err) {
         elg_error_clear(&e);
         char *traceback = NULL;
         long long t0 = now_us();
-        int rc = protected(ev, rule_pf, R, &traceback, &e);
+        int rc;
+        if (t0 > R->deadline_us) {
+            /* The project's time is spent: the remaining rules do not run. */
+            rc = elg_error_set(&e, ELG_ERULE, "time limit exceeded (%llu ms) before this rule ran",
+                               (unsigned long long)elg_sandbox_limits(ev->r->sb).time_ms);
+        } else {
+            rc = protected(ev, rule_pf, R, &traceback, &e);
+        }
         x->duration_us = now_us() - t0;
         int bad = 0;
         if (rc) {
-            bad =
-                error_result(d->arena, x, &e, elg_sandbox_last_message(ev->r->sb), NULL, traceback);
+            bad = error_result(d->arena, x, &e, elg_sandbox_last_message(ev->r->sb), NULL,
+                               traceback, per_rule / 2);
         } else if (R->conv.code) {
             size_t len = strlen(x->id) + 64;
             char *prefix = elg_arena_alloc(d->arena, len);
             if (prefix)
                 snprintf(prefix, len, "rule %s returned a result that cannot be reported: ", x->id);
-            bad = !prefix || error_result(d->arena, x, &R->conv, NULL, prefix, NULL);
+            bad = !prefix || error_result(d->arena, x, &R->conv, NULL, prefix, NULL, per_rule / 2);
         } else if (x->status == ELG_RULE_ERROR && !x->error_at) {
             x->error_at = x->source; /* the rule said so itself */
         }
@@ -743,16 +771,17 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
     run R = {.ev = ev, .s = s, .in = in, .d = d, .nrules = -1, .decision_budget = lim.output * 16};
     elg_error e = {0};
     /* One deadline for the whole project, whatever its rules do. */
-    elg_sandbox_set_deadline(ev->r->sb, elg_sandbox_now_us() + (int64_t)lim.time_ms * 1000);
+    R.deadline_us = elg_sandbox_now_us() + (int64_t)lim.time_ms * 1000;
+    elg_sandbox_set_deadline(ev->r->sb, R.deadline_us);
     char *traceback = NULL;
     if (ev->chunk_ref == LUA_NOREF) {
-        if (load_error(d, &ev->load_err, NULL, NULL)) {
+        if (load_error(d, &ev->load_err, NULL, NULL, lim.output)) {
             rc = oom(err);
             goto out;
         }
     } else if (protected(ev, begin_pf, &R, &traceback, &e)) {
         R.nrules = -1;
-        int bad = load_error(d, &e, elg_sandbox_last_message(ev->r->sb), traceback);
+        int bad = load_error(d, &e, elg_sandbox_last_message(ev->r->sb), traceback, lim.output);
         free(traceback);
         if (bad) {
             rc = oom(err);
@@ -762,6 +791,7 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
         goto out;
     }
     elg_error_clear(&e);
+    elg_sandbox_set_deadline(ev->r->sb, 0); /* collecting what the rules left is the engine's */
     if (ev->chunk_ref != LUA_NOREF && protected(ev, end_pf, &R, NULL, &e)) {
         rc = elg_error_set(err, ELG_ERULE, "finishing the evaluation of %s: %s", p->id, e.message);
         goto out;

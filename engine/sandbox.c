@@ -69,10 +69,11 @@ int64_t elg_sandbox_now_us(void) {
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The clock is read every TIME_TICKS hook calls (about 64 000 instructions,
- * well under a millisecond): the time limit stops a loop of Lua code, and
- * a deep recursion, however long each instruction takes. */
-#define TIME_TICKS 64
+/* The clock is read at every hook call (every HOOK_STEP instructions; the
+ * vDSO clock costs a few nanoseconds): the time limit stops a loop of Lua
+ * code, and a deep recursion, however long each instruction takes (a
+ * comparison of two long texts is one instruction). */
+#define TIME_TICKS 1
 
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
@@ -340,7 +341,12 @@ static int is_rule_source(const char *src) {
  * when no call file is on the stack.
  */
 static int msgh(lua_State *L) {
-    luaL_tolstring(L, 1, NULL); /* the message, kept at index 2 */
+    /* The message, kept at index 2: a table's address would make the
+     * decision differ at each run. */
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
+        luaL_tolstring(L, 1, NULL);
+    else
+        lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
     luaL_Buffer b;
     lua_Debug ar;
     char in_call[512] = "", in_lib[512] = "";

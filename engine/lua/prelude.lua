@@ -32,6 +32,7 @@ local getmetatable = getmetatable
 -- next project. Nested tables are frozen too. The proxy reads from a
 -- shadow copy made once (library tables do not change once loaded), so a
 -- library call costs a table lookup, not a metamethod call.
+local ordered_next                  -- walks a table in sorted key order (below)
 local FROZEN = setmetatable({}, { __mode = "k" })   -- proxy -> the table it shows
 local PROXY_OF = setmetatable({}, { __mode = "k" }) -- table -> its proxy
 
@@ -51,8 +52,10 @@ local function frozen(t, name)
         __newindex = function(_, k)
             error(string_format("%s.%s is read-only", name, tostring(k)), 2)
         end,
-        __pairs = function()
-            return next, shadow, nil
+        __pairs = function(p)
+            return function(_, k)
+                return ordered_next(p, shadow, k)
+            end, p, nil
         end,
         __len = function() return #shadow end,
         __metatable = name,
@@ -116,6 +119,7 @@ G.math = frozen(safe_math, "math")
 --     one per 64 bytes written; table.concat, table.move, table.unpack: one
 --     per item.
 local WORK_BUDGET = 100000000
+local table_unpack = table.unpack
 local work_left = WORK_BUDGET
 
 -- what is formatted from ... only when the call is refused: charging is on
@@ -123,9 +127,16 @@ local work_left = WORK_BUDGET
 local function charge(cost, what, ...)
     if cost > work_left then
         work_left = 0
+        -- A pattern or a text can be huge: the message shows its start.
+        local args = { ... }
+        for i = 1, select("#", ...) do
+            local a = args[i]
+            if type(a) == "string" and #a > 60 then args[i] = string_sub(a, 1, 57) .. "..." end
+        end
         error(string_format("%s would take too long (about %.0f steps, over the %d steps a " ..
             "rule may spend in library functions); use a simpler pattern, a plain find or " ..
-            "smaller texts", string_format(what, ...), cost, WORK_BUDGET), 3)
+            "smaller texts", string_format(what, table_unpack(args, 1, select("#", ...))), cost,
+            WORK_BUDGET), 3)
     end
     work_left = work_left - cost
 end
@@ -176,7 +187,8 @@ local function pattern_cost(p, n)
         pattern_k[p] = k
         pattern_count = pattern_count + 1
     end
-    local cost = pattern_anchored[p] and 1 or (n + 1)
+    -- Each attempt compares up to the whole pattern (a long literal or set).
+    local cost = (pattern_anchored[p] and 1 or (n + 1)) * (#p + 1)
     for _ = 1, k do
         cost = cost * (n + 1)
         if cost > WORK_BUDGET then return cost end
@@ -188,7 +200,8 @@ local function guard(name, fn)
     return function(s, p, a, plain, ...)
         if type(s) == "string" and type(p) == "string" then
             if name == "find" and plain then
-                charge(#s + 1, "string.find")
+                -- A plain find compares the needle at every position.
+                charge((#s + 1) * (type(p) == "string" and #p + 1 or 1), "string.find")
             else
                 charge(pattern_cost(p, #s), "string.%s with pattern %q on a text of %d bytes",
                     name, p, #s)
@@ -200,6 +213,9 @@ end
 for _, name in ipairs({ "find", "match", "gmatch", "gsub" }) do
     string[name] = guard(name, string[name])
 end
+-- Bytecode of a rule's functions would be a way around the text-only loader
+-- and tells nothing a rule needs.
+string.dump = nil
 
 local math_tointeger = math.tointeger
 local function count_arg(v)
@@ -223,10 +239,30 @@ local function span(i, j)
     return b - a + 1
 end
 
-local table_move, table_unpack = table.move, table.unpack
+local table_move = table.move
 table.move = function(a1, f, e, t, a2)
     charge(span(f, e), "table.move")
     return table_move(a1, f, e, t, a2)
+end
+local table_sort_raw = table.sort
+table.sort = function(list, comp)
+    local n = type(list) == "table" and #list or 0
+    local steps = n
+    local log = 1
+    while (1 << log) < n do log = log + 1 end
+    if comp == nil and n > 0 then
+        -- Without a comparator, C compares the values: texts by their length.
+        local longest = 0
+        for i = 1, n do
+            local v = list[i]
+            if type(v) == "string" and #v > longest then longest = #v end
+        end
+        steps = steps + n * log * (1 + longest / 64)
+    else
+        steps = steps + n * log
+    end
+    charge(steps, "table.sort of %d values", n)
+    return table_sort_raw(list, comp)
 end
 table.concat = function(list, sep, i, j)
     local first = i or 1
@@ -247,6 +283,13 @@ end
 -- any limit, even while the engine closes the state: rules cannot set one.
 local raw_setmetatable = setmetatable
 G.setmetatable = function(t, mt)
+    if type(t) ~= "table" then
+        error("bad argument #1 to 'setmetatable' (table expected, got " .. type(t) .. ")", 2)
+    end
+    local current = debug_getmetatable(t)
+    if current and rawget(current, "__metatable") ~= nil then
+        error("cannot change a protected metatable", 2)
+    end
     if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
         error("__gc metamethods are not allowed in rules (a finalizer would run outside the " ..
             "rule's limits)", 2)
@@ -423,9 +466,7 @@ local VIEW_META = {
         touch(proxy[PATH])
         local data = proxy[DATA]
         return function(_, k)
-            local nk = next(data, k)
-            if nk == nil then return nil end
-            return nk, proxy[nk]
+            return ordered_next(proxy, data, k)
         end, proxy, nil
     end,
     __metatable = "read-only view",
@@ -439,6 +480,51 @@ local function view_data(t)
     return type(t) == "table" and rawget(t, DATA) or nil
 end
 
+-- Lua's own order of a table's keys changes from one process to the next
+-- (string hashes are seeded at random), and a decision must not: views and
+-- read-only tables are walked in sorted key order (integers, then texts,
+-- then the rest by their text), computed once per table.
+local SORTED = setmetatable({}, { __mode = "k" })   -- table -> { keys, position of each }
+
+local function key_before(a, b)
+    local ta, tb = math_type(a) and 0 or type(a) == "string" and 1 or 2,
+        math_type(b) and 0 or type(b) == "string" and 1 or 2
+    if ta ~= tb then return ta < tb end
+    if ta == 2 then return tostring(a) < tostring(b) end
+    return a < b
+end
+
+local function sorted_of(data)
+    local o = SORTED[data]
+    if o == nil then
+        local keys, at = {}, {}
+        for k in next, data do keys[#keys + 1] = k end
+        table_sort(keys, key_before)
+        for i = 1, #keys do at[keys[i]] = i end
+        o = { keys, at }
+        SORTED[data] = o
+    end
+    return o
+end
+
+-- The key after k in data's sorted order, and the view's value for it.
+ordered_next = function(t, data, k)
+    local o = sorted_of(data)
+    local i = k == nil and 1 or (o[2][k] or #o[1]) + 1
+    local nk = o[1][i]
+    if nk == nil then return nil end
+    return nk, t[nk]
+end
+
+-- `pairs` of a table without __pairs hands out `next`: ours, not Lua's raw
+-- one, which would walk a view's private state.
+local raw_pairs = pairs
+G.pairs = function(t)
+    local f, s, c = raw_pairs(t)
+    if f == next then f = G.next end
+    return f, s, c
+end
+
 -- `next` sees through the read-only proxies (library tables, views, sealed
 -- file-level tables): they look empty, or hold only private state, to the
 -- raw next.
@@ -448,9 +534,7 @@ G.next = function(t, k)
         under = view_data(t)
         if under == nil then return next(t, k) end
     end
-    local nk = next(under, k)
-    if nk == nil then return nil end
-    return nk, t[nk]
+    return ordered_next(t, under, k)
 end
 
 ------------------------------------------------------------------------------
