@@ -286,11 +286,6 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
 /* The ruleset's JSON (what its sha256 is computed over). */
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err);
 
-/* The full document as a jansson tree (new reference; NULL when out of
- * memory). Transitional: for the modules that still walk JSON. */
-struct json_t;
-struct json_t *elg_decision_tree(const elg_decision *d);
-
 /* Finds the ruleset a format-2 record refers to (the store). *rs receives a
  * new reference. */
 typedef int (*elg_ruleset_fn)(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err);

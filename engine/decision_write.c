@@ -9,7 +9,6 @@
  */
 #include "decision.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,14 +535,4 @@ int elg_ruleset_seal(elg_ruleset *rs, elg_error *err) {
         elg_sha256_hex(t.data ? t.data : "", t.len, rs->sha256);
     elg_text_release(&t);
     return rc;
-}
-
-json_t *elg_decision_tree(const elg_decision *d) {
-    elg_text t = {0};
-    elg_error e = {0};
-    json_t *j = NULL;
-    if (elg_decision_write_json(d, &t, &e) == 0)
-        j = json_loadb(t.data, t.len, 0, NULL);
-    elg_text_release(&t);
-    return j;
 }

@@ -458,36 +458,21 @@ static int decls_pf(lua_State *L) {
     return 0;
 }
 
-static int over_output(elg_error *err) {
-    return elg_error_set(err, ELG_ERULE,
-                         "the result is larger than the output limit (--max-output)");
-}
-
-/* Spends n bytes of the rule's and the decision's output budgets. */
-static bool spend(size_t *budget, size_t n) {
-    if (!budget)
-        return true;
-    if (*budget < n)
-        return false;
-    *budget -= n;
-    return true;
-}
-
 /* A list of texts at idx into *out (the prelude builds these lists). */
 static int texts(lua_State *L, int idx, elg_arena *a, const char ***out, size_t *n, size_t *budget,
                  elg_error *err, const char *what) {
     size_t len = lua_type(L, idx) == LUA_TTABLE ? lua_rawlen(L, idx) : 0;
-    if (!spend(budget, len * 8))
-        return over_output(err);
+    if (!rules_spend(budget, len * 8))
+        return rules_over_output(err);
     const char **t = elg_arena_array(a, len, sizeof *t);
     if (!t)
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
     for (size_t k = 0; k < len; k++) {
         lua_rawgeti(L, idx, (lua_Integer)k + 1);
         size_t tl = lua_type(L, -1) == LUA_TSTRING ? lua_rawlen(L, -1) : 0;
-        if (!spend(budget, tl)) {
+        if (!rules_spend(budget, tl)) {
             lua_pop(L, 1);
-            return over_output(err);
+            return rules_over_output(err);
         }
         t[k] = copy_text(L, -1, a);
         lua_pop(L, 1);
@@ -524,8 +509,8 @@ static int rule_pf(lua_State *L) {
                       luaL_typename(L, base + 1));
         return 0;
     }
-    if (!spend(&R->budget, lua_rawlen(L, base + 1))) {
-        over_output(ce);
+    if (!rules_spend(&R->budget, lua_rawlen(L, base + 1))) {
+        rules_over_output(ce);
         return 0;
     }
     x->message = copy_text(L, base + 1, a);

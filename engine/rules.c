@@ -241,8 +241,7 @@ static int value_error(elg_error *err, const char *fmt, const char *arg) {
     return elg_error_set(err, ELG_ERULE, fmt, arg);
 }
 
-/* Spends n bytes of *budget; false when it does not have them. */
-static bool spend(size_t *budget, size_t n) {
+bool rules_spend(size_t *budget, size_t n) {
     if (!budget)
         return true;
     if (*budget < n)
@@ -251,7 +250,7 @@ static bool spend(size_t *budget, size_t n) {
     return true;
 }
 
-static int over_budget(elg_error *err) {
+int rules_over_output(elg_error *err) {
     return elg_error_set(err, ELG_ERULE,
                          "the result is larger than the output limit (--max-output)");
 }
@@ -305,8 +304,8 @@ static int table_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, i
     out->u.map.pairs = pairs;
     out->u.map.count = k;
     for (size_t i = 0; i < k; i++) {
-        if (!spend(budget, keys[i].len))
-            return over_budget(err);
+        if (!rules_spend(budget, keys[i].len))
+            return rules_over_output(err);
         pairs[i].key = elg_arena_strndup(a, keys[i].key, keys[i].len);
         if (!pairs[i].key)
             return elg_error_set(err, ELG_ENOMEM, "out of memory");
@@ -325,8 +324,8 @@ int rules_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, int dept
     memset(out, 0, sizeof *out);
     if (depth > MAX_JSON_DEPTH)
         return elg_error_set(err, ELG_ERULE, "value nested more than %d levels", MAX_JSON_DEPTH);
-    if (!spend(budget, 8))
-        return over_budget(err);
+    if (!rules_spend(budget, 8))
+        return rules_over_output(err);
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
         out->type = ELG_VALUE_NULL;
@@ -352,8 +351,8 @@ int rules_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, int dept
     case LUA_TSTRING: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
-        if (!spend(budget, len))
-            return over_budget(err);
+        if (!rules_spend(budget, len))
+            return rules_over_output(err);
         out->type = ELG_VALUE_STRING;
         out->u.str.text = elg_arena_strndup(a, s, len);
         out->u.str.len = len;

@@ -42,6 +42,12 @@ void rules_set_requested(lua_State *L, int call_idx, const elg_call *c, const el
 /* [-0, +1] name -> value, the edition's values over the base ones. */
 void rules_push_params(lua_State *L, const elg_call *c, const elg_edition *edition);
 
+/* Spends n bytes of *budget (NULL: no bound); false when it does not have
+ * them. rules_over_output sets err to the "larger than the output limit"
+ * error and returns ELG_ERULE. */
+bool rules_spend(size_t *budget, size_t n);
+int rules_over_output(elg_error *err);
+
 /* [-0, +0] Converts the value at idx into *out, copied into a. Raw access
  * only (no metamethod runs). A float, a function, a table with keys that
  * are not text or nested deeper than 32 is ELG_ERULE with a message, and so
