@@ -40,6 +40,7 @@ typedef struct result {
     long count;
     long eligible;
     double trace_bytes;
+    double cpu_seconds; /* the child's user + system time */
     int ok;
 } result;
 
@@ -239,6 +240,8 @@ static int in_child(int (*fn)(const char *, long, long, result *), const char *d
     if (wait4(pid, &status, 0, &ru) < 0)
         return perror("wait4"), 1;
     *peak_kib = ru.ru_maxrss;
+    r->cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     return got != (ssize_t)sizeof *r || !WIFEXITED(status) || WEXITSTATUS(status) || !r->ok;
 }
 
@@ -284,14 +287,17 @@ int main(int argc, char **argv) {
         long peak = 0;
         if ((rc = in_child(import_fn, dir, n, batch, &r, &peak)))
             break;
-        printf("%-9s %9ld %12.0f %7.1f MiB %11s %ld documents in %.2f s\n", "import", n,
-               (double)r.count / r.seconds, (double)peak / 1024.0, "", r.count, r.seconds);
+        printf("%-9s %9ld %12.0f %7.1f MiB %11s %ld documents in %.2f s (%.0f per CPU second)\n",
+               "import", n, (double)r.count / r.seconds, (double)peak / 1024.0, "", r.count,
+               r.seconds, (double)r.count / r.cpu_seconds);
         fflush(stdout);
         if ((rc = in_child(run_eval, dir, n, batch, &r, &peak)))
             break;
-        printf("%-9s %9ld %12.0f %7.1f MiB %11.0f %ld eligible (%.1f %%), %ld per transaction\n",
+        printf("%-9s %9ld %12.0f %7.1f MiB %11.0f %ld eligible (%.1f %%), %ld per transaction, "
+               "%.0f per CPU second\n",
                "evaluate", n, (double)r.count / r.seconds, (double)peak / 1024.0, r.trace_bytes,
-               r.eligible, 100.0 * (double)r.eligible / (double)n, batch);
+               r.eligible, 100.0 * (double)r.eligible / (double)n, batch,
+               (double)r.count / r.cpu_seconds);
         fflush(stdout);
         if (!keep) {
             char cmd[200];

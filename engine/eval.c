@@ -20,6 +20,7 @@
 
 #include "figures.h"
 #include "hash.h"
+#include "native.h"
 #include "rules_internal.h"
 
 #define LOAD_RULE_ID "chargement-regles"
@@ -31,6 +32,12 @@ typedef struct slot {
     int call_ref, params_ref;   /* Lua tables in the registry */
     elg_ruleset *rs;            /* built by the first decision */
     size_t sources_at;          /* sources the sandbox had read when rs was built */
+    /* Native rules (native.h): compiled after the first decision of a slot
+     * whose declarations are stable, when every rule has a descriptor. */
+    bool native_tried, native_ready;
+    elg_native **natives;
+    const char **used; /* the parameters the rules asked for */
+    size_t used_count;
 } slot;
 
 struct elg_eval {
@@ -46,6 +53,8 @@ struct elg_eval {
     elg_error load_err; /* why, then */
     slot *slots;        /* [0]: no edition, [k + 1]: call->editions[k] */
     size_t slots_count;
+    elg_native_mode native_mode;
+    elg_eval_stats stats;
     elg_arena *arena;
 };
 
@@ -102,6 +111,7 @@ int elg_eval_prepare(elg_rules *rules, const elg_eval_call *in, elg_eval **out, 
     ev->financers = in->financers;
     ev->financers_count = in->financers_count;
     ev->chunk_ref = LUA_NOREF;
+    ev->native_mode = elg_native_mode_get();
     ev->call_sha256 = elg_arena_strdup(a, in->call_sha256 ? in->call_sha256 : "");
     ev->fv = elg_arena_array(a, in->financer_versions_count, sizeof *ev->fv);
     ev->slots_count = in->call->editions_count + 1;
@@ -650,6 +660,28 @@ static int load_error(elg_decision *d, const elg_error *e, const char *full, con
     return rc;
 }
 
+/* Compiles every rule's native descriptor into the slot; s->natives stays
+ * NULL unless all of them compile. */
+static int natives_pf(lua_State *L) {
+    run *R = lua_touserdata(L, 1);
+    elg_eval *ev = R->ev;
+    slot *s = R->s;
+    elg_native **ns = elg_arena_array(ev->arena, (size_t)R->nrules + 1, sizeof *ns);
+    if (!ns)
+        return luaL_error(L, "out of memory");
+    for (int i = 1; i <= R->nrules; i++) {
+        elg_sandbox_push_entry(ev->r->sb, "rule_native");
+        lua_pushinteger(L, i);
+        lua_call(L, 1, 2);
+        int rc = elg_native_compile(L, -2, -1, ev->arena, &ns[i - 1]);
+        lua_pop(L, 2);
+        if (rc)
+            return 0;
+    }
+    s->natives = R->nrules > 0 ? ns : NULL;
+    return 0;
+}
+
 static int run_rules(run *R, elg_error *err) {
     elg_eval *ev = R->ev;
     elg_decision *d = R->d;
@@ -709,6 +741,11 @@ static int run_rules(run *R, elg_error *err) {
             return oom(err);
         R->decision_budget -= before - R->budget;
     }
+    if (R->stable && !s->native_tried && ev->native_mode != ELG_NATIVE_OFF) {
+        s->native_tried = true;
+        if (protected(ev, natives_pf, R, NULL, &e))
+            s->natives = NULL; /* out of memory: the rules stay in Lua */
+    }
     /* The first decision of a slot whose declarations do not depend on the
      * project gives the ruleset its rules. */
     if (R->stable && !from_rs &&
@@ -736,6 +773,140 @@ static int own_decls(elg_decision *d) {
     return 0;
 }
 
+/* The parameters the first (Lua) decision of a native slot used, kept for
+ * the native decisions; the slot is then ready. */
+static int keep_used(elg_eval *ev, slot *s, const run *R, elg_error *err) {
+    s->used = elg_arena_array(ev->arena, R->used_count + 1, sizeof *s->used);
+    if (!s->used)
+        return oom(err);
+    for (size_t k = 0; k < R->used_count; k++)
+        if (!(s->used[k] = elg_arena_strdup(ev->arena, R->used[k])))
+            return oom(err);
+    s->used_count = R->used_count;
+    s->native_ready = s->rs != NULL;
+    return 0;
+}
+
+/* Decides in->project with the slot's native rules, without Lua. */
+static int decide_native(elg_eval *ev, slot *s, const elg_eval_project *in, elg_decision *d,
+                         run *R) {
+    const elg_ruleset *rs = s->rs;
+    size_t n = rs->rules_count;
+    d->rules = elg_arena_array(d->arena, n + 1, sizeof *d->rules);
+    R->grant = elg_arena_array(d->arena, n + 1, sizeof *R->grant);
+    if (!d->rules || !R->grant)
+        return ELG_NATIVE_NOMEM;
+    elg_native_input nin = {in->project, ev->call, s->edition, ev->financers, ev->financers_count};
+    for (size_t i = 0; i < n; i++) {
+        elg_rule_result *x = &d->rules[i];
+        const elg_rule_decl *decl = &rs->rules[i];
+        memset(x, 0, sizeof *x);
+        x->id = decl->id;
+        x->title = decl->title;
+        x->basis = decl->basis;
+        x->source = decl->source;
+        x->kind = decl->kind;
+        elg_cents g;
+        bool has_g;
+        long long t0 = now_us();
+        int rc = elg_native_run(s->natives[i], &nin, d->arena, x, &g, &has_g);
+        x->duration_us = now_us() - t0;
+        if (rc != ELG_NATIVE_DONE) {
+            d->rules = NULL;
+            d->rules_count = 0;
+            R->grant_count = 0;
+            return rc;
+        }
+        if (has_g)
+            R->grant[R->grant_count++] = (elg_grantable){g, decl->id};
+    }
+    d->rules_count = n;
+    R->nrules = (int)n;
+    R->stable = true;
+    R->decls = rs->rules;
+    R->used = s->used;
+    R->used_count = s->used_count;
+    return ELG_NATIVE_DONE;
+}
+
+static bool same_texts(const char *const *a, size_t na, const char *const *b, size_t nb) {
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+/* ELIGO_NATIVE=check: the native decision nd (with its reported amounts in
+ * R) against the Lua decision ld; an engine error naming the first
+ * difference. */
+static int compare_native(const elg_decision *nd, const run *R, const elg_decision *ld,
+                          const run *lua_run, elg_error *err) {
+    if (nd->rules_count != ld->rules_count)
+        return elg_error_set(err, ELG_ERULE, "native check: %zu rules, Lua %zu", nd->rules_count,
+                             ld->rules_count);
+    for (size_t i = 0; i < nd->rules_count; i++) {
+        const elg_rule_result *a = &nd->rules[i], *b = &ld->rules[i];
+        const char *what = NULL;
+        if (a->status != b->status)
+            what = "status";
+        else if (strcmp(a->message, b->message) != 0)
+            what = "message";
+        else if (!elg_value_equal(&a->figures, &b->figures))
+            what = "figures";
+        else if (a->facts_count != b->facts_count)
+            what = "number of facts";
+        else if (!same_texts(a->missing, a->missing_count, b->missing, b->missing_count))
+            what = "missing facts";
+        else if (a->notices_count != b->notices_count)
+            what = "notices";
+        for (size_t k = 0; !what && k < a->facts_count; k++)
+            if (strcmp(a->facts[k].path, b->facts[k].path) != 0 ||
+                !elg_value_equal(&a->facts[k].value, &b->facts[k].value))
+                what = "facts";
+        if (what)
+            return elg_error_set(err, ELG_ERULE,
+                                 "native check: project %s, rule %s: %s differ (native \"%s\", "
+                                 "Lua \"%s\")",
+                                 nd->project, a->id, what, a->message, b->message);
+    }
+    /* The reported maximum grantable amounts, in order. */
+    bool same = R->grant_count == lua_run->grant_count;
+    for (size_t i = 0; same && i < R->grant_count; i++)
+        same = R->grant[i].amount == lua_run->grant[i].amount &&
+               strcmp(R->grant[i].rule, lua_run->grant[i].rule) == 0;
+    if (!same)
+        return elg_error_set(err, ELG_ERULE,
+                             "native check: project %s: the maximum grantable amounts differ",
+                             nd->project);
+    return 0;
+}
+
+/* ELIGO_NATIVE=check: decides in->project natively too and compares with
+ * ld, the decision made in Lua. */
+static int check_native(elg_eval *ev, slot *s, const elg_eval_project *in, const elg_decision *ld,
+                        const run *lua_run, elg_error *err) {
+    elg_decision *nd = elg_decision_new(NULL);
+    if (!nd)
+        return oom(err);
+    nd->project = ld->project;
+    run R = {.ev = ev, .s = s, .in = in, .d = nd};
+    int rc = decide_native(ev, s, in, nd, &R);
+    if (rc == ELG_NATIVE_NOMEM)
+        rc = oom(err);
+    else if (rc == ELG_NATIVE_FALLBACK)
+        rc = 0;
+    else
+        rc = compare_native(nd, &R, ld, lua_run, err);
+    elg_decision_free(nd);
+    return rc;
+}
+
+elg_eval_stats elg_eval_get_stats(const elg_eval *ev) {
+    return ev->stats;
+}
+
 int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out, elg_error *err) {
     *out = NULL;
     const elg_project *p = in->project;
@@ -759,7 +930,17 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
     R.deadline_us = elg_sandbox_now_us() + (int64_t)lim.time_ms * 1000;
     elg_sandbox_set_deadline(ev->r->sb, R.deadline_us);
     char *traceback = NULL;
-    if (ev->chunk_ref == LUA_NOREF) {
+    int native = s->native_ready && ev->native_mode == ELG_NATIVE_ON &&
+                         s->sources_at == elg_sandbox_sources_count(ev->r->sb)
+                     ? decide_native(ev, s, in, d, &R)
+                     : ELG_NATIVE_FALLBACK;
+    if (native == ELG_NATIVE_NOMEM) {
+        rc = oom(err);
+        goto out;
+    }
+    if (native == ELG_NATIVE_DONE) {
+        ev->stats.native++; /* nothing ran in Lua */
+    } else if (ev->chunk_ref == LUA_NOREF) {
         if (load_error(d, &ev->load_err, NULL, NULL, lim.output)) {
             rc = oom(err);
             goto out;
@@ -777,10 +958,19 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
     }
     elg_error_clear(&e);
     elg_sandbox_set_deadline(ev->r->sb, 0); /* collecting what the rules left is the engine's */
-    if (ev->chunk_ref != LUA_NOREF && protected(ev, end_pf, &R, NULL, &e)) {
+    if (native != ELG_NATIVE_DONE)
+        ev->stats.lua++;
+    if (native != ELG_NATIVE_DONE && ev->chunk_ref != LUA_NOREF &&
+        protected(ev, end_pf, &R, NULL, &e)) {
         rc = elg_error_set(err, ELG_ERULE, "finishing the evaluation of %s: %s", p->id, e.message);
         goto out;
     }
+    if (native != ELG_NATIVE_DONE && s->natives && !s->native_ready && R.stable &&
+        (rc = keep_used(ev, s, &R, err)))
+        goto out;
+    if (ev->native_mode == ELG_NATIVE_CHECK && s->native_ready &&
+        (rc = check_native(ev, s, in, d, &R, err)))
+        goto out;
     if (!s->rs || s->sources_at != elg_sandbox_sources_count(ev->r->sb)) {
         /* A library file was read for the first time: a new ruleset lists it.
          * Declarations borrowed from the old one are copied first. */

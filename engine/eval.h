@@ -58,4 +58,11 @@ typedef struct elg_eval_project {
  * the key figures); whatever the rules do is in the decision. */
 int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out, elg_error *err);
 
+/* How the projects decided so far were decided: natively (engine/native.h,
+ * every rule of the call evaluated in C) or in Lua. */
+typedef struct elg_eval_stats {
+    uint64_t native, lua;
+} elg_eval_stats;
+elg_eval_stats elg_eval_get_stats(const elg_eval *ev);
+
 #endif

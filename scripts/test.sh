@@ -22,7 +22,8 @@ ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
 
 echo "== build (ASan + UBSan)"
 "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DELIGO_SANITIZE=ON
-echo "== tests under ASan + UBSan"
+echo "== tests under ASan + UBSan (native rules checked against Lua on every decision)"
+ELIGO_NATIVE=check \
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
 

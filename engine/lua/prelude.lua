@@ -620,8 +620,28 @@ end
 ------------------------------------------------------------------------------
 -- The rule primitive.
 
+-- A plain copy of a native descriptor: views and read-only tables become
+-- the data they show, and a view's path is kept beside it (key .. "_path")
+-- so that the engine records the same facts as the view would. Nothing is
+-- read through a view here: no fact is recorded.
+local function plain_copy(t)
+    local src = view_data(t) or FROZEN[t] or t
+    local out = {}
+    for k, v in next, src do
+        if type(v) == "table" then
+            local vd = view_data(v)
+            if vd then out[tostring(k) .. "_path"] = rawget(v, PATH) end
+            out[k] = plain_copy(v)
+        else
+            out[k] = v
+        end
+    end
+    return out
+end
+
 local RULE_KEYS = { id = "string", title = "string", basis = "string", check = "function",
-    applies = "function", kind = "string", financer = "string", category = "string" }
+    applies = "function", kind = "string", financer = "string", category = "string",
+    native = "table" }
 
 G.rule = function(spec)
     local c = ctx
@@ -642,11 +662,22 @@ G.rule = function(spec)
     c.rule_ids[spec.id] = c.rule_ids[spec.id] or where
     local declared = c.pending
     c.pending = {}
+    -- A constructor of the library may describe its check as data, which
+    -- the engine then evaluates in C (engine/native.h); a rule file may
+    -- not, so that what a funder's file says is always what runs.
+    local native = nil
+    if spec.native ~= nil then
+        local info = getinfo(2, "S")
+        if type(spec.native) ~= "table" or not info or string_sub(info.source, 1, 11) ~= "@rules/lib/" then
+            error("rule field \"native\" is reserved to the rule library", 2)
+        end
+        native = plain_copy(spec.native)
+    end
     c.rules[#c.rules + 1] = {
         id = spec.id, title = spec.title or "",
         basis = spec.basis or (c.call and c.call.basis) or "",
         check = spec.check, applies = spec.applies, source = where, kind = spec.kind,
-        declared = declared,
+        declared = declared, native = native,
     }
 end
 
@@ -875,6 +906,13 @@ end
 function E.rule_info(i)
     local r = ctx.rules[i]
     return r.id, r.title, r.basis, r.source, r.kind
+end
+
+-- Rule i's native descriptor (nil when it has none) and the facts read
+-- while it was declared ({path, value} each), for engine/native.c.
+function E.rule_native(i)
+    local r = ctx.rules[i]
+    return r.native, r.declared
 end
 
 -- The parameters the rule file asked for, sorted.

@@ -47,6 +47,7 @@ function K.ceiling(spec)
         id = spec.id or ("plafond-" .. (category or financer)),
         title = spec.title or (label .. " dans la limite de " .. fmt(max)),
         basis = spec.basis, kind = "ceiling",
+        native = { op = "ceiling", category = category, financer = financer, max = max, label = label },
         check = function(p, c)
             local amount = category and budget.expenses_of(p, category)
                 or budget.resources_of(p, financer)
@@ -78,6 +79,8 @@ function K.earmark(spec)
         title = spec.title or ((who and ("Soutien " .. who) or "Ressources") ..
             " fléché sur : " .. string.lower(label)),
         basis = spec.basis, kind = "earmark",
+        native = { op = "earmark", category = category, financer = financer,
+            exclusive = spec.exclusive ~= false, label = label },
         check = function(p, c)
             if financer and spec.exclusive ~= false then
                 local set = type(financer) == "string" and { [financer] = true } or {}
@@ -150,6 +153,7 @@ function K.balance(spec)
         id = spec.id or "equilibre",
         title = spec.title or "Le plan de financement est équilibré",
         basis = spec.basis, kind = "balance",
+        native = { op = "balance" },
         check = function(p)
             local e, r = budget.total_expenses(p), budget.total_resources(p)
             local figures = { expenses = e, resources = r, gap = sub(e, r) }
@@ -191,6 +195,7 @@ function K.rate_ceiling(spec)
         id = spec.id or ("taux-" .. (who or "aides-publiques")),
         title = spec.title or (label .. " : au plus " .. fmt_rate(max) .. " du coût éligible"),
         basis = spec.basis, kind = "rate-ceiling",
+        native = { op = "rate_ceiling", financer = financer, public = public, max = max, label = label },
         check = function(p, c)
             local cost = budget.total_expenses(p)
             local amount = financer and budget.resources_of(p, financer) or budget.public_resources(p)

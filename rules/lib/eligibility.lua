@@ -36,6 +36,7 @@ function K.applicants(spec)
         id = spec.id or "beneficiaires-eligibles",
         title = spec.title or "Les porteurs ont un statut éligible",
         basis = spec.basis, kind = "applicants",
+        native = { op = "applicants", statuses = statuses, approval = approval, required = required },
         check = function(p)
             local names = {}
             for i, a in ipairs(p.applicants) do
@@ -202,6 +203,8 @@ function K.territory(spec)
         id = spec.id or "territoire",
         title = spec.title or "Le projet se situe sur le territoire de l'appel",
         basis = spec.basis, kind = "territory",
+        native = { op = "territory", communes = communes, project = of_project,
+            applicant = of_applicant },
         check = function(p)
             local outside, checked = {}, 0
             if of_project then
@@ -262,6 +265,7 @@ function K.window(spec)
         id = spec.id or "calendrier",
         title = spec.title or "Dépôt dans les délais de l'appel et période éligible",
         basis = spec.basis, kind = "window",
+        native = { op = "window", from = from, to = to },
         check = function(p, c)
             local opens, closes = c.opens, c.closes
             local said = {}
