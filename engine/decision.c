@@ -66,6 +66,36 @@ elg_outcome elg_outcome_worst(elg_outcome a, elg_outcome b) {
 
 /* ---- values ------------------------------------------------------------- */
 
+int elg_value_copy(elg_arena *a, const elg_value *v, elg_value *out) {
+    *out = *v;
+    switch (v->type) {
+    case ELG_VALUE_STRING:
+        out->u.str.text = elg_arena_strndup(a, v->u.str.text, v->u.str.len);
+        return out->u.str.text ? 0 : -1;
+    case ELG_VALUE_LIST:
+        out->u.list.items = elg_arena_array(a, v->u.list.count + 1, sizeof *out->u.list.items);
+        if (!out->u.list.items)
+            return -1;
+        for (size_t i = 0; i < v->u.list.count; i++)
+            if (elg_value_copy(a, &v->u.list.items[i], &out->u.list.items[i]))
+                return -1;
+        return 0;
+    case ELG_VALUE_MAP:
+        out->u.map.pairs = elg_arena_array(a, v->u.map.count + 1, sizeof *out->u.map.pairs);
+        if (!out->u.map.pairs)
+            return -1;
+        for (size_t i = 0; i < v->u.map.count; i++) {
+            out->u.map.pairs[i].key = elg_arena_strdup(a, v->u.map.pairs[i].key);
+            if (!out->u.map.pairs[i].key ||
+                elg_value_copy(a, &v->u.map.pairs[i].value, &out->u.map.pairs[i].value))
+                return -1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 bool elg_value_equal(const elg_value *a, const elg_value *b) {
     if (a->type != b->type)
         return false;

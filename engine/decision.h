@@ -38,8 +38,11 @@
 #include "error.h"
 #include "money.h"
 
-#define ELG_DECISION_FORMAT 1        /* the full document's "format" */
-#define ELG_DECISION_RECORD_FORMAT 2 /* the stored record's "format" */
+#define ELG_DECISION_FORMAT 1 /* the full document's "format" */
+/* The stored record's "format". 3: a rule's facts read while it was
+ * declared (the same for every project) are in its ruleset, not repeated in
+ * each record; 2 is still read. */
+#define ELG_DECISION_RECORD_FORMAT 3
 
 /* ---- statuses and outcomes -------------------------------------------- */
 
@@ -107,6 +110,8 @@ struct elg_value_pair {
     elg_value value;
 };
 
+/* A deep copy of v into a (texts, lists, maps); -1 when out of memory. */
+int elg_value_copy(elg_arena *a, const elg_value *v, elg_value *out);
 /* Deep equality (map keys compared in order: maps are sorted). */
 bool elg_value_equal(const elg_value *a, const elg_value *b);
 /* The member key of a map (NULL when v is not a map or has no such key). */
@@ -121,6 +126,10 @@ typedef struct elg_rule_decl {
     const char *basis;  /* legal basis, "" when none */
     const char *source; /* "rules/calls/x.lua:12", where it is declared */
     const char *kind;   /* the constructor ("ceiling", "notice"...), NULL for rule {} */
+    /* Facts read while the rule was declared (a parameter given to its
+     * constructor): the first facts of every result of the rule. */
+    const struct elg_fact *declared;
+    size_t declared_count;
 } elg_rule_decl;
 
 /* A call parameter in force, with the edition it comes from. */
@@ -182,10 +191,11 @@ const elg_param_value *elg_ruleset_param(const elg_ruleset *rs, const char *name
 
 /* ---- the project's half ---------------------------------------------- */
 
-typedef struct elg_fact {
+typedef struct elg_fact elg_fact;
+struct elg_fact {
     const char *path; /* "expenses[6].amount", 0-based */
     elg_value value;  /* ELG_VALUE_NULL when the project does not have it */
-} elg_fact;
+};
 
 typedef struct elg_rule_result {
     /* The declaration (borrowed from the ruleset when it is the same). */

@@ -258,6 +258,39 @@ static int read_param(reader *r, json_t *o, elg_param_value *p) {
     return v ? read_value(r, v, &p->value, 0) : bad(r, "parameters.value", "present");
 }
 
+/* A record's distinct facts (decision_write.c writes them once). */
+typedef struct fact_table {
+    elg_fact *facts;
+    size_t count;
+} fact_table;
+
+static int read_fact_table(reader *r, json_t *j, fact_table *t) {
+    json_t *a = json_object_get(j, "facts");
+    t->facts = NULL;
+    t->count = 0;
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return bad(r, "facts", "a list");
+    t->count = json_array_size(a);
+    t->facts = elg_arena_array(r->a, t->count, sizeof *t->facts);
+    if (!t->facts)
+        return oom(r);
+    for (size_t i = 0; i < t->count; i++) {
+        json_t *pair = json_array_get(a, i);
+        json_t *path = json_array_get(pair, 0);
+        if (json_array_size(pair) != 2 || !json_is_string(path))
+            return bad(r, "facts", "a list of [path, value]");
+        t->facts[i].path = elg_arena_strdup(r->a, json_string_value(path));
+        if (!t->facts[i].path)
+            return oom(r);
+        int rc = read_value(r, json_array_get(pair, 1), &t->facts[i].value, 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* The call-level fields, from a ruleset or a full (format 1) document. */
 static int read_ruleset_fields(reader *r, json_t *j, elg_ruleset *rs) {
     int rc;
@@ -361,7 +394,17 @@ int elg_ruleset_read(const char *json, size_t len, elg_ruleset **out, elg_error 
             (rc = get_str(&r, o, "basis", false, &d->basis)) ||
             (rc = get_str(&r, o, "source", false, &d->source)))
             break;
-        rc = get_str(&r, o, "kind", true, &d->kind);
+        if ((rc = get_str(&r, o, "kind", true, &d->kind)))
+            break;
+        json_t *df = json_object_get(o, "declared_facts");
+        if (df) {
+            fact_table t;
+            json_t *holder = json_pack("{sO}", "facts", df);
+            rc = holder ? read_fact_table(&r, holder, &t) : oom(&r);
+            json_decref(holder);
+            d->declared = t.facts;
+            d->declared_count = rc ? 0 : t.count;
+        }
     }
     if (rc == 0)
         rc = elg_ruleset_seal(rs, err);
@@ -376,39 +419,6 @@ int elg_ruleset_read(const char *json, size_t len, elg_ruleset **out, elg_error 
 
 /* One rule result. decl: the ruleset's declaration at this position, whose
  * fields fill those the record left out (NULL for a full document). */
-/* A record's distinct facts (decision_write.c writes them once). */
-typedef struct fact_table {
-    elg_fact *facts;
-    size_t count;
-} fact_table;
-
-static int read_fact_table(reader *r, json_t *j, fact_table *t) {
-    json_t *a = json_object_get(j, "facts");
-    t->facts = NULL;
-    t->count = 0;
-    if (!a)
-        return 0;
-    if (!json_is_array(a))
-        return bad(r, "facts", "a list");
-    t->count = json_array_size(a);
-    t->facts = elg_arena_array(r->a, t->count, sizeof *t->facts);
-    if (!t->facts)
-        return oom(r);
-    for (size_t i = 0; i < t->count; i++) {
-        json_t *pair = json_array_get(a, i);
-        json_t *path = json_array_get(pair, 0);
-        if (json_array_size(pair) != 2 || !json_is_string(path))
-            return bad(r, "facts", "a list of [path, value]");
-        t->facts[i].path = elg_arena_strdup(r->a, json_string_value(path));
-        if (!t->facts[i].path)
-            return oom(r);
-        int rc = read_value(r, json_array_get(pair, 1), &t->facts[i].value, 0);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 static int read_rule(reader *r, json_t *o, const elg_rule_decl *decl, const fact_table *table,
                      elg_rule_result *x) {
     int rc;
@@ -444,13 +454,22 @@ static int read_rule(reader *r, json_t *o, const elg_rule_decl *decl, const fact
     }
     json_t *facts = json_object_get(o, "facts");
     if (table && json_is_array(facts)) {
-        /* A record: indices into its fact table. */
-        x->facts_count = json_array_size(facts);
+        /* A record: the facts read at declaration, kept in the ruleset
+         * (format 3), then indices into its fact table. */
+        size_t pre = 0;
+        if (json_is_true(json_object_get(o, "declared"))) {
+            if (!decl || inline_decl)
+                return bad(r, "declared", "a rule declared by its ruleset");
+            pre = decl->declared_count;
+        }
+        x->facts_count = pre + json_array_size(facts);
         x->facts = elg_arena_array(r->a, x->facts_count, sizeof *x->facts);
         if (!x->facts)
             return oom(r);
-        for (size_t i = 0; i < x->facts_count; i++) {
-            json_t *n = json_array_get(facts, i);
+        for (size_t i = 0; i < pre; i++)
+            x->facts[i] = decl->declared[i];
+        for (size_t i = pre; i < x->facts_count; i++) {
+            json_t *n = json_array_get(facts, i - pre);
             if (!json_is_integer(n) || json_integer_value(n) < 0 ||
                 (size_t)json_integer_value(n) >= table->count)
                 return bad(r, "facts", "a list of indices into the fact table");
@@ -594,7 +613,7 @@ int elg_decision_read(const char *json, size_t len, const char *figures_json, el
     int rc;
     if (format == ELG_DECISION_FORMAT)
         rc = read_full(&r, j, &d);
-    else if (format == ELG_DECISION_RECORD_FORMAT)
+    else if (format == ELG_DECISION_RECORD_FORMAT || format == 2)
         rc = read_record(&r, j, find, find_ctx, &d);
     else
         rc = elg_error_set(err, ELG_ESTORE, "decision: unknown format %lld", (long long)format);

@@ -475,9 +475,25 @@ static const elg_rule_decl *declared_as(const elg_ruleset *rs, size_t i, const e
 /* One rule result; with full == false, the declaration fields the ruleset
  * holds at the same position are left out (the id always stays), and facts
  * are indices into the record's fact table (fact_index, in reading order). */
+/* How many of r's first facts are its declaration's declared facts, which
+ * a record leaves to the ruleset (0 when they are not all there). */
+static size_t declared_prefix(const elg_ruleset *rs, size_t i, const elg_rule_result *r) {
+    if (!rs || !declared_as(rs, i, r))
+        return 0;
+    const elg_rule_decl *d = &rs->rules[i];
+    if (!d->declared_count || r->facts_count < d->declared_count)
+        return 0;
+    for (size_t k = 0; k < d->declared_count; k++)
+        if (strcmp(r->facts[k].path, d->declared[k].path) != 0 ||
+            !elg_value_equal(&r->facts[k].value, &d->declared[k].value))
+            return 0;
+    return d->declared_count;
+}
+
 static void w_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_result *r, bool full,
                    const size_t *fact_index) {
     bool inline_decl = full || !declared_as(rs, i, r);
+    size_t skip = full ? 0 : declared_prefix(rs, i, r);
     w_map_open(w);
     w_kstr(w, "id", r->id);
     if (inline_decl)
@@ -497,11 +513,15 @@ static void w_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_re
         if (r->traceback)
             w_kstr(w, "traceback", r->traceback);
     }
+    if (skip) {
+        w_key(w, "declared");
+        w_bool(w, true);
+    }
     w_key(w, "facts");
     if (fact_index) {
         w_array_open(w);
-        for (size_t k = 0; k < r->facts_count; k++)
-            w_int(w, (int64_t)fact_index[k]);
+        for (size_t k = skip; k < r->facts_count; k++)
+            w_int(w, (int64_t)fact_index[k - skip]);
         w_array_close(w);
     } else {
         w_map_open(w);
@@ -567,7 +587,7 @@ static int facts_index(const elg_decision *d, fact_table *ft) {
     size_t at = 0;
     for (size_t i = 0; i < d->rules_count; i++) {
         const elg_rule_result *r = &d->rules[i];
-        for (size_t k = 0; k < r->facts_count; k++) {
+        for (size_t k = declared_prefix(d->ruleset, i, r); k < r->facts_count; k++) {
             const elg_fact *f = &r->facts[k];
             size_t h = (size_t)hash_text(f->path) & (ft->cap - 1);
             while (ft->slots[h]) {
@@ -668,7 +688,7 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
     w_array_open(&w);
     for (size_t i = 0, at = 0; i < d->rules_count; i++) {
         w_rule(&w, rs, i, &d->rules[i], false, ft.index + at);
-        at += d->rules[i].facts_count;
+        at += d->rules[i].facts_count - declared_prefix(rs, i, &d->rules[i]);
     }
     w_array_close(&w);
     w_map_close(&w);
@@ -707,6 +727,17 @@ int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err)
         w_kstr(&w, "basis", r->basis);
         w_kstr(&w, "source", r->source);
         w_kstr(&w, "kind", r->kind);
+        if (r->declared_count) {
+            w_key(&w, "declared_facts");
+            w_array_open(&w);
+            for (size_t k = 0; k < r->declared_count; k++) {
+                w_array_open(&w);
+                w_str(&w, r->declared[k].path);
+                w_value(&w, &r->declared[k].value);
+                w_array_close(&w);
+            }
+            w_array_close(&w);
+        }
         w_map_close(&w);
     }
     w_array_close(&w);

@@ -384,6 +384,14 @@ static int build_ruleset(elg_eval *ev, slot *s, const elg_rule_decl *decls, size
             d->source = elg_arena_strdup(a, decls[i].source);
             d->kind = elg_arena_strdup(a, decls[i].kind);
             bad = !d->id || !d->title || !d->basis || !d->source || (decls[i].kind && !d->kind);
+            elg_fact *df = elg_arena_array(a, decls[i].declared_count + 1, sizeof *df);
+            bad = bad || !df;
+            for (size_t k = 0; !bad && k < decls[i].declared_count; k++) {
+                df[k].path = elg_arena_strdup(a, decls[i].declared[k].path);
+                bad = !df[k].path || elg_value_copy(a, &decls[i].declared[k].value, &df[k].value);
+            }
+            d->declared = df;
+            d->declared_count = bad ? 0 : decls[i].declared_count;
         }
         rs->rules_count = bad ? 0 : n;
     }
@@ -463,6 +471,33 @@ static int decls_pf(lua_State *L) {
         if (!d->id || !d->title || !d->basis || !d->source)
             return luaL_error(L, "out of memory");
         lua_pop(L, 5);
+        /* The facts read while it was declared: the same for every project,
+         * kept in the ruleset. */
+        elg_sandbox_push_entry(R->ev->r->sb, "rule_native");
+        lua_pushinteger(L, i);
+        lua_call(L, 1, 2);
+        size_t nd = lua_type(L, -1) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
+        elg_fact *facts = elg_arena_array(a, nd + 1, sizeof *facts);
+        if (!facts)
+            return luaL_error(L, "out of memory");
+        size_t kept = 0;
+        for (size_t k = 0; k < nd; k++) {
+            lua_rawgeti(L, -1, (lua_Integer)k + 1);
+            lua_rawgeti(L, -1, 1);
+            lua_rawgeti(L, -2, 2);
+            elg_error ignored = {0};
+            elg_fact *f = &facts[kept];
+            bool seen = false; /* the prelude records a fact once per rule */
+            for (size_t q = 0; q < kept && lua_type(L, -2) == LUA_TSTRING; q++)
+                seen = seen || strcmp(facts[q].path, lua_tostring(L, -2)) == 0;
+            if (!seen && lua_type(L, -2) == LUA_TSTRING && (f->path = copy_text(L, -2, a)) &&
+                rules_to_value(L, -1, a, &f->value, 0, NULL, &ignored) == 0)
+                kept++;
+            lua_pop(L, 3);
+        }
+        d->declared = facts;
+        d->declared_count = kept;
+        lua_pop(L, 2);
     }
     R->decls = decls;
     return 0;
