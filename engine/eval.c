@@ -418,6 +418,7 @@ typedef struct run {
     const elg_rule_decl *decls; /* the nrules declarations */
     int i;                      /* the rule being run, 1-based */
     elg_error conv;             /* what is wrong with rule i's result, if anything */
+    elg_error decl_err;         /* declarations beyond the output limit */
     size_t budget;              /* bytes rule i's result may still take */
     size_t decision_budget;     /* bytes the whole decision may still take */
     long long deadline_us;      /* of the project (monotonic clock) */
@@ -471,6 +472,23 @@ static int decls_pf(lua_State *L) {
         if (!d->id || !d->title || !d->basis || !d->source)
             return luaL_error(L, "out of memory");
         lua_pop(L, 5);
+        /* Declarations are bounded like results: each text by the rule's
+         * output limit, all of them by the decision's. */
+        size_t per_rule = elg_sandbox_limits(R->ev->r->sb).output, used = 0;
+        const char *const texts_of[] = {d->id, d->title, d->basis, d->kind ? d->kind : ""};
+        for (size_t k = 0; k < 4; k++)
+            used += strlen(texts_of[k]);
+        if (used > per_rule || !rules_spend(&R->decision_budget, used)) {
+            elg_error_set(&R->decl_err, ELG_ERULE,
+                          "rule %.80s%s: its declaration takes %zu bytes, over the output limit "
+                          "(--max-output, %zu bytes per rule)",
+                          d->id, strlen(d->id) > 80 ? "…" : "", used, per_rule);
+            const char *colon = strrchr(d->source, ':');
+            char file[300];
+            snprintf(file, sizeof file, "%.*s", colon ? (int)(colon - d->source) : 0, d->source);
+            elg_error_at(&R->decl_err, file, colon ? atoi(colon + 1) : 0, 0, NULL);
+            return 0;
+        }
         /* The facts read while it was declared: the same for every project,
          * kept in the ruleset. */
         elg_sandbox_push_entry(R->ev->r->sb, "rule_native");
@@ -519,6 +537,10 @@ static int texts(lua_State *L, int idx, elg_arena *a, const char ***out, size_t 
             lua_pop(L, 1);
             return rules_over_output(err);
         }
+        if (tl && memchr(lua_tostring(L, -1), '\0', tl)) {
+            lua_pop(L, 1);
+            return elg_error_set(err, ELG_ERULE, "%s contains a NUL byte", what);
+        }
         t[k] = copy_text(L, -1, a);
         lua_pop(L, 1);
         if (!t[k])
@@ -556,6 +578,10 @@ static int rule_pf(lua_State *L) {
     }
     if (!rules_spend(&R->budget, lua_rawlen(L, base + 1))) {
         rules_over_output(ce);
+        return 0;
+    }
+    if (memchr(lua_tostring(L, base + 1), '\0', lua_rawlen(L, base + 1))) {
+        elg_error_set(ce, ELG_ERULE, "the result's message contains a NUL byte");
         return 0;
     }
     x->message = copy_text(L, base + 1, a);
@@ -662,6 +688,8 @@ static int error_result(elg_arena *a, elg_rule_result *x, const elg_error *e, co
     char where[320] = "";
     if (e->file[0] && e->line > 0)
         snprintf(where, sizeof where, "%s:%d", e->file, e->line);
+    else if (e->file[0])
+        snprintf(where, sizeof where, "%s", e->file);
     else if (x->source)
         snprintf(where, sizeof where, "%s", x->source);
     const char *text = full ? full : e->message;
@@ -728,6 +756,12 @@ static int run_rules(run *R, elg_error *err) {
         R->decls = s->rs->rules;
     } else if (protected(ev, decls_pf, R, NULL, &e)) {
         return elg_error_set(err, ELG_ERULE, "reading the declared rules: %s", e.message);
+    } else if (R->decl_err.code) {
+        R->nrules = -1;
+        R->stable = false;
+        return load_error(d, &R->decl_err, NULL, NULL, elg_sandbox_limits(ev->r->sb).output)
+                   ? oom(err)
+                   : 0;
     }
     d->rules = elg_arena_array(d->arena, (size_t)R->nrules, sizeof *d->rules);
     if (!d->rules)
@@ -982,6 +1016,12 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
         }
     } else if (protected(ev, begin_pf, &R, &traceback, &e)) {
         R.nrules = -1;
+        if (!e.file[0]) {
+            /* A memory error carries no position: the file, at least. */
+            char display[300];
+            snprintf(display, sizeof display, "rules/%s", ev->call->rules);
+            elg_error_at(&e, display, 0, 0, NULL);
+        }
         int bad = load_error(d, &e, elg_sandbox_last_message(ev->r->sb), traceback, lim.output);
         free(traceback);
         if (bad) {

@@ -353,6 +353,8 @@ int rules_to_value(lua_State *L, int idx, elg_arena *a, elg_value *out, int dept
         const char *s = lua_tolstring(L, idx, &len);
         if (!rules_spend(budget, len))
             return rules_over_output(err);
+        if (memchr(s, '\0', len))
+            return elg_error_set(err, ELG_ERULE, "text with a NUL byte cannot be reported");
         out->type = ELG_VALUE_STRING;
         out->u.str.text = elg_arena_strndup(a, s, len);
         out->u.str.len = len;

@@ -618,7 +618,8 @@ static void test_long_texts_complete(void **state) {
             elg_error err = {0};
             elg_decision *back = NULL;
             assert_int_equal(elg_decision_write_json(d, &t, &err), 0);
-            assert_int_equal(elg_decision_read(t.data, t.len, NULL, NULL, NULL, 0, NULL, &back, &err), 0);
+            assert_int_equal(
+                elg_decision_read(t.data, t.len, NULL, NULL, NULL, 0, NULL, &back, &err), 0);
             assert_int_equal(back->rules_count, 1);
             assert_int_equal(strlen(back->rules[0].id), LONG);
             assert_int_equal(strlen(back->rules[0].title), LONG);
@@ -799,6 +800,59 @@ static void test_file_level_globals_every_project(void **state) {
     assert_no_state_crosses(globals_src, check_globals);
 }
 
+/* ---- g) what the earlier core let through ------------------------------------ */
+
+/* A NUL byte in a rule's text would cut it in every C string that shows
+ * it: the result is an error that says so. */
+static void test_nul_in_texts_is_error(void **state) {
+    (void)state;
+    elg_decision *d = decide_alone(
+        "rule { id = 'msg', check = function(p) return fail('avant\\0après') end }\n"
+        "rule { id = 'notice', check = function(p) notice('a\\0b') return pass('ok') end }\n"
+        "rule { id = 'figure', check = function(p) return pass('ok', { t = 'x\\0y' }) end }\n"
+        "rule { id = 'fine', check = function(p) return pass('ok') end }\n",
+        NULL, &project);
+    assert_int_equal(d->rules_count, 4);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(d->rules[i].status, ELG_RULE_ERROR);
+        assert_non_null(strstr(d->rules[i].message, "NUL byte"));
+        assert_string_equal(d->rules[i].error_at, d->rules[i].source);
+    }
+    assert_int_equal(d->rules[3].status, ELG_RULE_PASS);
+    elg_decision_free(d);
+}
+
+/* Declarations count against --max-output like results: a title of a
+ * megabyte is refused with a clear error, not stored in every ruleset. */
+static void test_declarations_bounded(void **state) {
+    (void)state;
+    elg_limits lim = {.output = 8192};
+    elg_decision *d = decide_alone("rule { id = 'big', title = string.rep('t', 100000),\n"
+                                   "  check = function(p) return pass('ok') end }\n",
+                                   &lim, &project);
+    assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
+    assert_int_equal(d->rules_count, 1);
+    assert_non_null(strstr(d->rules[0].message, "--max-output"));
+    assert_string_equal(d->rules[0].error_at, "rules/calls/t.lua:1");
+    elg_decision_free(d);
+}
+
+/* A rule file that runs out of memory at file level is an error located
+ * at its file (Lua gives a memory error no position). */
+static void test_file_level_memory_error_located(void **state) {
+    (void)state;
+    elg_limits lim = {.memory = 4u << 20};
+    elg_decision *d = decide_alone("local t = {}\nfor i = 1, 1e8 do t[i] = {} end\n"
+                                   "rule { id = 'x', check = function(p) return pass('ok') end }\n",
+                                   &lim, &project);
+    assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
+    assert_int_equal(d->rules_count, 1);
+    assert_non_null(strstr(d->rules[0].message, "memory"));
+    assert_non_null(d->rules[0].error_at);
+    assert_string_equal(d->rules[0].error_at, "rules/calls/t.lua");
+    elg_decision_free(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table_is_error),
@@ -808,6 +862,9 @@ int main(void) {
         cmocka_unit_test(test_no_counter_across_projects),
         cmocka_unit_test(test_no_library_write_while_declaring),
         cmocka_unit_test(test_long_texts_complete),
+        cmocka_unit_test(test_nul_in_texts_is_error),
+        cmocka_unit_test(test_declarations_bounded),
+        cmocka_unit_test(test_file_level_memory_error_located),
         cmocka_unit_test(test_next_through_views),
         cmocka_unit_test(test_next_on_library_exports),
         cmocka_unit_test(test_no_state_through_table_keys),
