@@ -41,6 +41,7 @@ typedef struct result {
     long eligible;
     double trace_bytes;
     double cpu_seconds; /* the child's user + system time */
+    long native;        /* projects decided natively (engine/native.h) */
     int ok;
 } result;
 
@@ -195,6 +196,7 @@ static int run_eval(const char *dir, long n, long batch, result *r) {
     }
     r->seconds = now_s() - t0;
     r->count = n;
+    r->native = (long)elg_eval_get_stats(elg_check_call_eval(cc)).native;
     elg_check_call_close(cc);
     elg_rules_free(rules);
     elg_store_close(store);
@@ -294,10 +296,10 @@ int main(int argc, char **argv) {
         if ((rc = in_child(run_eval, dir, n, batch, &r, &peak)))
             break;
         printf("%-9s %9ld %12.0f %7.1f MiB %11.0f %ld eligible (%.1f %%), %ld per transaction, "
-               "%.0f per CPU second\n",
+               "%.0f per CPU second, %ld decided natively\n",
                "evaluate", n, (double)r.count / r.seconds, (double)peak / 1024.0, r.trace_bytes,
                r.eligible, 100.0 * (double)r.eligible / (double)n, batch,
-               (double)r.count / r.cpu_seconds);
+               (double)r.count / r.cpu_seconds, r.native);
         fflush(stdout);
         if (!keep) {
             char cmd[200];
