@@ -83,6 +83,7 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
     int c;
     (void)ctx;
     optind = 1;
+    opterr = 0; /* its messages are English: ours name the option */
     /* getopt permutes: options may stand before or after the kind and the id. */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
@@ -96,7 +97,9 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
         else if (c == 's')
             schema = optarg;
         else
-            return cli_usage("new : option inconnue (voir `eligo new --help`)");
+            return cli_usage(
+                "new : option inconnue ou sans valeur « %s » (voir `eligo new --help`)",
+                argv[optind - 1]);
     }
     if (argc - optind > 2)
         return cli_usage("new : argument en trop « %s »", argv[optind + 2]);
