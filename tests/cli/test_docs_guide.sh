@@ -6,7 +6,7 @@
 #                           are its exact output (stdout and stderr), timestamps and hashes
 #                           aside (both sides have them replaced by a mark)
 #   ```text                 not an example (a layout, an excerpt)
-# To update the guide: ELIGO_DOCS_SHOW=1 prints what each command gives.
+# To update the guide: ELIGO_DOCS_SHOW=1 prints what each command gives (lib.sh).
 source "$(dirname "$0")/lib.sh"
 guide=$SRC/docs/guide-instructeur.md
 T=$WORK/t
@@ -48,35 +48,14 @@ assert_eq 0 "$?" "every block of the guide is an example that runs, or text"
 # Timestamps and hashes change with every run and every edit of the rule library.
 mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z/<horodatage>/g; s/[0-9a-f]{12}…/<empreinte>…/g; s/[0-9a-f]{64}/<sha256>/g'; }
 
-commands=0
 for block in "$WORK"/console/*; do
     [[ -e $block ]] || continue
     read -r start <"$block"
-    cmd="" expected="" cmdline=0 n=1
-    check_cmd() {
-        [[ -n $cmd ]] || return 0
-        actual=$(cd "$T" && eval "$cmd" 2>&1)
-        [[ -z ${ELIGO_DOCS_SHOW:-} ]] || printf '%s\n$ %s\n%s\n' "--- docs/guide-instructeur.md:$cmdline" "$cmd" "$actual"
-        assert_eq "$(mask <<<"$expected")" "$(mask <<<"$actual")" "docs/guide-instructeur.md:$cmdline: \`$cmd\`"
-        commands=$((commands + 1))
-    }
-    while IFS= read -r l; do
-        n=$((n + 1))
-        if [[ $l == '$ '* ]]; then
-            check_cmd
-            cmd=${l#\$ }
-            expected=""
-            cmdline=$((start + n - 1))
-        elif [[ -z $expected ]]; then
-            expected=$l
-        else
-            expected+=$'\n'$l
-        fi
-    done < <(tail -n +2 "$block")
-    check_cmd
+    tail -n +2 "$block" >"$block.body"
+    console_block docs/guide-instructeur.md "$start" "$block.body" "$T" mask
 done
 CHECKS=$((CHECKS + 1))
-((commands >= 10)) || fail "the guide runs only $commands commands"
+((CONSOLE_COMMANDS >= 10)) || fail "the guide runs only $CONSOLE_COMMANDS commands"
 
 # The guide's documents, once imported, are the store's: every one of seeds/ is in it.
 for f in "$T"/seeds/*/*.yaml; do
