@@ -574,7 +574,8 @@ static void test_no_control_character_echoed(void **state) {
         "kind: financer\nid: MEL\nname: M\nnature: \"e\\x1Bu\"\n",
         "kind: financer\nid: MEL\nname: M\nnature: eu\n\"x\\e[2J\": 1\n",
         "kind: \"fin\\e[2Jancer\"\nid: MEL\n",
-        "kind: project\nid: p\ntitle: T\napplicants: [{ name: A, status: association, share: \"5\\e0 %\" }]\n"
+        "kind: project\nid: p\ntitle: T\napplicants: [{ name: A, status: association, share: "
+        "\"5\\e0 %\" }]\n"
         "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\nresources: []\n"
         "applies_to: []\n",
     };
