@@ -108,20 +108,27 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
     if (!kind)
         return cli_usage("new : quel modèle ? project, call, financer ou rules");
 
-    const char *text;
-    size_t len;
-    int own; /* the placeholder the id replaces */
-    if (strcmp(kind, "financer") == 0) {
-        text = elg_embed_financer_yaml, len = elg_embed_financer_yaml_len, own = PH_FINANCER;
-    } else if (strcmp(kind, "call") == 0) {
-        text = elg_embed_call_yaml, len = elg_embed_call_yaml_len, own = PH_CALL;
-    } else if (strcmp(kind, "project") == 0) {
-        text = elg_embed_project_yaml, len = elg_embed_project_yaml_len, own = PH_PROJECT;
-    } else if (strcmp(kind, "rules") == 0) {
-        text = elg_embed_rules_lua, len = elg_embed_rules_lua_len, own = PH_CALL;
-    } else {
+    static const struct {
+        const char *kind;
+        const char *text;
+        const unsigned long *len;
+        int own; /* the placeholder the id replaces */
+    } templates[] = {
+        {"financer", elg_embed_financer_yaml, &elg_embed_financer_yaml_len, PH_FINANCER},
+        {"call", elg_embed_call_yaml, &elg_embed_call_yaml_len, PH_CALL},
+        {"project", elg_embed_project_yaml, &elg_embed_project_yaml_len, PH_PROJECT},
+        {"rules", elg_embed_rules_lua, &elg_embed_rules_lua_len, PH_CALL},
+    };
+    size_t t = 0;
+    while (t < sizeof templates / sizeof templates[0] && strcmp(kind, templates[t].kind) != 0)
+        t++;
+    if (t == sizeof templates / sizeof templates[0])
         return cli_usage("new : modèle inconnu « %s » (project, call, financer ou rules)", kind);
-    }
+    const char *text = templates[t].text;
+    size_t len = *templates[t].len;
+    int own = templates[t].own;
+    if (schema && strpbrk(schema, "\r\n"))
+        return cli_usage("new : --schema ne peut pas contenir de saut de ligne");
     if (id)
         ids[own] = id;
     for (int p = 0; p < PH_COUNT; p++)

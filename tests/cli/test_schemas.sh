@@ -1,8 +1,8 @@
 # The JSON Schemas (schemas/*.schema.json) and the C reader accept exactly the same documents.
 # The schemas compile in Ajv's strict mode, each has its $id and every field its description;
-# every document of the repository (seeds, the valid and invalid corpora, the templates and
-# what `eligo new` prints, the YAML documents of the guides) gets the same verdict from Ajv and
-# from the reader (tests/tools/doc_verdict: elg_doc_load_file), but for the differences listed
+# every document of the repository (seeds, the valid and invalid corpora, the templates, the
+# benchmark's reference call, what `eligo new` prints, the YAML documents of the guides) gets the
+# same verdict from Ajv and from the reader (tests/tools/doc_verdict: elg_doc_load_file), but for the differences listed
 # with their reason in tests/tools/schema-differences.txt; the enumerations of the schemas are
 # the reader's; and every document but the invalid ones starts with the line that points the
 # YAML language server at its schema.
@@ -53,7 +53,7 @@ done
 files=()
 while IFS= read -r f; do files+=("$f"); done < <(
     cd "$SRC" && ls seeds/*/*.yaml tests/data/docs/valid/*.yaml tests/data/docs/invalid/*.yaml \
-        schemas/templates/*.yaml
+        schemas/templates/*.yaml bench/reference/*.yaml
     cd "$C" && find . -name '*.yaml' | sed 's|^\./|corpus/|' | sort)
 path_of() { [[ $1 == corpus/* ]] && echo "$WORK/$1" || echo "$SRC/$1"; }
 abs=()
