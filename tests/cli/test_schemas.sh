@@ -4,9 +4,11 @@
 # benchmark's reference call, what `eligo new` prints, the YAML documents of the guides) gets the
 # same verdict from Ajv and from the reader (tests/tools/doc_verdict: elg_doc_load_file), but for the differences listed
 # with their reason in tests/tools/schema-differences.txt; the enumerations of the schemas are
-# the reader's; and every document but the invalid ones starts with the line that points the
-# YAML language server at its schema.
-# Needs node and npm: tests/tools/install.sh installs Ajv from the lockfile.
+# the reader's; every document but the invalid ones starts with the line that points the YAML
+# language server at its schema, and the server itself (tests/tools/lsp-diagnostics.mjs) finds
+# the seeds valid and mistakes where they are.
+# Needs node and npm: tests/tools/install.sh installs Ajv and the YAML language server from the
+# lockfile.
 source "$(dirname "$0")/lib.sh"
 : "${ELIGO_DOC_VERDICT:?ELIGO_DOC_VERDICT must point at tests/tools/doc_verdict}"
 TOOLS=$SRC/tests/tools
@@ -128,4 +130,29 @@ for i in "${!files[@]}"; do
     target=$(cd "$SRC/$(dirname "$place")" && realpath -m "$rel")
     assert_eq "$SRC/schemas/$kind.schema.json" "$target" "$f: the schema line leads to the $kind schema"
 done
+
+# What an editor shows: the YAML language server, given nothing but the documents (their schema
+# line finds the schema), finds nothing to say about the seeds and the templates, and points at
+# a misspelt status, an amount with three decimals, an unknown field and an unknown nature.
+L=$WORK/lsp
+mkdir -p "$L/seeds/projects" "$L/seeds/calls" "$L/seeds/financers"
+ln -s "$SRC/schemas" "$L/schemas"
+seed=$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml
+sed -e '0,/status: association/s//status: asociation/' -e 's/amount: "300 000,00 €"/amount: 60000.005/' \
+    "$seed" >"$L/seeds/projects/typos.yaml"
+sed 's/^title:/titre:/' "$SRC/seeds/calls/mel-strategie-digitale-2018.yaml" >"$L/seeds/calls/typo.yaml"
+sed 's/^nature: .*/nature: privat/' "$SRC/seeds/financers/mel.yaml" >"$L/seeds/financers/typo.yaml"
+run node "$TOOLS/lsp-diagnostics.mjs" "$SRC"/seeds/*/*.yaml "$SRC"/schemas/templates/*.yaml \
+    "$L"/seeds/*/typo*.yaml
+assert_eq 0 "$RC" "the YAML language server answers for every document ($ERR)"
+for f in "$SRC"/seeds/*/*.yaml "$SRC"/schemas/templates/*.yaml; do
+    assert_eq "$f	ok" "$(grep -F "$f	" <<<"$OUT")" "the YAML language server finds $f valid"
+done
+status_line=$(grep -n 'status: asociation' "$L/seeds/projects/typos.yaml" | cut -d: -f1)
+amount_line=$(grep -n -m1 'amount: 60000.005' "$L/seeds/projects/typos.yaml" | cut -d: -f1)
+assert_contains "$OUT" "$L/seeds/projects/typos.yaml	$status_line:13 Value must be \"association\" | " "the editor points at the misspelt status"
+assert_contains "$OUT" "$L/seeds/projects/typos.yaml	$amount_line:" "the editor points at the amount"
+assert_contains "$(grep -F "	$amount_line:" <<<"$OUT")" "Value is not divisible by 0.01." "three decimals"
+assert_contains "$OUT" "$L/seeds/calls/typo.yaml	$(grep -n '^titre:' "$L/seeds/calls/typo.yaml" | cut -d: -f1):1 Property titre is not allowed." "the editor points at the unknown field"
+assert_contains "$OUT" "$L/seeds/financers/typo.yaml	$(grep -n '^nature:' "$L/seeds/financers/typo.yaml" | cut -d: -f1):9 Value must be \"eu\"" "the editor points at the unknown nature"
 finish
