@@ -12,7 +12,8 @@ guide=$SRC/docs/guide-instructeur.md
 T=$WORK/t
 mkdir -p "$T/rules/calls" "$T/seeds/financers" "$T/seeds/calls" "$T/seeds/projects" "$WORK/console"
 cp -r "$SRC/rules/lib" "$T/rules/lib"
-export ELIGO_RULES=$T/rules ELIGO_DB=$T/eligo.db
+# Under test_trace_replay_all, the decisions go to its store to be replayed.
+export ELIGO_RULES=$T/rules ELIGO_DB=${ELIGO_TEST_DB:-$T/eligo.db}
 
 awk -v T="$T" -v C="$WORK/console" '
 function attr(info, key,   n, i, parts, kv) {
