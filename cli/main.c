@@ -34,6 +34,8 @@ static const char usage_text[] =
     "                            run the rule test cases (default: rules/tests)\n"
     "  lint [--format text|json] [CALL.yaml|DIR...]\n"
     "                            check call documents and their rules (default: seeds/calls)\n"
+    "  new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema PATH]\n"
+    "                            print a commented template that imports as it is\n"
     "  help                      this text\n"
     "\n"
     "Options:\n"
@@ -253,7 +255,7 @@ int main(int argc, char **argv) {
         int (*fn)(cli_ctx *, int, char **);
     } cmds[] = {
         {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
-        {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},
+        {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},   {"new", cmd_new},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -14,6 +14,9 @@
  *
  * Checked beyond the structure: ids, parameter names and references to other
  * documents use only [A-Za-z0-9._-]; a text that is present is not empty;
+ * enumerated values (natures, categories, resource statuses, legal statuses)
+ * are one of their list, and an unknown one, like an unknown field, is refused
+ * with the closest known name suggested ("vous vouliez dire « association » ?");
  * dates exist; amounts are not negative and at most ELG_DOC_MAX_AMOUNT; a call
  * closes no earlier than it opens and its `rules` is a relative path without
  * ".."; a project has at least one applicant, a period that ends no earlier
@@ -170,6 +173,13 @@ typedef enum elg_category {
 
 const char *elg_category_name(elg_category c); /* "staff", "services", ... */
 int elg_category_from_name(const char *name);  /* 0 when unknown */
+
+/* The closed list of legal statuses an applicant's `status` and a project's `owner_status`
+ * may take (lower-case ids: association, scop, commune, epci, company...; each described in
+ * French in schemas/project.schema.json and docs/guide-instructeur.md). A status outside it
+ * is refused at import, with the closest one suggested: a misspelt status would otherwise
+ * make a rule silently not applicable. Returns the i-th (0-based) or NULL past the end. */
+const char *elg_legal_status_name(size_t i);
 
 typedef struct elg_applicant {
     char *name;

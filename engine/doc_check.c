@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
+
 /* ---- names -------------------------------------------------------------- */
 
 static const char *const kind_names[] = {NULL, "financer", "call", "project"};
@@ -26,6 +28,40 @@ static const char *const param_type_names[] = {NULL,   "money", "rate", "integer
 static const char *const category_names[] = {NULL,     "staff",    "services", "equipment",
                                              "travel", "indirect", "other"};
 static const char *const status_names[] = {NULL, "requested", "granted"};
+/* Legal statuses (doc.h), in the order the schema and the guide describe them: the social and
+ * solidarity economy, companies, then public persons. The rule library's lists (PUBLIC_OWNERS
+ * and UNDERTAKINGS in rules/lib) use these ids. */
+static const char *const legal_status_names[] = {
+    NULL,
+    "association",
+    "fondation",
+    "fonds-dotation",
+    "mutuelle",
+    "cooperative",
+    "scop",
+    "scic",
+    "company",
+    "sa",
+    "sas",
+    "sasu",
+    "sarl",
+    "eurl",
+    "ei",
+    "micro-entreprise",
+    "sem",
+    "spl",
+    "commune",
+    "epci",
+    "metropole",
+    "departement",
+    "region",
+    "collectivite-territoriale",
+    "syndicat-mixte",
+    "etat",
+    "etablissement-public",
+    "gip",
+    "bailleur-social",
+};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -63,6 +99,10 @@ const char *elg_category_name(elg_category c) {
 
 int elg_category_from_name(const char *name) {
     return name ? table_find(category_names, COUNT(category_names), name) : 0;
+}
+
+const char *elg_legal_status_name(size_t i) {
+    return i + 1 < COUNT(legal_status_names) ? legal_status_names[i + 1] : NULL;
 }
 
 /* ---- dates --------------------------------------------------------------- */
@@ -322,18 +362,33 @@ static int conv_rate(parse_ctx *c, const char *path, const char *text, elg_rate 
     return doc_fail_at(c, path, "%s", e.message);
 }
 
-/* Enumerations: 0 for an absent optional value, else the index in table. */
-static int conv_enum(parse_ctx *c, const char *path, const char *what, const char *const *table,
-                     size_t n, const char *text, int *out) {
+/* Enumerations: 0 for an absent optional value, else the index in table. An unknown value is
+ * named with the closest known one when it looks like a typo, else with the whole list; what
+ * is the value's French name ("catégorie", "statut juridique"...), feminine when fem. */
+static int conv_enum(parse_ctx *c, const char *path, const char *what, bool fem,
+                     const char *const *table, size_t n, const char *text, int *out) {
     *out = text ? table_find(table, n, text) : 0;
     if (!text || *out)
         return 0;
-    char expected[FIELD_MAX] = "";
+    char quoted[FIELD_MAX];
+    doc_quote(quoted, sizeof quoted, text, strlen(text), 64);
+    const char *near = elg_suggest(text, table + 1, n - 1);
+    if (near)
+        return doc_fail_at(c, path, "%s inconnu%s « %s » : vous vouliez dire « %s » ?", what,
+                           fem ? "e" : "", quoted, near);
+    char expected[512] = "";
     size_t len = 0;
     for (size_t i = 1; i < n; i++)
         len +=
             doc_bounded(expected + len, sizeof expected - len, "%s%s", i > 1 ? ", " : "", table[i]);
-    return doc_fail_at(c, path, "unknown %s \"%s\" (expected %s)", what, text, expected);
+    return doc_fail_at(c, path, "%s inconnu%s « %s » (valeurs admises : %s)", what, fem ? "e" : "",
+                       quoted, expected);
+}
+
+static int conv_legal_status(parse_ctx *c, const char *path, const char *text) {
+    int found;
+    return conv_enum(c, path, "statut juridique", false, legal_status_names,
+                     COUNT(legal_status_names), text, &found);
 }
 
 static int conv_integer(parse_ctx *c, const char *path, const char *text, long long *out) {
@@ -427,7 +482,7 @@ int doc_conv_financer(parse_ctx *c, const raw_financer *r, elg_financer *f) {
     f->id = r->id;
     f->name = r->name;
     if ((rc = check_ident(c, "id", "id", r->id)) || (rc = check_text(c, "name", r->name)) ||
-        (rc = conv_enum(c, "nature", "nature", nature_names, COUNT(nature_names), r->nature,
+        (rc = conv_enum(c, "nature", "nature", true, nature_names, COUNT(nature_names), r->nature,
                         &nature)))
         return rc;
     f->nature = (elg_nature)nature;
@@ -665,6 +720,7 @@ static int conv_applicant(parse_ctx *c, const char *path, const raw_applicant *r
     a->approvals_count = r->approvals_count;
     if ((rc = check_text(c, path_key(sub, path, "name"), r->name)) ||
         (rc = check_text(c, path_key(sub, path, "status"), r->status)) ||
+        (rc = conv_legal_status(c, path_key(sub, path, "status"), r->status)) ||
         (rc = check_text(c, path_key(sub, path, "siret"), r->siret)) ||
         (rc = check_text(c, path_key(sub, path, "rna"), r->rna)) ||
         (rc = check_text(c, path_key(sub, path, "commune"), r->commune)))
@@ -690,7 +746,7 @@ static int conv_expense(parse_ctx *c, const char *path, const raw_expense *r, el
     int rc;
     e->label = r->label;
     e->action = r->action;
-    if ((rc = conv_enum(c, path_key(sub, path, "category"), "category", category_names,
+    if ((rc = conv_enum(c, path_key(sub, path, "category"), "catégorie", true, category_names,
                         COUNT(category_names), r->category, &category)) ||
         (rc = check_text(c, path_key(sub, path, "label"), r->label)) ||
         (rc = check_text(c, path_key(sub, path, "action"), r->action)) ||
@@ -710,10 +766,10 @@ static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r, 
     if ((rc = check_ident(c, path_key(sub, path, "financer"), "financer id", r->financer)) ||
         (rc = check_text(c, path_key(sub, path, "action"), r->action)) ||
         (rc = conv_money(c, path_key(sub, path, "amount"), r->amount, &res->amount)) ||
-        (rc = conv_enum(c, path_key(sub, path, "status"), "status", status_names,
-                        COUNT(status_names), r->status, &status)) ||
+        (rc = conv_enum(c, path_key(sub, path, "status"), "statut de ressource", false,
+                        status_names, COUNT(status_names), r->status, &status)) ||
         (rc = check_text(c, path_key(sub, path, "label"), r->label)) ||
-        (rc = conv_enum(c, path_key(sub, path, "earmark"), "category", category_names,
+        (rc = conv_enum(c, path_key(sub, path, "earmark"), "catégorie", true, category_names,
                         COUNT(category_names), r->earmark, &earmark)))
         return rc;
     res->status = status ? (elg_resource_status)status : ELG_RES_REQUESTED;
@@ -840,7 +896,8 @@ int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
     p->themes = r->themes;
     p->themes_count = r->themes_count;
     if ((rc = check_ident(c, "id", "id", r->id)) || (rc = check_text(c, "title", r->title)) ||
-        (rc = check_text(c, "owner_status", r->owner_status)))
+        (rc = check_text(c, "owner_status", r->owner_status)) ||
+        (rc = conv_legal_status(c, "owner_status", r->owner_status)))
         return rc;
     if (r->applicants_count == 0)
         return doc_fail_at(c, "applicants", "at least one applicant is required");

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
+
 /* libcyaml logs one message, "Load: Backtrace:" and one line per nesting level; our schemas
  * nest six levels at most, so anything beyond this many lines is noise. */
 #define LOG_MAX_LINES 64
@@ -174,6 +176,12 @@ static const cyaml_schema_value_t project_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_project, project_fields),
 };
 
+static const cyaml_schema_value_t *schema_of(elg_doc_kind kind) {
+    return kind == ELG_DOC_FINANCER ? &financer_schema
+           : kind == ELG_DOC_CALL   ? &call_schema
+                                    : &project_schema;
+}
+
 /* ---- libcyaml errors --------------------------------------------------------------- */
 
 typedef struct cyaml_log_lines {
@@ -235,8 +243,51 @@ static void backtrace_append(char *path, size_t size, const char *frame) {
     }
 }
 
+/* The fields of the mapping at path ("", "period", "expenses[2]", "editions[0].parameters[1]")
+ * in the schema whose value is root, or NULL when the path leads to no mapping. */
+static const cyaml_schema_field_t *fields_at(const cyaml_schema_value_t *root, const char *path) {
+    const cyaml_schema_value_t *v = root;
+    const char *s = path;
+    while (*s) {
+        if (*s == '.')
+            s++;
+        if (*s == '[') {
+            if (v->type != CYAML_SEQUENCE)
+                return NULL;
+            v = v->sequence.entry;
+            s = strchr(s, ']');
+            if (!s)
+                return NULL;
+            s++;
+            continue;
+        }
+        if (v->type != CYAML_MAPPING)
+            return NULL;
+        size_t n = strcspn(s, ".[");
+        const cyaml_schema_field_t *f = v->mapping.fields;
+        while (f->key && !(strlen(f->key) == n && strncmp(f->key, s, n) == 0))
+            f++;
+        if (!f->key)
+            return NULL;
+        v = &f->value;
+        s += n;
+    }
+    return v->type == CYAML_MAPPING ? v->mapping.fields : NULL;
+}
+
+/* The known field closest to key in the mapping at container, or NULL. */
+static const char *field_suggestion(elg_doc_kind kind, const char *container, const char *key) {
+    const cyaml_schema_field_t *f = fields_at(schema_of(kind), container);
+    const char *names[32];
+    size_t n = 0;
+    for (; f && f->key && n < sizeof names / sizeof names[0]; f++)
+        names[n++] = f->key;
+    return elg_suggest(key, names, n);
+}
+
 /* Turns libcyaml's message for a failed load into a located error. */
-static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *log) {
+static int report_cyaml(parse_ctx *c, elg_doc_kind kind, cyaml_err_t cerr,
+                        const cyaml_log_lines *log) {
     if (cerr == CYAML_ERR_OOM)
         return doc_nomem(c);
     size_t bt = 0;
@@ -262,7 +313,11 @@ static int report_cyaml(parse_ctx *c, cyaml_err_t cerr, const cyaml_log_lines *l
         doc_quote(key, sizeof key, arg, strlen(arg), 64);
         doc_locate(c, container, arg, 1, &loc);
         doc_bounded(field, sizeof field, "%s%s%s", container, *container ? "." : "", key);
-        return doc_fail_pos(c, loc.line, loc.column, field, "unknown field \"%s\"", key);
+        const char *near = field_suggestion(kind, container, arg);
+        if (near)
+            return doc_fail_pos(c, loc.line, loc.column, field,
+                                "champ inconnu « %s » : vous vouliez dire « %s » ?", key, near);
+        return doc_fail_pos(c, loc.line, loc.column, field, "champ inconnu « %s »", key);
     }
     if ((arg = starts_with(msg, "Load: Missing required mapping field: "))) {
         doc_locate(c, container, NULL, 0, &loc);
@@ -303,12 +358,6 @@ static const cyaml_config_t free_config = {
     .flags = CYAML_CFG_NO_ALIAS,
 };
 
-static const cyaml_schema_value_t *schema_of(elg_doc_kind kind) {
-    return kind == ELG_DOC_FINANCER ? &financer_schema
-           : kind == ELG_DOC_CALL   ? &call_schema
-                                    : &project_schema;
-}
-
 void doc_free_raw(elg_doc_kind kind, void *raw) {
     if (raw)
         cyaml_free(&free_config, schema_of(kind), raw, 0);
@@ -330,7 +379,7 @@ int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw) {
         cyaml_load_data((const uint8_t *)c->data, c->len, &config, schema, raw, NULL);
     if (cerr != CYAML_OK) {
         *raw = NULL;
-        rc = report_cyaml(c, cerr, &log);
+        rc = report_cyaml(c, kind, cerr, &log);
         goto out;
     }
     /* libcyaml loads the first document and only warns about the others; a file holding

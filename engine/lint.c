@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
+
 #define NREGS 256 /* Lua functions have at most 255 registers */
 
 void elg_lint_add(json_t *findings, const char *file, int line, const char *check, const char *fmt,
@@ -71,34 +73,6 @@ void elg_lint_sort(json_t *findings) {
 
 /* ---- suggestions ---------------------------------------------------------- */
 
-/* Optimal string alignment distance (Damerau-Levenshtein without repeated
- * edits of a substring), capped: names are short. */
-static size_t edit_distance(const char *a, const char *b) {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 64 || m > 64)
-        return 99;
-    size_t d[65][65];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
-}
-
 const char *elg_lint_suggest(const char *name, json_t *candidates) {
     const char *best = NULL;
     size_t best_d = 3;
@@ -108,8 +82,8 @@ const char *elg_lint_suggest(const char *name, json_t *candidates) {
         const char *s = json_string_value(c);
         if (!s || strcmp(s, name) == 0)
             continue;
-        size_t d = edit_distance(name, s);
-        if (d < best_d && d * 2 < strlen(name)) {
+        size_t d = elg_suggest_distance(name, s);
+        if (d < best_d && elg_suggest_close(name, d)) {
             best = s;
             best_d = d;
         }

@@ -12,6 +12,12 @@ packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
           libmsgpack-dev
           libcmocka-dev jq sqlite3)
+# nodejs and npm run the JSON Schema test (tests/tools: Ajv from its lockfile); a nodejs
+# package that ships its own npm needs no npm package.
+packages+=(nodejs)
+if ! command -v npm >/dev/null; then
+    packages+=(npm)
+fi
 if [[ "${1:-}" == "--with-browser" ]]; then
     packages+=(chromium)
 fi

@@ -102,3 +102,36 @@ YAML
     run eligo import "$SRC/seeds/financers" "$WORK/call.yaml" "$WORK/project.yaml"
     assert_eq 0 "$RC" "importing the test call and project ($ERR)"
 }
+
+# console_block GUIDE START BLOCK DIR [FILTER]: the "$ cmd" lines of a guide's console block
+# (the file BLOCK, which starts at line START of GUIDE) run in DIR, each in its turn; the lines
+# after a command are its exact output (stdout and stderr), both sides passed through the
+# command FILTER (default cat) before they are compared. ELIGO_DOCS_SHOW=1 prints what each
+# command gives, to update the guide. Counts the commands run in CONSOLE_COMMANDS.
+CONSOLE_COMMANDS=0
+console_block() {
+    local guide=$1 start=$2 block=$3 dir=$4 filter=${5:-cat}
+    local cmd="" expected="" cmdline=0 n=0 l
+    console_cmd() {
+        [[ -n $cmd ]] || return 0
+        local actual
+        actual=$(cd "$dir" && eval "$cmd" 2>&1)
+        [[ -z ${ELIGO_DOCS_SHOW:-} ]] || printf '%s\n$ %s\n%s\n' "--- $guide:$cmdline" "$cmd" "$actual"
+        assert_eq "$($filter <<<"$expected")" "$($filter <<<"$actual")" "$guide:$cmdline: \`$cmd\`"
+        CONSOLE_COMMANDS=$((CONSOLE_COMMANDS + 1))
+    }
+    while IFS= read -r l; do
+        n=$((n + 1))
+        if [[ $l == '$ '* ]]; then
+            console_cmd
+            cmd=${l#\$ }
+            expected=""
+            cmdline=$((start + n))
+        elif [[ -z $expected ]]; then
+            expected=$l
+        else
+            expected+=$'\n'$l
+        fi
+    done <"$block"
+    console_cmd
+}

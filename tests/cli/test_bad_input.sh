@@ -5,13 +5,13 @@ import_seeds
 docs_before=$(rows documents)
 seed=$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml
 
-# A misspelt field ("amont") on line 29 of a copy of the seed project.
+# A misspelt field ("amont") on line 30 of a copy of the seed project.
 sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-typo/' \
-    -e '29s/amount:/amont:/' "$seed" >"$WORK/typo.yaml"
-assert_contains "$(sed -n 29p "$WORK/typo.yaml")" "amont:" "test setup: line 29 has the typo"
+    -e '30s/amount:/amont:/' "$seed" >"$WORK/typo.yaml"
+assert_contains "$(sed -n 30p "$WORK/typo.yaml")" "amont:" "test setup: line 30 has the typo"
 run eligo import "$WORK/typo.yaml"
 assert_eq 3 "$RC" "exit code for a malformed document"
-assert_contains "$ERR" "$WORK/typo.yaml:29:" "error names file and line"
+assert_contains "$ERR" "$WORK/typo.yaml:30:" "error names file and line"
 assert_contains "$ERR" "expenses[" "error names the field path"
 assert_contains "$ERR" "amont" "error names the unknown field"
 assert_contains "$ERR" "nothing was imported" "says nothing was imported"

@@ -125,28 +125,8 @@ done
 for block in "$WORK"/console/*; do
     [[ -e $block ]] || continue
     read -r sc start <"$block"
-    cmd="" expected="" cmdline=0 n=1
-    check_cmd() {
-        [[ -n $cmd ]] || return 0
-        actual=$(cd "$S/$sc" && ELIGO_RULES="$S/$sc/rules" eval "$cmd" 2>&1)
-        # To update the guide: ELIGO_DOCS_SHOW=1 prints what each command gives.
-        [[ -z ${ELIGO_DOCS_SHOW:-} ]] || printf '%s\n$ %s\n%s\n' "--- docs/rules.md:$cmdline" "$cmd" "$actual"
-        assert_eq "$expected" "$actual" "docs/rules.md:$cmdline: \`$cmd\`"
-    }
-    while IFS= read -r l; do
-        n=$((n + 1))
-        if [[ $l == '$ '* ]]; then
-            check_cmd
-            cmd=${l#\$ }
-            expected=""
-            cmdline=$((start + n - 1))
-        elif [[ -z $expected ]]; then
-            expected=$l
-        else
-            expected+=$'\n'$l
-        fi
-    done < <(tail -n +2 "$block")
-    check_cmd
+    tail -n +2 "$block" >"$block.body"
+    ELIGO_RULES="$S/$sc/rules" console_block docs/rules.md "$start" "$block.body" "$S/$sc"
 done
 
 # The library reference: a section with an example for every name.

@@ -355,7 +355,7 @@ static void test_error_format(void **state) {
                      ELG_EINPUT);
     assert_string_equal(elg_error_format(&err, buf, sizeof buf),
                         DOCS "/invalid/project-misspelt-field.yaml:14:5: expenses[1].amont: "
-                             "unknown field \"amont\"");
+                             "champ inconnu « amont » : vous vouliez dire « amount » ?");
 }
 
 static void test_empty_input(void **state) {
@@ -574,7 +574,8 @@ static void test_no_control_character_echoed(void **state) {
         "kind: financer\nid: MEL\nname: M\nnature: \"e\\x1Bu\"\n",
         "kind: financer\nid: MEL\nname: M\nnature: eu\n\"x\\e[2J\": 1\n",
         "kind: \"fin\\e[2Jancer\"\nid: MEL\n",
-        "kind: project\nid: p\ntitle: T\napplicants: [{ name: A, status: a, share: \"5\\e0 %\" }]\n"
+        "kind: project\nid: p\ntitle: T\napplicants: [{ name: A, status: association, share: "
+        "\"5\\e0 %\" }]\n"
         "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\nresources: []\n"
         "applies_to: []\n",
     };
@@ -584,7 +585,7 @@ static void test_no_control_character_echoed(void **state) {
             fail_msg("case %zu: the message quotes ESC: %s: %s", i, err.field, err.message);
     }
     elg_error err = parse_bad(texts[2], strlen(texts[2]));
-    assert_string_equal(err.message, "unknown field \"x\\u{001B}[2J\"");
+    assert_string_equal(err.message, "champ inconnu « x\\u{001B}[2J »");
     err = parse_bad(texts[3], strlen(texts[3]));
     assert_string_equal(err.message,
                         "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project)");
@@ -600,25 +601,25 @@ static void test_share_sum(void **state) {
         const char *applicants;
         const char *message; /* NULL: accepted */
     } cases[] = {
-        {"  - { name: A, status: a, share: \"50 %\" }\n"
-         "  - { name: B, status: a, share: \"5000 bp\" }\n",
+        {"  - { name: A, status: association, share: \"50 %\" }\n"
+         "  - { name: B, status: association, share: \"5000 bp\" }\n",
          NULL},
-        {"  - { name: A, status: a, share: \"50 %\" }\n"
-         "  - { name: B, status: a, share: \"5001 bp\" }\n",
+        {"  - { name: A, status: association, share: \"50 %\" }\n"
+         "  - { name: B, status: association, share: \"5001 bp\" }\n",
          "share \"5001 bp\" takes the applicants' shares to 100,01 %, above 100 %"},
         /* Two thirds and a third: exactly 100 %, whichever denominators. */
-        {"  - { name: A, status: a, share: \"2/3\" }\n"
-         "  - { name: B, status: a }\n"
-         "  - { name: C, status: a, share: \"1/3\" }\n",
+        {"  - { name: A, status: association, share: \"2/3\" }\n"
+         "  - { name: B, status: association }\n"
+         "  - { name: C, status: association, share: \"1/3\" }\n",
          NULL},
         /* The error stands at the share that crosses 100 %, not at a later one. */
-        {"  - { name: A, status: a, share: \"100 %\" }\n"
-         "  - { name: B, status: a, share: \"0,01 %\" }\n"
-         "  - { name: C, status: a, share: \"70 %\" }\n",
+        {"  - { name: A, status: association, share: \"100 %\" }\n"
+         "  - { name: B, status: association, share: \"0,01 %\" }\n"
+         "  - { name: C, status: association, share: \"70 %\" }\n",
          "share \"0,01 %\" takes the applicants' shares to 100,01 %, above 100 %"},
         /* Denominators whose sum no spreadsheet writes are refused, not wrapped. */
-        {"  - { name: A, status: a, share: \"1/4611686018427387903\" }\n"
-         "  - { name: B, status: a, share: \"1/4611686018427387902\" }\n",
+        {"  - { name: A, status: association, share: \"1/4611686018427387903\" }\n"
+         "  - { name: B, status: association, share: \"1/4611686018427387902\" }\n",
          "share \"1/4611686018427387902\": the shares' denominators are too large to add them "
          "exactly"},
     };
