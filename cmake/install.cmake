@@ -27,6 +27,7 @@ if(NOT ELIGO_FUZZ)
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/eligo)
   file(RELATIVE_PATH ELIGO_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig
        ${CMAKE_INSTALL_PREFIX})
+  string(REGEX REPLACE "/$" "" ELIGO_PC_TO_PREFIX "${ELIGO_PC_TO_PREFIX}")
   configure_file(${CMAKE_SOURCE_DIR}/cmake/eligo.pc.in ${CMAKE_BINARY_DIR}/eligo.pc @ONLY)
   install(FILES ${CMAKE_BINARY_DIR}/eligo.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endif()
@@ -66,8 +67,10 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "eligo <eligo@example.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "rules engine telling public funders whether a project may receive a grant")
-set(CPACK_PACKAGE_DESCRIPTION
-    "eligo evaluates grant applications (YAML documents kept with their history in SQLite)\n against each call's Lua rules, run in a sandbox, and stores every decision with a\n reproducible trace of each rule, the facts it read and its legal basis.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+  "eligo evaluates grant applications (YAML documents kept with their history "
+  "in SQLite) against each call's Lua rules, run in a sandbox, and stores every "
+  "decision with a reproducible trace of each rule, the facts it read and its legal basis.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
