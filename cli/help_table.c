@@ -14,8 +14,8 @@
 const cli_command cli_commands[] = {
     {"init", cmd_init, "init [--format text|json]", "crée le magasin (ou le met à jour)",
      "Crée le magasin (le fichier SQLite choisi par --db, $ELIGO_DB ou ./eligo.db) et met son "
-     "schéma à jour. import le crée aussi ; les commandes qui ne font que lire (check, trace, "
-     "replay) ne le créent jamais.",
+     "schéma à jour. import le crée aussi ; check, trace et replay, qui lisent le magasin, ne "
+     "le créent jamais.",
      "--format text|json\ttexte, ou un objet JSON {\"store\", \"schema_version\"}",
      "0\tle magasin est prêt\n2\terreur d'usage\n5\tle magasin ne peut être créé ou mis à jour"},
     {"import", cmd_import, "import [--quiet] [--format text|json] FICHIER|RÉPERTOIRE...",
