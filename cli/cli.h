@@ -134,6 +134,11 @@ int cli_bad_option(const char *cmd, const struct option *opts, char **argv);
  * CLI_CSV, or -1 after printing a usage error. */
 enum { CLI_TEXT = 0, CLI_JSON = 1, CLI_CSV = 2 };
 int cli_format(const char *value, int allow_csv);
+/* The options of a command that has only --format text|json and --help:
+ * 0 and *format, -1 after printing cmd's help (exit 0), or EXIT_USAGE. */
+int cli_format_only(const char *cmd, int argc, char **argv, int *format);
+/* Prints o as compact JSON on a line, and releases it (NULL: nothing). */
+void cli_put_json(json_t *o);
 
 int cli_help_command(cli_ctx *ctx, int argc, char **argv);    /* help.c */
 int cli_version_command(cli_ctx *ctx, int argc, char **argv); /* help.c */

@@ -10,35 +10,17 @@
 #include "import.h"
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_help("init");
-        if (c != 'f')
-            return cli_bad_option("init", opts, argv);
-        if ((json = cli_format(optarg, 0)) < 0)
-            return EXIT_USAGE;
-    }
-    if (optind != argc)
-        return cli_usage("init takes no arguments");
-    elg_store *store;
-    int rc = cli_open_store(ctx, &store);
+    int json, rc = cli_format_only("init", argc, argv, &json);
     if (rc)
+        return rc < 0 ? 0 : rc;
+    elg_store *store;
+    if ((rc = cli_open_store(ctx, &store)))
         return rc;
-    if (json) {
-        json_t *o = json_pack("{sssi}", "store", ctx->db_path, "schema_version",
-                              elg_store_schema_version());
-        char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        if (text)
-            puts(text);
-        free(text);
-        json_decref(o);
-    } else {
+    if (json)
+        cli_put_json(json_pack("{sssi}", "store", ctx->db_path, "schema_version",
+                               elg_store_schema_version()));
+    else
         printf("store %s ready (schema version %d)\n", ctx->db_path, elg_store_schema_version());
-    }
     elg_store_close(store);
     return 0;
 }
@@ -55,18 +37,12 @@ static int print_item(void *ctx, const elg_import_item *it) {
     out->read++;
     out->created += it->created ? 1 : 0;
     const char *status = it->created ? (it->version == 1 ? "new" : "new version") : "unchanged";
-    if (out->json) {
-        json_t *o = json_pack(
+    if (out->json)
+        cli_put_json(json_pack(
             "{sssssiss}", "kind", it->kind, "id", it->id, "version", it->version, "status",
-            it->created ? (it->version == 1 ? "new" : "new-version") : "unchanged");
-        char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-        if (text)
-            puts(text);
-        free(text);
-        json_decref(o);
-    } else if (!out->quiet) {
+            it->created ? (it->version == 1 ? "new" : "new-version") : "unchanged"));
+    else if (!out->quiet)
         printf("%-9s %-40s v%d %s\n", it->kind, it->id, it->version, status);
-    }
     return 0;
 }
 

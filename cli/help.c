@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lint.h"
 
 /* ---- the program's own text: global options, environment, files --------- */
 
@@ -60,6 +61,8 @@ static const char files_text[] =
     "(calls/) et leurs cas de test (tests/)\n"
     "<préfixe>/share/eligo/seeds/\tles documents fournis : financeurs, appels, projets\n"
     "<préfixe>/share/eligo/schemas/\tles schémas JSON des documents, pour les éditeurs\n"
+    "<préfixe>/share/doc/eligo/\tREADME.md et les guides (rules.md : écrire et tester des "
+    "règles ; trace.md : le JSON des commandes trace ; calls.md : les appels fournis)\n"
     "./eligo.db\tle magasin par défaut";
 
 static const char exit_codes[] =
@@ -98,51 +101,26 @@ static int has_subs(const char *group) {
 
 /* ---- "vouliez-vous dire" --------------------------------------------------- */
 
-/* Optimal string alignment distance (a swap of two neighbours counts one),
- * bounded: words are short, beyond 64 bytes there is no suggestion. */
-static int distance(const char *a, const char *b) {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 64 || m > 64)
-        return 99;
-    int d[65][65];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
-}
-
 const char *cli_suggest(const char *word, const char *const *candidates, size_t count) {
-    const char *best = NULL;
-    int best_d = 99;
+    /* The edit distance of the rule authors' suggestions (engine/lint.h:
+     * at most two edits, fewer than half the word)... */
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(list, json_string(candidates[i]));
+    const char *near = elg_lint_suggest(word, list);
+    size_t at = 0;
+    for (size_t i = 0; near && i < count; i++)
+        if (strcmp(candidates[i], near) == 0)
+            at = i;
+    json_decref(list);
+    if (near)
+        return candidates[at];
+    /* ...or a beginning typed out: "tra" for "trace". */
     size_t len = strlen(word);
-    for (size_t i = 0; i < count; i++) {
-        int d = distance(word, candidates[i]);
-        /* A beginning typed out is a near miss too: "tra" for "trace". */
-        if (len >= 3 && strncmp(word, candidates[i], len) == 0 && d > 1)
-            d = 1;
-        if (d < best_d) {
-            best_d = d;
-            best = candidates[i];
-        }
-    }
-    /* At most two edits, and fewer than half the word: no "vouliez-vous
-     * dire « init »" for "x". */
-    return best && best_d <= 2 && (size_t)best_d * 2 < len + 1 ? best : NULL;
+    for (size_t i = 0; len >= 3 && i < count; i++)
+        if (strncmp(word, candidates[i], len) == 0)
+            return candidates[i];
+    return NULL;
 }
 
 /* The commands (group NULL) or sub-commands of group, without the prefix. */
@@ -479,8 +457,9 @@ static void man_page(FILE *out) {
     fputs(".SH \"CODES DE SORTIE\"\n", out);
     roff_list(out, exit_codes);
     fputs(".SH \"VOIR AUSSI\"\n"
-          "La bibliothèque de règles et le format des cas de test : docs/rules.md ; les "
-          "commandes trace : docs/trace.md ; les documents : les schémas JSON de "
+          "La bibliothèque de règles et le format des cas de test : rules.md ; les "
+          "commandes trace : trace.md (dans <préfixe>/share/doc/eligo) ; les documents : les "
+          "schémas JSON de "
           "<préfixe>/share/eligo/schemas.\n",
           out);
 }
@@ -558,12 +537,16 @@ static void completion_script(FILE *out) {
         const cli_command *c = &cli_commands[i];
         fprintf(out, "    '%s')\n", c->name);
         if (has_subs(c->name)) {
+            /* A group that also takes files itself (import FICHIER...):
+             * its sub-commands and the files. */
+            int files = strstr(c->usage, "FICHIER") != NULL;
             fputs("        COMPREPLY=($(compgen -W '", out);
             for (size_t j = 0, k = 0; j < cli_command_count; j++)
                 if (is_sub_of(&cli_commands[j], c->name))
                     fprintf(out, "%s%s", k++ ? " " : "",
                             cli_commands[j].name + strlen(c->name) + 1);
-            fputs("' -- \"$cur\"))\n        return ;;\n", out);
+            fprintf(out, "' -- \"$cur\")%s)\n        return ;;\n",
+                    files ? " $(compgen -f -- \"$cur\")" : "");
             continue;
         }
         size_t m = option_names(c->options, names, 0, 96);
@@ -630,22 +613,11 @@ int cli_help_command(cli_ctx *ctx, int argc, char **argv) {
 
 int cli_version_command(cli_ctx *ctx, int argc, char **argv) {
     (void)ctx;
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return cli_help("version");
-        if (c != 'f')
-            return cli_bad_option("version", opts, argv);
-        if ((json = cli_parse_format(optarg)) < 0)
-            return cli_usage("--format : text ou json, pas « %s »", optarg);
-    }
-    if (optind != argc)
-        return cli_usage("version ne prend pas d'argument");
+    int json, rc = cli_format_only("version", argc, argv, &json);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     if (json)
-        printf("{\"version\":\"%s\"}\n", ELIGO_VERSION);
+        cli_put_json(json_pack("{ss}", "version", ELIGO_VERSION));
     else
         printf("eligo %s\n", ELIGO_VERSION);
     return 0;

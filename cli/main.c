@@ -84,6 +84,35 @@ int cli_fail_in(const cli_ctx *ctx, const elg_error *err) {
     return cli_exit_for(err->code);
 }
 
+void cli_put_json(json_t *o) {
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    if (text)
+        puts(text);
+    free(text);
+    json_decref(o);
+}
+
+int cli_format_only(const char *cmd, int argc, char **argv, int *format) {
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    *format = CLI_TEXT;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            cli_help(cmd);
+            return -1;
+        }
+        if (c != 'f')
+            return cli_bad_option(cmd, opts, argv);
+        if ((*format = cli_format(optarg, 0)) < 0)
+            return EXIT_USAGE;
+    }
+    if (optind != argc)
+        return cli_usage("%s ne prend pas d'argument", cmd);
+    return 0;
+}
+
 int cli_format(const char *v, int allow_csv) {
     if (strcmp(v, "text") == 0)
         return CLI_TEXT;

@@ -9,6 +9,7 @@
 #   share/eligo/rules/{lib,calls,tests}     the rule library, the calls' rules and their tests
 #   share/eligo/seeds/                      the bundled documents (lint's default calls)
 #   share/eligo/schemas/*.schema.json       the documents' JSON Schemas
+#   share/doc/eligo/                        README.md and docs/*.md
 #   share/man/man1/eligo.1                  eligo(1), generated from the help registry
 #   share/bash-completion/completions/eligo bash completion, generated from it too
 
@@ -40,6 +41,9 @@ endforeach()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/seeds/ DESTINATION ${CMAKE_INSTALL_DATADIR}/eligo/seeds)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/schemas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/eligo/schemas
         FILES_MATCHING PATTERN "*.schema.json")
+install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        FILES_MATCHING PATTERN "*.md")
 
 # The man page and the completion script come from the program's help
 # registry (cli/help.c): the program writes them, so they never disagree

@@ -23,7 +23,7 @@ for f in bin/eligo include/eligo/eligo.h share/eligo/rules/lib/init.lua \
     share/eligo/rules/tests/mel-strategie-digitale-2018.yaml \
     share/eligo/seeds/projects/centres-sociaux-connectes-2018.yaml \
     share/eligo/schemas/project.schema.json share/man/man1/eligo.1 \
-    share/bash-completion/completions/eligo; do
+    share/bash-completion/completions/eligo share/doc/eligo/README.md share/doc/eligo/rules.md; do
     assert_eq yes "$([[ -f $PREFIX/$f ]] && echo yes || echo no)" "installed $f"
 done
 for f in libeligo.so libeligo.so.0 pkgconfig/eligo.pc; do
@@ -151,6 +151,8 @@ assert_contains "$(h embed out)" "outcome eligible" "embedded evaluation outcome
 assert_contains "$(h embed out)" "decisions 2" "one decision per call"
 assert_eq eligible "$(sed -n 5p "$WORK/h.embed.out" | jq -r .outcome)" "decision JSON from libeligo"
 assert_contains "$(h embed out)" "unknown project: 3" "an unknown project is error 3"
+assert_contains "$(h embed out)" "no rules: 4 /nonexistent : pas de bibliothèque de règles" \
+    "a rules directory without a library is error 4"
 assert_eq 0 "$(h moved_import rc)" "import from a moved installation ($(h moved_import err))"
 assert_eq 0 "$(h moved_check rc)" "check from a moved installation ($(h moved_check err))"
 assert_contains "$(jq -r .outcome "$WORK/h.moved_check.out" | sort -u)" eligible "moved check outcome"

@@ -53,5 +53,9 @@ int main(int argc, char **argv) {
     rc = eligo_check(e, "no-such-project", NULL, &outcome, NULL);
     printf("unknown project: %d %s\n", rc, eligo_errmsg(e));
     eligo_close(e);
+    /* A rules directory without a library: error 4, the directory named. */
+    rc = eligo_open(argv[1], "/nonexistent", &e);
+    printf("no rules: %d %s\n", rc, eligo_errmsg(e));
+    eligo_close(e);
     return 0;
 }
