@@ -32,19 +32,13 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
             call = optarg;
             break;
         case 'f':
-            json = cli_parse_format(optarg);
-            if (json < 0)
-                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            if ((json = cli_format(optarg, 0)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
-            puts("usage: eligo check PROJECT [--call CALL] [--format text|json]\n"
-                 "Evaluates the latest version of PROJECT against every call it applies to\n"
-                 "(or CALL only), stores each decision with its trace and prints it.\n"
-                 "JSON: one decision object per line. Exit: 0 eligible, 1 ineligible,\n"
-                 "3 unknown project or call, 4 a rule errored.");
-            return 0;
+            return cli_help("check");
         default:
-            return cli_usage("check: unknown option");
+            return cli_bad_option("check", opts, argv);
         }
     }
     if (optind != argc - 1)
@@ -56,12 +50,13 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
     elg_decision **decisions = NULL;
     size_t count = 0;
     elg_error err = {0};
-    int rc = cli_open_store(ctx, &store);
+    int rc = cli_open_store_existing(ctx, &store);
     if (rc)
         return rc;
-    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err) ||
-        elg_check_project(store, rules, project, call, &decisions, &count, &err)) {
-        rc = cli_fail(&err);
+    if ((rc = cli_open_rules(ctx, &rules)))
+        goto out;
+    if (elg_check_project(store, rules, project, call, &decisions, &count, &err)) {
+        rc = cli_fail_in(ctx, &err);
         goto out;
     }
     cli_print_decisions(ctx, decisions, count, json);

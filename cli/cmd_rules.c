@@ -29,11 +29,6 @@
 
 extern char **environ;
 
-/* Parses --format text|json; returns 1 for json, 0 for text, -1 when invalid. */
-static int format_json(const char *v) {
-    return strcmp(v, "json") == 0 ? 1 : strcmp(v, "text") == 0 ? 0 : -1;
-}
-
 static void print_json(json_t *j) {
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (s)
@@ -257,23 +252,19 @@ int cmd_test(cli_ctx *ctx, int argc, char **argv) {
             coverage = 1;
             break;
         case 'f':
-            if ((json = format_json(optarg)) < 0)
-                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            if ((json = cli_format(optarg, 0)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
-            puts("usage: eligo test [--coverage] [--format text|json] [FILE|DIR...]\n"
-                 "Runs the rule test cases (YAML files; default: the rules directory's tests/),\n"
-                 "one line per case; for a failure, the expected and actual values with the\n"
-                 "test file's line and the rule's file:line. --coverage adds, per rule, the\n"
-                 "number of cases where it passes, fails, does not apply or errs, and lists\n"
-                 "the rules no case makes both pass and fail. Format: docs/rules.md.\n"
-                 "Exit: 0 all cases pass (and coverage is complete), 1 a case fails (or a\n"
-                 "coverage gap), 3 a test file or document is malformed, 4 rules cannot load.");
-            return 0;
+            return cli_help("test");
         default:
-            return cli_usage("test: unknown option");
+            return cli_bad_option("test", opts, argv);
         }
     }
+    elg_rules *rules = NULL;
+    int rc = cli_open_rules(ctx, &rules);
+    if (rc)
+        return rc;
     char *default_dir = NULL;
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
@@ -283,17 +274,12 @@ int cmd_test(cli_ctx *ctx, int argc, char **argv) {
         npaths = 1;
     }
     static const char *const yaml[] = {".yaml", ".yml", NULL};
-    elg_rules *rules = NULL;
     elg_error err = {0};
     json_t *runs = json_array();
     elg_ruletest **tests = NULL;
     size_t ntests = 0;
-    int input_error = 0, rc = 0;
+    int input_error = 0;
     size_t passed = 0, failed = 0;
-    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err)) {
-        rc = cli_fail(&err);
-        goto out;
-    }
     for (size_t p = 0; p < npaths; p++) {
         char **files = NULL;
         size_t n = 0;
@@ -529,26 +515,16 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
     while ((c = getopt_long(argc, argv, "f:gh", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if ((json = format_json(optarg)) < 0)
-                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            if ((json = cli_format(optarg, 0)) < 0)
+                return EXIT_USAGE;
             break;
         case 'g':
             globals = 1;
             break;
         case 'h':
-            puts("usage: eligo lint [--format text|json] [--globals] [CALL.yaml|DIR...]\n"
-                 "Checks call documents (default: seeds/calls beside the rules directory) and\n"
-                 "their rule files, and the rule library, without any project: Lua syntax,\n"
-                 "unknown globals (a misspelt helper), duplicate rule ids, rules without title\n"
-                 "or legal basis, parameters asked for but not defined by the call, parameters\n"
-                 "no rule uses. One line per finding: file:line: message [check].\n"
-                 "--globals prints the names rule files may use, one per line.\n"
-                 "Needs luac5.4 (Debian package lua5.4; or $ELIGO_LUAC).\n"
-                 "Exit: 0 nothing found, 1 findings, 3 a document is malformed, 4 the rule\n"
-                 "library cannot load, 5 luac cannot run.");
-            return 0;
+            return cli_help("lint");
         default:
-            return cli_usage("lint: unknown option");
+            return cli_bad_option("lint", opts, argv);
         }
     }
     elg_rules *rules = NULL;
@@ -557,12 +533,14 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
     listed *done = NULL;
     size_t ndone = 0;
     char *default_dir = NULL;
-    int rc = 0;
-    if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err)) {
-        rc = cli_fail(&err);
+    int rc = cli_open_rules(ctx, &rules);
+    if (rc)
+        goto out;
+    allowed = elg_rules_globals(rules);
+    if (globals && json) {
+        print_json(allowed);
         goto out;
     }
-    allowed = elg_rules_globals(rules);
     if (globals) {
         size_t i;
         json_t *g;

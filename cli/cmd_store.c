@@ -3,30 +3,30 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "import.h"
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv) {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        puts("usage: eligo init\nCreates the store (--db PATH, $ELIGO_DB or ./eligo.db) and "
-             "brings its schema up to date.");
-        return 0;
-    }
-    if (argc > 1)
-        return cli_usage("init takes no arguments");
-    elg_store *store;
-    int rc = cli_open_store(ctx, &store);
+    int json, rc = cli_format_only("init", argc, argv, &json);
     if (rc)
+        return rc < 0 ? 0 : rc;
+    elg_store *store;
+    if ((rc = cli_open_store(ctx, &store)))
         return rc;
-    printf("store %s ready (schema version %d)\n", ctx->db_path, elg_store_schema_version());
+    if (json)
+        cli_put_json(json_pack("{sssi}", "store", ctx->db_path, "schema_version",
+                               elg_store_schema_version()));
+    else
+        printf("store %s ready (schema version %d)\n", ctx->db_path, elg_store_schema_version());
     elg_store_close(store);
     return 0;
 }
 
 typedef struct import_out {
-    int quiet;
+    int quiet, json;
     size_t read, created;
 } import_out;
 
@@ -36,9 +36,13 @@ static int print_item(void *ctx, const elg_import_item *it) {
     import_out *out = ctx;
     out->read++;
     out->created += it->created ? 1 : 0;
-    if (!out->quiet)
-        printf("%-9s %-40s v%d %s\n", it->kind, it->id, it->version,
-               it->created ? (it->version == 1 ? "new" : "new version") : "unchanged");
+    const char *status = it->created ? (it->version == 1 ? "new" : "new version") : "unchanged";
+    if (out->json)
+        cli_put_json(json_pack(
+            "{sssssiss}", "kind", it->kind, "id", it->id, "version", it->version, "status",
+            it->created ? (it->version == 1 ? "new" : "new-version") : "unchanged"));
+    else if (!out->quiet)
+        printf("%-9s %-40s v%d %s\n", it->kind, it->id, it->version, status);
     return 0;
 }
 
@@ -52,25 +56,23 @@ static void note_skipped(void *ctx, const char *path, const char *what) {
 }
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv) {
-    static const struct option opts[] = {
-        {"help", no_argument, 0, 'h'}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {0, 0, 0, 0}};
     import_out out = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-        if (c == 'h') {
-            puts("usage: eligo import [--quiet] FILE|DIR...\n"
-                 "Imports YAML documents (directories: every *.yaml/*.yml below, in name order).\n"
-                 "Every document is validated before anything is written: one bad document and\n"
-                 "nothing is imported. Re-importing an identical document changes nothing; a\n"
-                 "changed one becomes a new version. Only regular files are read: a FIFO,\n"
-                 "socket or device is refused, and skipped with a note inside a directory.");
-            return 0;
-        }
+    while ((c = getopt_long(argc, argv, "f:hq", opts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_help("import");
         if (c == 'q')
             out.quiet = 1;
-        else
-            return cli_usage("import: unknown option");
+        else if (c == 'f') {
+            if ((out.json = cli_format(optarg, 0)) < 0)
+                return EXIT_USAGE;
+        } else
+            return cli_bad_option("import", opts, argv);
     }
     if (optind >= argc)
         return cli_usage("import needs at least one file or directory");
@@ -86,7 +88,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
         elg_store_close(store);
         return rc;
     }
-    if (!out.quiet)
+    if (!out.quiet && !out.json)
         printf("%zu document(s) read, %zu new version(s) stored\n", out.read, out.created);
     elg_store_close(store);
     return 0;

@@ -17,24 +17,6 @@
 #include "replay.h"
 #include "report.h"
 
-static const char trace_usage[] =
-    "usage: eligo trace list [--project ID] [--call ID] [--outcome eligible|ineligible|error]\n"
-    "                        [--since DATE] [--until DATE] [--format text|json]\n"
-    "       eligo trace show DECISION [--format text|json]\n"
-    "       eligo trace diff A B [--format text|json]\n"
-    "       eligo trace export DECISION --html [-o FILE]\n"
-    "Dates are ISO 8601 prefixes of the decision time (UTC), both bounds inclusive:\n"
-    "--since 2024-03 --until 2024-03-31 is March 2024. JSON: one object per line\n"
-    "(list, show) or one object (diff). diff exits 0 whether or not they differ.\n";
-
-static const char replay_usage[] =
-    "usage: eligo replay DECISION [--format text|json]\n"
-    "Evaluates a stored decision again from the stored project and call versions,\n"
-    "the financer versions it recorded and the rule sources stored with it (never\n"
-    "the files on disk), and compares the result with the stored decision, timings\n"
-    "aside. Stores nothing. Exit: 0 the same, 1 it diverges (the differences are\n"
-    "printed), 3 unknown decision, 5 a stored input is missing or altered.\n";
-
 enum { EXIT_DIVERGED = 1 }; /* replay: the decision does not come out the same */
 
 /* Parses a decision id; prints a usage error and returns 0 when invalid. */
@@ -50,7 +32,7 @@ static int64_t decision_id(const char *s) {
 
 /* Options shared by the subcommands: --format, --help, and what each adds. */
 typedef struct trace_opts {
-    int json;
+    int json; /* CLI_TEXT, CLI_JSON or (trace list) CLI_CSV */
     int html;
     const char *output;
     elg_decision_filter filter;
@@ -78,8 +60,9 @@ static const char *option_name(const struct option *opts, int c) {
 }
 
 /* Parses argv (argv[0] is the subcommand); positional arguments are left
- * from argv[optind]. Returns -1 after printing help, EXIT_USAGE on error. */
-static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, const char *usage) {
+ * from argv[optind]. Returns -1 after printing what's help, EXIT_USAGE on
+ * error. */
+static int parse_opts(int argc, char **argv, const char *what, trace_opts *o) {
     enum { O_PROJECT = 256, O_CALL, O_OUTCOME, O_SINCE, O_UNTIL, O_HTML };
     static const struct option opts[] = {
         {"format", required_argument, 0, 'f'},    {"help", no_argument, 0, 'h'},
@@ -97,12 +80,11 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, co
             return cli_usage("%s: option --%s does not apply", what, option_name(opts, c));
         switch (c) {
         case 'f':
-            o->json = cli_parse_format(optarg);
-            if (o->json < 0)
-                return cli_usage("--format must be text or json, not \"%s\"", optarg);
+            if ((o->json = cli_format(optarg, listing)) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
-            fputs(usage, stdout);
+            cli_help(what);
             return -1;
         case 'o':
             o->output = optarg;
@@ -132,7 +114,7 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, co
             *(c == O_SINCE ? &o->filter.since : &o->filter.until) = optarg;
             break;
         default:
-            return cli_usage("%s: unknown option", what);
+            return cli_bad_option(what, opts, argv);
         }
     }
     return 0;
@@ -140,16 +122,16 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o, co
 
 /* For the commands on one decision: parses the options, the id and opens
  * the store. Returns -1 after printing help (exit 0), else an exit code. */
-static int one_decision(cli_ctx *ctx, int argc, char **argv, const char *what, const char *usage,
-                        trace_opts *o, int64_t *id, elg_store **store) {
-    int rc = parse_opts(argc, argv, what, o, usage);
+static int one_decision(cli_ctx *ctx, int argc, char **argv, const char *what, trace_opts *o,
+                        int64_t *id, elg_store **store) {
+    int rc = parse_opts(argc, argv, what, o);
     if (rc)
         return rc;
     if (optind != argc - 1)
         return cli_usage("%s needs exactly one decision id", what);
     if (!(*id = decision_id(argv[optind])))
         return EXIT_USAGE;
-    return cli_open_store(ctx, store);
+    return cli_open_store_existing(ctx, store);
 }
 
 /* ---- list ----------------------------------------------------------------- */
@@ -172,11 +154,40 @@ static void print_padded(const char *s, int width) {
         printf("%*s", chars < w ? w - chars : 0, "");
 }
 
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
+ * break, quotes doubled. Ids are restricted to [A-Za-z0-9._-] by the
+ * documents, so this is a safeguard. */
+static void csv_field(const char *s) {
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
 static int list_one(void *vctx, const elg_stored_decision *d) {
     list_ctx *l = vctx;
     char m[ELG_MONEY_FMT_MAX];
     json_t *figures = json_loads(d->figures, 0, NULL);
-    if (l->json) {
+    if (l->json == CLI_CSV) {
+        json_t *cost = json_object_get(figures, "eligible_cost");
+        printf("%lld,", (long long)d->id);
+        csv_field(d->created_at);
+        printf(",%s,", d->outcome);
+        csv_field(d->project);
+        printf(",%d,", d->project_version);
+        csv_field(d->call);
+        printf(",%d,", d->call_version);
+        if (json_is_integer(cost))
+            printf("%lld", (long long)json_integer_value(cost));
+        printf(",%s\r\n", d->ruleset_sha256);
+    } else if (l->json) {
         json_t *o = json_pack("{sIsssssssisssssisssssssO?}", "decision_id", (json_int_t)d->id,
                               "created_at", d->created_at, "outcome", d->outcome, "project",
                               d->project, "project_version", d->project_version, "project_sha256",
@@ -214,20 +225,24 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
 
 static int trace_list(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
-    int rc = parse_opts(argc, argv, "trace list", &o, trace_usage);
+    int rc = parse_opts(argc, argv, "trace list", &o);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (optind != argc)
         return cli_usage("trace list takes no arguments, only filters (--project, --call, "
                          "--outcome, --since, --until)");
     elg_store *store;
-    if ((rc = cli_open_store(ctx, &store)))
+    if ((rc = cli_open_store_existing(ctx, &store)))
         return rc;
     list_ctx l = {o.json, 0};
     elg_error err = {0};
+    if (o.json == CLI_CSV)
+        fputs("decision_id,created_at,outcome,project,project_version,call,call_version,"
+              "eligible_cost,ruleset_sha256\r\n",
+              stdout);
     if (elg_store_each_decision(store, &o.filter, list_one, &l, &err))
-        rc = cli_fail(&err);
-    else if (!o.json)
+        rc = cli_fail_in(ctx, &err);
+    else if (o.json == CLI_TEXT)
         printf("%zu décision%s\n", l.count, l.count > 1 ? "s" : "");
     elg_store_close(store);
     return rc;
@@ -241,11 +256,11 @@ static int trace_show(cli_ctx *ctx, int argc, char **argv) {
     elg_decision *decision = NULL;
     int64_t id = 0;
     elg_error err = {0};
-    int rc = one_decision(ctx, argc, argv, "trace show", trace_usage, &o, &id, &store);
+    int rc = one_decision(ctx, argc, argv, "trace show", &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (elg_check_load_decision(store, id, &decision, &err))
-        rc = cli_fail(&err);
+        rc = cli_fail_in(ctx, &err);
     else
         cli_print_decisions(ctx, &decision, 1, o.json);
     elg_decision_free(decision);
@@ -259,7 +274,7 @@ static int trace_export(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
     int64_t id = 0;
-    int rc = one_decision(ctx, argc, argv, "trace export", trace_usage, &o, &id, &store);
+    int rc = one_decision(ctx, argc, argv, "trace export", &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!o.html) {
@@ -269,7 +284,7 @@ static int trace_export(cli_ctx *ctx, int argc, char **argv) {
     char *html = NULL;
     elg_error err = {0};
     if (elg_report_decision_html(store, id, &html, &err)) {
-        rc = cli_fail(&err);
+        rc = cli_fail_in(ctx, &err);
         goto out;
     }
     FILE *f = o.output ? fopen(o.output, "wb") : stdout;
@@ -428,7 +443,7 @@ static void print_diff(const elg_decision *a, const elg_decision *b, json_t *dif
 
 static int trace_diff(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
-    int rc = parse_opts(argc, argv, "trace diff", &o, trace_usage);
+    int rc = parse_opts(argc, argv, "trace diff", &o);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (optind != argc - 2)
@@ -437,14 +452,14 @@ static int trace_diff(cli_ctx *ctx, int argc, char **argv) {
     if (!ida || !(idb = decision_id(argv[optind + 1])))
         return EXIT_USAGE;
     elg_store *store;
-    if ((rc = cli_open_store(ctx, &store)))
+    if ((rc = cli_open_store_existing(ctx, &store)))
         return rc;
     elg_decision *a = NULL, *b = NULL;
     json_t *diff = NULL;
     elg_error err = {0};
     if (elg_check_load_decision(store, ida, &a, &err) ||
         elg_check_load_decision(store, idb, &b, &err) || !(diff = elg_diff_decisions(a, b, &err))) {
-        rc = cli_fail(&err);
+        rc = cli_fail_in(ctx, &err);
     } else if (o.json) {
         json_object_set_new(diff, "a", json_integer(ida));
         json_object_set_new(diff, "b", json_integer(idb));
@@ -473,14 +488,16 @@ int cmd_trace(cli_ctx *ctx, int argc, char **argv) {
         {"diff", trace_diff},
         {"export", trace_export},
     };
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(trace_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
+    if (argc < 2) {
+        cli_help_print(stderr, cli_command_find("trace"));
+        return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cli_help("trace");
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0)
             return subs[i].fn(ctx, argc - 1, argv + 1);
-    return cli_usage("unknown trace command \"%s\" (list, show, diff, export)", argv[1]);
+    return cli_unknown_command("trace", argv[1]);
 }
 
 /* ---- replay --------------------------------------------------------------- */
@@ -489,13 +506,13 @@ int cmd_replay(cli_ctx *ctx, int argc, char **argv) {
     trace_opts o;
     elg_store *store = NULL;
     int64_t id = 0;
-    int rc = one_decision(ctx, argc, argv, "replay", replay_usage, &o, &id, &store);
+    int rc = one_decision(ctx, argc, argv, "replay", &o, &id, &store);
     if (rc)
         return rc < 0 ? 0 : rc;
     json_t *report = NULL;
     elg_error err = {0};
     if (elg_replay_decision(store, &ctx->limits, id, &report, &err)) {
-        rc = cli_fail(&err);
+        rc = cli_fail_in(ctx, &err);
         goto out;
     }
     int same = json_is_true(json_object_get(report, "same"));

@@ -1,8 +1,10 @@
 /*
  * eligo: command-line entry point. Parses the options every command shares
- * (--db, --rules, wherever they stand), then hands over to the command.
+ * (--db, --rules, --color..., before or after the command), then hands over
+ * to the command found in the command table (cli/help_table.c).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,65 +13,13 @@
 
 #include "cli.h"
 
-static const char usage_text[] =
-    "usage: eligo [--db PATH] [--rules DIR] COMMAND [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  init                      create the store (also done by any command that needs it)\n"
-    "  import FILE|DIR...        import financer, call and project documents (all or nothing)\n"
-    "  check PROJECT [--call CALL] [--format text|json]\n"
-    "                            evaluate a project against its calls and store the decisions\n"
-    "  trace list [--project ID] [--call ID] [--outcome O] [--since DATE] [--until DATE]\n"
-    "             [--format text|json]\n"
-    "                            list stored decisions, oldest first\n"
-    "  trace show DECISION [--format text|json]\n"
-    "                            print a stored decision with its trace\n"
-    "  trace diff A B [--format text|json]\n"
-    "                            what changed between two decisions, rule by rule\n"
-    "  trace export DECISION --html [-o FILE]\n"
-    "                            the decision as a self-contained, printable HTML page\n"
-    "  replay DECISION [--format text|json]\n"
-    "                            evaluate a decision again from the store (0 same, 1 diverged)\n"
-    "  test [--coverage] [--format text|json] [FILE|DIR...]\n"
-    "                            run the rule test cases (default: rules/tests)\n"
-    "  lint [--format text|json] [CALL.yaml|DIR...]\n"
-    "                            check call documents and their rules (default: seeds/calls)\n"
-    "  new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema PATH]\n"
-    "                            print a commented template that imports as it is\n"
-    "  help                      this text\n"
-    "\n"
-    "Options:\n"
-    "  --db PATH      database file (default: $ELIGO_DB, else ./eligo.db)\n"
-    "  --rules DIR    rules directory (default: $ELIGO_RULES, else the source tree's rules/)\n"
-    "  --facts        text output lists, under each rule, the facts it read and the\n"
-    "                 figures it computed\n"
-    "  --max-instructions N  Lua instructions one rule may run (default: "
-    "$ELIGO_MAX_INSTRUCTIONS, else 50000000)\n"
-    "  --max-memory MIB      memory of the rule sandbox in MiB (default: $ELIGO_MAX_MEMORY_MB, "
-    "else 64)\n"
-    "  --max-time MS         milliseconds one project's evaluation may take (default: "
-    "$ELIGO_MAX_TIME, else 5000)\n"
-    "  --max-output KIB      KiB one rule's result may take (message, notices, facts, figures;\n"
-    "                        a decision 16 times that) (default: $ELIGO_MAX_OUTPUT_KB, else 256)\n"
-    "  --version      print the version\n"
-    "\n"
-    "Exit codes:\n"
-    "  0  success; for check, every decision is eligible\n"
-    "  1  check: at least one decision is ineligible (and none in error);\n"
-    "     test: a case fails (--coverage: or a rule is never made to pass and fail);\n"
-    "     lint: something was found; replay: the decision diverges\n"
-    "  2  usage error\n"
-    "  3  bad input: malformed document (file:line: field: message), unknown id\n"
-    "  4  rule error: a rule failed to run (decision outcome \"error\") or rules cannot load\n"
-    "  5  store or internal error\n";
-
 int cli_usage(const char *fmt, ...) {
     va_list ap;
     fputs("eligo: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\n(see `eligo help`)\n", stderr);
+    fputs("\n(voir « eligo help »)\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -104,13 +54,82 @@ int cli_open_store(const cli_ctx *ctx, elg_store **store) {
     return 0;
 }
 
+/* The store's path for messages: "eligo.db" as typed, escaped. */
+static void put_store(const cli_ctx *ctx) {
+    cli_put_text(stderr, ctx->db_path);
+}
+
+int cli_open_store_existing(const cli_ctx *ctx, elg_store **store) {
+    elg_error err = {0};
+    *store = NULL;
+    if (access(ctx->db_path, F_OK) != 0 ||
+        elg_store_open_existing(ctx->db_path, store, &err) == ELG_ENOTFOUND) {
+        fputs("eligo : pas de magasin ", stderr);
+        put_store(ctx);
+        fputs(" (il est créé par « eligo init » ou « eligo import » ; choisissez-en un autre "
+              "avec --db FICHIER ou ELIGO_DB)\n",
+              stderr);
+        return EXIT_INPUT;
+    }
+    if (err.code)
+        return cli_fail_in(ctx, &err);
+    return 0;
+}
+
+int cli_fail_in(const cli_ctx *ctx, const elg_error *err) {
+    char buf[1400];
+    fprintf(stderr, "eligo: %s (magasin ", elg_error_format(err, buf, sizeof buf));
+    put_store(ctx);
+    fputs(")\n", stderr);
+    return cli_exit_for(err->code);
+}
+
+void cli_put_json(json_t *o) {
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    if (text)
+        puts(text);
+    free(text);
+    json_decref(o);
+}
+
+int cli_format_only(const char *cmd, int argc, char **argv, int *format) {
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    *format = CLI_TEXT;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            cli_help(cmd);
+            return -1;
+        }
+        if (c != 'f')
+            return cli_bad_option(cmd, opts, argv);
+        if ((*format = cli_format(optarg, 0)) < 0)
+            return EXIT_USAGE;
+    }
+    if (optind != argc)
+        return cli_usage("%s ne prend pas d'argument", cmd);
+    return 0;
+}
+
+int cli_format(const char *v, int allow_csv) {
+    if (strcmp(v, "text") == 0)
+        return CLI_TEXT;
+    if (strcmp(v, "json") == 0)
+        return CLI_JSON;
+    if (allow_csv && strcmp(v, "csv") == 0)
+        return CLI_CSV;
+    cli_usage("--format : text, json%s, pas « %s »", allow_csv ? " ou csv" : " ou", v);
+    return -1;
+}
+
 /* Removes argv[i] (and its value when takes_value) from argv. */
 static void drop(int *argc, char **argv, int i, int n) {
     memmove(&argv[i], &argv[i + n], sizeof *argv * (size_t)(*argc - i - n + 1));
     *argc -= n;
 }
 
-/* Takes --db and --rules (as "--db X" or "--db=X") out of argv. */
 /* Parses a positive whole number for option name; -1 when it is not one. */
 static long long parse_count(const char *name, const char *text) {
     char *end;
@@ -163,7 +182,10 @@ static int set_limits(cli_ctx *ctx, const char *instr, const char *mem_mb, const
     return 0;
 }
 
-static int take_common(int *argc, char **argv, cli_ctx *ctx) {
+/* Takes the global options out of argv, wherever they stand before "--";
+ * *rules and *color receive --rules and --color's values. */
+static int take_common(int *argc, char **argv, cli_ctx *ctx, const char **rules,
+                       const char **color) {
     const char *env, *instr = NULL, *mem = NULL, *time_ms = NULL, *output = NULL;
     if ((env = getenv("ELIGO_MAX_INSTRUCTIONS")) && *env)
         instr = env;
@@ -185,13 +207,18 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
             drop(argc, argv, i, 1);
             continue;
         }
+        if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+            *color = a[7] ? a + 8 : "always";
+            drop(argc, argv, i, 1);
+            continue;
+        }
         const char **slot = NULL;
         const char *name = NULL;
         if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '=')) {
             slot = &ctx->db_path;
             name = "--db";
         } else if (strncmp(a, "--rules", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
-            slot = &ctx->rules_dir;
+            slot = rules;
             name = "--rules";
         } else if (strncmp(a, "--max-instructions", 18) == 0 && (a[18] == '\0' || a[18] == '=')) {
             slot = &instr;
@@ -229,36 +256,56 @@ static int take_common(int *argc, char **argv, cli_ctx *ctx) {
     return set_limits(ctx, instr, mem, time_ms, output);
 }
 
-int main(int argc, char **argv) {
-    cli_ctx ctx = {0};
+/* Colour: --color=always|never, or auto: standard output is a terminal,
+ * NO_COLOR is unset or empty (no-color.org) and TERM is not "dumb". */
+static int set_color(cli_ctx *ctx, const char *when) {
     const char *env;
-    ctx.db_path = (env = getenv("ELIGO_DB")) && *env ? env : "eligo.db";
-    ctx.rules_dir = (env = getenv("ELIGO_RULES")) && *env ? env : ELIGO_DEFAULT_RULES_DIR;
-    ctx.color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
-    if (take_common(&argc, argv, &ctx))
-        return EXIT_USAGE;
+    if (strcmp(when, "always") == 0) {
+        ctx->color = 1;
+    } else if (strcmp(when, "never") == 0) {
+        ctx->color = 0;
+    } else if (strcmp(when, "auto") == 0) {
+        ctx->color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env) &&
+                     !((env = getenv("TERM")) && strcmp(env, "dumb") == 0);
+    } else {
+        cli_usage("--color : auto, always ou never, pas « %s »", when);
+        return -1;
+    }
+    return 0;
+}
+
+static int dispatch(cli_ctx *ctx, int argc, char **argv) {
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        cli_help_main(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
-        return 0;
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        cmd = "help";
+    else if (strcmp(cmd, "--version") == 0)
+        cmd = "version";
+    else if (cmd[0] == '-' && cmd[1]) {
+        static const struct option none[] = {{0, 0, 0, 0}};
+        optind = 2;
+        optopt = 0;
+        return cli_bad_option(NULL, none, argv);
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("eligo %s\n", ELIGO_VERSION);
-        return 0;
-    }
-    static const struct {
-        const char *name;
-        int (*fn)(cli_ctx *, int, char **);
-    } cmds[] = {
-        {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
-        {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},   {"new", cmd_new},
-    };
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (strcmp(cmd, cmds[i].name) == 0)
-            return cmds[i].fn(&ctx, argc - 1, argv + 1);
-    return cli_usage("unknown command \"%s\"", cmd);
+    const cli_command *c = cli_command_find(cmd);
+    if (!c || !c->run)
+        return cli_unknown_command(NULL, cmd);
+    return c->run(ctx, argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv) {
+    cli_ctx ctx = {0};
+    const char *env, *rules = NULL, *color = "auto";
+    /* Commands report option errors themselves, in French (cli_bad_option). */
+    opterr = 0;
+    ctx.db_path = (env = getenv("ELIGO_DB")) && *env ? env : "eligo.db";
+    if (take_common(&argc, argv, &ctx, &rules, &color) || set_color(&ctx, color))
+        return EXIT_USAGE;
+    cli_find_rules(&ctx, rules);
+    int rc = dispatch(&ctx, argc, argv);
+    free(ctx.rules_owned);
+    return rc;
 }

@@ -661,7 +661,8 @@ out:
 
 /* ---- open and close ---------------------------------------------------- */
 
-int elg_store_open(const char *path, elg_store **out, elg_error *err) {
+/* Opens the store at path; create: whether a missing file is created. */
+static int open_store(const char *path, int create, elg_store **out, elg_error *err) {
     elg_store *s = NULL;
     int rc = 0;
 
@@ -674,10 +675,14 @@ int elg_store_open(const char *path, elg_store **out, elg_error *err) {
     /* NOMUTEX: a store is used by one thread (store.h), so SQLite's
      * per-connection mutex would only cost time. */
     if (sqlite3_open_v2(path, &s->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                            SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        rc = s->db ? db_error(s->db, err, "opening the store")
-                   : elg_error_set(err, ELG_ENOMEM, "opening the store: out of memory");
+        if (!create && s->db && sqlite3_errcode(s->db) == SQLITE_CANTOPEN)
+            rc = elg_error_set(err, ELG_ENOTFOUND, "no store here (it is created by import)");
+        else
+            rc = s->db ? db_error(s->db, err, "opening the store")
+                       : elg_error_set(err, ELG_ENOMEM, "opening the store: out of memory");
         goto out;
     }
     if ((rc = configure(s->db, err)) || (rc = migrate(s->db, err)))
@@ -703,6 +708,14 @@ out:
     }
     *out = s;
     return 0;
+}
+
+int elg_store_open(const char *path, elg_store **out, elg_error *err) {
+    return open_store(path, 1, out, err);
+}
+
+int elg_store_open_existing(const char *path, elg_store **out, elg_error *err) {
+    return open_store(path, 0, out, err);
 }
 
 void elg_store_close(elg_store *s) {

@@ -29,6 +29,10 @@ typedef struct elg_store elg_store;
 /* Opens (creating if needed) the database at path, in WAL mode with foreign
  * keys on and a busy timeout, and migrates it to the current schema. */
 int elg_store_open(const char *path, elg_store **out, elg_error *err);
+/* elg_store_open for a store that must exist already (the commands that
+ * only read): ELG_ENOTFOUND when there is no file at path, which is left
+ * uncreated. */
+int elg_store_open_existing(const char *path, elg_store **out, elg_error *err);
 void elg_store_close(elg_store *store);
 
 /* Schema version this build writes (PRAGMA user_version). */

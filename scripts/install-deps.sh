@@ -11,7 +11,10 @@ set -euo pipefail
 packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
           libmsgpack-dev
-          libcmocka-dev jq sqlite3)
+          libcmocka-dev jq sqlite3
+          man-db groff-base dpkg-dev)
+# man-db and groff-base: test_install.sh renders eligo(1); dpkg-dev: `cpack -G DEB`
+# computes the package's dependencies with dpkg-shlibdeps.
 # nodejs and npm run the JSON Schema test (tests/tools: Ajv from its lockfile); a nodejs
 # package that ships its own npm needs no npm package.
 packages+=(nodejs)

@@ -3,6 +3,11 @@
 # on a terminal and never with NO_COLOR. Reading never writes.
 source "$(dirname "$0")/lib.sh"
 run eligo trace list
+assert_eq 3 "$RC" "listing a store that does not exist"
+assert_contains "$ERR" "pas de magasin $ELIGO_DB" "names the store it looked for"
+assert_eq no "$([[ -e $ELIGO_DB ]] && echo yes || echo no)" "reading creates no store"
+run eligo init
+run eligo trace list
 assert_eq 0 "$RC" "listing an empty store ($ERR)"
 assert_eq "0 décision" "$OUT" "empty listing"
 
@@ -58,13 +63,13 @@ run eligo trace show 1 --until 2024
 assert_contains "$ERR" "trace show: option --until does not apply" "a filter on show"
 run eligo trace frobnicate
 assert_eq 2 "$RC" "unknown subcommand"
-assert_contains "$ERR" 'unknown trace command "frobnicate"' "names it"
+assert_contains "$ERR" 'sous-commande de trace inconnue « frobnicate »' "names it"
 run eligo trace --help
 assert_eq 0 "$RC" "trace --help"
 assert_contains "$OUT" "eligo trace diff A B" "usage lists the subcommands"
 run eligo help
-assert_contains "$OUT" "trace list [--project ID]" "eligo help lists trace list"
-assert_contains "$OUT" "replay DECISION" "eligo help lists replay"
+assert_contains "$OUT" "trace list  " "eligo help lists trace list"
+assert_contains "$OUT" "réévalue une décision depuis le magasin" "eligo help lists replay"
 
 # show: failing rules first, then the others in evaluation order.
 run eligo trace show 2

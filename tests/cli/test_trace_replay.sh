@@ -111,6 +111,6 @@ run eligo replay 1 2
 assert_eq 2 "$RC" "two ids"
 run eligo replay --help
 assert_eq 0 "$RC" "replay --help"
-assert_contains "$OUT" "Stores nothing" "help says replay stores nothing"
+assert_contains "$OUT" "N'enregistre rien" "help says replay stores nothing"
 assert_eq 2 "$(rows decisions)" "still two decisions"
 finish

@@ -1,0 +1,159 @@
+/*
+ * help_table: the commands of the eligo program, each with its French help
+ * text: the one table main.c dispatches from and from which `eligo help`,
+ * `COMMAND --help`, the man page eligo(1) and the bash completion are all
+ * written (cli/help.c). A new command is one entry here.
+ *
+ * Fields (cli.h, cli_command): usage lines after "eligo ", one summary line,
+ * a description (paragraphs separated by an empty line), options and exit
+ * codes as "TERM\tmeaning" lines. A sub-command ("trace show") has no run
+ * function: its command dispatches it, and finds its help here.
+ */
+#include "cli.h"
+
+const cli_command cli_commands[] = {
+    {"init", cmd_init, "init [--format text|json]", "crée le magasin (ou le met à jour)",
+     "Crée le magasin (le fichier SQLite choisi par --db, $ELIGO_DB ou ./eligo.db) et met son "
+     "schéma à jour. import le crée aussi ; check, trace et replay, qui lisent le magasin, ne "
+     "le créent jamais.",
+     "--format text|json\ttexte, ou un objet JSON {\"store\", \"schema_version\"}",
+     "0\tle magasin est prêt\n2\terreur d'usage\n5\tle magasin ne peut être créé ou mis à jour"},
+    {"import", cmd_import, "import [--quiet] [--format text|json] FICHIER|RÉPERTOIRE...",
+     "importe des documents financeur, appel et projet (tout ou rien)",
+     "Importe des documents YAML (dans un répertoire : chaque *.yaml et *.yml, par ordre de "
+     "nom). Chaque document est validé avant toute écriture : un seul document invalide et rien "
+     "n'est importé ; l'erreur se lit fichier:ligne:colonne: champ: message. Réimporter un "
+     "document identique ne change rien ; un document modifié devient une nouvelle version. Seuls "
+     "les fichiers ordinaires sont lus : un FIFO, un socket ou un périphérique est refusé, et "
+     "laissé de côté avec une note dans un répertoire. Crée le magasin s'il n'existe pas.",
+     "-q, --quiet\tn'affiche rien en cas de succès\n"
+     "--format text|json\ttexte, ou une ligne JSON par document : {\"kind\", \"id\", "
+     "\"version\", \"status\"} (status : new, new-version, unchanged)",
+     "0\ttout est importé\n2\terreur d'usage\n3\tdocument invalide, fichier absent ou "
+     "illisible : rien n'est importé\n5\terreur du magasin : rien n'est importé"},
+    {"check", cmd_check, "check PROJET [--call APPEL] [--format text|json]",
+     "évalue un projet au regard de ses appels et enregistre les décisions",
+     "Évalue la dernière version de PROJET au regard de chaque appel auquel il candidate (ou "
+     "du seul APPEL), enregistre chaque décision avec sa trace et l'affiche : les règles en "
+     "échec ou en erreur d'abord, avec leur base juridique. --facts (option globale) ajoute "
+     "sous chaque règle les données lues et les chiffres calculés.",
+     "--call APPEL\tn'évalue le projet qu'au regard de cet appel\n"
+     "--format text|json\ttexte, ou un objet JSON de décision par ligne (JSON Lines)",
+     "0\ttoutes les décisions sont éligibles\n"
+     "1\tau moins une décision est non éligible, aucune en erreur\n"
+     "2\terreur d'usage\n"
+     "3\tprojet ou appel inconnu, magasin absent\n"
+     "4\tune règle est en erreur (décision « error »), ou la bibliothèque de règles est "
+     "introuvable ou ne se charge pas\n"
+     "5\terreur du magasin"},
+    {"trace", cmd_trace, "trace list|show|diff|export ...",
+     "lit les décisions enregistrées (sans jamais écrire)",
+     "Lit les décisions enregistrées : les lister, en afficher une avec sa trace, en comparer "
+     "deux, en exporter une en page HTML. Aucune de ces commandes n'écrit dans le magasin ni ne "
+     "le crée.",
+     NULL,
+     "0\tsuccès\n2\terreur d'usage (sous-commande inconnue)\n3\tdécision inconnue, magasin "
+     "absent\n5\terreur du magasin"},
+    {"trace list", NULL,
+     "trace list [--project ID] [--call ID] [--outcome eligible|ineligible|error]\n"
+     "           [--since DATE] [--until DATE] [--format text|json|csv]",
+     "liste les décisions enregistrées, de la plus ancienne à la plus récente",
+     "Liste les décisions enregistrées, une ligne par décision. Les dates sont des préfixes ISO "
+     "8601 de l'heure de la décision (UTC), bornes comprises : --since 2024-03 --until "
+     "2024-03-31 est mars 2024.",
+     "--project ID\tles décisions de ce projet\n"
+     "--call ID\tles décisions de cet appel\n"
+     "--outcome RÉSULTAT\teligible, ineligible ou error\n"
+     "--since DATE\tà partir de cette date\n"
+     "--until DATE\tjusqu'à cette date\n"
+     "--format text|json|csv\ttexte, une ligne JSON par décision, ou un tableau CSV (RFC 4180, "
+     "montants en centimes)",
+     "0\tsuccès (même sans décision)\n2\terreur d'usage\n3\tmagasin absent\n5\terreur du "
+     "magasin"},
+    {"trace show", NULL, "trace show DÉCISION [--format text|json]",
+     "affiche une décision enregistrée avec sa trace",
+     "Affiche la décision n° DÉCISION (voir trace list) : son résultat, ses chiffres clés et "
+     "chaque règle avec son statut, son message et sa base juridique.",
+     "--format text|json\ttexte, ou l'objet JSON complet de la décision sur une ligne",
+     "0\tsuccès\n2\terreur d'usage\n3\tdécision inconnue, magasin absent\n5\terreur du "
+     "magasin"},
+    {"trace diff", NULL, "trace diff A B [--format text|json]",
+     "ce qui a changé entre deux décisions, règle par règle",
+     "Compare les décisions n° A et n° B : résultat, chiffres clés, paramètres, fichiers de "
+     "règles, financeurs et chaque règle (statut, message, chiffres, données lues).",
+     "--format text|json\ttexte, ou un objet JSON (avec \"same\")",
+     "0\tsuccès, que les décisions diffèrent ou non\n2\terreur d'usage\n3\tdécision inconnue, "
+     "magasin absent\n5\terreur du magasin"},
+    {"trace export", NULL, "trace export DÉCISION --html [-o FICHIER]",
+     "la décision en page HTML autonome et imprimable",
+     "Écrit la décision n° DÉCISION en une page HTML autonome (sans ressource externe), "
+     "imprimable, sur la sortie standard ou dans FICHIER.",
+     "--html\tle format de l'export (le seul pour l'instant)\n"
+     "-o, --output FICHIER\técrit la page dans FICHIER plutôt que sur la sortie standard",
+     "0\tsuccès\n2\terreur d'usage\n3\tdécision inconnue, magasin absent, FICHIER impossible "
+     "à écrire\n5\terreur du magasin"},
+    {"replay", cmd_replay, "replay DÉCISION [--format text|json]",
+     "réévalue une décision depuis le magasin (0 identique, 1 divergence)",
+     "Réévalue la décision n° DÉCISION à partir des versions enregistrées du projet et de "
+     "l'appel, des versions de financeurs qu'elle a lues et des sources de règles enregistrées "
+     "avec elle (jamais des fichiers sur disque), et compare le résultat à la décision "
+     "enregistrée, durées mises à part. N'enregistre rien.",
+     "--format text|json\ttexte, ou un objet JSON {\"same\", \"diff\", ...}",
+     "0\tla décision est identique\n1\tla décision diverge (les différences sont affichées)\n"
+     "2\terreur d'usage\n3\tdécision inconnue, magasin absent\n4\tles règles enregistrées ne "
+     "se chargent pas\n5\tune donnée enregistrée manque ou a été altérée, erreur du magasin"},
+    {"test", cmd_test, "test [--coverage] [--format text|json] [FICHIER|RÉPERTOIRE...]",
+     "exécute les cas de test des règles (par défaut : tests/ du répertoire des règles)",
+     "Exécute les cas de test des règles (fichiers YAML ; par défaut le répertoire tests/ du "
+     "répertoire des règles), une ligne par cas ; pour un échec, la valeur attendue et la valeur "
+     "obtenue, avec la ligne du fichier de test et le fichier:ligne de la règle. Format : "
+     "docs/rules.md.",
+     "--coverage\tajoute, par règle, le nombre de cas où elle réussit, échoue, est sans objet "
+     "ou en erreur, et les règles qu'aucun cas ne fait à la fois réussir et échouer\n"
+     "--format text|json\ttexte, ou un objet JSON",
+     "0\ttous les cas réussissent (et la couverture est complète)\n"
+     "1\tun cas échoue (ou, avec --coverage, une lacune de couverture)\n"
+     "2\terreur d'usage\n3\tun fichier de test ou un document est invalide\n"
+     "4\tla bibliothèque de règles est introuvable ou ne se charge pas\n5\terreur interne"},
+    {"lint", cmd_lint, "lint [--format text|json] [--globals] [APPEL.yaml|RÉPERTOIRE...]",
+     "vérifie des documents d'appel et leurs règles, sans projet",
+     "Vérifie des documents d'appel (par défaut : seeds/calls à côté du répertoire des règles) "
+     "et leurs fichiers de règles, ainsi que la bibliothèque de règles, sans aucun projet : "
+     "syntaxe Lua, globales inconnues (un assistant mal orthographié), identifiants de règle en "
+     "double, règles sans titre ou sans base juridique, paramètres demandés mais non définis par "
+     "l'appel, paramètres qu'aucune règle n'utilise. Une ligne par constat : fichier:ligne: "
+     "message [vérification]. Demande luac5.4 (paquet Debian lua5.4, ou $ELIGO_LUAC).",
+     "--globals\taffiche les noms que les fichiers de règles peuvent utiliser, un par ligne\n"
+     "--format text|json\ttexte, ou un tableau JSON des constats (des noms avec --globals)",
+     "0\trien à signaler\n1\tau moins un constat\n2\terreur d'usage\n3\tun document est "
+     "invalide\n4\tla bibliothèque de règles est introuvable ou ne se charge pas\n5\tluac5.4 "
+     "ne peut être lancé, erreur interne"},
+    {"new", cmd_new, "new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema CHEMIN]",
+     "écrit un modèle commenté de document, qui s'importe tel quel",
+     "Écrit sur la sortie standard un modèle de document commenté en français : un projet, un "
+     "appel, un financeur ou un fichier de règles. Les identifiants donnés remplacent ceux du "
+     "modèle partout où ils paraissent, de sorte qu'un financeur, un appel, ses règles et un "
+     "projet écrits avec les mêmes identifiants vont ensemble. Le document commence par la "
+     "ligne yaml-language-server qui nomme son schéma. N'ouvre pas le magasin. Guide : "
+     "docs/guide-instructeur.md.",
+     "--financer ID	le financeur de l'appel ou du projet
+"
+     "--call ID	l'appel auquel le projet candidate
+"
+     "--schema CHEMIN	le chemin du schéma sur la ligne yaml-language-server",
+     "0	le modèle est écrit
+2	erreur d'usage"},
+    {"help", cli_help_command, "help [COMMANDE [SOUS-COMMANDE]] [--man | --bash-completion]",
+     "l'aide d'eligo, ou d'une commande",
+     "Sans argument, la liste des commandes et des options globales ; avec une commande, son "
+     "aide (comme COMMANDE --help). --man écrit la page de manuel eligo(1) et "
+     "--bash-completion le script de complétion bash, tous deux tirés de ce même texte.",
+     "--man\técrit la page de manuel eligo(1) (format man(7))\n"
+     "--bash-completion\técrit le script de complétion pour bash",
+     "0\tsuccès\n2\tcommande inconnue"},
+    {"version", cli_version_command, "version [--format text|json]", "affiche la version",
+     "Affiche la version d'eligo (comme --version).",
+     "--format text|json\ttexte, ou un objet JSON {\"version\"}", "0\tsuccès\n2\terreur d'usage"},
+};
+
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
