@@ -128,7 +128,8 @@ const cli_command cli_commands[] = {
      "0\trien à signaler\n1\tau moins un constat\n2\terreur d'usage\n3\tun document est "
      "invalide\n4\tla bibliothèque de règles est introuvable ou ne se charge pas\n5\tluac5.4 "
      "ne peut être lancé, erreur interne"},
-    {"new", cmd_new, "new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema CHEMIN]",
+    {"new", cmd_new,
+     "new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema CHEMIN]",
      "écrit un modèle commenté de document, qui s'importe tel quel",
      "Écrit sur la sortie standard un modèle de document commenté en français : un projet, un "
      "appel, un financeur ou un fichier de règles. Les identifiants donnés remplacent ceux du "
@@ -136,13 +137,10 @@ const cli_command cli_commands[] = {
      "projet écrits avec les mêmes identifiants vont ensemble. Le document commence par la "
      "ligne yaml-language-server qui nomme son schéma. N'ouvre pas le magasin. Guide : "
      "docs/guide-instructeur.md.",
-     "--financer ID	le financeur de l'appel ou du projet
-"
-     "--call ID	l'appel auquel le projet candidate
-"
-     "--schema CHEMIN	le chemin du schéma sur la ligne yaml-language-server",
-     "0	le modèle est écrit
-2	erreur d'usage"},
+     "--financer ID\tle financeur de l'appel ou du projet\n"
+     "--call ID\tl'appel auquel le projet candidate\n"
+     "--schema CHEMIN\tle chemin du schéma sur la ligne yaml-language-server",
+     "0\tle modèle est écrit\n2\terreur d'usage"},
     {"help", cli_help_command, "help [COMMANDE [SOUS-COMMANDE]] [--man | --bash-completion]",
      "l'aide d'eligo, ou d'une commande",
      "Sans argument, la liste des commandes et des options globales ; avec une commande, son "
