@@ -17,28 +17,6 @@
 #include "doc.h"
 #include "embedded.h"
 
-static const char new_usage[] =
-    "usage : eligo new project|call|financer|rules [ID] [--financer ID] [--call ID]\n"
-    "                 [--schema CHEMIN]\n"
-    "Écrit sur la sortie standard un modèle commenté de document, qui s'importe tel quel :\n"
-    "  financer  un financeur                       (identifiant par défaut : NOUVEAU-FINANCEUR)\n"
-    "  call      un appel à projets et ses paramètres (par défaut : nouvel-appel)\n"
-    "  project   un projet, son budget, ses candidatures (par défaut : nouveau-projet)\n"
-    "  rules     le fichier de règles Lua de l'appel ID (par défaut : nouvel-appel), à\n"
-    "            enregistrer sous rules/calls/ID.lua\n"
-    "Options :\n"
-    "  --financer ID   le financeur que citent l'appel, ses règles et le projet\n"
-    "  --call ID       l'appel auquel le projet candidate\n"
-    "  --schema CHEMIN le schéma JSON que la première ligne désigne pour l'éditeur (par défaut\n"
-    "                  ../../schemas/KIND.schema.json, pour un document rangé comme seeds/)\n"
-    "Exemple :\n"
-    "  eligo new financer VILLE > seeds/financers/ville.yaml\n"
-    "  eligo new call tiers-lieux --financer VILLE > seeds/calls/tiers-lieux.yaml\n"
-    "  eligo new rules tiers-lieux --financer VILLE > rules/calls/tiers-lieux.lua\n"
-    "  eligo new project atelier --call tiers-lieux --financer VILLE > "
-    "seeds/projects/atelier.yaml\n"
-    "Codes de sortie : 0 modèle écrit, 2 erreur d'utilisation (type ou identifiant invalide).\n";
-
 /* The placeholders of the templates, in the order of the ids below. */
 enum { PH_FINANCER, PH_CALL, PH_PROJECT, PH_COUNT };
 static const char *const placeholders[PH_COUNT] = {"NOUVEAU-FINANCEUR", "nouvel-appel",
@@ -86,10 +64,8 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
     opterr = 0; /* its messages are English: ours name the option */
     /* getopt permutes: options may stand before or after the kind and the id. */
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(new_usage, stdout);
-            return 0;
-        }
+        if (c == 'h')
+            return cli_help("new");
         if (c == 'f')
             ids[PH_FINANCER] = optarg;
         else if (c == 'c')

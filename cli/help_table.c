@@ -135,11 +135,14 @@ const cli_command cli_commands[] = {
      "appel, un financeur ou un fichier de règles. Les identifiants donnés remplacent ceux du "
      "modèle partout où ils paraissent, de sorte qu'un financeur, un appel, ses règles et un "
      "projet écrits avec les mêmes identifiants vont ensemble. Le document commence par la "
-     "ligne yaml-language-server qui nomme son schéma. N'ouvre pas le magasin. Guide : "
-     "docs/guide-instructeur.md.",
+     "ligne yaml-language-server qui nomme son schéma. N'ouvre pas le magasin. Identifiants par "
+     "défaut : NOUVEAU-FINANCEUR, nouvel-appel, nouveau-projet ; le fichier de règles de "
+     "l'appel ID s'enregistre sous rules/calls/ID.lua. Exemple : eligo new financer VILLE > "
+     "seeds/financers/ville.yaml. Guide : docs/guide-instructeur.md.",
      "--financer ID\tle financeur de l'appel ou du projet\n"
      "--call ID\tl'appel auquel le projet candidate\n"
-     "--schema CHEMIN\tle chemin du schéma sur la ligne yaml-language-server",
+     "--schema CHEMIN\tle schéma que la ligne yaml-language-server désigne (par défaut "
+     "../../schemas/KIND.schema.json, pour un document rangé comme seeds/)",
      "0\tle modèle est écrit\n2\terreur d'usage"},
     {"help", cli_help_command, "help [COMMANDE [SOUS-COMMANDE]] [--man | --bash-completion]",
      "l'aide d'eligo, ou d'une commande",

@@ -40,7 +40,7 @@ foreach(dir lib calls tests)
 endforeach()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/seeds/ DESTINATION ${CMAKE_INSTALL_DATADIR}/eligo/seeds)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/schemas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/eligo/schemas
-        FILES_MATCHING PATTERN "*.schema.json")
+        FILES_MATCHING PATTERN "*.schema.json" PATTERN "templates" EXCLUDE)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
         FILES_MATCHING PATTERN "*.md")
