@@ -28,6 +28,8 @@ static const char usage_text[] =
     "                            what changed between two decisions, rule by rule\n"
     "  trace export DECISION --html [-o FILE]\n"
     "                            the decision as a self-contained, printable HTML page\n"
+    "  explain DECISION [--format html|pdf|text] [-o FILE] [--as opinion|decision]\n"
+    "                            the letter to the applicant explaining a decision (French)\n"
     "  replay DECISION [--format text|json]\n"
     "                            evaluate a decision again from the store (0 same, 1 diverged)\n"
     "  test [--coverage] [--format text|json] [FILE|DIR...]\n"
@@ -254,6 +256,7 @@ int main(int argc, char **argv) {
     } cmds[] = {
         {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
         {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},
+        {"explain", cmd_explain},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

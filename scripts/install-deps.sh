@@ -13,7 +13,7 @@ packages=(gcc clang make cmake pkg-config git
           libmsgpack-dev libyajl-dev
           libcmocka-dev jq sqlite3)
 if [[ "${1:-}" == "--with-browser" ]]; then
-    packages+=(chromium)
+    packages+=(chromium poppler-utils) # poppler-utils: pdftotext, pdfinfo, pdftoppm (PDF checks)
 fi
 
 missing=()
