@@ -101,6 +101,18 @@ assert_contains "$letter" "Communes du territoire de l'appel : Emmerin, Faches-T
     "a list parameter"
 assert_clean "$(body <<<"$letter")" "territory letter"
 
+# ---- the applicant's identifiers, when the project gives them ---------------
+sed -e 's/^id: centres-sociaux-connectes-2018/id: csc-identifiants/' \
+    -e '0,/^    status: association/s//    status: association\n    siret: "77567227200029"\n    rna: W595000123/' \
+    "$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml" >"$WORK/ids.yaml"
+run eligo import "$WORK/ids.yaml"
+assert_eq 0 "$RC" "import the project with identifiers ($ERR)"
+eligo check csc-identifiants --call mel-strategie-digitale-2018 >/dev/null
+id=$(eligo trace list --project csc-identifiants --format json | jq -r '.decision_id' | head -1)
+run eligo explain "$id" --format text
+assert_contains "$OUT" "    SIRET n° 77567227200029
+    RNA n° W595000123" "SIRET and RNA in the address"
+
 # ---- every stored seed decision has a letter, HTML and text ------------------
 count=$(eligo trace list --format json | jq -s length)
 [[ $count -ge 14 ]] || fail "only $count decisions"
