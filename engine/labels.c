@@ -281,21 +281,24 @@ const char *elg_labels_field(const char *path, const elg_project *p, char *buf, 
         put(buf, size, &at, "%s", w ? w : "Paramètre de l'appel");
     } else if (strcmp(head, "applicants") == 0 && i >= 0) {
         w = FIND(applicant_fields, sub);
-        put(buf, size, &at, "%s du porteur", w ? w : "Donnée");
+        put(buf, size, &at, "%s", *sub ? w ? w : "Donnée" : "Porteur");
+        put(buf, size, &at, "%s", *sub ? " du porteur" : "");
         if (p && (size_t)i < p->applicants_count && p->applicants[i].name)
             put(buf, size, &at, " « %s »", p->applicants[i].name);
         else
             put(buf, size, &at, " n° %ld", i + 1);
     } else if (strcmp(head, "expenses") == 0 && i >= 0) {
         w = FIND(expense_fields, sub);
-        put(buf, size, &at, "%s de la ligne de dépense", w ? w : "Donnée");
+        put(buf, size, &at, "%s", *sub ? w ? w : "Donnée" : "Ligne de dépense");
+        put(buf, size, &at, "%s", *sub ? " de la ligne de dépense" : "");
         if (p && (size_t)i < p->expenses_count && p->expenses[i].label)
             put(buf, size, &at, " « %s »", p->expenses[i].label);
         else
             put(buf, size, &at, " n° %ld", i + 1);
     } else if (strcmp(head, "resources") == 0 && i >= 0) {
         w = FIND(resource_fields, sub);
-        put(buf, size, &at, "%s de la ligne de ressource", w ? w : "Donnée");
+        put(buf, size, &at, "%s", *sub ? w ? w : "Donnée" : "Ligne de ressource");
+        put(buf, size, &at, "%s", *sub ? " de la ligne de ressource" : "");
         if (p && (size_t)i < p->resources_count && p->resources[i].label)
             put(buf, size, &at, " « %s »", p->resources[i].label);
         else if (p && (size_t)i < p->resources_count && p->resources[i].financer)

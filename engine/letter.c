@@ -405,8 +405,9 @@ typedef struct used {
 static const char *const app_bits[] = {"name",    "status", "siret", "rna",
                                        "commune", "insee",  "share", "approvals"};
 
-#define ELG_LETTER_MAX_OTHER 200 /* facts beyond the lines and applicants: a letter, not a trace   \
-                                  */
+#define ELG_LETTER_MAX_OTHER                                                                       \
+    200 /* facts beyond the lines and applicants: a letter, not a trace                            \
+         */
 
 static void used_release(used *u) {
     free(u->app);
