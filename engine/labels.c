@@ -248,11 +248,18 @@ static void put(char *buf, size_t size, size_t *at, const char *fmt, ...) {
     if (n < 0)
         return;
     if ((size_t)n >= size - *at) {
-        size_t end = size - 1;
-        while (end > *at && ((unsigned char)buf[end] & 0xC0) == 0x80)
-            end--; /* buf[end] starts a cut character: drop it */
+        /* Cut: drop the last character if vsnprintf left only part of it. */
+        size_t end = size - 1, start = end;
+        while (start > *at && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+            start--;
+        if (start > *at) {
+            unsigned char lead = (unsigned char)buf[start - 1];
+            size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            if (start - 1 + len > end)
+                end = start - 1;
+        }
         buf[end] = '\0';
-        *at = end;
+        *at = size; /* full: what follows is cut too */
     } else {
         *at += (size_t)n;
     }

@@ -38,13 +38,13 @@ static char *slot(out *o) {
     return s;
 }
 
-/* An amount with no-break spaces ("2 000 000,00 €" never cut across lines). */
-static const char *M(out *o, elg_cents c) {
+/* An amount with no-break spaces ("2 000 000,00 €" never cut across lines),
+ * into s of size bytes (at least twice ELG_MONEY_FMT_MAX). */
+static const char *money_nb(elg_cents c, char *s, size_t size) {
     char plain[ELG_MONEY_FMT_MAX];
-    char *s = slot(o);
     size_t at = 0;
     elg_money_format(c, plain, sizeof plain);
-    for (const char *p = plain; *p && at + 3 < sizeof o->ring[0]; p++) {
+    for (const char *p = plain; *p && at + 3 < size; p++) {
         if (*p == ' ') {
             s[at++] = (char)0xC2; /* U+00A0 */
             s[at++] = (char)0xA0;
@@ -54,6 +54,10 @@ static const char *M(out *o, elg_cents c) {
     }
     s[at] = '\0';
     return s;
+}
+
+static const char *M(out *o, elg_cents c) {
+    return money_nb(c, slot(o), sizeof o->ring[0]);
 }
 
 static const char *D(out *o, const char *iso) {
@@ -335,7 +339,7 @@ static void value_words(FILE *f, const elg_value *v, const char *key, bool money
         break;
     case ELG_VALUE_INT:
         if (money)
-            fputs(elg_money_format(v->u.integer, buf, sizeof buf), f);
+            fputs(money_nb(v->u.integer, buf, sizeof buf), f);
         else
             fprintf(f, "%" PRId64, v->u.integer);
         break;
@@ -1134,15 +1138,28 @@ static void result_section(out *o, const elg_letter_input *in) {
     size_t total = d->rules_count, failed = count_status(d, ELG_RULE_FAIL);
     heading(o, "1. Le résultat");
     switch (d->outcome) {
-    case ELG_OUTCOME_ELIGIBLE:
-        para(o, "result",
-             "Votre projet est éligible : il remplit les %zu conditions de l'appel "
-             "vérifiées par le traitement%s.",
-             total - count_status(d, ELG_RULE_NA),
-             count_status(d, ELG_RULE_NA) ? " (les autres sont sans objet pour votre projet)" : "");
+    case ELG_OUTCOME_ELIGIBLE: {
+        size_t applied = total - count_status(d, ELG_RULE_NA);
+        const char *others =
+            count_status(d, ELG_RULE_NA) ? " (les autres sont sans objet pour votre projet)" : "";
+        if (applied == 1)
+            para(o, "result",
+                 "Votre projet est éligible : il remplit la condition de l'appel vérifiée par le "
+                 "traitement%s.",
+                 others);
+        else
+            para(o, "result",
+                 "Votre projet est éligible : il remplit les %zu conditions de l'appel vérifiées "
+                 "par le traitement%s.",
+                 applied, others);
         break;
+    }
     case ELG_OUTCOME_INELIGIBLE:
-        if (failed == 1)
+        if (failed == 1 && total == 1)
+            para(o, "result", "%s",
+                 "Votre projet n'est pas éligible en l'état : la condition de l'appel n'est pas "
+                 "remplie (voir ci-dessous ce qu'il faudrait changer).");
+        else if (failed == 1)
             para(o, "result",
                  "Votre projet n'est pas éligible en l'état : une des %zu conditions de l'appel "
                  "n'est pas remplie (voir ci-dessous ce qu'il faudrait changer).",
