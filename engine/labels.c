@@ -343,6 +343,10 @@ static const row legal_statuses[] = {
     {"foundation", "fondation"},
     {"cooperative", "coopérative"},
     {"mutual", "mutuelle"},
+    {"mutuelle", "mutuelle"},
+    {"fondation", "fondation"},
+    {"collectivite-territoriale", "collectivité territoriale"},
+    {"departement", "département"},
 };
 
 static const row approvals[] = {

@@ -132,20 +132,22 @@ static void esc(FILE *f, const char *s) {
 static void wrap(FILE *f, const char *s, const char *lead, const char *indent) {
     const int width = 78;
     int col = 0;
-    bool first = true, after_open = false;
+    bool first = true;
     while (*s) {
         while (*s == ' ')
             s++;
         if (!*s)
             break;
         size_t n = strcspn(s, " \n");
+        /* French punctuation stays with its word: "«" goes with the word
+         * after it, and no line starts with "»", ":", ";", "!" or "?". */
+        if (n == strlen("«") && strncmp(s, "«", n) == 0 && s[n] == ' ' && s[n + 1] &&
+            s[n + 1] != ' ' && s[n + 1] != '\n')
+            n += 1 + strcspn(s + n + 1, " \n");
         int chars = 0;
         for (size_t i = 0; i < n; i++)
             chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-        /* French punctuation stays with its word: never a line starting with
-         * "»", ":" or ";", nor one ending with "«". */
-        bool glued = strchr(":;!?", *s) || strncmp(s, "»", strlen("»")) == 0 || after_open;
-        after_open = n == strlen("«") && strncmp(s, "«", n) == 0;
+        bool glued = strchr(":;!?", *s) || strncmp(s, "»", strlen("»")) == 0;
         if (first) {
             fputs(lead, f);
             col = (int)strlen(indent);
