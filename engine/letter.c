@@ -929,26 +929,34 @@ static void missing_section(out *o, const elg_letter_input *in, int number) {
          "dossier :",
          authority(in));
     list_begin(o, false);
+    /* Each field once; a letter lists at most ELG_LETTER_MAX_OTHER of them
+     * (a rule may read thousands of absent fields: no quadratic walk). */
+    const char *listed[ELG_LETTER_MAX_OTHER];
+    size_t n_listed = 0, more = 0;
     for (size_t i = 0; i < d->rules_count; i++) {
         const elg_rule_result *r = &d->rules[i];
         if (!needs_missing(r))
             continue;
         for (size_t k = 0; k < r->missing_count; k++) {
-            bool again = false; /* listed already by an earlier rule */
-            for (size_t j = 0; j < i && !again; j++)
-                for (size_t m = 0; needs_missing(&d->rules[j]) && m < d->rules[j].missing_count;
-                     m++)
-                    again |= strcmp(or_empty(d->rules[j].missing[m]), or_empty(r->missing[k])) == 0;
-            for (size_t m = 0; m < k && !again; m++)
-                again = strcmp(or_empty(r->missing[m]), or_empty(r->missing[k])) == 0;
+            const char *path = or_empty(r->missing[k]);
+            bool again = false;
+            for (size_t m = 0; m < n_listed && !again; m++)
+                again = strcmp(listed[m], path) == 0;
             if (again)
                 continue;
+            if (n_listed == ELG_LETTER_MAX_OTHER) {
+                more++;
+                continue;
+            }
+            listed[n_listed++] = path;
             char label[2400];
-            elg_labels_field(r->missing[k], in->project, label, sizeof label);
+            elg_labels_field(path, in->project, label, sizeof label);
             item(o, label, "(nécessaire à la vérification « %s »)",
                  r->title && r->title[0] ? r->title : or_empty(r->id));
         }
     }
+    if (more)
+        item(o, NULL, "et %zu autres informations (au plus, certaines pouvant se répéter).", more);
     list_end(o);
 }
 

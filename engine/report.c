@@ -449,9 +449,15 @@ static void summary(FILE *f, const elg_decision *d, const elg_report_context *ct
     }
     raw(f, any ? "</ul>\n" : "");
     any = false;
+    size_t shown = 0, more = 0; /* a summary fits on a screen: the rest is in each rule */
     for (size_t i = 0; i < total; i++) {
         const elg_rule_result *r = &d->rules[i];
         for (size_t k = 0; shows_missing(r) && k < r->missing_count; k++) {
+            if (shown == 20) {
+                more++;
+                continue;
+            }
+            shown++;
             char label_buf[2400];
             raw(f,
                 any ? "" : "<p><strong>Données manquantes :</strong></p>\n<ul id=\"manquants\">\n");
@@ -465,6 +471,8 @@ static void summary(FILE *f, const elg_decision *d, const elg_report_context *ct
             raw(f, "</code></li>\n");
         }
     }
+    if (more)
+        fprintf(f, "<li>et %zu autres (voir chaque règle)</li>\n", more);
     raw(f, any ? "</ul>\n" : "");
     raw(f, "</header>\n");
 }

@@ -159,6 +159,31 @@ letter=$(plain <<<"$OUT" | flat)
 assert_contains "$letter" "Les informations à fournir" "the missing facts section"
 assert_contains "$letter" "Numéro SIRET du porteur « Asso » (nécessaire à la vérification « Le porteur a un numéro SIRET »)" "the missing field in words, with the rule needing it"
 assert_clean "$(body <<<"$letter")" "missing-fact letter"
+# A rule that reads thousands of absent fields: the letter lists 200 and
+# counts the rest, at once.
+cat >"$RULES/calls/test-explain.lua" <<'LUA'
+rule {
+    id = "lit-tout",
+    title = "Une règle qui lit beaucoup",
+    check = function(p)
+        for i = 1, 5000 do
+            local _ = p.applicants[1]["champ" .. i]
+        end
+        return fail("trop de champs absents")
+    end,
+}
+LUA
+eligo check p --call test-explain >/dev/null
+id=$(eligo trace list --project p --format json | jq -r '.decision_id' | tail -1)
+start=$(date +%s)
+run timeout 20 "$ELIGO_BIN" explain "$id" --format text
+assert_eq 0 "$RC" "a letter for 5000 missing fields ($ERR)"
+assert_eq 200 "$(grep -c "nécessaire à la vérification" <<<"$OUT")" "200 fields listed"
+assert_contains "$(plain <<<"$OUT" | flat)" "et 4800 autres informations" "the rest counted"
+[[ $(($(date +%s) - start)) -le 10 ]] || fail "the letter took more than 10 s"
+run timeout 20 "$ELIGO_BIN" trace export "$id" --html
+assert_eq 0 "$RC" "the audit page for 5000 missing fields"
+assert_contains "$OUT" "<li>et 4980 autres (voir chaque règle)</li>" "the summary lists 20"
 cat >"$RULES/calls/test-explain.lua" <<'LUA'
 rule {
     id = "plante",
