@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "hash.h"
+#include "html.h"
 #include "labels.h"
 #include "money.h"
 
@@ -95,35 +96,16 @@ static char *fmt(const char *f, ...) {
     return s;
 }
 
-/* HTML-escaped, with French typography: a no-break space after « and
- * before », : and ; so that they never start or end a line alone. */
+/* HTML-escaped (html.h), with French typography: a no-break space after «
+ * and before », : and ; so that they never start or end a line alone. */
 static void esc(FILE *f, const char *s) {
     const char *start = s;
     for (; s && *s; s++) {
         if (*s == ' ' && (strncmp(s + 1, "»", strlen("»")) == 0 || s[1] == ':' || s[1] == ';' ||
-                          (s - start >= 2 && strncmp(s - 2, "«", strlen("«")) == 0))) {
+                          (s - start >= 2 && strncmp(s - 2, "«", strlen("«")) == 0)))
             fputs("&nbsp;", f);
-            continue;
-        }
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
+        else
+            elg_html_text(f, s, 1);
     }
 }
 
@@ -576,6 +558,20 @@ static void applicant_item(out *o, const elg_applicant *a, unsigned bits, size_t
     free(s);
 }
 
+/* An item listing texts separated by commas; none when there are none. */
+static void join_item(out *o, const char *lead, char *const *list, size_t count, const char *none) {
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    if (!f)
+        return;
+    for (size_t i = 0; i < count; i++)
+        fprintf(f, "%s%s", i ? ", " : "", list[i]);
+    fclose(f);
+    item(o, lead, "%s", *s ? s : none);
+    free(s);
+}
+
 static void data_section(out *o, const elg_letter_input *in) {
     const elg_decision *d = in->decision;
     const elg_project *p = in->project;
@@ -647,30 +643,12 @@ static void data_section(out *o, const elg_letter_input *in) {
         else
             item(o, lead, "%s (ligne de ressource n° %zu)", has_amount ? M(o, amount) : "", i + 1);
     }
-    if (u.territory) {
-        char *s = NULL;
-        size_t n = 0;
-        FILE *f = open_memstream(&s, &n);
-        if (f) {
-            for (size_t i = 0; p && i < p->territory_count; i++)
-                fprintf(f, "%s%s", i ? ", " : "", p->territory[i]);
-            fclose(f);
-            item(o, "Communes du territoire du projet :", "%s", *s ? s : "non renseignées");
-        }
-        free(s);
-    }
-    if (u.themes) {
-        char *s = NULL;
-        size_t n = 0;
-        FILE *f = open_memstream(&s, &n);
-        if (f) {
-            for (size_t i = 0; p && i < p->themes_count; i++)
-                fprintf(f, "%s%s", i ? ", " : "", p->themes[i]);
-            fclose(f);
-            item(o, "Thèmes du projet :", "%s", *s ? s : "non renseignés");
-        }
-        free(s);
-    }
+    if (u.territory)
+        join_item(o, "Communes du territoire du projet :", p ? p->territory : NULL,
+                  p ? p->territory_count : 0, "non renseignées");
+    if (u.themes)
+        join_item(o, "Thèmes du projet :", p ? p->themes : NULL, p ? p->themes_count : 0,
+                  "non renseignés");
     for (size_t i = 0; i < u.n_other; i++) {
         const elg_fact *fa = u.other[i];
         char label[2400];
@@ -1365,25 +1343,9 @@ int elg_letter_from_store(elg_store *store, int64_t id, bool is_decision, elg_le
     const elg_ruleset *rs = d->ruleset;
     /* The versions the decision was made from; the letter is still written
      * without one (with fewer words), never from another version. */
-    elg_error ignored = {0};
-    if (d->project && d->project_version > 0 &&
-        elg_check_load_doc(store, "project", d->project, d->project_version, &psd, &pdoc,
-                           &ignored) == ELG_OK &&
-        strcmp(or_empty(psd.sha256), or_empty(d->project_sha256)) != 0) {
-        elg_doc_free(pdoc);
-        elg_store_doc_release(&psd);
-        memset(&psd, 0, sizeof psd);
-        pdoc = NULL;
-    }
-    if (rs->call && rs->call_version > 0 &&
-        elg_check_load_doc(store, "call", rs->call, rs->call_version, &csd, &cdoc, &ignored) ==
-            ELG_OK &&
-        strcmp(or_empty(csd.sha256), or_empty(rs->call_sha256)) != 0) {
-        elg_doc_free(cdoc);
-        elg_store_doc_release(&csd);
-        memset(&csd, 0, sizeof csd);
-        cdoc = NULL;
-    }
+    pdoc = elg_check_load_pinned(store, "project", d->project, d->project_version,
+                                 d->project_sha256, &psd);
+    cdoc = elg_check_load_pinned(store, "call", rs->call, rs->call_version, rs->call_sha256, &csd);
     size_t nf = rs->financers_count, named = 0;
     fsd = calloc(nf + 1, sizeof *fsd);
     fdoc = calloc(nf + 1, sizeof *fdoc);

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "hash.h"
+#include "html.h"
 #include "labels.h"
 #include "money.h"
 
@@ -33,29 +34,7 @@ static void raw(FILE *f, const char *s) {
 
 /* Writes s[0..n) HTML-escaped (text and attribute values alike). */
 static void textn(FILE *f, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        case '\0':
-            break;
-        default:
-            fputc(s[i], f);
-        }
-    }
+    elg_html_text(f, s, n);
 }
 
 static void text(FILE *f, const char *s) {
@@ -1024,23 +1003,6 @@ static int store_source(void *ctx, const char *sha256, char **body, size_t *len,
     return elg_store_get_rule_source(ctx, sha256, body, len, err);
 }
 
-/* Loads a stored version the decision names, only if it is the one it
- * recorded (same sha256); a decision is still shown without it. */
-static elg_doc *load_pinned(elg_store *store, const char *kind, const char *id, int version,
-                            const char *sha256, elg_stored_doc *sd) {
-    elg_doc *doc = NULL;
-    elg_error ignored = {0};
-    if (!id || version <= 0 ||
-        elg_check_load_doc(store, kind, id, version, sd, &doc, &ignored) != ELG_OK)
-        return NULL;
-    if (strcmp(or_empty(sd->sha256), or_empty(sha256)) != 0) {
-        elg_doc_free(doc);
-        elg_store_doc_release(sd);
-        return NULL;
-    }
-    return doc;
-}
-
 int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err) {
     elg_decision *d = NULL;
     elg_stored_doc psd = {0}, csd = {0};
@@ -1050,10 +1012,10 @@ int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_erro
     if (rc)
         return rc;
     /* The project and call as they were decided on. */
-    elg_doc *pdoc =
-        load_pinned(store, "project", d->project, d->project_version, d->project_sha256, &psd);
-    elg_doc *cdoc = load_pinned(store, "call", d->ruleset->call, d->ruleset->call_version,
-                                d->ruleset->call_sha256, &csd);
+    elg_doc *pdoc = elg_check_load_pinned(store, "project", d->project, d->project_version,
+                                          d->project_sha256, &psd);
+    elg_doc *cdoc = elg_check_load_pinned(store, "call", d->ruleset->call, d->ruleset->call_version,
+                                          d->ruleset->call_sha256, &csd);
     char sha[ELG_SHA256_HEX];
     rc = elg_decision_write_json(d, &json, err);
     if (rc == ELG_OK) {
