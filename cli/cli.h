@@ -150,5 +150,6 @@ int cmd_replay(cli_ctx *ctx, int argc, char **argv); /* cmd_trace.c */
 int cmd_test(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
 int cmd_lint(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
 int cmd_new(cli_ctx *ctx, int argc, char **argv);    /* cmd_new.c */
+int cmd_explain(cli_ctx *ctx, int argc, char **argv); /* cmd_explain.c */
 
 #endif

@@ -92,6 +92,23 @@ const cli_command cli_commands[] = {
      "-o, --output FICHIER\técrit la page dans FICHIER plutôt que sur la sortie standard",
      "0\tsuccès\n2\terreur d'usage\n3\tdécision inconnue, magasin absent, FICHIER impossible "
      "à écrire\n5\terreur du magasin"},
+    {"explain", cmd_explain,
+     "explain DÉCISION [--format html|pdf|text] [-o FICHIER] [--as opinion|decision]",
+     "écrit la lettre qui explique une décision au porteur de projet",
+     "Écrit, en français, la lettre adressée au porteur de projet qui explique la décision "
+     "enregistrée DÉCISION (CRPA art. L311-3-1 et R311-3-1-2) : le résultat, la mention du "
+     "traitement algorithmique et de sa part dans la décision, les données utilisées et leur "
+     "source, les paramètres appliqués, une phrase par règle, ce qu'il faudrait changer, les voies "
+     "et délais de recours, les références. Elle est tirée de la décision enregistrée et des "
+     "versions dont elle a été faite, jamais des fichiers sur disque. N'enregistre rien. "
+     "Guide : docs/explain.md.",
+     "--format html|pdf|text\tHTML (par défaut), texte, ou PDF imprimé sur A4 par Chromium sans "
+     "interface ($ELIGO_CHROMIUM nomme le programme, chromium par défaut)\n"
+     "-o FICHIER\técrit la lettre dans FICHIER plutôt que sur la sortie standard\n"
+     "--as opinion|decision\tun avis préparé pour l'autorité qui décide (par défaut), ou la "
+     "décision elle-même",
+     "0\tla lettre est écrite\n2\terreur d'usage\n3\tdécision inconnue, magasin absent\n"
+     "5\tune donnée enregistrée manque, Chromium ne peut imprimer le PDF, erreur du magasin"},
     {"replay", cmd_replay, "replay DÉCISION [--format text|json]",
      "réévalue une décision depuis le magasin (0 identique, 1 divergence)",
      "Réévalue la décision n° DÉCISION à partir des versions enregistrées du projet et de "

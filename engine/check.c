@@ -120,6 +120,21 @@ int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int v
     return rc;
 }
 
+elg_doc *elg_check_load_pinned(elg_store *store, const char *kind, const char *id, int version,
+                               const char *sha256, elg_stored_doc *sd) {
+    elg_doc *doc = NULL;
+    elg_error ignored = {0}; /* the caller shows the decision without it */
+    if (!id || !sha256 || version <= 0 ||
+        elg_check_load_doc(store, kind, id, version, sd, &doc, &ignored) != ELG_OK)
+        return NULL;
+    if (!sd->sha256 || strcmp(sd->sha256, sha256) != 0) {
+        elg_doc_free(doc);
+        elg_store_doc_release(sd);
+        return NULL;
+    }
+    return doc;
+}
+
 int elg_check_call_open(elg_store *store, elg_rules *rules, const char *call_id, int version,
                         const elg_financer_version *pinned, size_t pinned_count,
                         elg_check_call **out, elg_error *err) {

@@ -77,4 +77,12 @@ int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, el
 int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int version,
                        elg_stored_doc *sd, elg_doc **doc, elg_error *err);
 
+/* Reads stored version `version` of (kind, id) as elg_check_load_doc does,
+ * but only when its sha256 is the one a decision recorded: NULL (nothing
+ * to release) when it is absent, does not parse or is another content.
+ * Pages that explain a decision show it without such a version, never
+ * from another one. */
+elg_doc *elg_check_load_pinned(elg_store *store, const char *kind, const char *id, int version,
+                               const char *sha256, elg_stored_doc *sd);
+
 #endif

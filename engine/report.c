@@ -21,6 +21,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "hash.h"
+#include "html.h"
+#include "labels.h"
 #include "money.h"
 
 /* ---- output ------------------------------------------------------------- */
@@ -31,29 +34,7 @@ static void raw(FILE *f, const char *s) {
 
 /* Writes s[0..n) HTML-escaped (text and attribute values alike). */
 static void textn(FILE *f, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        case '\0':
-            break;
-        default:
-            fputc(s[i], f);
-        }
-    }
+    elg_html_text(f, s, n);
 }
 
 static void text(FILE *f, const char *s) {
@@ -94,19 +75,15 @@ static void date(FILE *f, const char *iso) {
     }
 }
 
-/* A timestamp YYYY-MM-DDTHH:MM:SS.mmmZ the French way,
- * "24/11/2026 à 22:56:57 UTC"; anything else as it is. */
+/* A timestamp in UTC the way reviewers in France read it: the time in
+ * Paris with UTC beside, "01/12/2026 à 12:38:51, heure de Paris (11:38:51 UTC)". */
 static void timestamp(FILE *f, const char *iso) {
-    if (iso && strlen(iso) >= 20 && iso[10] == 'T' && iso[13] == ':' && iso[16] == ':') {
-        char day[11];
-        memcpy(day, iso, 10);
-        day[10] = '\0';
-        date(f, day);
-        raw(f, " à ");
+    char buf[128];
+    text(f, elg_labels_time_paris(iso, false, buf, sizeof buf));
+    if (iso && strlen(iso) >= 19 && iso[10] == 'T') {
+        raw(f, ", heure de Paris (");
         textn(f, iso + 11, 8);
-        raw(f, " UTC");
-    } else {
-        text(f, iso);
+        raw(f, " UTC)");
     }
 }
 
@@ -175,49 +152,26 @@ static void value(FILE *f, const elg_value *v, bool integers_are_money) {
         break;
     case ELG_VALUE_MAP:
         for (size_t i = 0; i < v->u.map.count; i++) {
-            raw(f, i == 0 ? "<code>" : "<br><code>");
-            text(f, v->u.map.pairs[i].key);
-            raw(f, "</code> : ");
-            value(f, &v->u.map.pairs[i].value, integers_are_money);
+            /* Record keys of the rule library under their French label. */
+            const char *key = v->u.map.pairs[i].key, *w = elg_labels_figure(key);
+            raw(f, i == 0 ? "" : "<br>");
+            if (w) {
+                text(f, w);
+            } else {
+                raw(f, "<code>");
+                text(f, key);
+                raw(f, "</code>");
+            }
+            raw(f, " : ");
+            value(f, &v->u.map.pairs[i].value,
+                  integers_are_money && !elg_labels_figure_is_count(key));
         }
         break;
     }
 }
 
-/* The second column of the row of table whose first column is key; dflt
- * when none. */
-static const char *lookup(const char *const (*table)[2], size_t n, const char *key,
-                          const char *dflt) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i][0], key) == 0)
-            return table[i][1];
-    return dflt;
-}
-#define LOOKUP(table, key, dflt) lookup(table, sizeof table / sizeof table[0], key, dflt)
-
-static const char *const category_labels[][2] = {
-    {"staff", "Frais de personnel"}, {"services", "Prestations de services"},
-    {"equipment", "Matériel"},       {"travel", "Déplacements"},
-    {"indirect", "Coûts indirects"}, {"other", "Autres dépenses"}};
-static const char *const nature_labels[][2] = {{"eu", "Union européenne"},
-                                               {"state", "État"},
-                                               {"local-authority", "Collectivité"},
-                                               {"social-security", "Sécurité sociale"},
-                                               {"private", "Privé"},
-                                               {"self", "Autofinancement"}};
-
 static const char *status_label(elg_rule_status s) {
-    switch (s) {
-    case ELG_RULE_PASS:
-        return "respectée";
-    case ELG_RULE_FAIL:
-        return "non respectée";
-    case ELG_RULE_NA:
-        return "sans objet";
-    case ELG_RULE_ERROR:
-        break;
-    }
-    return "erreur";
+    return elg_labels_status(s);
 }
 /* The CSS class of a status: pass, fail, error, na. */
 static const char *status_class(elg_rule_status s) {
@@ -234,15 +188,7 @@ static const char *status_class(elg_rule_status s) {
     return "na";
 }
 static const char *outcome_label(elg_outcome o) {
-    switch (o) {
-    case ELG_OUTCOME_ELIGIBLE:
-        return "ÉLIGIBLE";
-    case ELG_OUTCOME_INELIGIBLE:
-        return "NON ÉLIGIBLE";
-    case ELG_OUTCOME_ERROR:
-        break;
-    }
-    return "ERREUR DE RÈGLE";
+    return elg_labels_outcome(o);
 }
 static const char *outcome_class(elg_outcome o) {
     switch (o) {
@@ -256,10 +202,10 @@ static const char *outcome_class(elg_outcome o) {
     return "error";
 }
 static const char *category_label(const char *c) {
-    return c ? LOOKUP(category_labels, c, c) : "";
+    return elg_labels_category(c);
 }
 static const char *nature_label(const char *n) {
-    return n ? LOOKUP(nature_labels, n, n) : "";
+    return elg_labels_nature(n);
 }
 
 static bool fails(const elg_rule_result *r) {
@@ -272,44 +218,76 @@ static const char css[] =
     "<style>\n"
     ":root{--pass:#1b6e2e;--fail:#b3261e;--error:#9a5b00;--na:#5f6368;--line:#d0d4da}\n"
     "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2328;max-width:62rem;"
-    "margin:1.5rem auto;padding:0 1rem;line-height:1.45;font-size:15px}\n"
-    "h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;border-bottom:2px solid var(--line);"
-    "padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.05rem;margin:.2rem 0}\n"
-    ".outcome{border-left:.5rem solid;padding:.8rem 1.2rem;background:#f6f8fa}\n"
+    "margin:1.5rem auto;padding:0 1rem;line-height:1.4;font-size:15px}\n"
+    "h1{font-size:1.5rem;margin:.2rem 0 .4rem}h2{font-size:1.15rem;border-bottom:2px solid "
+    "var(--line);padding-bottom:.15rem;margin:1.4rem 0 .5rem}h3{font-size:1rem;margin:.1rem 0}"
+    "h4{font-size:.9rem;margin:.5rem 0 .2rem}\n"
+    ".outcome{border-left:.5rem solid;padding:.6rem 1.1rem;background:#f6f8fa}\n"
     ".outcome.eligible{border-color:var(--pass)}.outcome.ineligible{border-color:var(--fail)}"
     ".outcome.error{border-color:var(--error)}\n"
     ".verdict{font-weight:bold}.eligible .verdict{color:var(--pass)}"
     ".ineligible .verdict{color:var(--fail)}.error .verdict{color:var(--error)}\n"
-    "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid var(--line);"
-    "padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f0f2f5}\n"
+    ".outcome ul{margin:.3rem 0;padding-left:1.2rem}\n"
+    "table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{border:1px solid var(--line);"
+    "padding:.2rem .45rem;text-align:left;vertical-align:top}th{background:#f0f2f5}\n"
     "td.num,th.num{text-align:right;white-space:nowrap}tr.total td{font-weight:bold}"
     "tr.sub td{background:#fafbfc;font-style:italic}\n"
-    "dl.kv{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;margin:.5rem 0}"
+    "dl.kv{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.4rem 0}"
     "dl.kv dt{font-weight:bold}dl.kv dd{margin:0}\n"
+    "dl.figs{grid-template-columns:max-content auto max-content auto}\n"
     ".rule{border:1px solid var(--line);border-left:.4rem solid;border-radius:4px;"
-    "padding:.6rem 1rem;margin:.8rem 0}\n"
+    "padding:.4rem .8rem;margin:.5rem 0}\n"
     ".rule.pass{border-left-color:var(--pass)}.rule.fail{border-left-color:var(--fail)}"
     ".rule.error{border-left-color:var(--error)}.rule.na{border-left-color:var(--na)}\n"
-    ".badge{display:inline-block;padding:0 .45rem;border-radius:3px;color:#fff;font-size:.85rem;"
+    ".badge{display:inline-block;padding:0 .45rem;border-radius:3px;color:#fff;font-size:.8rem;"
     "font-weight:bold}.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}"
     ".badge.error{background:var(--error)}.badge.na{background:var(--na)}\n"
-    ".message{font-size:1.02rem;margin:.3rem 0}code,pre{font-family:'DejaVu Sans Mono',"
-    "monospace;font-size:.85rem}\n"
+    ".message{margin:.2rem 0}code,pre{font-family:'DejaVu Sans Mono',monospace;font-size:.82rem}\n"
     "pre{background:#f6f8fa;border:1px solid var(--line);padding:.4rem .6rem;white-space:pre-wrap;"
     "overflow-wrap:anywhere;margin:.3rem 0}\n"
     "pre .decl{background:#fff3c4;display:inline-block;width:100%}.ln{color:#8c959f}\n"
-    "ul.v{margin:0;padding-left:1.1rem}.m{white-space:nowrap}.small{font-size:.85rem;color:#57606a}"
-    ".hash{font-family:'DejaVu Sans "
-    "Mono',monospace;"
-    "font-size:.8rem;overflow-wrap:anywhere}\n"
-    "@media print{body{max-width:none;margin:0;font-size:10.5pt}"
+    "details{margin:.2rem 0}summary{cursor:pointer;color:#0b57d0;font-size:.88rem}\n"
+    "ul.v{margin:0;padding-left:1.1rem}.m{white-space:nowrap}.small{font-size:.82rem;color:#57606a}"
+    ".hash{font-family:'DejaVu Sans Mono',monospace;font-size:.76rem;overflow-wrap:anywhere}\n"
+    "table.hashes td:nth-child(1){width:11%}table.hashes td:nth-child(2){width:31%}\n"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:9pt;line-height:1.3}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    ".rule,table,pre{break-inside:avoid}h2{break-after:avoid}"
-    "@page{size:A4;margin:15mm}}\n"
+    "h1{font-size:14pt}h2{font-size:11pt;margin:.8rem 0 .3rem}"
+    ".rule,tr,pre,dl,.outcome li{break-inside:avoid}"
+    "h2,h3,h4,summary,thead,.intro{break-after:avoid;page-break-after:avoid}"
+    "summary{color:#57606a}"
+    "@page{size:A4;margin:12mm 12mm 14mm 12mm;"
+    "@bottom-right{content:counter(page) ' / ' counter(pages);font-size:8pt;color:#57606a}}}\n"
     "</style>\n";
 
-static void header(FILE *f, const elg_decision *d, const elg_project *p) {
+/* The figures of a rule on one line, French labels: "montant : 95,00 € ; plafond : 50,00 €".
+ * Scalars only (lists and records are in the rule's own table). */
+static void figures_inline(FILE *f, const elg_value *figs) {
+    bool first = true;
+    for (size_t i = 0; figs->type == ELG_VALUE_MAP && i < figs->u.map.count; i++) {
+        const elg_value_pair *x = &figs->u.map.pairs[i];
+        if (is_compound(&x->value))
+            continue;
+        const char *w = elg_labels_figure(x->key);
+        raw(f, first ? "" : " ; ");
+        text(f, w ? w : x->key);
+        raw(f, " : ");
+        value(f, &x->value, !elg_labels_figure_is_count(x->key));
+        first = false;
+    }
+}
+
+/* The missing facts of the rules that did not conclude (a passing rule
+ * that read an absent optional field needs nothing). */
+static bool shows_missing(const elg_rule_result *r) {
+    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR;
+}
+
+/* One screen: what was decided, on what, why, and how much. */
+static void summary(FILE *f, const elg_decision *d, const elg_report_context *ctx) {
     const elg_ruleset *rs = d->ruleset;
+    const elg_project *p = ctx->project;
+    const elg_figures *fig = &d->figures;
     const char *label = outcome_label(d->outcome);
     bool stored = d->id > 0; /* only a stored decision has a number and a date */
     raw(f, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -323,14 +301,14 @@ static void header(FILE *f, const elg_decision *d, const elg_project *p) {
     raw(f, css);
     raw(f, "</head>\n<body>\n<header class=\"outcome ");
     raw(f, outcome_class(d->outcome));
-    raw(f, "\">\n<h1>");
+    raw(f, "\" id=\"resume\">\n<h1>");
     if (stored)
         fprintf(f, "Décision n° %" PRId64 " : ", d->id);
     else
         raw(f, "Décision : ");
     raw(f, "<span class=\"verdict\" id=\"outcome\">");
     text(f, label);
-    raw(f, "</span></h1>\n<p><strong>Projet :</strong> ");
+    raw(f, "</span></h1>\n<dl class=\"kv\">\n<dt>Projet</dt><dd>");
     if (p && p->title) {
         text(f, p->title);
         raw(f, " (");
@@ -340,7 +318,50 @@ static void header(FILE *f, const elg_decision *d, const elg_project *p) {
     fprintf(f, "</code>, version %d", d->project_version);
     if (p && p->title)
         raw(f, ")");
-    raw(f, "<br>\n<strong>Appel :</strong> ");
+    if (p && p->start && p->end) {
+        raw(f, ", du ");
+        date(f, p->start);
+        raw(f, " au ");
+        date(f, p->end);
+    }
+    raw(f, "</dd>\n");
+    for (size_t i = 0; p && i < p->applicants_count; i++) {
+        const elg_applicant *a = &p->applicants[i];
+        raw(f, i == 0 ? "<dt>Porteur(s)</dt><dd>" : "<dt></dt><dd>");
+        text(f, a->name);
+        raw(f, " — ");
+        text(f, elg_labels_legal_status(a->status));
+        if (a->commune) {
+            raw(f, ", ");
+            text(f, a->commune);
+        }
+        if (a->siret) {
+            raw(f, ", SIRET <code>");
+            text(f, a->siret);
+            raw(f, "</code>");
+        }
+        if (a->rna) {
+            raw(f, ", RNA <code>");
+            text(f, a->rna);
+            raw(f, "</code>");
+        }
+        if (a->has_share) {
+            char buf[64];
+            raw(f, " (part ");
+            text(f, elg_rate_format(a->share, buf, sizeof buf));
+            raw(f, ")");
+        }
+        raw(f, "</dd>\n");
+    }
+    if (p && p->territory_count) {
+        raw(f, "<dt>Territoire</dt><dd>");
+        for (size_t i = 0; i < p->territory_count; i++) {
+            raw(f, i ? ", " : "");
+            text(f, p->territory[i]);
+        }
+        raw(f, "</dd>\n");
+    }
+    raw(f, "<dt>Appel</dt><dd>");
     text(f, rs->call_title);
     raw(f, " (<code>");
     text(f, rs->call);
@@ -351,42 +372,92 @@ static void header(FILE *f, const elg_decision *d, const elg_project *p) {
         raw(f, " du ");
         date(f, rs->edition_from);
     }
-    raw(f, ")<br>\n<strong>Décidé le :</strong> ");
+    raw(f, ")</dd>\n");
+    if (ctx->call && ctx->call->basis_ref) {
+        raw(f, "<dt>Référence de l'acte</dt><dd id=\"basis-ref\">");
+        text(f, ctx->call->basis_ref);
+        raw(f, "</dd>\n");
+    }
+    raw(f, "<dt>Décidé le</dt><dd>");
     timestamp(f, stored ? d->created_at : NULL);
     raw(f, " par eligo ");
     text(f, rs->engine_version);
-    raw(f, "</p>\n");
-
-    /* Why, in one list: the rules that did not pass. */
-    size_t total = d->rules_count, failed = 0;
-    for (size_t i = 0; i < total; i++)
-        failed += fails(&d->rules[i]);
-    fprintf(f, "<p>%zu règle%s évaluée%s, %zu non respectée%s ou en erreur.</p>\n", total,
-            total > 1 ? "s" : "", total > 1 ? "s" : "", failed, failed > 1 ? "s" : "");
-    if (failed) {
-        raw(f, "<ul>\n");
-        for (size_t i = 0; i < total; i++) {
-            const elg_rule_result *r = &d->rules[i];
-            if (!fails(r))
-                continue;
-            raw(f, "<li><a href=\"#regle-");
-            text(f, r->id);
-            raw(f, "\"><code>");
-            text(f, r->id);
-            raw(f, "</code></a> (");
-            text(f, status_label(r->status));
-            raw(f, ") : ");
-            text(f, r->message);
-            raw(f, "</li>\n");
-        }
-        raw(f, "</ul>\n");
+    raw(f, "</dd>\n<dt>Demandé à l'appel</dt><dd>");
+    money_opt(f, fig->has_requested, fig->requested);
+    raw(f, "</dd>\n<dt>Montant maximal attribuable</dt><dd id=\"max-grantable\">");
+    money_opt(f, fig->has_max_grantable, fig->max_grantable);
+    if (fig->max_grantable_rule) {
+        raw(f, " (règle <code>");
+        text(f, fig->max_grantable_rule);
+        raw(f, "</code>)");
+    } else if (!fig->has_max_grantable) {
+        raw(f, " <span class=\"small\">(aucune règle ne le calcule pour cet appel)</span>");
     }
+    raw(f, "</dd>\n</dl>\n");
+
+    size_t total = d->rules_count, n[4] = {0};
+    for (size_t i = 0; i < total; i++)
+        n[d->rules[i].status <= ELG_RULE_ERROR ? d->rules[i].status : ELG_RULE_ERROR]++;
+    fprintf(f,
+            "<p>%zu règle%s évaluée%s : %zu respectée%s, %zu non respectée%s, %zu sans objet, "
+            "%zu en erreur.</p>\n",
+            total, total > 1 ? "s" : "", total > 1 ? "s" : "", n[ELG_RULE_PASS],
+            n[ELG_RULE_PASS] > 1 ? "s" : "", n[ELG_RULE_FAIL], n[ELG_RULE_FAIL] > 1 ? "s" : "",
+            n[ELG_RULE_NA], n[ELG_RULE_ERROR]);
+    bool any = false;
+    for (size_t i = 0; i < total; i++) {
+        const elg_rule_result *r = &d->rules[i];
+        if (!fails(r))
+            continue;
+        raw(f, any ? "" : "<ul id=\"echecs\">\n");
+        any = true;
+        raw(f, "<li><a href=\"#regle-");
+        text(f, r->id);
+        raw(f, "\"><code>");
+        text(f, r->id);
+        raw(f, "</code></a> (");
+        text(f, status_label(r->status));
+        raw(f, ") : ");
+        text(f, r->message);
+        if (r->figures.type == ELG_VALUE_MAP && r->figures.u.map.count) {
+            raw(f, " <span class=\"small\">[");
+            figures_inline(f, &r->figures);
+            raw(f, "]</span>");
+        }
+        raw(f, "</li>\n");
+    }
+    raw(f, any ? "</ul>\n" : "");
+    any = false;
+    size_t shown = 0, more = 0; /* a summary fits on a screen: the rest is in each rule */
+    for (size_t i = 0; i < total; i++) {
+        const elg_rule_result *r = &d->rules[i];
+        for (size_t k = 0; shows_missing(r) && k < r->missing_count; k++) {
+            if (shown == 20) {
+                more++;
+                continue;
+            }
+            shown++;
+            char label_buf[2400];
+            raw(f,
+                any ? "" : "<p><strong>Données manquantes :</strong></p>\n<ul id=\"manquants\">\n");
+            any = true;
+            raw(f, "<li>");
+            text(f, elg_labels_field(r->missing[k], p, label_buf, sizeof label_buf));
+            raw(f, " (<code>");
+            text(f, r->missing[k]);
+            raw(f, "</code>), pour la règle <code>");
+            text(f, r->id);
+            raw(f, "</code></li>\n");
+        }
+    }
+    if (more)
+        fprintf(f, "<li>et %zu autres (voir chaque règle)</li>\n", more);
+    raw(f, any ? "</ul>\n" : "");
     raw(f, "</header>\n");
 }
 
 static void key_figures(FILE *f, const elg_figures *fig) {
-    raw(f, "<section id=\"chiffres\">\n<h2>Chiffres clés</h2>\n<dl class=\"kv\">\n");
-    raw(f, "<dt>Coût éligible</dt><dd>");
+    raw(f, "<dl class=\"kv figs\" id=\"chiffres\">\n<dt>Coût éligible</dt><dd>");
     money(f, fig->eligible_cost);
     raw(f, "</dd>\n<dt>Total des ressources</dt><dd>");
     money(f, fig->total_resources);
@@ -396,57 +467,7 @@ static void key_figures(FILE *f, const elg_figures *fig) {
     money(f, fig->public_amount);
     raw(f, " (");
     share(f, fig->has_public_share, fig->public_share_bp);
-    raw(f, " des ressources)</dd>\n<dt>Demandé à l'appel</dt><dd>");
-    money_opt(f, fig->has_requested, fig->requested);
-    raw(f, "</dd>\n<dt>Montant maximal attribuable</dt><dd>");
-    money_opt(f, fig->has_max_grantable, fig->max_grantable);
-    if (fig->max_grantable_rule) {
-        raw(f, " (règle <code>");
-        text(f, fig->max_grantable_rule);
-        raw(f, "</code>)");
-    } else if (!fig->has_max_grantable) {
-        raw(f, " <span class=\"small\">(aucune règle ne le calcule pour cet appel)</span>");
-    }
-    raw(f, "</dd>\n</dl>\n</section>\n");
-}
-
-static void project_section(FILE *f, const elg_project *p) {
-    if (!p)
-        return;
-    raw(f, "<section id=\"projet\">\n<h2>Projet</h2>\n<dl class=\"kv\">\n");
-    raw(f, "<dt>Période</dt><dd>du ");
-    date(f, p->start);
-    raw(f, " au ");
-    date(f, p->end);
-    raw(f, "</dd>\n");
-    for (size_t i = 0; i < p->applicants_count; i++) {
-        const elg_applicant *a = &p->applicants[i];
-        raw(f, i == 0 ? "<dt>Porteur(s)</dt><dd>" : "<dt></dt><dd>");
-        text(f, a->name);
-        raw(f, " — ");
-        text(f, a->status);
-        if (a->commune) {
-            raw(f, ", ");
-            text(f, a->commune);
-        }
-        if (a->has_share) {
-            char buf[64];
-            raw(f, " (part ");
-            text(f, elg_rate_format(a->share, buf, sizeof buf));
-            raw(f, ")");
-        }
-        raw(f, "</dd>\n");
-    }
-    if (p->territory_count) {
-        raw(f, "<dt>Territoire</dt><dd>");
-        for (size_t i = 0; i < p->territory_count; i++) {
-            if (i)
-                raw(f, ", ");
-            text(f, p->territory[i]);
-        }
-        raw(f, "</dd>\n");
-    }
-    raw(f, "</dl>\n</section>\n");
+    raw(f, ")</dd>\n</dl>\n");
 }
 
 static void expenses_table(FILE *f, const elg_figures *fig, const elg_project *p) {
@@ -675,11 +696,11 @@ static void excerpt(FILE *f, const elg_ruleset *rs, const char *source, source_c
         raw(f, "<p class=\"small\">Extrait du code source non disponible.</p>\n");
         return;
     }
-    raw(f, "<details open><summary>Code source de la règle (<code>");
+    raw(f, "<h4>Code source de la règle (<code>");
     textn(f, source, plen);
     fprintf(f, "</code>, lignes %d à %d, sha256 <span class=\"hash\">", first, last);
     text(f, sha);
-    raw(f, "</span>)</summary>\n<pre>");
+    raw(f, "</span>)</h4>\n<pre>");
     for (int l = first; l <= last; l++) {
         const char *s = src + starts[l - 1], *e = line_end(src, len, starts, n, l);
         raw(f, l == decl ? "<span class=\"decl\">" : "");
@@ -688,7 +709,7 @@ static void excerpt(FILE *f, const elg_ruleset *rs, const char *source, source_c
         raw(f, l == decl ? "</span>" : "");
         raw(f, "\n");
     }
-    raw(f, "</pre>\n</details>\n");
+    raw(f, "</pre>\n");
     free(starts);
 }
 
@@ -711,8 +732,8 @@ static bool fact_is_money(const elg_decision *d, const char *path) {
            strcmp(last, "envelope") == 0;
 }
 
-static void rule_article(FILE *f, const elg_decision *d, const elg_rule_result *r, size_t index,
-                         source_cache *cache, elg_report_source_fn fn, void *ctx) {
+static void rule_article(FILE *f, const elg_decision *d, const elg_report_context *rc,
+                         const elg_rule_result *r, size_t index, source_cache *cache) {
     const char *cls = status_class(r->status);
     raw(f, "<article class=\"rule ");
     raw(f, cls);
@@ -730,22 +751,9 @@ static void rule_article(FILE *f, const elg_decision *d, const elg_rule_result *
             d->rules_count);
     raw(f, "<p class=\"message\">");
     text(f, r->message);
-    raw(f, "</p>\n<dl class=\"kv\">\n<dt>Base légale</dt><dd>");
-    text(f, r->basis && r->basis[0] ? r->basis : "—");
-    raw(f, "</dd>\n<dt>Déclarée à</dt><dd><code>");
-    text(f, r->source);
-    raw(f, "</code></dd>\n");
-    /* Only an error has a place of error and a traceback (decision.h). */
-    bool error = r->status == ELG_RULE_ERROR;
-    if (error) {
-        raw(f, "<dt>Erreur à</dt><dd><code>");
-        text(f, r->error_at);
-        raw(f, "</code></dd>\n");
-    }
-    fprintf(f, "<dt>Durée</dt><dd>%" PRId64 " µs</dd>\n", r->duration_us);
-    raw(f, "</dl>\n");
+    raw(f, "</p>\n");
     for (size_t i = 0; i < r->notices_count; i++) {
-        raw(f, "<p><strong>Note :</strong> ");
+        raw(f, "<p class=\"message\"><strong>Note :</strong> ");
         text(f, r->notices[i]);
         raw(f, "</p>\n");
     }
@@ -754,21 +762,50 @@ static void rule_article(FILE *f, const elg_decision *d, const elg_rule_result *
                "Valeur</th></tr></thead><tbody>\n");
         for (size_t i = 0; i < r->figures.u.map.count; i++) {
             const elg_value_pair *fig = &r->figures.u.map.pairs[i];
-            raw(f, "<tr><td><code>");
+            const char *w = elg_labels_figure(fig->key);
+            raw(f, "<tr><td>");
+            text(f, w ? w : fig->key);
+            raw(f, " <code class=\"small\">");
             text(f, fig->key);
             raw(f,
                 is_compound(&fig->value) ? "</code></td><td>" : "</code></td><td class=\"num\">");
-            value(f, &fig->value, true);
+            value(f, &fig->value, !elg_labels_figure_is_count(fig->key));
             raw(f, "</td></tr>\n");
         }
         raw(f, "</tbody></table>\n");
     }
+    /* The legal basis: most rules take the call's (shown once, at the foot). */
+    bool own_basis = r->basis && r->basis[0] && strcmp(r->basis, or_empty(d->ruleset->basis)) != 0;
+    raw(f, "<p class=\"small\">Base légale : ");
+    if (own_basis)
+        text(f, r->basis);
+    else
+        raw(f, r->basis && r->basis[0] ? "celle de l'appel" : "—");
+    raw(f, " · déclarée à <code>");
+    text(f, r->source);
+    raw(f, "</code>");
+    /* Only an error has a place of error and a traceback (decision.h). */
+    bool error = r->status == ELG_RULE_ERROR;
+    if (error) {
+        raw(f, " · erreur à <code>");
+        text(f, r->error_at);
+        raw(f, "</code>");
+    }
+    fprintf(f, " · %" PRId64 " µs</p>\n", r->duration_us);
+    fprintf(f, "<details><summary>Données lues (%zu)", r->facts_count);
+    if (r->missing_count)
+        fprintf(f, ", absentes (%zu)", r->missing_count);
+    raw(f, error && r->traceback ? ", pile d'appels" : "");
+    raw(f, " et code source</summary>\n");
     if (r->facts_count) {
-        raw(f, "<table class=\"facts\"><thead><tr><th>Donnée lue</th><th>Valeur</th></tr>"
-               "</thead><tbody>\n");
+        raw(f, "<table class=\"facts\"><thead><tr><th>Donnée lue</th><th>Champ</th><th>Valeur</th>"
+               "</tr></thead><tbody>\n");
         for (size_t i = 0; i < r->facts_count; i++) {
             const char *path = or_empty(r->facts[i].path);
-            raw(f, "<tr><td><code>");
+            char label_buf[2400];
+            raw(f, "<tr><td>");
+            text(f, elg_labels_field(path, rc->project, label_buf, sizeof label_buf));
+            raw(f, "</td><td><code>");
             text(f, path);
             raw(f, "</code></td><td>");
             value(f, &r->facts[i].value, fact_is_money(d, path));
@@ -790,8 +827,8 @@ static void rule_article(FILE *f, const elg_decision *d, const elg_rule_result *
         text(f, r->traceback);
         raw(f, "</pre>\n");
     }
-    excerpt(f, d->ruleset, or_empty(r->source), cache, fn, ctx);
-    raw(f, "</article>\n");
+    excerpt(f, d->ruleset, or_empty(r->source), cache, rc->source, rc->source_ctx);
+    raw(f, "</details>\n</article>\n");
 }
 
 int elg_report_status_rank(elg_rule_status status) {
@@ -808,34 +845,54 @@ int elg_report_status_rank(elg_rule_status status) {
     return 3;
 }
 
-static void rules_section(FILE *f, const elg_decision *d, elg_report_source_fn fn, void *ctx) {
+static void rules_section(FILE *f, const elg_decision *d, const elg_report_context *rc) {
     source_cache cache = {0};
-    raw(f, "<section id=\"regles\">\n<h2>Règles appliquées</h2>\n<p class=\"small\">Les règles "
-           "non respectées ou en erreur d'abord, puis dans l'ordre d'évaluation.</p>\n");
+    raw(f,
+        "<section id=\"regles\">\n<h2>Règles appliquées</h2>\n<p class=\"small intro\">Les règles "
+        "non respectées ou en erreur d'abord, puis dans l'ordre d'évaluation ; les données "
+        "lues et le code source de chaque règle sont repliés.</p>\n");
     for (int want = 0; want <= 3; want++) {
         for (size_t i = 0; i < d->rules_count; i++) {
             if (elg_report_status_rank(d->rules[i].status) == want)
-                rule_article(f, d, &d->rules[i], i, &cache, fn, ctx);
+                rule_article(f, d, rc, &d->rules[i], i, &cache);
         }
     }
     raw(f, "</section>\n");
     cache_release(&cache);
 }
 
-/* The parameters the rules used, with the edition each comes from. */
-static void parameters_section(FILE *f, const elg_decision *d) {
+static const elg_edition *edition_named(const elg_call *call, const char *name) {
+    for (size_t i = 0; call && name && i < call->editions_count; i++)
+        if (call->editions[i].name && strcmp(call->editions[i].name, name) == 0)
+            return &call->editions[i];
+    return NULL;
+}
+
+/* The parameters the rules used, with the edition and the text each comes from. */
+static void parameters_section(FILE *f, const elg_decision *d, const elg_call *call) {
     if (!d->params_count)
         return;
     raw(f, "<section id=\"parametres\">\n<h2>Paramètres de l'appel appliqués</h2>\n<table>"
-           "<thead><tr><th>Paramètre</th><th>Valeur</th><th>Édition</th></tr></thead><tbody>\n");
+           "<thead><tr><th>Paramètre</th><th>Valeur</th><th>Édition</th><th>Texte d'origine</th>"
+           "</tr></thead><tbody>\n");
     for (size_t i = 0; i < d->params_count; i++) {
         const elg_param_value *p = d->params[i];
-        raw(f, "<tr><td><code>");
+        const char *w = elg_labels_param(p->name);
+        const elg_param *src =
+            call ? elg_call_param(call, edition_named(call, p->edition), p->name) : NULL;
+        raw(f, "<tr><td>");
+        if (w) {
+            text(f, w);
+            raw(f, " ");
+        }
+        raw(f, "<code class=\"small\">");
         text(f, p->name);
         raw(f, "</code></td><td>");
         value(f, &p->value, strcmp(or_empty(p->type), "money") == 0);
         raw(f, "</td><td>");
         text(f, p->edition ? p->edition : "paramètres de base");
+        raw(f, "</td><td class=\"small\">");
+        text(f, src && src->source ? src->source : "—");
         raw(f, "</td></tr>\n");
     }
     raw(f, "</tbody></table>\n</section>\n");
@@ -851,13 +908,33 @@ static void hash_row(FILE *f, const char *what, const char *detail, const char *
     raw(f, "</td></tr>\n");
 }
 
-static void traceability_section(FILE *f, const elg_decision *d) {
+static void traceability_section(FILE *f, const elg_decision *d, const elg_report_context *rc) {
     const elg_ruleset *rs = d->ruleset;
     char detail[512];
-    raw(f, "<section id=\"tracabilite\">\n<h2>Traçabilité</h2>\n<p class=\"small\">Empreintes "
-           "SHA-256 des données et des règles exactes de la décision, conservées dans la base : "
-           "la décision peut être rejouée (<code>eligo replay</code>).</p>\n<table><thead><tr>"
-           "<th>Élément</th><th>Version</th><th>SHA-256</th></tr></thead><tbody>\n");
+    raw(f, "<section id=\"tracabilite\">\n<h2>Traçabilité</h2>\n");
+    if (rc->decision_sha256) {
+        raw(f, "<p><strong>Empreinte de la décision :</strong> <span class=\"hash\" "
+               "id=\"decision-sha256\">");
+        text(f, rc->decision_sha256);
+        raw(f, "</span> <span class=\"small\">(SHA-256 du document de décision complet, tel que "
+               "<code>eligo trace show");
+        if (d->id > 0)
+            fprintf(f, " %" PRId64, d->id);
+        raw(f, " --format json</code> l'imprime)</span></p>\n");
+    }
+    raw(f, "<p><strong>Limites d'exécution des règles :</strong> <span id=\"limits\">");
+    fprintf(f, "%" PRIu64 " instructions Lua par règle, %" PRIu64 " Mio de mémoire",
+            rs->limit_instructions, rs->limit_memory >> 20);
+    if (rs->limit_time_ms)
+        fprintf(f, ", %" PRIu64 " ms par projet", rs->limit_time_ms);
+    if (rs->limit_output)
+        fprintf(f, ", %" PRIu64 " Kio de résultat par règle", rs->limit_output >> 10);
+    raw(f, "</span> <span class=\"small\">(rejouées à l'identique par <code>eligo "
+           "replay</code>)</span></p>\n");
+    raw(f,
+        "<table "
+        "class=\"hashes\"><thead><tr><th>Élément</th><th>Version</th><th>SHA-256</th></tr></thead>"
+        "<tbody>\n");
     /* detail: truncating an id of hundreds of characters is acceptable in a
      * table cell; the hash next to it identifies the document. */
     snprintf(detail, sizeof detail, "%s, version %d", or_empty(d->project), d->project_version);
@@ -878,15 +955,17 @@ static void traceability_section(FILE *f, const elg_decision *d) {
     text(f, rs->engine_version);
     raw(f, ", décision du ");
     text(f, d->id > 0 ? d->created_at : NULL);
-    raw(f, ".</p>\n</section>\n");
+    raw(f, " (UTC).</p>\n</section>\n");
 }
 
-char *elg_report_html(const elg_decision *d, const elg_project *project,
-                      elg_report_source_fn source, void *source_ctx, elg_error *err) {
+char *elg_report_page(const elg_decision *d, const elg_report_context *ctx, elg_error *err) {
+    static const elg_report_context none = {0};
     if (!d || !d->ruleset) {
         elg_error_set(err, ELG_EUSAGE, "not a decision (no ruleset)");
         return NULL;
     }
+    if (!ctx)
+        ctx = &none;
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
@@ -894,16 +973,15 @@ char *elg_report_html(const elg_decision *d, const elg_project *project,
         elg_error_set(err, ELG_ENOMEM, "out of memory rendering the decision");
         return NULL;
     }
-    header(f, d, project);
-    key_figures(f, &d->figures);
-    project_section(f, project);
+    summary(f, d, ctx);
     raw(f, "<section id=\"plan\">\n<h2>Plan de financement</h2>\n");
-    expenses_table(f, &d->figures, project);
+    key_figures(f, &d->figures);
+    expenses_table(f, &d->figures, ctx->project);
     resources_table(f, &d->figures);
     raw(f, "</section>\n");
-    rules_section(f, d, source, source_ctx);
-    parameters_section(f, d);
-    traceability_section(f, d);
+    rules_section(f, d, ctx);
+    parameters_section(f, d, ctx->call);
+    traceability_section(f, d, ctx);
     raw(f, "<footer class=\"small\"><p>Base légale de l'appel : ");
     text(f, d->ruleset->basis);
     raw(f, "</p></footer>\n</body>\n</html>\n");
@@ -915,27 +993,49 @@ char *elg_report_html(const elg_decision *d, const elg_project *project,
     return buf;
 }
 
+char *elg_report_html(const elg_decision *d, const elg_project *project,
+                      elg_report_source_fn source, void *source_ctx, elg_error *err) {
+    elg_report_context ctx = {.project = project, .source = source, .source_ctx = source_ctx};
+    return elg_report_page(d, &ctx, err);
+}
+
 static int store_source(void *ctx, const char *sha256, char **body, size_t *len, elg_error *err) {
     return elg_store_get_rule_source(ctx, sha256, body, len, err);
 }
 
 int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err) {
     elg_decision *d = NULL;
-    elg_stored_doc psd = {0};
-    elg_doc *pdoc = NULL;
+    elg_stored_doc psd = {0}, csd = {0};
+    elg_text json = {0};
     *html = NULL;
     int rc = elg_check_load_decision(store, id, &d, err);
     if (rc)
         return rc;
-    /* The project as it was decided on; a decision is still shown without it. */
-    elg_error ignored = {0};
-    if (d->project && d->project_version > 0)
-        elg_check_load_doc(store, "project", d->project, d->project_version, &psd, &pdoc, &ignored);
-    *html = elg_report_html(d, pdoc ? elg_doc_project(pdoc) : NULL, store_source, store, err);
-    if (!*html)
-        rc = err->code;
+    /* The project and call as they were decided on. */
+    elg_doc *pdoc = elg_check_load_pinned(store, "project", d->project, d->project_version,
+                                          d->project_sha256, &psd);
+    elg_doc *cdoc = elg_check_load_pinned(store, "call", d->ruleset->call, d->ruleset->call_version,
+                                          d->ruleset->call_sha256, &csd);
+    char sha[ELG_SHA256_HEX];
+    rc = elg_decision_write_json(d, &json, err);
+    if (rc == ELG_OK) {
+        elg_sha256_hex(json.data, json.len, sha);
+        elg_report_context ctx = {
+            .project = pdoc ? elg_doc_project(pdoc) : NULL,
+            .call = cdoc ? elg_doc_call(cdoc) : NULL,
+            .decision_sha256 = sha,
+            .source = store_source,
+            .source_ctx = store,
+        };
+        *html = elg_report_page(d, &ctx, err);
+        if (!*html)
+            rc = err->code;
+    }
+    elg_text_release(&json);
     elg_doc_free(pdoc);
     elg_store_doc_release(&psd);
+    elg_doc_free(cdoc);
+    elg_store_doc_release(&csd);
     elg_decision_free(d);
     return rc;
 }

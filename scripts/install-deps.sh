@@ -3,7 +3,8 @@
 # those that are missing (apt-get runs only when something is missing).
 # Usage: scripts/install-deps.sh [--with-browser]
 # --with-browser adds Debian's chromium, which the test suite needs to render
-# a decision's HTML page headless (scripts/test.sh passes it).
+# a decision's HTML page and the applicant's letter headless and print them
+# to PDF, and poppler-utils to read the PDFs back (scripts/test.sh passes it).
 set -euo pipefail
 
 # lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads; clang is
@@ -22,7 +23,7 @@ if ! command -v npm >/dev/null; then
     packages+=(npm)
 fi
 if [[ "${1:-}" == "--with-browser" ]]; then
-    packages+=(chromium)
+    packages+=(chromium poppler-utils) # poppler-utils: pdftotext, pdfinfo, pdftoppm (PDF checks)
 fi
 
 missing=()
