@@ -64,6 +64,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "award.h"
 #include "error.h"
 #include "money.h"
 
@@ -71,9 +72,10 @@ typedef enum elg_doc_kind {
     ELG_DOC_FINANCER = 1,
     ELG_DOC_CALL = 2,
     ELG_DOC_PROJECT = 3,
+    ELG_DOC_AWARD = 4, /* engine/award.h */
 } elg_doc_kind;
 
-/* "financer", "call", "project". */
+/* "financer", "call", "project", "award". */
 const char *elg_doc_kind_name(elg_doc_kind kind);
 
 /* ---- financer ---------------------------------------------------------- */
@@ -278,6 +280,7 @@ const char *elg_doc_id(const elg_doc *doc);
 const elg_financer *elg_doc_financer(const elg_doc *doc);
 const elg_call *elg_doc_call(const elg_doc *doc);
 const elg_project *elg_doc_project(const elg_doc *doc);
+const elg_award *elg_doc_award(const elg_doc *doc);
 
 /*
  * Finds where field path (e.g. "resources[2].financer", 0-based indices;
