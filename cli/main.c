@@ -16,7 +16,14 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  init                      create the store (also done by any command that needs it)\n"
-    "  import FILE|DIR...        import financer, call and project documents (all or nothing)\n"
+    "  import FILE|DIR...        import financer, call, project and award documents (all or "
+    "nothing)\n"
+    "  import scdl FILE [--normalize OUT.csv] [--strict]\n"
+    "                            import another funder's SCDL open data as aid received (each row\n"
+    "                            imported or rejected with file:line:column: field: reason)\n"
+    "  export scdl [--call ID] [--funder SIRET] [--since DATE] [--until DATE] [-o FILE]\n"
+    "                            the awards as SCDL 2.1.1 open data (CSV, one row per "
+    "beneficiary)\n"
     "  check PROJECT [--call CALL] [--format text|json]\n"
     "                            evaluate a project against its calls and store the decisions\n"
     "  trace list [--project ID] [--call ID] [--outcome O] [--since DATE] [--until DATE]\n"
@@ -252,8 +259,9 @@ int main(int argc, char **argv) {
         const char *name;
         int (*fn)(cli_ctx *, int, char **);
     } cmds[] = {
-        {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
-        {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},
+        {"init", cmd_init},   {"import", cmd_import}, {"check", cmd_check},
+        {"trace", cmd_trace}, {"replay", cmd_replay}, {"test", cmd_test},
+        {"lint", cmd_lint},   {"export", cmd_export},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)

@@ -64,8 +64,9 @@ typedef struct elg_award {
 /* A grant of another funder, read from a published SCDL file: one beneficiary's part. What the
  * store keeps and rules read, per beneficiary SIREN, as aid already received. */
 typedef struct elg_aid_received {
-    const char *siren; /* 9 digits */
-    const char *siret; /* 14 digits, or NULL when the file gave none usable */
+    const char *siren; /* 9 digits, NULL when the row gave only an RNA number */
+    const char *siret; /* 14 digits, or NULL */
+    const char *rna;   /* W and 9 digits, or NULL */
     const char *beneficiary;
     const char *funder_name;
     const char *funder_siret; /* may be NULL */

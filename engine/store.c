@@ -2057,8 +2057,8 @@ int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
         return elg_error_set(err, ELG_EUSAGE, "elg_store_put_aid_received: missing argument");
     if ((rc = prepare(s,
                       "INSERT OR IGNORE INTO aid_received (file_sha256, line, source, siren, siret,"
-                      " beneficiary, funder_name, funder_siret, date, amount, object)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                      " beneficiary, funder_name, funder_siret, date, amount, object, rna)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                       &st, err)))
         return rc;
     if (bind_text(st, 1, file_sha256) != SQLITE_OK || sqlite3_bind_int(st, 2, line) != SQLITE_OK ||
@@ -2069,7 +2069,8 @@ int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
         bind_text(st, 8, aid->funder_siret) != SQLITE_OK ||
         bind_text(st, 9, aid->date) != SQLITE_OK ||
         sqlite3_bind_int64(st, 10, aid->amount) != SQLITE_OK ||
-        bind_text(st, 11, aid->object) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        bind_text(st, 11, aid->object) != SQLITE_OK || bind_text(st, 12, aid->rna) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
         rc =
             db_error(s->db, err, "storing the aid received at %s", aid->source ? aid->source : "?");
     else
@@ -2085,10 +2086,11 @@ int elg_store_each_aid_received(elg_store *s, const char *siren, elg_store_aid_f
 
     if (!s || !siren || !fn)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_each_aid_received: missing argument");
-    if ((rc = prepare(s,
-                      "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
-                      " object, source FROM aid_received WHERE siren = ?1 ORDER BY date, source",
-                      &st, err)))
+    if ((rc = prepare(
+             s,
+             "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
+             " object, source, rna FROM aid_received WHERE siren = ?1 ORDER BY date, source",
+             &st, err)))
         return rc;
     if (bind_text(st, 1, siren) != SQLITE_OK) {
         rc = db_error(s->db, err, "reading the aid received by %s", siren);
@@ -2105,6 +2107,7 @@ int elg_store_each_aid_received(elg_store *s, const char *siren, elg_store_aid_f
             .amount = sqlite3_column_int64(st, 6),
             .object = col_text(st, 7),
             .source = col_text(st, 8),
+            .rna = (const char *)sqlite3_column_text(st, 9),
         };
         if (!aid.siren || !aid.beneficiary || !aid.funder_name || !aid.date || !aid.object ||
             !aid.source) {

@@ -252,13 +252,15 @@ END;
 -- Grants of other funders read from published SCDL files (eligo import
 -- scdl): one row per beneficiary row imported, its part of the grant in
 -- cents, keyed by the file's content and line so that importing the same
--- file again adds nothing. Rules read them per beneficiary SIREN.
+-- file again adds nothing. Rules read them per beneficiary SIREN (NULL when
+-- the row named the beneficiary by its RNA number only).
 CREATE TABLE aid_received (
     file_sha256     TEXT    NOT NULL CHECK (length(file_sha256) = 64),
     line            INTEGER NOT NULL CHECK (line >= 1),
     source          TEXT    NOT NULL,
-    siren           TEXT    NOT NULL CHECK (length(siren) = 9),
+    siren           TEXT    CHECK (siren IS NULL OR length(siren) = 9),
     siret           TEXT,
+    rna             TEXT,
     beneficiary     TEXT    NOT NULL,
     funder_name     TEXT    NOT NULL,
     funder_siret    TEXT,

@@ -10,7 +10,7 @@ set -euo pipefail
 # the second compiler scripts/test.sh builds with.
 packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
-          libmsgpack-dev libyajl-dev
+          libmsgpack-dev libyajl-dev libcsv-dev
           libcmocka-dev jq sqlite3)
 if [[ "${1:-}" == "--with-browser" ]]; then
     packages+=(chromium)

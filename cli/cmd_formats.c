@@ -1,0 +1,230 @@
+/*
+ * export scdl and import scdl: the SCDL « Subventions » open data of grant decisions, written
+ * from the stored awards and read from other funders' published files (engine/scdl.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "files.h"
+#include "scdl.h"
+
+static const char export_usage[] =
+    "usage: eligo export scdl [--call ID] [--funder SIRET] [--since DATE] [--until DATE]\n"
+    "                         [-o FILE]\n"
+    "Writes the latest version of every stored award (or those of a call, a funder's SIRET,\n"
+    "a convention date range: --since and --until are inclusive date prefixes, \"2018\" is the\n"
+    "whole year) as SCDL 2.1.1 CSV: UTF-8, ',' delimiter, one row per beneficiary, the\n"
+    "schema's 16 columns. pourcentageSubvention is each beneficiary's share in\n"
+    "ten-thousandths, by the largest remainder method, summing to exactly 1 per award.\n"
+    "Every row is checked against the schema and every SIRET's check digit before anything\n"
+    "is written; an award that cannot be published is named with the field, and nothing is\n"
+    "written. Default output: stdout.";
+
+int cmd_export(cli_ctx *ctx, int argc, char **argv) {
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                         {"call", required_argument, 0, 'c'},
+                                         {"funder", required_argument, 0, 'f'},
+                                         {"since", required_argument, 0, 's'},
+                                         {"until", required_argument, 0, 'u'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {0, 0, 0, 0}};
+    elg_award_filter filter = {0};
+    const char *output = NULL;
+    int c;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        if (argc < 2)
+            return cli_usage("export needs a format: export scdl");
+        puts(export_usage);
+        return 0;
+    }
+    if (strcmp(argv[1], "scdl") != 0)
+        return cli_usage("export: unknown format \"%s\" (expected scdl)", argv[1]);
+    argc--;
+    argv++;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            puts(export_usage);
+            return 0;
+        case 'c':
+            filter.call = optarg;
+            break;
+        case 'f':
+            filter.funder_siret = optarg;
+            break;
+        case 's':
+            filter.since = optarg;
+            break;
+        case 'u':
+            filter.until = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        default:
+            return cli_usage("export scdl: unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("export scdl takes no arguments, only options");
+    elg_store *store;
+    int rc = cli_open_store(ctx, &store);
+    if (rc)
+        return rc;
+    elg_error err = {0};
+    char *csv = NULL;
+    size_t len = 0, rows = 0;
+    if (elg_scdl_export(store, &filter, &csv, &len, &rows, &err)) {
+        rc = cli_fail(&err);
+        fprintf(stderr, "eligo: nothing was written\n");
+        elg_store_close(store);
+        return rc;
+    }
+    elg_store_close(store);
+    FILE *out = output ? fopen(output, "wb") : stdout;
+    if (!out || fwrite(csv, 1, len, out) != len || (output && fclose(out) != 0)) {
+        fprintf(stderr, "eligo: cannot write %s\n", output ? output : "stdout");
+        free(csv);
+        return EXIT_INPUT;
+    }
+    free(csv);
+    if (output)
+        fprintf(stderr, "%zu row(s) written to %s\n", rows, output);
+    return 0;
+}
+
+static const char import_usage[] =
+    "usage: eligo import scdl FILE [--normalize OUT.csv] [--strict] [--quiet]\n"
+    "Reads a published SCDL « Subventions » file as it is: UTF-8 (with or without BOM) or\n"
+    "Windows-1252, ',' or ';', the schema's column names or common variants (COLL_SIRET,\n"
+    "SUB_MONTANT...), French amounts, AAAA/MM/JJ dates, periods joined by '_'. Each row is\n"
+    "imported or rejected with file:line:column: field: reason (SIRETs written as numbers\n"
+    "whose digits were lost are rejected, never repaired). Imported rows are other funders'\n"
+    "grants, kept per beneficiary SIREN: rules read them as the aid already received\n"
+    "(project.aid_received), and de_minimis counts them. Importing the same file again adds\n"
+    "nothing.\n"
+    "  --normalize OUT.csv  also write the imported rows as SCDL 2.1.1 CSV\n"
+    "  --strict             store nothing: hold the file to the schema 2.1.1 exactly (column\n"
+    "                       names and order, every cell), as a Table Schema validator does;\n"
+    "                       exit 3 when a row or the header is not valid\n"
+    "  --quiet              only the summary";
+
+typedef struct import_out {
+    int quiet;
+    elg_scdl_writer *w;
+    elg_error *err;
+} import_out;
+
+static int print_reject(void *ctx, const elg_error *why) {
+    import_out *o = ctx;
+    char buf[1400];
+    if (!o->quiet) {
+        fputs("rejected: ", stdout);
+        cli_put_text(stdout, elg_error_format(why, buf, sizeof buf));
+        fputc('\n', stdout);
+    }
+    return 0;
+}
+
+static int write_row(void *ctx, const elg_scdl_row *row) {
+    import_out *o = ctx;
+    return o->w ? elg_scdl_writer_row(o->w, row->cells, o->err) : 0;
+}
+
+int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv) {
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                         {"normalize", required_argument, 0, 'n'},
+                                         {"strict", no_argument, 0, 's'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {0, 0, 0, 0}};
+    const char *normalize = NULL;
+    int strict = 0, c;
+    import_out o = {0};
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+        if (c == 'h') {
+            puts(import_usage);
+            return 0;
+        } else if (c == 'n') {
+            normalize = optarg;
+        } else if (c == 's') {
+            strict = 1;
+        } else if (c == 'q') {
+            o.quiet = 1;
+        } else {
+            return cli_usage("import scdl: unknown option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage("import scdl needs exactly one file");
+    const char *path = argv[optind];
+    elg_error err = {0};
+    elg_scdl_summary sum;
+    size_t added = 0;
+    int rc = 0;
+    o.err = &err;
+    if (normalize && !(o.w = elg_scdl_writer_new())) {
+        fprintf(stderr, "eligo: out of memory\n");
+        return EXIT_STORE;
+    }
+    if (strict || normalize) {
+        /* Reading only: the strict check stores nothing; --normalize reads the file a first
+         * time to write what it accepts. */
+        char *data = NULL;
+        size_t len = 0;
+        if (elg_files_read(path, 64u << 20, &data, &len, &err) ||
+            elg_scdl_read(path, data, len, strict, write_row, print_reject, &o, &sum, &err)) {
+            free(data);
+            elg_scdl_writer_free(o.w);
+            return cli_fail(&err);
+        }
+        free(data);
+    }
+    if (!strict) {
+        elg_store *store;
+        if ((rc = cli_open_store(ctx, &store))) {
+            elg_scdl_writer_free(o.w);
+            return rc;
+        }
+        import_out quiet = o;
+        quiet.quiet = o.quiet || normalize; /* the rejects are already printed */
+        if (elg_scdl_import(store, path, print_reject, &quiet, &sum, &added, &err)) {
+            rc = cli_fail(&err);
+            fprintf(stderr, "eligo: nothing was imported\n");
+            elg_store_close(store);
+            elg_scdl_writer_free(o.w);
+            return rc;
+        }
+        elg_store_close(store);
+    }
+    if (o.w) {
+        size_t len = 0;
+        char *csv = elg_scdl_writer_finish(o.w, &len);
+        FILE *out = csv ? fopen(normalize, "wb") : NULL;
+        if (!out || fwrite(csv, 1, len, out) != len || fclose(out) != 0) {
+            fprintf(stderr, "eligo: cannot write %s\n", normalize);
+            free(csv);
+            return EXIT_INPUT;
+        }
+        free(csv);
+    }
+    printf("%s: %s, '%c' delimited: %zu row(s) read, %zu %s, %zu rejected", path, sum.encoding,
+           sum.delimiter, sum.read, sum.accepted, strict ? "valid" : "imported", sum.rejected);
+    if (!strict)
+        printf(" (%zu new, %zu already stored)", added, sum.accepted - added);
+    printf("\n");
+    if (sum.siret_as_number)
+        printf("  %zu SIRET(s) written as numbers, all digits there: kept\n", sum.siret_as_number);
+    if (sum.funder_siret_unusable)
+        printf("  %zu row(s) whose funder SIRET is unusable (digits lost): kept without it\n",
+               sum.funder_siret_unusable);
+    if (sum.ignored_columns)
+        printf("  %zu column(s) not in the schema: ignored\n", sum.ignored_columns);
+    if (sum.header_errors)
+        printf("  %zu header error(s)\n", sum.header_errors);
+    return strict && (sum.rejected || sum.header_errors) ? EXIT_INPUT : 0;
+}
