@@ -240,6 +240,10 @@ typedef struct elg_project {
     size_t applies_to_count;
     elg_declared_aid *de_minimis; /* aid declared over the past fiscal years */
     size_t de_minimis_count;
+    /* Not read from the document: filled by the engine (engine/check.c) before evaluation with
+     * the grants other funders published for the applicants' SIRENs (eligo import scdl). */
+    const elg_declared_aid *aid_received;
+    size_t aid_received_count;
 } elg_project;
 
 /* ---- documents --------------------------------------------------------- */
