@@ -1,15 +1,12 @@
 /*
  * scdl: SCDL « Subventions » 2.1.1 written from awards and read from published files (scdl.h).
  *
- * libcsv parses; iconv converts Windows-1252. The bytes are fed to libcsv one physical line at
- * a time, so that a row's first line is known (a quoted field may span lines): every error then
- * names the file, that line and the CSV column.
+ * engine/scdl_csv reads the CSV (libcsv, iconv) and hands each row with the line it starts on:
+ * every error names the file, that line and the CSV column. libcsv also quotes the cells written.
  */
 #include "scdl.h"
 
 #include <csv.h>
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +18,7 @@
 #include "files.h"
 #include "hash.h"
 #include "money.h"
+#include "scdl_csv.h"
 
 /* Largest file read: the biggest real files are a few MiB (a region's year). */
 #define SCDL_MAX_BYTES (64u * 1024u * 1024u)
@@ -488,29 +486,6 @@ int elg_scdl_export(elg_store *store, const elg_award_filter *filter, char **csv
     return 0;
 }
 
-/* ---- reading: encoding ---------------------------------------------------------- */
-
-/* Converts data from charset `from` to UTF-8 with iconv; NULL when a byte is not valid there. */
-static char *convert(const char *from, const char *data, size_t len, size_t *out_len) {
-    iconv_t cd = iconv_open("UTF-8", from);
-    if (cd == (iconv_t)-1)
-        return NULL;
-    size_t cap = len * 3 + 1, left = cap - 1;
-    char *out = malloc(cap), *dst = out;
-    char *src = (char *)data;
-    size_t in_left = len;
-    if (out && iconv(cd, &src, &in_left, &dst, &left) == (size_t)-1) {
-        free(out);
-        out = NULL;
-    }
-    iconv_close(cd);
-    if (!out)
-        return NULL;
-    *dst = '\0';
-    *out_len = (size_t)(dst - out);
-    return out;
-}
-
 /* ---- reading: columns ------------------------------------------------------------ */
 
 /* A header name as compared: ASCII letters and digits, lowercased; other bytes dropped. */
@@ -568,52 +543,13 @@ typedef struct reader {
     void *ctx;
     elg_scdl_summary *sum;
     elg_error *err;
-    int rc;        /* first failure: stops the read */
-    int line;      /* physical line being fed */
-    int row_line;  /* where the current row started */
-    bool row_open; /* a field of the current row has been seen */
-    char **fields; /* the current row's fields */
-    size_t count, cap;
+    int row_line;        /* where the current row started */
+    char *const *fields; /* the current row's fields, borrowed from scdl_csv */
+    size_t count;
     bool header_done;
     int column_of[ELG_SCDL_FIELDS]; /* 0-based file column of each field, -1 when absent */
     size_t columns;                 /* header's width */
 } reader;
-
-static void on_field(void *data, size_t len, void *ud) {
-    reader *r = ud;
-    if (r->rc)
-        return;
-    if (!r->row_open) {
-        r->row_open = true;
-        r->row_line = r->line;
-    }
-    if (r->count == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 32;
-        char **grown = realloc(r->fields, cap * sizeof *grown);
-        if (!grown) {
-            r->rc = elg_error_set(r->err, ELG_ENOMEM, "out of memory reading %s", r->path);
-            return;
-        }
-        r->fields = grown;
-        r->cap = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        r->rc = elg_error_set(r->err, ELG_ENOMEM, "out of memory reading %s", r->path);
-        return;
-    }
-    if (len)
-        memcpy(copy, data, len);
-    copy[len] = '\0';
-    r->fields[r->count++] = copy;
-}
-
-static void clear_fields(reader *r) {
-    for (size_t i = 0; i < r->count; i++)
-        free(r->fields[i]);
-    r->count = 0;
-    r->row_open = false;
-}
 
 static int fail_file(reader *r, int line, int column, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -948,37 +884,17 @@ static int tolerant_row(reader *r) {
     return r->on_row ? r->on_row(r->ctx, &row) : 0;
 }
 
-static void on_row(int c, void *ud) {
-    reader *r = ud;
-    (void)c;
-    if (r->rc) {
-        clear_fields(r);
-        return;
-    }
-    if (!r->row_open) {
-        clear_fields(r);
-        return;
-    }
+static int on_row(void *ctx, int line, char *const *fields, size_t count) {
+    reader *r = ctx;
+    r->row_line = line;
+    r->fields = fields;
+    r->count = count;
     if (!r->header_done) {
         r->header_done = true;
-        r->rc = header_row(r);
-    } else {
-        /* A row of empty cells (";;;;" at the end of a spreadsheet) is no row. */
-        bool empty = true;
-        for (size_t i = 0; i < r->count && empty; i++)
-            empty = r->fields[i][strspn(r->fields[i], " ")] == '\0';
-        if (!empty) {
-            r->sum->read++;
-            r->rc = r->strict ? strict_row(r) : tolerant_row(r);
-        }
+        return header_row(r);
     }
-    clear_fields(r);
-}
-
-/* libcsv trims spaces around unquoted fields by default; published names keep theirs. */
-static int no_space(unsigned char c) {
-    (void)c;
-    return 0;
+    r->sum->read++;
+    return r->strict ? strict_row(r) : tolerant_row(r);
 }
 
 int elg_scdl_read(const char *path, const char *data, size_t len, bool strict,
@@ -986,45 +902,10 @@ int elg_scdl_read(const char *path, const char *data, size_t len, bool strict,
                   elg_scdl_summary *summary, elg_error *err) {
     elg_scdl_summary local = {0};
     elg_scdl_summary *sum = summary ? summary : &local;
-    struct csv_parser p;
-    char *converted = NULL;
-    const char *text = data;
-    size_t n = len;
-    int rc = 0;
-
+    elg_csv_info info;
     memset(sum, 0, sizeof *sum);
     if (!path || (!data && len))
         return elg_error_set(err, ELG_EUSAGE, "elg_scdl_read: missing argument");
-    sum->encoding = "UTF-8";
-    if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        text += 3;
-        n -= 3;
-        sum->encoding = "UTF-8 with BOM";
-    }
-    size_t check_len = 0;
-    char *check = convert("UTF-8", text, n, &check_len); /* iconv refuses invalid UTF-8 */
-    if (check) {
-        free(check);
-    } else {
-        converted = convert("WINDOWS-1252", text, n, &n);
-        if (!converted) {
-            rc = elg_error_set(err, ELG_EINPUT,
-                               "neither UTF-8 nor Windows-1252 (a byte is not a character)");
-            elg_error_at(err, path, 0, 0, NULL);
-            return rc;
-        }
-        text = converted;
-        sum->encoding =
-            strcmp(sum->encoding, "UTF-8") == 0 ? "Windows-1252" : "Windows-1252 after a UTF-8 BOM";
-    }
-    /* The delimiter: the one the header line holds more of. */
-    size_t first = strcspn(text, "\r\n"), commas = 0, semis = 0;
-    for (size_t i = 0; i < first && i < n; i++) {
-        commas += text[i] == ',';
-        semis += text[i] == ';';
-    }
-    sum->delimiter = semis > commas ? ';' : ',';
-
     reader r = {.path = path,
                 .strict = strict,
                 .on_row = on_row_fn,
@@ -1032,31 +913,11 @@ int elg_scdl_read(const char *path, const char *data, size_t len, bool strict,
                 .ctx = ctx,
                 .sum = sum,
                 .err = err};
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-        free(converted);
-        return elg_error_set(err, ELG_ENOMEM, "out of memory");
-    }
-    csv_set_delim(&p, (unsigned char)sum->delimiter);
-    csv_set_space_func(&p, no_space);
-    for (size_t at = 0; at < n && r.rc == 0;) {
-        const char *nl = memchr(text + at, '\n', n - at);
-        size_t chunk = nl ? (size_t)(nl - (text + at)) + 1 : n - at;
-        r.line++;
-        if (csv_parse(&p, text + at, chunk, on_field, on_row, &r) != chunk) {
-            r.rc = fail_file(&r, r.line, 0, NULL, "CSV syntax: %s", csv_strerror(csv_error(&p)));
-            break;
-        }
-        at += chunk;
-    }
-    if (r.rc == 0 && csv_fini(&p, on_field, on_row, &r) != 0)
-        r.rc = fail_file(&r, r.line, 0, NULL, "CSV syntax: %s", csv_strerror(csv_error(&p)));
-    if (r.rc == 0 && !r.header_done)
-        r.rc = fail_file(&r, 0, 0, NULL, "no header row: the file is empty");
-    rc = r.rc;
-    clear_fields(&r);
-    free(r.fields);
-    csv_free(&p);
-    free(converted);
+    int rc = elg_csv_read(path, data, len, on_row, &r, &info, err);
+    sum->encoding = info.encoding;
+    sum->delimiter = info.delimiter;
+    if (rc == 0 && !r.header_done)
+        rc = fail_file(&r, 0, 0, NULL, "no header row: the file is empty");
     return rc;
 }
 
