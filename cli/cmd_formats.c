@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cerfa.h"
 #include "cli.h"
+#include "doc.h"
 #include "files.h"
 #include "scdl.h"
 
@@ -227,4 +229,166 @@ int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv) {
     if (sum.header_errors)
         printf("  %zu header error(s)\n", sum.header_errors);
     return strict && (sum.rejected || sum.header_errors) ? EXIT_INPUT : 0;
+}
+
+static const char cerfa_usage[] =
+    "usage: eligo import cerfa FILE [-o PROJECT.yaml] [--id ID] [--title TEXT]\n"
+    "         [--applicant NAME] [--status STATUS] [--siret SIRET] [--rna RNA] [--commune NAME]\n"
+    "         [--start DATE --end DATE] [--call CALL] [--financer KEYWORD=ID]...\n"
+    "Turns a CERFA 12156*06 project budget saved as CSV (account, label, amount in whole\n"
+    "euros; optional fourth column: demandé / accordé for a 74 line) into a project document\n"
+    "for the officer to complete: expenses by category (604, 61x, 62x services, 625 travel,\n"
+    "631, 64x staff, others other, charges indirectes indirect), one resource per 74 line\n"
+    "(the financer its label names: État ETAT, Région REGION, Département DEPARTEMENT,\n"
+    "intercommunalité EPCI, commune COMMUNE, CAF, fonds européens FSE/FEDER/EU, ASP...;\n"
+    "--financer Commune=VILLE-MONS maps a label keyword to a stored financer), 70-79 and\n"
+    "autofinancement as the applicant's own (SELF), 86/87 in kind listed as comments, out\n"
+    "of the cash budget. Checks what the form states: whole euros, charges = produits,\n"
+    "86 = 87, every total and subtotal given. With --call, the request is the call's\n"
+    "financer's lines. Nothing is stored: import the document once completed.";
+
+int cmd_import_cerfa(cli_ctx *ctx, int argc, char **argv) {
+    enum {
+        O_ID = 256,
+        O_TITLE,
+        O_APPLICANT,
+        O_STATUS,
+        O_SIRET,
+        O_RNA,
+        O_COMMUNE,
+        O_START,
+        O_END,
+        O_CALL,
+        O_FINANCER
+    };
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"id", required_argument, 0, O_ID},
+                                         {"title", required_argument, 0, O_TITLE},
+                                         {"applicant", required_argument, 0, O_APPLICANT},
+                                         {"status", required_argument, 0, O_STATUS},
+                                         {"siret", required_argument, 0, O_SIRET},
+                                         {"rna", required_argument, 0, O_RNA},
+                                         {"commune", required_argument, 0, O_COMMUNE},
+                                         {"start", required_argument, 0, O_START},
+                                         {"end", required_argument, 0, O_END},
+                                         {"call", required_argument, 0, O_CALL},
+                                         {"financer", required_argument, 0, O_FINANCER},
+                                         {0, 0, 0, 0}};
+    elg_cerfa_options o = {0};
+    elg_cerfa_financer_map maps[32];
+    const char *output = NULL;
+    char *owned_financer = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            puts(cerfa_usage);
+            return 0;
+        case 'o':
+            output = optarg;
+            break;
+        case O_ID:
+            o.id = optarg;
+            break;
+        case O_TITLE:
+            o.title = optarg;
+            break;
+        case O_APPLICANT:
+            o.applicant = optarg;
+            break;
+        case O_STATUS:
+            o.status = optarg;
+            break;
+        case O_SIRET:
+            o.siret = optarg;
+            break;
+        case O_RNA:
+            o.rna = optarg;
+            break;
+        case O_COMMUNE:
+            o.commune = optarg;
+            break;
+        case O_START:
+            o.start = optarg;
+            break;
+        case O_END:
+            o.end = optarg;
+            break;
+        case O_CALL:
+            o.call = optarg;
+            break;
+        case O_FINANCER: {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                return cli_usage("--financer needs KEYWORD=ID, not \"%s\"", optarg);
+            if (o.financers_count == sizeof maps / sizeof maps[0])
+                return cli_usage("at most 32 --financer mappings");
+            *eq = '\0';
+            maps[o.financers_count++] = (elg_cerfa_financer_map){optarg, eq + 1};
+            break;
+        }
+        default:
+            return cli_usage("import cerfa: unknown option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage("import cerfa needs exactly one file");
+    if ((o.start == NULL) != (o.end == NULL))
+        return cli_usage("import cerfa: give both --start and --end");
+    o.financers = maps;
+    const char *path = argv[optind];
+    elg_error err = {0};
+    int rc = 0;
+    if (o.call) {
+        /* The call's financer, from the store: its lines are the request. */
+        elg_store *store;
+        elg_stored_doc sd = {0};
+        elg_doc *doc = NULL;
+        if ((rc = cli_open_store(ctx, &store)))
+            return rc;
+        if (elg_store_get_doc(store, "call", o.call, 0, &sd, &err) ||
+            elg_doc_parse(sd.source, sd.body, sd.body_len, &doc, &err)) {
+            rc = cli_fail(&err);
+            elg_store_doc_release(&sd);
+            elg_store_close(store);
+            return rc;
+        }
+        owned_financer = strdup(elg_doc_call(doc)->financer);
+        o.call_financer = owned_financer;
+        elg_doc_free(doc);
+        elg_store_doc_release(&sd);
+        elg_store_close(store);
+        if (!owned_financer) {
+            fprintf(stderr, "eligo: out of memory\n");
+            return EXIT_STORE;
+        }
+    }
+    char *data = NULL, *yaml = NULL;
+    size_t len = 0, yaml_len = 0;
+    elg_cerfa_totals t;
+    if (elg_files_read(path, 16u << 20, &data, &len, &err) ||
+        elg_cerfa_to_project(path, data, len, &o, &yaml, &yaml_len, &t, &err)) {
+        free(data);
+        free(owned_financer);
+        return cli_fail(&err);
+    }
+    free(data);
+    free(owned_financer);
+    FILE *out = output ? fopen(output, "wb") : stdout;
+    if (!out || fwrite(yaml, 1, yaml_len, out) != yaml_len || (output && fclose(out) != 0)) {
+        fprintf(stderr, "eligo: cannot write %s\n", output ? output : "stdout");
+        free(yaml);
+        return EXIT_INPUT;
+    }
+    free(yaml);
+    char a[ELG_MONEY_FMT_MAX], b[ELG_MONEY_FMT_MAX], s[ELG_MONEY_FMT_MAX], k[ELG_MONEY_FMT_MAX];
+    fprintf(stderr,
+            "%s: %zu expense(s), %zu resource(s): charges %s = produits %s, of which 74: %s; "
+            "in kind (86 = 87): %s\n",
+            path, t.expenses, t.resources, elg_money_format(t.charges, a, sizeof a),
+            elg_money_format(t.produits, b, sizeof b), elg_money_format(t.subsidies, s, sizeof s),
+            elg_money_format(t.in_kind_charges, k, sizeof k));
+    return 0;
 }

@@ -21,6 +21,8 @@ static const char usage_text[] =
     "  import scdl FILE [--normalize OUT.csv] [--strict]\n"
     "                            import another funder's SCDL open data as aid received (each row\n"
     "                            imported or rejected with file:line:column: field: reason)\n"
+    "  import cerfa FILE [-o PROJECT.yaml] [--applicant NAME] [--start D --end D] [--call ID]...\n"
+    "                            a CERFA 12156*06 budget (CSV) as a project document to complete\n"
     "  export scdl [--call ID] [--funder SIRET] [--since DATE] [--until DATE] [-o FILE]\n"
     "                            the awards as SCDL 2.1.1 open data (CSV, one row per "
     "beneficiary)\n"
