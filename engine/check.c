@@ -104,7 +104,13 @@ struct elg_check_call {
     elg_doc *doc;
     financer_set fins;
     elg_eval *ev;
+    char aid_until[40]; /* "" for all the aid received */
 };
+
+void elg_check_call_aid_until(elg_check_call *cc, const char *until) {
+    if (cc)
+        snprintf(cc->aid_until, sizeof cc->aid_until, "%s", until ? until : "");
+}
 
 int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int version,
                        elg_stored_doc *sd, elg_doc **doc, elg_error *err) {
@@ -214,7 +220,8 @@ static int collect_aid(void *ctx, const elg_aid_received *aid) {
     return date && source ? 0 : ELG_ENOMEM;
 }
 
-static int aid_view_fill(elg_store *store, const elg_project *p, aid_view *v, elg_error *err) {
+static int aid_view_fill(elg_store *store, const char *until, const elg_project *p, aid_view *v,
+                         elg_error *err) {
     memset(v, 0, sizeof *v);
     v->project = *p;
     for (size_t i = 0; i < p->applicants_count; i++) {
@@ -229,7 +236,7 @@ static int aid_view_fill(elg_store *store, const elg_project *p, aid_view *v, el
             continue;
         memcpy(siren, siret, 9);
         siren[9] = '\0';
-        int rc = elg_store_each_aid_received(store, siren, collect_aid, v, err);
+        int rc = elg_store_each_aid_received(store, siren, until, collect_aid, v, err);
         if (rc == ELG_ENOMEM)
             rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
         if (rc) {
@@ -250,7 +257,8 @@ static int decide_form(elg_check_call *cc, elg_store *store, const elg_stored_fo
     int rc = elg_form_decode_project(f->form, f->form_len, &fp, err);
     if (rc)
         return rc;
-    if ((rc = aid_view_fill(store, elg_form_project_get(fp), &view, err))) {
+    if ((rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL,
+                            elg_form_project_get(fp), &view, err))) {
         elg_form_project_free(fp);
         return rc;
     }
@@ -426,7 +434,7 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
         if ((rc = elg_check_call_open(store, rules, cid, 0, NULL, 0, &cc, err)))
             break;
         aid_view view;
-        if ((rc = aid_view_fill(store, p, &view, err))) {
+        if ((rc = aid_view_fill(store, NULL, p, &view, err))) {
             elg_check_call_close(cc);
             break;
         }

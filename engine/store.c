@@ -2079,20 +2079,20 @@ int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
     return rc;
 }
 
-int elg_store_each_aid_received(elg_store *s, const char *siren, elg_store_aid_fn fn, void *ctx,
-                                elg_error *err) {
+int elg_store_each_aid_received(elg_store *s, const char *siren, const char *until,
+                                elg_store_aid_fn fn, void *ctx, elg_error *err) {
     sqlite3_stmt *st = NULL;
     int rc, step;
 
     if (!s || !siren || !fn)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_each_aid_received: missing argument");
-    if ((rc = prepare(
-             s,
-             "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
-             " object, source, rna FROM aid_received WHERE siren = ?1 ORDER BY date, source",
-             &st, err)))
+    if ((rc = prepare(s,
+                      "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
+                      " object, source, rna FROM aid_received WHERE siren = ?1"
+                      " AND (?2 IS NULL OR imported_at <= ?2) ORDER BY date, source",
+                      &st, err)))
         return rc;
-    if (bind_text(st, 1, siren) != SQLITE_OK) {
+    if (bind_text(st, 1, siren) != SQLITE_OK || bind_text(st, 2, until) != SQLITE_OK) {
         rc = db_error(s->db, err, "reading the aid received by %s", siren);
         goto out;
     }

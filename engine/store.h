@@ -289,10 +289,12 @@ int elg_store_put_aid_received(elg_store *store, const char *file_sha256, int li
                                const elg_aid_received *aid, int *added, elg_error *err);
 
 /* Calls fn for every aid received by SIREN siren, by date; aid is borrowed
- * for the call. */
+ * for the call. until (NULL: no limit) keeps only the rows imported at or
+ * before it (ISO 8601 UTC, as created_at): the rows are append-only, so a
+ * decision's created_at gives back the aid it saw. */
 typedef int (*elg_store_aid_fn)(void *ctx, const elg_aid_received *aid);
-int elg_store_each_aid_received(elg_store *store, const char *siren, elg_store_aid_fn fn, void *ctx,
-                                elg_error *err);
+int elg_store_each_aid_received(elg_store *store, const char *siren, const char *until,
+                                elg_store_aid_fn fn, void *ctx, elg_error *err);
 
 /* Test hook: calls fn with the name and the EXPLAIN QUERY PLAN (its detail
  * lines, each ended by a newline) of every statement the store runs: the

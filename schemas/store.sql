@@ -272,3 +272,15 @@ CREATE TABLE aid_received (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX aid_received_by_siren ON aid_received (siren, date);
+
+-- Append-only, so that a decision's created_at gives back the aid it saw
+-- (replay reads the rows imported up to then).
+CREATE TRIGGER aid_received_no_update BEFORE UPDATE ON aid_received
+BEGIN
+    SELECT RAISE(ABORT, 'aid received is append-only');
+END;
+
+CREATE TRIGGER aid_received_no_delete BEFORE DELETE ON aid_received
+BEGIN
+    SELECT RAISE(ABORT, 'aid received is append-only');
+END;

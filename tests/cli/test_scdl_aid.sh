@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Grants other funders published (eligo import scdl) are the aid an applicant has already
 # received: rules read them per SIREN as project.aid_received, and de_minimis counts them
-# (once when the applicant declared the same aid), in check and in replay.
+# (once when the applicant declared the same aid); replay reads the aid as it stood when the
+# decision was made.
 source "$(dirname "$0")/lib.sh"
 rule_call_fixture dm
 cat >"$RULES/calls/dm.lua" <<'LUA'
@@ -28,6 +29,7 @@ run eligo check p --format json
 assert_eq 0 "$RC" "without published aid: 100 000 + 60 000 <= 200 000"
 assert_eq "Scop X : aides déclarées 100 000,00 € (1, du 2014-06-01 (exclu) au 2017-06-01) + subvention 60 000,00 € = 160 000,00 € ≤ plafond 200 000,00 € (règlement (UE) 2023/2831)" \
     "$(jqr '.rules[0].message')" "the declared aid only"
+first=$(jqr '.decision_id')
 
 # Published grants to the same SIREN: 99 786,57 € x 0.05 (2015-07-07), and a whole one.
 cat >"$WORK/published.csv" <<'CSV'
@@ -52,5 +54,9 @@ assert_eq 5001067 "$(jqr '.rules[0].figures.room')" "room left"
 id=$(jqr '.decision_id')
 run eligo replay "$id"
 assert_eq 0 "$RC" "replay gives the same decision ($OUT $ERR)"
+# A decision made before the file was imported replays as it was made: the aid received is
+# read as it stood then (rows are append-only, read up to the decision's time).
+run eligo replay "$first"
+assert_eq 0 "$RC" "the earlier decision replays the same ($OUT $ERR)"
 
 finish
