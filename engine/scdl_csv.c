@@ -153,7 +153,7 @@ int elg_csv_read(const char *path, const char *data, size_t len, elg_csv_row_fn 
     info->delimiter = semis > commas ? ';' : ',';
 
     feed r = {.path = path, .fn = fn, .ctx = ctx, .info = info, .err = err};
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+    if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
         free(converted);
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
     }

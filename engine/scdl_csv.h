@@ -7,7 +7,9 @@
  * (a tie is ','). Spaces around unquoted fields are kept (published names keep theirs). Each
  * row is handed over with the physical line it starts on (the bytes are fed to libcsv one line
  * at a time, so a quoted field spanning lines is still one row at its first line); rows of
- * empty cells only are skipped.
+ * empty cells only are skipped. libcsv runs in strict mode: a quote inside an unquoted cell, or
+ * one left open at the end of the file (it would swallow every row after it), is a CSV syntax
+ * error at its line, not a guess.
  */
 #ifndef ELG_SCDL_CSV_H
 #define ELG_SCDL_CSV_H
