@@ -145,8 +145,9 @@ int elg_csv_read(const char *path, const char *data, size_t len, elg_csv_row_fn 
         info->encoding = strcmp(info->encoding, "UTF-8") == 0 ? "Windows-1252"
                                                               : "Windows-1252 after a UTF-8 BOM";
     }
-    size_t first = strcspn(text, "\r\n"), commas = 0, semis = 0;
-    for (size_t i = 0; i < first && i < n; i++) {
+    /* data need not end in a NUL: every scan here is bounded by n. */
+    size_t commas = 0, semis = 0;
+    for (size_t i = 0; i < n && text[i] != '\r' && text[i] != '\n'; i++) {
         commas += text[i] == ',';
         semis += text[i] == ';';
     }
