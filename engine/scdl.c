@@ -627,11 +627,11 @@ static int header_row(reader *r) {
     return 0;
 }
 
-/* What one row's reading needs: its cells normalised, and room for the texts made. */
+/* What one row's reading needs: its cells (read, or normalised into cell) and the SIREN. */
 typedef struct row_work {
-    char cell[ELG_SCDL_FIELDS][320];
+    char cell[ELG_SCDL_FIELDS][64];
     const char *cells[ELG_SCDL_FIELDS];
-    char siren[10], amount_source[512];
+    char siren[10];
 } row_work;
 
 static int reject(reader *r, int field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -729,6 +729,12 @@ static bool parse_share(const char *t, int64_t *num, int64_t *den) {
     return true;
 }
 
+/* A cell as read: borrowed, whatever its length. */
+static void keep_cell(row_work *w, int f, const char *text) {
+    w->cells[f] = text && *text ? text : NULL;
+}
+
+/* A normalised cell (a date, an amount, a share: short), copied into the row's room. */
 static void copy_cell(row_work *w, int f, const char *text) {
     snprintf(w->cell[f], sizeof w->cell[f], "%s", text);
     w->cells[f] = w->cell[f][0] ? w->cell[f] : NULL;
@@ -750,7 +756,7 @@ static int strict_row(reader *r) {
                 return rc;
             bad = 1;
         }
-        copy_cell(&w, f, t);
+        keep_cell(&w, f, t);
     }
     if (bad) {
         r->sum->rejected++;
@@ -772,7 +778,7 @@ static int tolerant_row(reader *r) {
     elg_error e;
     memset(w.cells, 0, sizeof w.cells);
     for (int f = 0; f < ELG_SCDL_FIELDS; f++)
-        copy_cell(&w, f, raw(r, f));
+        keep_cell(&w, f, raw(r, f));
 
     const char *name = raw(r, F_NOM_BENEFICIAIRE);
     if (!*name)

@@ -165,6 +165,13 @@ assert_eq "35600000000048|356000000|2017-09-14|6765000|Département de la Somme"
 # The part of a shared grant: montant x pourcentageSubvention, half up to the cent.
 assert_eq "498933" "$(sqlite3 "$ELIGO_DB" "SELECT amount FROM aid_received WHERE siret = '52499120500013'")" \
     "99 786,57 € x 0.05 = 4 989,3285 €, rounded to 4 989,33 €"
+# Long cells come back whole when normalised (Somme's conditionsVersement, 600 bytes and more).
+run eligo import scdl "$DATA/somme-2018-03-02.csv" --normalize "$WORK/somme.csv" --quiet
+assert_eq 0 "$RC" "normalise Somme ($ERR)"
+assert_contains "$(sed -n 2p "$WORK/somme.csv")" "Département de la Somme,22800001400016,2017-09-08,6.2,AILLY SUR NOYE,21800009900018,,\"Création d'une aire de camping-cars au plan d'eau de Berny-sur-Noye, sur une assiette subventionnable estimée à 89 852 € HT\",26956,aide en numéraire,\"une avance unique peut" \
+    "a Somme row normalised (the objet's comma quoted, amount and date converted)"
+assert_contains "$(sed -n 2p "$WORK/somme.csv")" "Le montant du solde doit être supérieur ou égal à 10% du montant de la subvention.\",2017-09-08/2021-09-07,,,1," \
+    "the long conditionsVersement whole, the period converted"
 # Again: nothing new.
 expect_import somme-2018-03-30.csv \
     "Windows-1252, ';' delimited: 11 row(s) read, 11 imported, 0 rejected (0 new, 11 already stored)"
