@@ -145,11 +145,14 @@ int cli_version_command(cli_ctx *ctx, int argc, char **argv); /* help.c */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cmd_check(cli_ctx *ctx, int argc, char **argv);
-int cmd_trace(cli_ctx *ctx, int argc, char **argv);  /* cmd_trace.c */
-int cmd_replay(cli_ctx *ctx, int argc, char **argv); /* cmd_trace.c */
-int cmd_test(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
-int cmd_lint(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
-int cmd_new(cli_ctx *ctx, int argc, char **argv);    /* cmd_new.c */
-int cmd_explain(cli_ctx *ctx, int argc, char **argv); /* cmd_explain.c */
+int cmd_trace(cli_ctx *ctx, int argc, char **argv);        /* cmd_trace.c */
+int cmd_replay(cli_ctx *ctx, int argc, char **argv);       /* cmd_trace.c */
+int cmd_test(cli_ctx *ctx, int argc, char **argv);         /* cmd_rules.c */
+int cmd_lint(cli_ctx *ctx, int argc, char **argv);         /* cmd_rules.c */
+int cmd_new(cli_ctx *ctx, int argc, char **argv);          /* cmd_new.c */
+int cmd_explain(cli_ctx *ctx, int argc, char **argv);      /* cmd_explain.c */
+int cmd_export(cli_ctx *ctx, int argc, char **argv);       /* cmd_formats.c */
+int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv);  /* cmd_formats.c */
+int cmd_import_cerfa(cli_ctx *ctx, int argc, char **argv); /* cmd_formats.c */
 
 #endif

@@ -62,6 +62,12 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
                                          {0, 0, 0, 0}};
     import_out out = {0};
     int c;
+    /* `import scdl FILE`, `import cerfa FILE`: the funders' formats (a directory named scdl
+     * or cerfa is imported as ./scdl). */
+    if (argc > 2 && strcmp(argv[1], "scdl") == 0)
+        return cmd_import_scdl(ctx, argc - 1, argv + 1);
+    if (argc > 2 && strcmp(argv[1], "cerfa") == 0)
+        return cmd_import_cerfa(ctx, argc - 1, argv + 1);
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:hq", opts, NULL)) != -1) {
         if (c == 'h')

@@ -31,6 +31,42 @@ const cli_command cli_commands[] = {
      "\"version\", \"status\"} (status : new, new-version, unchanged)",
      "0\ttout est importé\n2\terreur d'usage\n3\tdocument invalide, fichier absent ou "
      "illisible : rien n'est importé\n5\terreur du magasin : rien n'est importé"},
+    {"import scdl", NULL, "import scdl FICHIER [--normalize SORTIE.csv] [--strict] [--quiet]",
+     "importe les subventions publiées par d'autres financeurs (données SCDL)",
+     "Lit un fichier « Subventions » SCDL tel qu'il est publié : UTF-8 (avec ou sans BOM) ou "
+     "Windows-1252, séparateur « , » ou « ; », noms de colonnes du schéma ou variantes "
+     "courantes (COLL_SIRET, SUB_MONTANT…), montants à la française, dates AAAA/MM/JJ, périodes "
+     "jointes par « _ ». Chaque ligne est importée ou rejetée avec fichier:ligne:colonne: champ: "
+     "raison (un SIRET écrit comme un nombre dont des chiffres sont perdus est rejeté, jamais "
+     "réparé). Les lignes importées sont les aides déjà reçues, par SIREN du bénéficiaire : les "
+     "règles les lisent (project.aid_received) et de_minimis les compte. Réimporter le même "
+     "fichier n'ajoute rien. Guide : docs/formats.md.",
+     "--normalize SORTIE.csv\técrit aussi les lignes importées en CSV SCDL 2.1.1\n"
+     "--strict\tn'enregistre rien : tient le fichier au schéma 2.1.1 exactement (noms et ordre "
+     "des colonnes, chaque cellule), comme un validateur Table Schema\n"
+     "--quiet\tn'affiche que le bilan",
+     "0\tle fichier est lu (les lignes rejetées sont dites)\n2\terreur d'usage\n3\tfichier "
+     "illisible, ou (--strict) une ligne ou l'en-tête n'est pas valide\n5\terreur du magasin"},
+    {"import cerfa", NULL,
+     "import cerfa FICHIER [-o PROJET.yaml] [--id ID] [--title TEXTE] [--applicant NOM] "
+     "[--status STATUT] [--siret SIRET] [--rna RNA] [--commune NOM] [--start DATE --end DATE] "
+     "[--call APPEL] [--financer MOT=ID]...",
+     "transforme un budget CERFA 12156*06 en document projet à compléter",
+     "Transforme un budget prévisionnel CERFA 12156*06 enregistré en CSV (compte, libellé, "
+     "montant en euros entiers ; quatrième colonne facultative : demandé ou accordé pour une "
+     "ligne 74) en document projet que l'instructeur complète : dépenses par catégorie selon le "
+     "compte, une ressource par ligne 74 (le financeur que nomme son libellé ; --financer "
+     "Commune=VILLE-MONS associe un mot du libellé à un financeur enregistré), comptes 70 à 79 "
+     "et autofinancement comme ressources propres (SELF), contributions en nature 86/87 en "
+     "commentaires, hors du budget en numéraire. Vérifie ce que le formulaire affirme : euros "
+     "entiers, charges = produits, 86 = 87, chaque total et sous-total. N'enregistre rien : "
+     "importez le document une fois complété. Guide : docs/formats.md.",
+     "-o PROJET.yaml\técrit le document dans ce fichier plutôt que sur la sortie standard\n"
+     "--call APPEL\tl'appel auquel le projet candidate (la demande : les lignes de son "
+     "financeur)\n"
+     "--financer MOT=ID\tle financeur d'une ligne 74 dont le libellé contient MOT",
+     "0\tle document est écrit\n2\terreur d'usage\n3\tle budget est invalide (à sa ligne)\n"
+     "5\terreur interne"},
     {"check", cmd_check, "check PROJET [--call APPEL] [--format text|json]",
      "évalue un projet au regard de ses appels et enregistre les décisions",
      "Évalue la dernière version de PROJET au regard de chaque appel auquel il candidate (ou "
@@ -161,6 +197,27 @@ const cli_command cli_commands[] = {
      "--schema CHEMIN\tle schéma que la ligne yaml-language-server désigne (par défaut "
      "../../schemas/KIND.schema.json, pour un document rangé comme seeds/)",
      "0\tle modèle est écrit\n2\terreur d'usage"},
+    {"export", cmd_export, "export scdl ...",
+     "exporte les attributions au format des données ouvertes",
+     "Exporte les attributions enregistrées dans un format public. Un seul format : scdl.", "",
+     "0\tsuccès\n2\terreur d'usage\n3\tune attribution ne peut être publiée\n5\terreur du "
+     "magasin"},
+    {"export scdl", NULL,
+     "export scdl [--call APPEL] [--funder SIRET] [--since DATE] [--until DATE] [-o FICHIER]",
+     "écrit les attributions en données ouvertes SCDL 2.1.1 (CSV)",
+     "Écrit la dernière version de chaque attribution enregistrée (ou de celles d'un appel, du "
+     "SIRET d'un financeur, d'une période de convention : --since et --until sont des débuts de "
+     "date inclusifs, « 2018 » est l'année entière) en CSV SCDL 2.1.1 : UTF-8, séparateur « , », "
+     "une ligne par bénéficiaire, les 16 colonnes du schéma. pourcentageSubvention est la part "
+     "de chaque bénéficiaire en dix-millièmes, par la méthode du plus fort reste, de somme "
+     "exactement 1 par attribution. Chaque ligne est vérifiée contre le schéma et la clé de "
+     "chaque SIRET avant toute écriture ; une attribution qui ne peut être publiée est nommée "
+     "avec son champ, et rien n'est écrit. Guide : docs/formats.md.",
+     "--call APPEL\tles attributions de cet appel\n--funder SIRET\tcelles de ce financeur\n"
+     "--since DATE\tconventions à partir de cette date\n--until DATE\tconventions jusqu'à "
+     "cette date\n-o FICHIER\técrit dans ce fichier plutôt que sur la sortie standard",
+     "0\tle fichier est écrit\n2\terreur d'usage\n3\tune attribution ne peut être publiée "
+     "(rien n'est écrit)\n5\terreur du magasin"},
     {"help", cli_help_command, "help [COMMANDE [SOUS-COMMANDE]] [--man | --bash-completion]",
      "l'aide d'eligo, ou d'une commande",
      "Sans argument, la liste des commandes et des options globales ; avec une commande, son "

@@ -104,7 +104,13 @@ struct elg_check_call {
     elg_doc *doc;
     financer_set fins;
     elg_eval *ev;
+    char aid_until[40]; /* "" for all the aid received */
 };
+
+void elg_check_call_aid_until(elg_check_call *cc, const char *until) {
+    if (cc)
+        snprintf(cc->aid_until, sizeof cc->aid_until, "%s", until ? until : "");
+}
 
 int elg_check_load_doc(elg_store *store, const char *kind, const char *id, int version,
                        elg_stored_doc *sd, elg_doc **doc, elg_error *err) {
@@ -185,15 +191,95 @@ elg_eval *elg_check_call_eval(elg_check_call *cc) {
     return cc->ev;
 }
 
+/* ---- aid received (eligo import scdl) -----------------------------------------------
+ * The project as rules see it: its document, and the grants other funders published for its
+ * applicants' SIRENs (each applicant's SIREN once). */
+
+typedef struct aid_view {
+    elg_project project;
+    elg_declared_aid *aids;
+    char **texts; /* the aids' dates and sources */
+    size_t count, cap;
+} aid_view;
+
+static void aid_view_release(aid_view *v) {
+    for (size_t i = 0; i < v->count * 2; i++)
+        free(v->texts[i]);
+    free(v->texts);
+    free(v->aids);
+    memset(v, 0, sizeof *v);
+}
+
+static int collect_aid(void *ctx, const elg_aid_received *aid) {
+    aid_view *v = ctx;
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        elg_declared_aid *aids = realloc(v->aids, cap * sizeof *aids);
+        if (!aids)
+            return ELG_ENOMEM;
+        v->aids = aids;
+        char **texts = realloc(v->texts, cap * 2 * sizeof *texts);
+        if (!texts)
+            return ELG_ENOMEM;
+        v->texts = texts;
+        v->cap = cap;
+    }
+    size_t n = strlen(aid->funder_name) + strlen(aid->source) + 4;
+    char *date = strdup(aid->date), *source = malloc(n);
+    if (source)
+        snprintf(source, n, "%s (%s)", aid->funder_name, aid->source);
+    v->texts[v->count * 2] = date;
+    v->texts[v->count * 2 + 1] = source;
+    v->aids[v->count] = (elg_declared_aid){date, aid->amount, source};
+    v->count++;
+    return date && source ? 0 : ELG_ENOMEM;
+}
+
+static int aid_view_fill(elg_store *store, const char *until, const elg_project *p, aid_view *v,
+                         elg_error *err) {
+    memset(v, 0, sizeof *v);
+    v->project = *p;
+    for (size_t i = 0; i < p->applicants_count; i++) {
+        const char *siret = p->applicants[i].siret;
+        char siren[10];
+        bool seen = false;
+        if (!siret || strlen(siret) < 9)
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = p->applicants[j].siret && strncmp(p->applicants[j].siret, siret, 9) == 0;
+        if (seen)
+            continue;
+        memcpy(siren, siret, 9);
+        siren[9] = '\0';
+        int rc = elg_store_each_aid_received(store, siren, until, collect_aid, v, err);
+        if (rc == ELG_ENOMEM)
+            rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        if (rc) {
+            aid_view_release(v);
+            return rc;
+        }
+    }
+    v->project.aid_received = v->aids;
+    v->project.aid_received_count = v->count;
+    return 0;
+}
+
 /* Decides a stored form (the project's compact form, engine/form.h). */
-static int decide_form(elg_check_call *cc, const elg_stored_form *f, elg_decision **out,
-                       elg_error *err) {
+static int decide_form(elg_check_call *cc, elg_store *store, const elg_stored_form *f,
+                       elg_decision **out, elg_error *err) {
     elg_form_project *fp = NULL;
+    aid_view view;
     int rc = elg_form_decode_project(f->form, f->form_len, &fp, err);
     if (rc)
         return rc;
-    elg_eval_project in = {elg_form_project_get(fp), f->version, f->sha256};
+    if ((rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL,
+                            elg_form_project_get(fp), &view, err))) {
+        elg_form_project_free(fp);
+        return rc;
+    }
+    elg_eval_project in = {&view.project, f->version, f->sha256};
     rc = elg_eval_decide(cc->ev, &in, out, err);
+    aid_view_release(&view);
     elg_form_project_free(fp);
     return rc;
 }
@@ -205,13 +291,14 @@ int elg_check_decide(elg_check_call *cc, elg_store *store, const char *project_i
     int rc = elg_store_get_project_form(store, project_id, version, &f, err);
     if (rc)
         return rc;
-    rc = decide_form(cc, &f, out, err);
+    rc = decide_form(cc, store, &f, out, err);
     elg_store_form_release(&f);
     return rc;
 }
 
 typedef struct each_ctx {
     elg_check_call *cc;
+    elg_store *store;
     elg_check_decision_fn fn;
     void *ctx;
     elg_error *err;
@@ -220,7 +307,7 @@ typedef struct each_ctx {
 static int each_form(void *vctx, const elg_stored_form *f) {
     each_ctx *c = vctx;
     elg_decision *d = NULL;
-    int rc = decide_form(c->cc, f, &d, c->err);
+    int rc = decide_form(c->cc, c->store, f, &d, c->err);
     if (rc == 0)
         rc = c->fn(c->ctx, d);
     elg_decision_free(d);
@@ -229,7 +316,7 @@ static int each_form(void *vctx, const elg_stored_form *f) {
 
 int elg_check_each_project(elg_check_call *cc, elg_store *store, elg_check_decision_fn fn,
                            void *ctx, elg_error *err) {
-    each_ctx c = {cc, fn, ctx, err};
+    each_ctx c = {cc, store, fn, ctx, err};
     return elg_store_each_project_form_for_call(store, elg_check_call_doc(cc)->id, each_form, &c,
                                                 err);
 }
@@ -361,8 +448,14 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
         elg_check_call *cc = NULL;
         if ((rc = elg_check_call_open(store, rules, cid, 0, NULL, 0, &cc, err)))
             break;
-        elg_eval_project in = {p, f.version, f.sha256};
+        aid_view view;
+        if ((rc = aid_view_fill(store, NULL, p, &view, err))) {
+            elg_check_call_close(cc);
+            break;
+        }
+        elg_eval_project in = {&view.project, f.version, f.sha256};
         rc = elg_eval_decide(elg_check_call_eval(cc), &in, &out[n], err);
+        aid_view_release(&view);
         if (rc == 0 && (rc = elg_check_store(store, rules, out[n], err)) == 0)
             n++;
         elg_check_call_close(cc);

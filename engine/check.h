@@ -30,6 +30,11 @@ int elg_check_call_open(elg_store *store, elg_rules *rules, const char *call_id,
                         const elg_financer_version *pinned, size_t pinned_count,
                         elg_check_call **out, elg_error *err);
 void elg_check_call_close(elg_check_call *cc); /* NULL ok */
+
+/* The aid received (eligo import scdl) that decisions of cc see: only rows imported at or
+ * before until (ISO 8601 UTC, copied; NULL: all, the default). Replay passes the decision's
+ * created_at, so that files imported since do not change it. */
+void elg_check_call_aid_until(elg_check_call *cc, const char *until);
 /* The call document and the prepared call (borrowed). */
 const elg_call *elg_check_call_doc(const elg_check_call *cc);
 elg_eval *elg_check_call_eval(elg_check_call *cc);

@@ -37,6 +37,7 @@ struct elg_doc {
         elg_financer financer;
         elg_call call;
         elg_project project;
+        elg_award award;
     } as;
 };
 
@@ -56,6 +57,9 @@ void elg_doc_free(elg_doc *doc) {
         free(doc->as.project.resources);
         free(doc->as.project.applies_to);
         free(doc->as.project.de_minimis);
+        break;
+    case ELG_DOC_AWARD:
+        free(doc->as.award.beneficiaries);
         break;
     case ELG_DOC_FINANCER:
         break;
@@ -78,6 +82,8 @@ const char *elg_doc_id(const elg_doc *doc) {
         return doc->as.call.id;
     case ELG_DOC_PROJECT:
         return doc->as.project.id;
+    case ELG_DOC_AWARD:
+        return doc->as.award.id;
     }
     return NULL;
 }
@@ -92,6 +98,10 @@ const elg_call *elg_doc_call(const elg_doc *doc) {
 
 const elg_project *elg_doc_project(const elg_doc *doc) {
     return doc && doc->kind == ELG_DOC_PROJECT ? &doc->as.project : NULL;
+}
+
+const elg_award *elg_doc_award(const elg_doc *doc) {
+    return doc && doc->kind == ELG_DOC_AWARD ? &doc->as.award : NULL;
 }
 
 /* ---- editions and parameters ------------------------------------------------ */
@@ -163,6 +173,9 @@ int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out,
         break;
     case ELG_DOC_PROJECT:
         rc = doc_conv_project(&c, doc->raw, &doc->as.project);
+        break;
+    case ELG_DOC_AWARD:
+        rc = doc_conv_award(&c, doc->raw, &doc->as.award);
         break;
     }
     if (rc)

@@ -67,6 +67,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "award.h"
 #include "error.h"
 #include "money.h"
 
@@ -74,9 +75,10 @@ typedef enum elg_doc_kind {
     ELG_DOC_FINANCER = 1,
     ELG_DOC_CALL = 2,
     ELG_DOC_PROJECT = 3,
+    ELG_DOC_AWARD = 4, /* engine/award.h */
 } elg_doc_kind;
 
-/* "financer", "call", "project". */
+/* "financer", "call", "project", "award". */
 const char *elg_doc_kind_name(elg_doc_kind kind);
 
 /* ---- financer ---------------------------------------------------------- */
@@ -248,6 +250,10 @@ typedef struct elg_project {
     size_t applies_to_count;
     elg_declared_aid *de_minimis; /* aid declared over the past fiscal years */
     size_t de_minimis_count;
+    /* Not read from the document: filled by the engine (engine/check.c) before evaluation with
+     * the grants other funders published for the applicants' SIRENs (eligo import scdl). */
+    const elg_declared_aid *aid_received;
+    size_t aid_received_count;
 } elg_project;
 
 /* ---- documents --------------------------------------------------------- */
@@ -288,6 +294,7 @@ const char *elg_doc_id(const elg_doc *doc);
 const elg_financer *elg_doc_financer(const elg_doc *doc);
 const elg_call *elg_doc_call(const elg_doc *doc);
 const elg_project *elg_doc_project(const elg_doc *doc);
+const elg_award *elg_doc_award(const elg_doc *doc);
 
 /*
  * Finds where field path (e.g. "resources[2].financer", 0-based indices;

@@ -20,7 +20,7 @@
 
 /* ---- names -------------------------------------------------------------- */
 
-static const char *const kind_names[] = {NULL, "financer", "call", "project"};
+static const char *const kind_names[] = {NULL, "financer", "call", "project", "award"};
 static const char *const nature_names[] = {
     NULL, "eu", "state", "local-authority", "social-security", "private", "self"};
 static const char *const param_type_names[] = {NULL,   "money", "rate", "integer",
@@ -220,7 +220,8 @@ static text_class classify(const doc_frame *f, size_t depth) {
         return TEXT_LINE; /* an entry of a list of texts */
     const char *key = f[depth - 1].key;
     if (depth == 1) {
-        if (is(key, "id") || is(key, "financer"))
+        /* project and call: an award's references */
+        if (is(key, "id") || is(key, "financer") || is(key, "project") || is(key, "call"))
             return TEXT_ID;
         if (is(key, "rules"))
             return TEXT_PATH;
@@ -953,5 +954,192 @@ int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
         if ((rc = conv_aid(c, path_index(sub, "de_minimis", i), &r->de_minimis[i],
                            &p->de_minimis[i])))
             return rc;
+    return 0;
+}
+
+/* ---- award ----------------------------------------------------------------------- */
+
+static const char *const award_nature_names[] = {NULL, "cash", "in-kind"};
+
+/* SCDL's texts of at most 256 characters (objet, conditionsVersement, idRAE's 5): the export
+ * could not publish a longer one. */
+static int check_scdl_length(parse_ctx *c, const char *path, const char *text, size_t max) {
+    size_t chars = 0, len = text ? strlen(text) : 0;
+    for (size_t i = 0; i < len; chars++) {
+        unsigned long cp;
+        i += doc_utf8_next(text + i, len - i, &cp);
+    }
+    if (chars > max)
+        return doc_fail_at(c, path, "too long: %zu characters (SCDL publishes at most %zu)", chars,
+                           max);
+    return 0;
+}
+
+static int check_siret(parse_ctx *c, const char *path, const char *text) {
+    if (elg_siret_valid(text))
+        return 0;
+    size_t n = strlen(text), digits = strspn(text, "0123456789");
+    if (n == 14 && digits == 14)
+        return doc_fail_at(c, path, "invalid SIRET \"%s\": wrong check digit", text);
+    return doc_fail_at(c, path, "invalid SIRET \"%s\" (14 digits, no spaces)", text);
+}
+
+static int conv_beneficiary(parse_ctx *c, const char *path, const raw_beneficiary *r,
+                            elg_award_beneficiary *b) {
+    char sub[FIELD_MAX];
+    int rc;
+    b->name = r->name;
+    b->siret = r->siret;
+    b->rna = r->rna;
+    if ((rc = check_text(c, path_key(sub, path, "name"), r->name)))
+        return rc;
+    if (!r->siret && !r->rna)
+        return doc_fail_at(c, path, "a beneficiary needs a siret or an rna (SCDL)");
+    if (r->siret && (rc = check_siret(c, path_key(sub, path, "siret"), r->siret)))
+        return rc;
+    if (r->rna && !elg_rna_valid(r->rna))
+        return doc_fail_at(c, path_key(sub, path, "rna"),
+                           "invalid RNA number \"%s\" (W and 9 digits)", r->rna);
+    if (r->amount) {
+        b->has_amount = true;
+        if ((rc = conv_money(c, path_key(sub, path, "amount"), r->amount, &b->amount)))
+            return rc;
+        if (b->amount == 0)
+            return doc_fail_at(c, path_key(sub, path, "amount"), "must be above 0");
+    }
+    return 0;
+}
+
+/* The beneficiaries' amounts: all or none, and all of the voted amount. */
+static int check_beneficiary_amounts(parse_ctx *c, const elg_award *a) {
+    size_t with = 0;
+    elg_cents sum = 0;
+    char sub[FIELD_MAX];
+    for (size_t i = 0; i < a->beneficiaries_count; i++) {
+        if (!a->beneficiaries[i].has_amount)
+            continue;
+        with++;
+        sum += a->beneficiaries[i].amount; /* bounded: see ELG_DOC_MAX_AMOUNT */
+    }
+    if (with == 0)
+        return 0;
+    for (size_t i = 0; i < a->beneficiaries_count; i++) {
+        if (a->beneficiaries[i].has_amount)
+            continue;
+        doc_bounded(sub, sizeof sub, "beneficiaries[%zu]", i);
+        return doc_fail_at(c, sub,
+                           "missing field \"amount\" (give every beneficiary an amount, or none)");
+    }
+    if (sum != a->voted) {
+        char got[ELG_MONEY_FMT_MAX], voted[ELG_MONEY_FMT_MAX];
+        return doc_fail_at(c, "beneficiaries",
+                           "the beneficiaries' amounts sum to %s, not the voted %s",
+                           elg_money_format(sum, got, sizeof got),
+                           elg_money_format(a->voted, voted, sizeof voted));
+    }
+    return 0;
+}
+
+int doc_conv_award(parse_ctx *c, const raw_award *r, elg_award *a) {
+    char sub[FIELD_MAX];
+    int rc;
+    a->id = r->id;
+    a->project = r->project;
+    a->call = r->call;
+    a->funder_name = r->funder.name;
+    a->funder_siret = r->funder.siret;
+    a->object = r->object;
+    a->convention_date = r->convention.date;
+    a->convention_reference = r->convention.reference;
+    a->payment_conditions = r->payment.conditions;
+    a->payment_from = r->payment.from;
+    a->payment_to = r->payment.to;
+    a->scheme = r->scheme;
+    a->rae = r->rae;
+    if ((rc = check_ident(c, "id", "id", r->id)) ||
+        (rc = check_ident(c, "project", "project id", r->project)) ||
+        (rc = check_ident(c, "call", "call id", r->call)))
+        return rc;
+    if (r->decision) {
+        if ((rc = conv_integer(c, "decision", r->decision, &a->decision)))
+            return rc;
+        if (a->decision < 1)
+            return doc_fail_at(c, "decision", "a decision id is at least 1");
+    }
+    if ((rc = check_text(c, "funder.name", r->funder.name)) ||
+        (rc = check_siret(c, "funder.siret", r->funder.siret)) ||
+        (rc = check_text(c, "object", r->object)) ||
+        (rc = check_scdl_length(c, "object", r->object, ELG_AWARD_MAX_SCDL_TEXT)))
+        return rc;
+    if (r->amounts.requested) {
+        a->has_requested = true;
+        if ((rc = conv_money(c, "amounts.requested", r->amounts.requested, &a->requested)))
+            return rc;
+    }
+    if (r->amounts.proposed) {
+        a->has_proposed = true;
+        if ((rc = conv_money(c, "amounts.proposed", r->amounts.proposed, &a->proposed)))
+            return rc;
+    }
+    if ((rc = conv_money(c, "amounts.voted", r->amounts.voted, &a->voted)))
+        return rc;
+    if (a->voted == 0)
+        return doc_fail_at(c, "amounts.voted", "must be above 0 (a refusal is not published)");
+    if ((rc = check_date(c, "convention.date", r->convention.date)) ||
+        (rc = check_text(c, "convention.reference", r->convention.reference)))
+        return rc;
+    if (r->nature_count == 0)
+        return doc_fail_at(c, "nature", "at least one of cash, in-kind is required");
+    for (size_t i = 0; i < r->nature_count; i++) {
+        int n = 0;
+        path_index(sub, "nature", i);
+        if ((rc = conv_enum(c, sub, "nature", true, award_nature_names, COUNT(award_nature_names),
+                            r->nature[i], &n)))
+            return rc;
+        if (a->nature & (1u << (n - 1)))
+            return doc_fail_at(c, sub, "duplicate nature \"%s\"", r->nature[i]);
+        a->nature |= 1u << (n - 1);
+    }
+    if ((rc = check_text(c, "payment.conditions", r->payment.conditions)) ||
+        (rc = check_scdl_length(c, "payment.conditions", r->payment.conditions,
+                                ELG_AWARD_MAX_SCDL_TEXT)) ||
+        (rc = check_date(c, "payment.from", r->payment.from)))
+        return rc;
+    if (r->payment.to) {
+        if ((rc = check_date(c, "payment.to", r->payment.to)))
+            return rc;
+        if (strcmp(r->payment.to, r->payment.from) < 0)
+            return doc_fail_at(c, "payment.to",
+                               "the payment period ends (%s) before it starts (%s)", r->payment.to,
+                               r->payment.from);
+    }
+    if ((rc = conv_bool(c, "eu_notification", r->eu_notification, &a->eu_notification)) ||
+        (rc = check_text(c, "scheme", r->scheme)) || (rc = check_text(c, "rae", r->rae)) ||
+        (rc = check_scdl_length(c, "rae", r->rae, 5)))
+        return rc;
+    if (r->beneficiaries_count == 0)
+        return doc_fail_at(c, "beneficiaries", "at least one beneficiary is required");
+    if ((rc = alloc_array(c, (void **)&a->beneficiaries, &a->beneficiaries_count,
+                          r->beneficiaries_count, sizeof *a->beneficiaries)))
+        return rc;
+    for (size_t i = 0; i < r->beneficiaries_count; i++)
+        if ((rc = conv_beneficiary(c, path_index(sub, "beneficiaries", i), &r->beneficiaries[i],
+                                   &a->beneficiaries[i])))
+            return rc;
+    if ((rc = check_beneficiary_amounts(c, a)))
+        return rc;
+    /* Shares the export could not publish (below 0.01) are refused now, where the officer can
+     * see which beneficiary. */
+    int64_t *units = calloc(a->beneficiaries_count, sizeof *units);
+    elg_error e;
+    elg_error_clear(&e);
+    if (!units)
+        return doc_nomem(c);
+    rc = elg_award_shares(a, units, &e);
+    free(units);
+    if (rc == ELG_ENOMEM)
+        return doc_nomem(c);
+    if (rc)
+        return doc_fail_at(c, e.field[0] ? e.field : "beneficiaries", "%s", e.message);
     return 0;
 }

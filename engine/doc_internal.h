@@ -148,6 +148,56 @@ typedef struct raw_project {
     unsigned de_minimis_count;
 } raw_project;
 
+/* An award (engine/award.h). */
+typedef struct raw_award_funder {
+    char *name;
+    char *siret;
+} raw_award_funder;
+
+typedef struct raw_award_amounts {
+    char *requested;
+    char *proposed;
+    char *voted;
+} raw_award_amounts;
+
+typedef struct raw_award_convention {
+    char *date;
+    char *reference;
+} raw_award_convention;
+
+typedef struct raw_award_payment {
+    char *conditions;
+    char *from;
+    char *to;
+} raw_award_payment;
+
+typedef struct raw_beneficiary {
+    char *name;
+    char *siret;
+    char *rna;
+    char *amount;
+} raw_beneficiary;
+
+typedef struct raw_award {
+    char *kind;
+    char *id;
+    char *project;
+    char *call;
+    char *decision;
+    raw_award_funder funder;
+    char *object;
+    raw_award_amounts amounts;
+    raw_award_convention convention;
+    char **nature;
+    unsigned nature_count;
+    raw_award_payment payment;
+    char *eu_notification;
+    char *scheme;
+    char *rae;
+    raw_beneficiary *beneficiaries;
+    unsigned beneficiaries_count;
+} raw_award;
+
 /* ---- doc_locate.c: positions, paths and located errors ---------------------- */
 
 /* snprintf for field paths and lists of names shown to people: they may be cut at the buffer's
@@ -234,7 +284,7 @@ void doc_frames_path(const doc_frame *frames, size_t depth, char *buf, size_t si
 /* ---- doc_schema.c: libcyaml --------------------------------------------------- */
 
 /* Loads the document with the schema of kind into *raw (a raw_financer, raw_call or
- * raw_project), or reports why not and leaves *raw NULL. */
+ * raw_project, raw_award), or reports why not and leaves *raw NULL. */
 int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw);
 
 /* Frees what doc_load_raw loaded for kind; NULL does nothing. */
@@ -264,5 +314,6 @@ int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw);
 int doc_conv_financer(parse_ctx *c, const raw_financer *r, elg_financer *f);
 int doc_conv_call(parse_ctx *c, raw_call *r, elg_call *call);
 int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p);
+int doc_conv_award(parse_ctx *c, const raw_award *r, elg_award *a);
 
 #endif

@@ -371,8 +371,8 @@ int doc_sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
             goto out;
         }
         if (s.event.type == YAML_MAPPING_END_EVENT) {
-            rc =
-                fail_mark(c, root, "", "missing field \"kind\" (expected financer, call, project)");
+            rc = fail_mark(c, root, "",
+                           "missing field \"kind\" (expected financer, call, project, award)");
             goto out;
         }
         bool is_kind = scalar_is(&s.event, "kind", 4);
@@ -398,7 +398,7 @@ int doc_sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
     }
     const char *text = (const char *)s.event.data.scalar.value;
     size_t n = s.event.data.scalar.length;
-    for (int k = ELG_DOC_FINANCER; k <= ELG_DOC_PROJECT; k++) {
+    for (int k = ELG_DOC_FINANCER; k <= ELG_DOC_AWARD; k++) {
         const char *name = elg_doc_kind_name((elg_doc_kind)k);
         if (scalar_is(&s.event, name, strlen(name))) {
             *kind = (elg_doc_kind)k;
@@ -408,7 +408,7 @@ int doc_sniff_kind(parse_ctx *c, elg_doc_kind *kind) {
     char shown[FIELD_MAX];
     doc_quote(shown, sizeof shown, text, n, 64);
     rc = fail_mark(c, s.event.start_mark, "kind",
-                   "unknown kind \"%s\" (expected financer, call, project)", shown);
+                   "unknown kind \"%s\" (expected financer, call, project, award)", shown);
 out:
     yscan_close(&s);
     return rc;

@@ -176,9 +176,70 @@ static const cyaml_schema_value_t project_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_project, project_fields),
 };
 
+static const cyaml_schema_field_t award_funder_fields[] = {
+    STR("name", REQ, raw_award_funder, name),
+    STR("siret", REQ, raw_award_funder, siret),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t award_amounts_fields[] = {
+    STR("requested", OPT, raw_award_amounts, requested),
+    STR("proposed", OPT, raw_award_amounts, proposed),
+    STR("voted", REQ, raw_award_amounts, voted),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t award_convention_fields[] = {
+    STR("date", REQ, raw_award_convention, date),
+    STR("reference", OPT, raw_award_convention, reference),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t award_payment_fields[] = {
+    STR("conditions", REQ, raw_award_payment, conditions),
+    STR("from", REQ, raw_award_payment, from),
+    STR("to", OPT, raw_award_payment, to),
+    CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t beneficiary_fields[] = {
+    STR("name", REQ, raw_beneficiary, name),
+    STR("siret", OPT, raw_beneficiary, siret),
+    STR("rna", OPT, raw_beneficiary, rna),
+    STR("amount", OPT, raw_beneficiary, amount),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t beneficiary_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_beneficiary, beneficiary_fields),
+};
+
+static const cyaml_schema_field_t award_fields[] = {
+    STR("kind", REQ, raw_award, kind),
+    STR("id", REQ, raw_award, id),
+    STR("project", REQ, raw_award, project),
+    STR("call", REQ, raw_award, call),
+    STR("decision", OPT, raw_award, decision),
+    CYAML_FIELD_MAPPING("funder", CYAML_FLAG_DEFAULT, raw_award, funder, award_funder_fields),
+    STR("object", REQ, raw_award, object),
+    CYAML_FIELD_MAPPING("amounts", CYAML_FLAG_DEFAULT, raw_award, amounts, award_amounts_fields),
+    CYAML_FIELD_MAPPING("convention", CYAML_FLAG_DEFAULT, raw_award, convention,
+                        award_convention_fields),
+    SEQ("nature", REQ, raw_award, nature, &string_entry),
+    CYAML_FIELD_MAPPING("payment", CYAML_FLAG_DEFAULT, raw_award, payment, award_payment_fields),
+    STR("eu_notification", REQ, raw_award, eu_notification),
+    STR("scheme", OPT, raw_award, scheme),
+    STR("rae", OPT, raw_award, rae),
+    SEQ("beneficiaries", REQ, raw_award, beneficiaries, &beneficiary_entry),
+    CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t award_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_award, award_fields),
+};
+
 static const cyaml_schema_value_t *schema_of(elg_doc_kind kind) {
     return kind == ELG_DOC_FINANCER ? &financer_schema
            : kind == ELG_DOC_CALL   ? &call_schema
+           : kind == ELG_DOC_AWARD  ? &award_schema
                                     : &project_schema;
 }
 

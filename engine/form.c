@@ -72,7 +72,8 @@ _Static_assert(sizeof(elg_resource_status) == sizeof(int), "elg_resource_status 
  * ELG_FORM_FORMAT raised), or the form would lose it: on the usual 64-bit
  * targets, a changed size stops the build here as a reminder. */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(elg_project) == 160, "elg_project changed: update project_fields");
+/* 176: with aid_received (16 bytes), which the engine fills and the form never holds. */
+_Static_assert(sizeof(elg_project) == 176, "elg_project changed: update project_fields");
 _Static_assert(sizeof(elg_applicant) == 88, "elg_applicant changed: update applicant_fields");
 _Static_assert(sizeof(elg_expense) == 32, "elg_expense changed: update expense_fields");
 _Static_assert(sizeof(elg_resource) == 40, "elg_resource changed: update resource_fields");

@@ -86,11 +86,16 @@ static int ref(batch *b, int64_t seq, int pos, const char *field, elg_doc_kind k
 static int check_refs(batch *b, int64_t seq, const elg_doc *doc, elg_error *err) {
     const elg_call *c = elg_doc_call(doc);
     const elg_project *p = elg_doc_project(doc);
+    const elg_award *a = elg_doc_award(doc);
     char field[64];
     int rc = 0;
 
     if (c)
         return ref(b, seq, 0, "financer", ELG_DOC_FINANCER, c->financer, err);
+    if (a) {
+        rc = ref(b, seq, 0, "project", ELG_DOC_PROJECT, a->project, err);
+        return rc ? rc : ref(b, seq, 1, "call", ELG_DOC_CALL, a->call, err);
+    }
     if (!p)
         return 0;
     for (size_t k = 0; k < p->resources_count && rc == 0; k++) {
@@ -122,7 +127,12 @@ static int import_file(batch *b, const char *path, elg_error *err) {
     if (elg_doc_project(doc))
         rc = elg_store_put_project(b->store, elg_doc_project(doc), body, len, path, &version,
                                    &created, err);
-    else
+    else if (elg_doc_award(doc)) {
+        rc = elg_store_put_award(b->store, elg_doc_award(doc), body, len, path, &version, &created,
+                                 err);
+        if (rc == ELG_EINPUT && err) /* the decision it names: at its field */
+            located(err, path, body, len, err->field);
+    } else
         rc = elg_store_put_doc(b->store, kind, id, body, len, path, &version, &created, err);
     if (rc ||
         (rc = elg_store_batch_note(b->store, seq, path, kind, id, version, created, &earlier, err)))

@@ -140,6 +140,7 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
     if ((rc = elg_check_call_open(store, rules, was->call, was->call_version,
                                   pinned ? was->financers : NULL, was->financers_count, &cc, err)))
         goto out;
+    elg_check_call_aid_until(cc, stored->created_at); /* the aid received it saw */
     if ((rc = elg_check_decide(cc, store, stored->project, stored->project_version, &fresh, err)))
         goto out;
     if (strcmp(fresh->project_sha256, stored->project_sha256) != 0) {

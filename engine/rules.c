@@ -488,6 +488,17 @@ void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *
         lua_seti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "de_minimis");
+    /* aid_received: grants other funders published for the applicants (engine/check.c fills
+     * it from imported SCDL files), [{date, amount, source}]. */
+    lua_createtable(L, (int)p->aid_received_count, 0);
+    for (size_t i = 0; i < p->aid_received_count; i++) {
+        lua_createtable(L, 0, 3);
+        set_str(L, "date", p->aid_received[i].date);
+        set_int(L, "amount", p->aid_received[i].amount);
+        set_str(L, "source", p->aid_received[i].source);
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "aid_received");
 }
 
 void rules_push_call(lua_State *L, const elg_call *c, const elg_edition *edition) {

@@ -1889,3 +1889,250 @@ int elg_store_explain_each(elg_store *s, elg_store_plan_fn fn, void *ctx, elg_er
     }
     return rc;
 }
+
+/* ---- awards and aid received ------------------------------------------- */
+
+/* Prepares sql on demand: these statements are few and far between (an
+ * award per grant voted, an SCDL file now and then), so they are not kept in
+ * the prepared table. Each uses the primary key or aid_received_by_siren. */
+static int prepare(elg_store *s, const char *sql, sqlite3_stmt **st, elg_error *err) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return db_error(s->db, err, "preparing a store query");
+    }
+    return 0;
+}
+
+/* Whether decision id is on project and call. */
+static int decision_matches(elg_store *s, const elg_award *a, int *ok, elg_error *err) {
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT project = ?2 AND call = ?3 FROM decisions WHERE id = ?1", &st, err);
+    if (rc)
+        return rc;
+    *ok = 0;
+    if (sqlite3_bind_int64(st, 1, a->decision) != SQLITE_OK || bind_text(st, 2, a->project) ||
+        bind_text(st, 3, a->call)) {
+        rc = db_error(s->db, err, "reading decision %lld", a->decision);
+    } else {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            *ok = sqlite3_column_int(st, 0) ? 1 : -1;
+        else if (step != SQLITE_DONE)
+            rc = db_error(s->db, err, "reading decision %lld", a->decision);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int elg_store_put_award(elg_store *s, const elg_award *a, const char *body, size_t body_len,
+                        const char *source, int *version, int *created, elg_error *err) {
+    char sha[ELG_SHA256_HEX];
+    sqlite3_stmt *head = NULL, *ins = NULL;
+    int rc = 0, own_tx = 0, latest = 0, step, ok = 0;
+
+    if (!s || !a || !a->id || (!body && body_len))
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_put_award: missing argument");
+    if (!body)
+        body = "";
+    elg_sha256_hex(body, body_len, sha);
+    if (sqlite3_get_autocommit(s->db)) {
+        if ((rc = run(s, ST_BEGIN, err, "storing award \"%s\"", a->id)))
+            return rc;
+        own_tx = 1;
+    }
+    if (a->decision) {
+        if ((rc = decision_matches(s, a, &ok, err)))
+            goto out;
+        if (ok <= 0) {
+            rc = elg_error_set(err, ELG_EINPUT,
+                               ok == 0 ? "unknown decision %lld"
+                                       : "decision %lld is not on project \"%s\" and call \"%s\"",
+                               a->decision, a->project, a->call);
+            elg_error_at(err, NULL, 0, 0, "decision");
+            goto out;
+        }
+    }
+    if ((rc = prepare(s,
+                      "SELECT version, sha256 FROM awards WHERE id = ?1"
+                      " ORDER BY version DESC LIMIT 1",
+                      &head, err)))
+        goto out;
+    if (bind_text(head, 1, a->id) != SQLITE_OK) {
+        rc = db_error(s->db, err, "reading award \"%s\"", a->id);
+        goto out;
+    }
+    step = sqlite3_step(head);
+    if (step == SQLITE_ROW) {
+        latest = sqlite3_column_int(head, 0);
+        const char *latest_sha = col_text(head, 1);
+        if (latest_sha && strcmp(latest_sha, sha) == 0) {
+            if (version)
+                *version = latest;
+            if (created)
+                *created = 0;
+            goto out;
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(s->db, err, "reading award \"%s\"", a->id);
+        goto out;
+    }
+    if ((rc = prepare(s,
+                      "INSERT INTO awards (id, version, sha256, body, source, project, call,"
+                      " funder_siret, convention_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                      &ins, err)))
+        goto out;
+    if (bind_text(ins, 1, a->id) != SQLITE_OK ||
+        sqlite3_bind_int(ins, 2, latest + 1) != SQLITE_OK || bind_text(ins, 3, sha) != SQLITE_OK ||
+        bind_blob(ins, 4, body, body_len) != SQLITE_OK ||
+        bind_text(ins, 5, source ? source : "") != SQLITE_OK ||
+        bind_text(ins, 6, a->project) != SQLITE_OK || bind_text(ins, 7, a->call) != SQLITE_OK ||
+        bind_text(ins, 8, a->funder_siret) != SQLITE_OK ||
+        bind_text(ins, 9, a->convention_date) != SQLITE_OK || sqlite3_step(ins) != SQLITE_DONE) {
+        rc = db_error(s->db, err, "storing award \"%s\"", a->id);
+        goto out;
+    }
+    if (version)
+        *version = latest + 1;
+    if (created)
+        *created = 1;
+out:
+    sqlite3_finalize(head);
+    sqlite3_finalize(ins);
+    if (own_tx) {
+        if (rc == 0)
+            rc = elg_store_commit(s, err);
+        else
+            elg_store_rollback(s);
+    }
+    return rc;
+}
+
+int elg_store_each_award(elg_store *s, const elg_award_filter *f, elg_store_doc_fn fn, void *ctx,
+                         elg_error *err) {
+    /* The latest version of each id (the primary key's order), then the
+     * filters; an empty filter is ?N IS NULL. until is a prefix, inclusive:
+     * compared with the date cut to its length. */
+    static const char sql[] =
+        "SELECT a.id, a.version, a.sha256, a.body, a.source, a.imported_at FROM awards AS a"
+        " WHERE a.version = (SELECT max(version) FROM awards WHERE id = a.id)"
+        " AND (?1 IS NULL OR a.call = ?1) AND (?2 IS NULL OR a.funder_siret = ?2)"
+        " AND (?3 IS NULL OR a.convention_date >= ?3)"
+        " AND (?4 IS NULL OR substr(a.convention_date, 1, length(?4)) <= ?4)"
+        " ORDER BY a.id";
+    elg_award_filter none = {0};
+    sqlite3_stmt *st = NULL;
+    int rc, step;
+
+    if (!s || !fn)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_each_award: missing argument");
+    if (!f)
+        f = &none;
+#define OR_NULL(t) ((t) && *(t) ? (t) : NULL)
+    if ((rc = prepare(s, sql, &st, err)))
+        return rc;
+    if (bind_text(st, 1, OR_NULL(f->call)) != SQLITE_OK ||
+        bind_text(st, 2, OR_NULL(f->funder_siret)) != SQLITE_OK ||
+        bind_text(st, 3, OR_NULL(f->since)) != SQLITE_OK ||
+        bind_text(st, 4, OR_NULL(f->until)) != SQLITE_OK) {
+        rc = db_error(s->db, err, "listing awards");
+        goto out;
+    }
+#undef OR_NULL
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        elg_stored_doc view = {.kind = "award"};
+        view.id = (char *)col_text(st, 0);
+        view.version = sqlite3_column_int(st, 1);
+        view.sha256 = (char *)col_text(st, 2);
+        view.body = (char *)col_text(st, 3);
+        view.body_len = (size_t)sqlite3_column_bytes(st, 3);
+        view.source = (char *)col_text(st, 4);
+        view.imported_at = (char *)col_text(st, 5);
+        if (!view.id || !view.sha256 || !view.body || !view.source || !view.imported_at) {
+            rc = db_error(s->db, err, "listing awards");
+            goto out;
+        }
+        if ((rc = fn(ctx, &view)) != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(s->db, err, "listing awards");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
+                               const elg_aid_received *aid, int *added, elg_error *err) {
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (!s || !file_sha256 || !aid || !added)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_put_aid_received: missing argument");
+    if ((rc = prepare(s,
+                      "INSERT OR IGNORE INTO aid_received (file_sha256, line, source, siren, siret,"
+                      " beneficiary, funder_name, funder_siret, date, amount, object, rna)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                      &st, err)))
+        return rc;
+    if (bind_text(st, 1, file_sha256) != SQLITE_OK || sqlite3_bind_int(st, 2, line) != SQLITE_OK ||
+        bind_text(st, 3, aid->source ? aid->source : "") != SQLITE_OK ||
+        bind_text(st, 4, aid->siren) != SQLITE_OK || bind_text(st, 5, aid->siret) != SQLITE_OK ||
+        bind_text(st, 6, aid->beneficiary) != SQLITE_OK ||
+        bind_text(st, 7, aid->funder_name) != SQLITE_OK ||
+        bind_text(st, 8, aid->funder_siret) != SQLITE_OK ||
+        bind_text(st, 9, aid->date) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 10, aid->amount) != SQLITE_OK ||
+        bind_text(st, 11, aid->object) != SQLITE_OK || bind_text(st, 12, aid->rna) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc =
+            db_error(s->db, err, "storing the aid received at %s", aid->source ? aid->source : "?");
+    else
+        *added = sqlite3_changes(s->db) > 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int elg_store_each_aid_received(elg_store *s, const char *siren, const char *until,
+                                elg_store_aid_fn fn, void *ctx, elg_error *err) {
+    sqlite3_stmt *st = NULL;
+    int rc, step;
+
+    if (!s || !siren || !fn)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_each_aid_received: missing argument");
+    if ((rc = prepare(s,
+                      "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
+                      " object, source, rna FROM aid_received WHERE siren = ?1"
+                      " AND (?2 IS NULL OR imported_at <= ?2) ORDER BY date, source",
+                      &st, err)))
+        return rc;
+    if (bind_text(st, 1, siren) != SQLITE_OK || bind_text(st, 2, until) != SQLITE_OK) {
+        rc = db_error(s->db, err, "reading the aid received by %s", siren);
+        goto out;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        elg_aid_received aid = {
+            .siren = col_text(st, 0),
+            .siret = (const char *)sqlite3_column_text(st, 1),
+            .beneficiary = col_text(st, 2),
+            .funder_name = col_text(st, 3),
+            .funder_siret = (const char *)sqlite3_column_text(st, 4),
+            .date = col_text(st, 5),
+            .amount = sqlite3_column_int64(st, 6),
+            .object = col_text(st, 7),
+            .source = col_text(st, 8),
+            .rna = (const char *)sqlite3_column_text(st, 9),
+        };
+        if (!aid.siren || !aid.beneficiary || !aid.funder_name || !aid.date || !aid.object ||
+            !aid.source) {
+            rc = db_error(s->db, err, "reading the aid received by %s", siren);
+            goto out;
+        }
+        if ((rc = fn(ctx, &aid)) != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(s->db, err, "reading the aid received by %s", siren);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

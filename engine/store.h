@@ -262,6 +262,44 @@ typedef int (*elg_store_decision_fn)(void *ctx, const elg_stored_decision *d);
 int elg_store_each_decision(elg_store *store, const elg_decision_filter *filter,
                             elg_store_decision_fn fn, void *ctx, elg_error *err);
 
+/* ---- awards and aid received (engine/award.h) ----------------------------
+ * Awards are versioned like documents (same sha256 rule, *version and
+ * *created as elg_store_put_doc says), in their own table. */
+
+/* Stores a version of award a, parsed from body. When a->decision is set,
+ * the decision must exist and be on a->project and a->call (ELG_EINPUT,
+ * field "decision", otherwise). */
+int elg_store_put_award(elg_store *store, const elg_award *a, const char *body, size_t body_len,
+                        const char *source, int *version, int *created, elg_error *err);
+
+/* Which awards elg_store_each_award walks (NULL or empty: no filter). since
+ * and until compare with the convention date as text prefixes, both
+ * inclusive ("2018" is the whole year). */
+typedef struct elg_award_filter {
+    const char *call;
+    const char *funder_siret;
+    const char *since;
+    const char *until;
+} elg_award_filter;
+
+/* Calls fn for the latest version of every award matching filter, by id;
+ * doc (kind "award") is borrowed for the call. */
+int elg_store_each_award(elg_store *store, const elg_award_filter *filter, elg_store_doc_fn fn,
+                         void *ctx, elg_error *err);
+
+/* Records an aid received, keyed by the file's sha256 and line: *added = 0
+ * when that row was imported already (nothing written). */
+int elg_store_put_aid_received(elg_store *store, const char *file_sha256, int line,
+                               const elg_aid_received *aid, int *added, elg_error *err);
+
+/* Calls fn for every aid received by SIREN siren, by date; aid is borrowed
+ * for the call. until (NULL: no limit) keeps only the rows imported at or
+ * before it (ISO 8601 UTC, as created_at): the rows are append-only, so a
+ * decision's created_at gives back the aid it saw. */
+typedef int (*elg_store_aid_fn)(void *ctx, const elg_aid_received *aid);
+int elg_store_each_aid_received(elg_store *store, const char *siren, const char *until,
+                                elg_store_aid_fn fn, void *ctx, elg_error *err);
+
 /* Test hook: calls fn with the name and the EXPLAIN QUERY PLAN (its detail
  * lines, each ended by a newline) of every statement the store runs: the
  * prepared ones, each variant of the decision listing, and the migrations'

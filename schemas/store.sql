@@ -218,3 +218,69 @@ CREATE TRIGGER ruleset_files_no_delete BEFORE DELETE ON ruleset_files
 BEGIN
     SELECT RAISE(ABORT, 'rulesets are immutable');
 END;
+
+-- migration: 4
+
+-- Grant awards (engine/award.h): every imported version, verbatim, as for
+-- documents (whose CHECK on kind cannot be widened without rebuilding the
+-- table), with the columns the SCDL export selects on. The latest version of
+-- each id is the award.
+CREATE TABLE awards (
+    id              TEXT    NOT NULL,
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    sha256          TEXT    NOT NULL CHECK (length(sha256) = 64),
+    body            BLOB    NOT NULL,
+    source          TEXT    NOT NULL,
+    imported_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    project         TEXT    NOT NULL,
+    call            TEXT    NOT NULL,
+    funder_siret    TEXT    NOT NULL,
+    convention_date TEXT    NOT NULL,
+    PRIMARY KEY (id, version)
+) STRICT;
+
+CREATE TRIGGER awards_no_update BEFORE UPDATE ON awards
+BEGIN
+    SELECT RAISE(ABORT, 'awards are immutable: import a new version instead');
+END;
+
+CREATE TRIGGER awards_no_delete BEFORE DELETE ON awards
+BEGIN
+    SELECT RAISE(ABORT, 'awards are immutable: import a new version instead');
+END;
+
+-- Grants of other funders read from published SCDL files (eligo import
+-- scdl): one row per beneficiary row imported, its part of the grant in
+-- cents, keyed by the file's content and line so that importing the same
+-- file again adds nothing. Rules read them per beneficiary SIREN (NULL when
+-- the row named the beneficiary by its RNA number only).
+CREATE TABLE aid_received (
+    file_sha256     TEXT    NOT NULL CHECK (length(file_sha256) = 64),
+    line            INTEGER NOT NULL CHECK (line >= 1),
+    source          TEXT    NOT NULL,
+    siren           TEXT    CHECK (siren IS NULL OR length(siren) = 9),
+    siret           TEXT,
+    rna             TEXT,
+    beneficiary     TEXT    NOT NULL,
+    funder_name     TEXT    NOT NULL,
+    funder_siret    TEXT,
+    date            TEXT    NOT NULL,
+    amount          INTEGER NOT NULL CHECK (amount >= 0),
+    object          TEXT    NOT NULL,
+    imported_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (file_sha256, line)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX aid_received_by_siren ON aid_received (siren, date);
+
+-- Append-only, so that a decision's created_at gives back the aid it saw
+-- (replay reads the rows imported up to then).
+CREATE TRIGGER aid_received_no_update BEFORE UPDATE ON aid_received
+BEGIN
+    SELECT RAISE(ABORT, 'aid received is append-only');
+END;
+
+CREATE TRIGGER aid_received_no_delete BEFORE DELETE ON aid_received
+BEGIN
+    SELECT RAISE(ABORT, 'aid received is append-only');
+END;

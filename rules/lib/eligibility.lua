@@ -306,7 +306,9 @@ local function year_of(date) return tonumber(string.sub(date, 1, 4)) end
 --              period = param "de_minimis_period" }
 -- For an undertaking (an applicant whose status is in `undertakings`,
 -- default UNDERTAKINGS): the de minimis aid it declared (project.de_minimis)
--- within the reference period, plus this grant (the amount requested from
+-- within the reference period, and the grants other funders published for its
+-- SIREN (project.aid_received, from eligo import scdl; one the applicant also
+-- declared, same date and amount, is counted once), plus this grant (the amount requested from
 -- the call), at most the ceiling in force at the decision date. The call's
 -- editions carry the ceiling: 200 000 € under Reg. (EU) 1407/2013 (and Reg.
 -- (EC) 1998/2006 before 2014), 300 000 € under Reg. (EU) 2023/2831 from
@@ -349,24 +351,42 @@ function K.de_minimis(spec)
                 from_text = string.format("du %s (exclu) au %s", first, date)
             end
             local counted, lines = 0, 0
+            local function inside(d)
+                if period == "fiscal" then return year_of(d) >= first and d <= date end
+                return d > first and d <= date
+            end
+            local declared = {}
             for _, aid in ipairs(p.de_minimis) do
-                local d = aid.date
-                local inside
-                if period == "fiscal" then inside = year_of(d) >= first and d <= date
-                else inside = d > first and d <= date end
-                if inside then
+                declared[aid.date .. "/" .. aid.amount] = true
+                if inside(aid.date) then
                     counted = add(counted, aid.amount)
                     lines = lines + 1
                 end
             end
+            -- Grants other funders published for the applicants (eligo import scdl), unless the
+            -- applicant declared the same one (same date and amount).
+            local received, received_lines = 0, 0
+            for _, aid in ipairs(p.aid_received or {}) do
+                if inside(aid.date) and not declared[aid.date .. "/" .. aid.amount] then
+                    received = add(received, aid.amount)
+                    received_lines = received_lines + 1
+                end
+            end
+            local declared_only = counted
+            counted = add(counted, received)
             local grant = plan.grant_of(p, c)
             local total = add(counted, grant)
             local room = ceiling > counted and sub(ceiling, counted) or 0
             decision_figure("max_grantable", room)
-            local figures = { declared = counted, grant = grant, total = total, ceiling = ceiling,
+            local figures = { declared = declared_only, grant = grant, total = total, ceiling = ceiling,
                 room = room, decision_date = date }
-            local text = string.format("%s : aides déclarées %s (%d, %s) + subvention %s = %s", undertaking.name,
-                fmt(counted), lines, from_text, fmt(grant), fmt(total))
+            local published = ""
+            if received_lines > 0 then
+                figures.received = received
+                published = string.format(" + aides publiées (SCDL) %s (%d)", fmt(received), received_lines)
+            end
+            local text = string.format("%s : aides déclarées %s (%d, %s)%s + subvention %s = %s", undertaking.name,
+                fmt(declared_only), lines, from_text, published, fmt(grant), fmt(total))
             if total <= ceiling then
                 return pass(string.format("%s ≤ plafond %s (%s)", text, fmt(ceiling), regulation), figures)
             end

@@ -588,7 +588,7 @@ static void test_no_control_character_echoed(void **state) {
     assert_string_equal(err.message, "champ inconnu « x\\u{001B}[2J »");
     err = parse_bad(texts[3], strlen(texts[3]));
     assert_string_equal(err.message,
-                        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project)");
+                        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project, award)");
 }
 
 /* The applicants' shares: each and all together at most 100 %, exactly. */

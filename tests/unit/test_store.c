@@ -160,9 +160,9 @@ static void test_open_creates_schema(void **state) {
     assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name"
                                 " IN ('documents', 'rule_sources', 'decisions',"
                                 " 'decision_rule_files', 'project_forms', 'project_calls',"
-                                " 'rulesets', 'ruleset_files')"),
-                     8);
-    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 16);
+                                " 'rulesets', 'ruleset_files', 'awards', 'aid_received')"),
+                     10);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 20);
     elg_store_close(s);
 
     /* Reopening an up-to-date store changes nothing. */
