@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages eligo needs to build and test, and only
 # those that are missing (apt-get runs only when something is missing).
-# Usage: scripts/install-deps.sh [--with-browser]
+# Usage: scripts/install-deps.sh [--with-browser] [--with-bench]
 # --with-browser adds Debian's chromium, which the test suite needs to render
 # a decision's HTML page headless (scripts/test.sh passes it).
+# --with-bench adds what bench/run.sh and its smoke test need: node and npm
+# for the peers (Debian's nodejs and npm, unless a node and an npm are on
+# the PATH already) and GNU time (scripts/test.sh passes it).
 set -euo pipefail
 
 # lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads; clang is
@@ -12,9 +15,21 @@ packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
           libmsgpack-dev libyajl-dev
           libcmocka-dev jq sqlite3)
-if [[ "${1:-}" == "--with-browser" ]]; then
-    packages+=(chromium)
-fi
+for arg in "$@"; do
+    case "$arg" in
+    --with-browser) packages+=(chromium) ;;
+    --with-bench)
+        packages+=(time)
+        if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+            packages+=(nodejs npm)
+        fi
+        ;;
+    *)
+        echo "usage: scripts/install-deps.sh [--with-browser] [--with-bench]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
