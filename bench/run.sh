@@ -107,17 +107,23 @@ else
     mode=inprocess
 fi
 
-# Runs a command under GNU time: sets wall (seconds) and rss (KiB).
+# Runs a command under GNU time: sets wall and cpu (user + system seconds)
+# and rss (KiB). ok_codes: the exit codes taken as success (`eligo batch`,
+# like check, may exit 1 when some decision is ineligible).
+ok_codes="0"
 timed() {
     local log=$1
     shift
-    local t="$log.time"
-    if ! /usr/bin/time -f '%e %M' -o "$t" "$@" >"$log" 2>"$log.err"; then
-        echo "bench/run.sh: failed: $*" >&2
+    local t="$log.time" rc=0 user sys
+    /usr/bin/time -f '%x %e %U %S %M' -o "$t" "$@" >"$log" 2>"$log.err" || rc=$?
+    if [[ " $ok_codes " != *" $rc "* ]]; then
+        echo "bench/run.sh: failed (exit $rc): $*" >&2
         tail -20 "$log.err" >&2
         exit 1
     fi
-    read -r wall rss <"$t"
+    # GNU time prefixes "Command exited with non-zero status N" when rc != 0.
+    read -r _ wall user sys rss < <(tail -1 "$t")
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
 }
 
 # eligo's decisions for the call, as `project outcome R1,R4` (`-` when no
@@ -163,14 +169,15 @@ compare() {
 
 rows="$work/eligo-bench-rows.$$"
 : >"$rows"
-# row N ENGINE RATE RSS_KIB WALL VERDICT
-row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$rows"; }
+# row N ENGINE RATE RSS_KIB WALL VERDICT, with the last command's CPU time
+# and the number of items it handled ($items, else N).
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$cpu" "${items:-$1}" >>"$rows"; }
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || echo unknown)
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || echo unknown)
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
-echo "== machine: $(nproc) cores, $cpu, $mem; load average $load_start" >&2
+echo "== machine: $(nproc) cores, $cpu_model, $mem; load average $load_start" >&2
 echo "== eligo: $("$eligo" --version 2>&1 | head -1), build $build," \
     "evaluation by $([[ $mode == batch ]] && echo '`eligo batch`' || echo 'eligo_bench_store --evaluate (no `batch` command in this binary)')" >&2
 
@@ -189,8 +196,10 @@ for n in "${sizes[@]}"; do
     docs=$((n + 8))
     grep -q "^$docs document(s) read, $docs new version(s) stored" "$dir/import.log" ||
         die "import of N = $n: $(tail -1 "$dir/import.log")"
+    items=$docs
     row "$n" "eligo import (documents/s)" \
         "$(awk -v n="$docs" -v w="$wall" 'BEGIN {print (w > 0 ? n / w : 0)}')" "$rss" "$wall" ""
+    items=""
 
     echo "   floor" >&2
     timed "$dir/floor.log" "$floor" "$dir/base.db" bench-reference
@@ -204,8 +213,10 @@ for n in "${sizes[@]}"; do
         for jobs in 1 2; do
             echo "   eligo batch --jobs $jobs" >&2
             cp "$dir/base.db" "$dir/batch-$jobs.db"
+            ok_codes="0 1"
             timed "$dir/batch-$jobs.log" "$eligo" --db "$dir/batch-$jobs.db" --rules "$dir/rules" \
                 batch bench-reference --jobs "$jobs"
+            ok_codes="0"
             eligo_decisions "$dir/batch-$jobs.db" "$dir/eligo-$jobs.dec"
             rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {print (w > 0 ? n / w : 0)}')
             if [[ -z "$ref" ]]; then
@@ -262,7 +273,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 total=$(($(date +%s) - started))
 
 # The table, then the ratios against the issue's targets.
-awk -F '\t' -v cores="$(nproc)" -v cpu="$cpu" -v mem="$mem" -v l0="$load_start" -v l1="$load_end" \
+awk -F '\t' -v cores="$(nproc)" -v cpu="$cpu_model" -v mem="$mem" -v l0="$load_start" -v l1="$load_end" \
     -v total="$total" -v mode="$mode" '
 function grp(x,    s, tail) {
     s = sprintf("%.0f", x); tail = ""
@@ -273,7 +284,7 @@ function ratio(a, b) { return b > 0 ? sprintf("%.3g", a / b) : "n/a" }
 {
     n = $1; if (!(n in seen)) { seen[n] = 1; order[++count] = n }
     lines[n]++
-    line[n, lines[n]] = sprintf("  %-58s %12s %10.1f MiB %9.2f s  %s", $2, grp($3), $4 / 1024, $5, $6)
+    line[n, lines[n]] = sprintf("  %-58s %12s %10s %10.1f MiB %9.2f s  %s", $2, grp($3), ($7 > 0 ? grp($8 / $7) : "-"), $4 / 1024, $5, $6)
     if ($2 ~ /^eligo batch --jobs 2/ || (mode != "batch" && $2 ~ /^eligo in process/)) eligo[n] = $3
     if ($2 ~ /^floor/) floor[n] = $3
     if ($2 ~ /\(trace on/ && ($3 + 0) > (peer[n] + 0)) { peer[n] = $3; peername[n] = $2 }
@@ -282,7 +293,7 @@ END {
     printf "machine: %d cores, %s, %s; load average %s at the start, %s at the end (other agents share it); %d s in all\n", cores, cpu, mem, l0, l1, total
     for (i = 1; i <= count; i++) {
         n = order[i]
-        printf "\nN = %s projects\n  %-58s %12s %14s %11s  %s\n", grp(n), "engine", "per second", "peak RSS", "time", "decisions"
+        printf "\nN = %s projects\n  %-58s %12s %10s %14s %11s  %s\n", grp(n), "engine", "per second", "per CPU-s", "peak RSS", "time", "decisions"
         for (k = 1; k <= lines[n]; k++) print line[n, k]
         sub(/ \(trace on.*/, "", peername[n])
         label = (mode == "batch") ? "eligo batch on 2 jobs" : "eligo in process on 1 job (no batch command)"
