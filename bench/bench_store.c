@@ -12,28 +12,31 @@
  * Prints one line per phase and N: rate, peak RSS, and for evaluation the
  * stored bytes per decision (trace record, key figures and its share of
  * the rulesets).
+ *
+ *        eligo_bench_store [--batch B] --evaluate DIR N
+ * Only evaluates and stores, in this process, the N projects of the store
+ * DIR/bench.db already imported from a layout (layout.h) with DIR/rules:
+ * the in-process evaluation bench/run.sh falls back on when the eligo
+ * binary has no `batch` command. Prints `evaluated N SECONDS ELIGIBLE`.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
-#include "gen.h"
 #include "import.h"
+#include "layout.h"
 #include "store.h"
 
 #ifndef ELIGO_SOURCE_DIR
 #error "ELIGO_SOURCE_DIR must be defined"
 #endif
 
-#define SEED 20261201u
-#define CALL_ID "bench-reference"
+#define CALL_ID BENCH_CALL_ID
 
 typedef struct result {
     double seconds;
@@ -55,80 +58,6 @@ static int die(const char *what, const elg_error *err) {
     char buf[1400];
     fprintf(stderr, "bench_store: %s: %s\n", what, elg_error_format(err, buf, sizeof buf));
     return 1;
-}
-
-static int write_file(const char *path, const char *text, size_t len) {
-    FILE *f = fopen(path, "w");
-    if (!f || fwrite(text, 1, len, f) != len) {
-        perror(path);
-        if (f)
-            fclose(f);
-        return 1;
-    }
-    return fclose(f) != 0;
-}
-
-static int copy_file(const char *from, const char *to) {
-    char buf[65536];
-    FILE *f = fopen(from, "r");
-    if (!f) {
-        perror(from);
-        return 1;
-    }
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return write_file(to, buf, n);
-}
-
-static int mkdirs(const char *root, const char *const *subs) {
-    char p[4096];
-    for (; *subs; subs++) {
-        snprintf(p, sizeof p, "%s/%s", root, *subs);
-        if (mkdir(p, 0755) && errno != EEXIST) {
-            perror(p);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* The documents and the rules directory of one run. */
-static int prepare(const char *dir, long n) {
-    static const char *const subs[] = {
-        "docs", "docs/calls", "docs/financers", "docs/projects", "rules", "rules/calls", NULL};
-    static const char *const fins[] = {"caf", "cd59", "etat",        "feder",
-                                       "mel", "self", "ville-lille", NULL};
-    char from[4096], to[4096];
-    if (mkdirs(dir, subs))
-        return 1;
-    snprintf(from, sizeof from, "%s/bench/reference/call.yaml", ELIGO_SOURCE_DIR);
-    snprintf(to, sizeof to, "%s/docs/calls/" CALL_ID ".yaml", dir);
-    if (copy_file(from, to))
-        return 1;
-    for (const char *const *f = fins; *f; f++) {
-        snprintf(from, sizeof from, "%s/seeds/financers/%s.yaml", ELIGO_SOURCE_DIR, *f);
-        snprintf(to, sizeof to, "%s/docs/financers/%s.yaml", dir, *f);
-        if (copy_file(from, to))
-            return 1;
-    }
-    snprintf(from, sizeof from, "%s/rules/lib", ELIGO_SOURCE_DIR);
-    snprintf(to, sizeof to, "%s/rules/lib", dir);
-    if (symlink(from, to) && errno != EEXIST)
-        return perror(to), 1;
-    snprintf(from, sizeof from, "%s/bench/reference/calls/" CALL_ID ".lua", ELIGO_SOURCE_DIR);
-    snprintf(to, sizeof to, "%s/rules/calls/" CALL_ID ".lua", dir);
-    if (copy_file(from, to))
-        return 1;
-    char yaml[8192];
-    for (long i = 0; i < n; i++) {
-        gen_project p;
-        gen_project_make(SEED, i, &p);
-        size_t len = gen_project_yaml(&p, CALL_ID, yaml, sizeof yaml);
-        snprintf(to, sizeof to, "%s/docs/projects/%s.yaml", dir, p.id);
-        if (write_file(to, yaml, len))
-            return 1;
-    }
-    return 0;
 }
 
 static int run_import(const char *dir, result *r) {
@@ -256,24 +185,39 @@ static int import_fn(const char *dir, long n, long batch, result *r) {
 int main(int argc, char **argv) {
     long batch = 1000, sizes[16];
     int nsizes = 0, keep = 0;
+    const char *evaluate = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
             batch = atol(argv[++i]);
+        else if (strcmp(argv[i], "--evaluate") == 0 && i + 1 < argc)
+            evaluate = argv[++i];
         else if (strcmp(argv[i], "--keep") == 0)
             keep = 1;
         else if (nsizes < 16 && atol(argv[i]) > 0)
             sizes[nsizes++] = atol(argv[i]);
         else {
-            fprintf(stderr, "usage: eligo_bench_store [--batch B] [--keep] N...\n");
+            fprintf(stderr, "usage: eligo_bench_store [--batch B] [--keep] N...\n"
+                            "       eligo_bench_store [--batch B] --evaluate DIR N\n");
             return 2;
         }
+    }
+    if (batch <= 0)
+        batch = 1000;
+    if (evaluate) {
+        result r = {0};
+        if (nsizes != 1) {
+            fprintf(stderr, "bench_store: --evaluate DIR takes one N\n");
+            return 2;
+        }
+        if (run_eval(evaluate, sizes[0], batch, &r))
+            return 1;
+        printf("evaluated %ld %.6f %ld\n", r.count, r.seconds, r.eligible);
+        return 0;
     }
     if (nsizes == 0) {
         sizes[nsizes++] = 1000;
         sizes[nsizes++] = 10000;
     }
-    if (batch <= 0)
-        batch = 1000;
     printf("%-9s %9s %12s %10s %11s %s\n", "phase", "N", "per second", "peak RSS", "bytes/dec",
            "notes");
     fflush(stdout);
@@ -283,7 +227,7 @@ int main(int argc, char **argv) {
         char dir[] = "/tmp/eligo-bench-store-XXXXXX";
         if (!mkdtemp(dir))
             return perror("mkdtemp"), 1;
-        if (prepare(dir, n))
+        if (bench_layout_write(dir, ELIGO_SOURCE_DIR, n, 0))
             return 1;
         result r;
         long peak = 0;

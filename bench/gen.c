@@ -178,3 +178,25 @@ size_t gen_project_yaml(const gen_project *p, const char *call_id, char *buf, si
                               call_id, (long long)(mel / 100), (long long)(mel % 100));
     return n;
 }
+
+/* The generator's texts are plain ASCII or UTF-8 without quotes, backslashes
+ * or control characters (the tables above), so they go into JSON as they are. */
+size_t gen_project_json(const gen_project *p, char *buf, size_t size) {
+    size_t n =
+        (size_t)snprintf(buf, size,
+                         "{\"id\":\"%s\",\"status\":\"%s\",\"commune\":\"%s\",\"start\":\"%s\","
+                         "\"end\":\"%s\",\"expenses\":[",
+                         p->id, p->status, p->commune, p->start, p->end);
+    for (size_t k = 0; k < p->expenses_count && n < size; k++)
+        n += (size_t)snprintf(buf + n, size - n, "%s{\"category\":\"%s\",\"amount\":%lld}",
+                              k ? "," : "", p->expenses[k].who, (long long)p->expenses[k].amount);
+    if (n < size)
+        n += (size_t)snprintf(buf + n, size - n, "],\"resources\":[");
+    for (size_t k = 0; k < p->resources_count && n < size; k++)
+        n += (size_t)snprintf(buf + n, size - n, "%s{\"financer\":\"%s\",\"amount\":%lld%s}",
+                              k ? "," : "", p->resources[k].who, (long long)p->resources[k].amount,
+                              p->resources[k].staff_earmark ? ",\"earmark\":\"staff\"" : "");
+    if (n < size)
+        n += (size_t)snprintf(buf + n, size - n, "]}\n");
+    return n < size ? n : size - 1;
+}

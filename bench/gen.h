@@ -35,5 +35,9 @@ void gen_project_make(uint64_t seed, long i, gen_project *p);
 /* The project as a YAML document applying to call_id; returns its length
  * (the text is cut at size - 1 when longer). */
 size_t gen_project_yaml(const gen_project *p, const char *call_id, char *buf, size_t size);
+/* The same project as one line of JSON (with its newline) for the peers of
+ * bench/run.sh: amounts in integer cents, the applicant's status and commune
+ * flattened; returns its length (cut at size - 1 like gen_project_yaml). */
+size_t gen_project_json(const gen_project *p, char *buf, size_t size);
 
 #endif

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages eligo needs to build and test, and only
 # those that are missing (apt-get runs only when something is missing).
-# Usage: scripts/install-deps.sh [--with-browser]
+# Usage: scripts/install-deps.sh [--with-browser] [--with-bench]
 # --with-browser adds Debian's chromium, which the test suite needs to render
 # a decision's HTML page and the applicant's letter headless and print them
 # to PDF, and poppler-utils to read the PDFs back (scripts/test.sh passes it).
+# --with-bench adds what bench/run.sh and its smoke test need: GNU time (node
+# and npm are installed for the JSON Schema test anyway).
 set -euo pipefail
 
 # lua5.4 provides luac5.4, whose bytecode listing `eligo lint` reads; clang is
@@ -22,9 +24,16 @@ packages+=(nodejs)
 if ! command -v npm >/dev/null; then
     packages+=(npm)
 fi
-if [[ "${1:-}" == "--with-browser" ]]; then
-    packages+=(chromium poppler-utils) # poppler-utils: pdftotext, pdfinfo, pdftoppm (PDF checks)
-fi
+for arg in "$@"; do
+    case "$arg" in
+    --with-browser) packages+=(chromium poppler-utils) ;; # poppler-utils: pdftotext, pdfinfo, pdftoppm
+    --with-bench) packages+=(time) ;;
+    *)
+        echo "usage: scripts/install-deps.sh [--with-browser] [--with-bench]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,8 +8,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # The browser is for tests/cli/test_trace_export.sh (the HTML page rendered
-# in headless Chromium).
-"$root/scripts/install-deps.sh" --with-browser
+# in headless Chromium); the bench tools (node, npm, GNU time) for
+# bench/peers_smoke, which compares eligo's decisions with its peers'.
+"$root/scripts/install-deps.sh" --with-browser --with-bench
 jobs=$(nproc)
 # The CLI scenarios take most of the time and do not depend on the compiler:
 # the last two builds run only the tests that exercise the engine directly.
