@@ -27,6 +27,7 @@ enum {
 typedef struct cli_ctx {
     const char *db_path;   /* --db, ELIGO_DB, ./eligo.db */
     const char *rules_dir; /* --rules, ELIGO_RULES, the build's rules/ */
+    const char *rules_base; /* ELIGO_RULES, the build's rules/ (whatif: the rules before) */
     int color;             /* stdout is a terminal and NO_COLOR is unset */
     elg_limits limits;     /* --max-instructions, --max-memory (0: engine defaults) */
     int show_facts;        /* --facts: text output lists each rule's facts and figures */
@@ -77,5 +78,9 @@ int cmd_trace(cli_ctx *ctx, int argc, char **argv);  /* cmd_trace.c */
 int cmd_replay(cli_ctx *ctx, int argc, char **argv); /* cmd_trace.c */
 int cmd_test(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
 int cmd_lint(cli_ctx *ctx, int argc, char **argv);   /* cmd_rules.c */
+int cmd_batch(cli_ctx *ctx, int argc, char **argv);  /* cmd_batch.c */
+int cmd_whatif(cli_ctx *ctx, int argc, char **argv); /* cmd_whatif.c */
+/* The default of --jobs: the number of cores online (cmd_batch.c). */
+int cli_default_jobs(void);
 
 #endif

@@ -34,6 +34,13 @@ static const char usage_text[] =
     "                            run the rule test cases (default: rules/tests)\n"
     "  lint [--format text|json] [CALL.yaml|DIR...]\n"
     "                            check call documents and their rules (default: seeds/calls)\n"
+    "  batch CALL [--project ID]... [--since DATE] [--format text|json|csv] [--jobs N]\n"
+    "             [--unit N]\n"
+    "                            evaluate and store every project of a call; outcomes and\n"
+    "                            the consumption of its envelope\n"
+    "  whatif CALL --rules DIR | --params FILE [--format text|json] [--jobs N]\n"
+    "                            the decisions of a call that edited rules or parameters\n"
+    "                            would change (nothing stored)\n"
     "  help                      this text\n"
     "\n"
     "Options:\n"
@@ -232,6 +239,7 @@ int main(int argc, char **argv) {
     const char *env;
     ctx.db_path = (env = getenv("ELIGO_DB")) && *env ? env : "eligo.db";
     ctx.rules_dir = (env = getenv("ELIGO_RULES")) && *env ? env : ELIGO_DEFAULT_RULES_DIR;
+    ctx.rules_base = ctx.rules_dir;
     ctx.color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
     if (take_common(&argc, argv, &ctx))
         return EXIT_USAGE;
@@ -254,6 +262,7 @@ int main(int argc, char **argv) {
     } cmds[] = {
         {"init", cmd_init},     {"import", cmd_import}, {"check", cmd_check}, {"trace", cmd_trace},
         {"replay", cmd_replay}, {"test", cmd_test},     {"lint", cmd_lint},
+        {"batch", cmd_batch},   {"whatif", cmd_whatif},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0)
