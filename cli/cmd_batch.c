@@ -236,7 +236,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     elg_batch_opts bo = {0};
     const char **projects = NULL;
     int format = FMT_TEXT, c;
-    bo.jobs = 0; /* worker processes: next step */
+    bo.jobs = cli_default_jobs();
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:s:f:j:u:h", opts, NULL)) != -1) {
         switch (c) {
@@ -308,6 +308,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     }
     bo.projects = projects;
     bo.max_time_ms = ctx->limits.time_ms;
+    bo.max_memory = ctx->limits.memory;
     const char *call_id = argv[optind];
     elg_store *store = NULL;
     elg_rules *rules = NULL;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "check.h"
 #include "cli.h"
 
@@ -59,8 +60,11 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
     int rc = cli_open_store(ctx, &store);
     if (rc)
         return rc;
+    /* Each decision is made in a worker process under a supervisor that
+     * holds the deadline (engine/pool.h). */
+    elg_batch_opts bo = {.max_time_ms = ctx->limits.time_ms, .max_memory = ctx->limits.memory};
     if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, &rules, &err) ||
-        elg_check_project(store, rules, project, call, &decisions, &count, &err)) {
+        elg_batch_check(store, rules, project, call, &bo, &decisions, &count, &err)) {
         rc = cli_fail(&err);
         goto out;
     }

@@ -115,6 +115,8 @@ typedef struct run {
     int64_t total, in_unit;
     int in_tx;
     elg_error *err;
+    int unkeyed;     /* check: every decision stored, none noted for an envelope */
+    int64_t last_id; /* check: the decision just stored */
 } run;
 
 static int begin(run *R) {
@@ -143,8 +145,11 @@ static int consume(void *vctx, elg_wire_reader *r) {
     elg_wire_reader dr = {res.decision, res.decision + res.decision_len};
     if (!R->in_tx && (rc = begin(R)))
         return rc;
-    if ((rc = elg_check_insert(R->store, &dr, 1, &ins, R->err)))
+    if ((rc = elg_check_insert(R->store, &dr, !R->unkeyed, &ins, R->err)))
         return rc;
+    R->last_id = ins.id;
+    if (R->unkeyed)
+        return 0;
     elg_batch_summary *s = R->sum;
     const char *group;
     char key[32];
@@ -240,7 +245,7 @@ static int check_filter(run *R) {
 
 int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
                   const elg_batch_opts *opts, elg_batch_summary *out, elg_error *err) {
-    run R = {store, rules, cc, opts, out, NULL, NULL, {0}, 0, 0, 0, err};
+    run R = {.store = store, .rules = rules, .cc = cc, .opts = opts, .sum = out, .err = err};
     const elg_call *call = elg_check_call_doc(cc);
     memset(out, 0, sizeof *out);
     int rc = elg_envelope_policy_of(call, &out->policy, err);
@@ -258,7 +263,7 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
         if (!(R.self = elg_batch_worker_new(cc, rules)))
             return elg_error_set(err, ELG_ENOMEM, "out of memory starting the batch");
     } else {
-        elg_pool_opts po = {opts->jobs, opts->max_time_ms, consume, &R};
+        elg_pool_opts po = {opts->jobs, opts->max_time_ms, opts->max_memory, consume, &R};
         if ((rc = elg_pool_open(cc, rules, &po, &R.pool, err)))
             return rc;
     }
@@ -277,5 +282,88 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
     elg_pool_close(R.pool);
     elg_batch_worker_free(R.self);
     elg_text_release(&R.buf);
+    return rc;
+}
+
+/* ---- one project, supervised (eligo check) ------------------------------------ */
+
+static void free_all(elg_decision **ds, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        elg_decision_free(ds[i]);
+    free(ds);
+}
+
+/* Decides f against call_id in a worker and stores the decision; *id. */
+static int check_one(run *R, const char *call_id, const elg_stored_form *f, int64_t *id) {
+    elg_check_call *cc = NULL;
+    int rc = elg_check_call_open(R->store, R->rules, call_id, 0, NULL, 0, &cc, R->err);
+    if (rc)
+        return rc;
+    elg_pool_opts po = {1, R->opts->max_time_ms, R->opts->max_memory, consume, R};
+    elg_pool *pool = NULL;
+    R->cc = cc;
+    R->last_id = 0;
+    if ((rc = elg_pool_open(cc, R->rules, &po, &pool, R->err)) == 0 &&
+        (rc = elg_pool_submit(pool, f->id, f->version, f->sha256, f->form, f->form_len, R->err)) ==
+            0)
+        rc = elg_pool_finish(pool, R->err);
+    elg_pool_close(pool);
+    elg_check_call_close(cc);
+    *id = R->last_id;
+    return rc;
+}
+
+int elg_batch_check(elg_store *store, elg_rules *rules, const char *project_id, const char *call_id,
+                    const elg_batch_opts *opts, elg_decision ***decisions, size_t *count,
+                    elg_error *err) {
+    elg_batch_summary sum = {0};
+    run R = {.store = store, .rules = rules, .opts = opts, .sum = &sum, .err = err, .unkeyed = 1};
+    elg_stored_form f = {0};
+    elg_form_project *fp = NULL;
+    elg_decision **out = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0, ncalls = 0;
+    *decisions = NULL;
+    *count = 0;
+    int rc = elg_store_get_project_form(store, project_id, 0, &f, err);
+    if (rc)
+        return rc;
+    if ((rc = elg_form_decode_project(f.form, f.form_len, &fp, err)))
+        goto out;
+    const elg_project *p = elg_form_project_get(fp);
+    ncalls = call_id ? 1 : p->applies_to_count;
+    if (ncalls == 0) {
+        rc = elg_error_set(err, ELG_EUSAGE,
+                           "project \"%s\" applies to no call: name one with --call", project_id);
+        goto out;
+    }
+    out = calloc(ncalls, sizeof *out);
+    ids = calloc(ncalls, sizeof *ids);
+    if (!out || !ids) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Every decision of the check in one transaction, as before. */
+    if ((rc = begin(&R)))
+        goto out;
+    for (size_t i = 0; i < ncalls && rc == 0; i++)
+        rc = check_one(&R, call_id ? call_id : p->applies_to[i].call, &f, &ids[i]);
+    if (rc == 0)
+        rc = commit(&R);
+    for (n = 0; rc == 0 && n < ncalls; n++)
+        rc = elg_check_load_decision(store, ids[n], &out[n], err);
+    if (rc)
+        goto out;
+    *decisions = out;
+    *count = ncalls;
+    out = NULL;
+out:
+    if (R.in_tx)
+        elg_store_rollback(store);
+    if (out)
+        free_all(out, ncalls);
+    free(ids);
+    elg_form_project_free(fp);
+    elg_store_form_release(&f);
     return rc;
 }

@@ -48,7 +48,8 @@ typedef struct elg_batch_opts {
     const char *since;    /* only projects whose latest version was imported since (ISO prefix) */
     int jobs;             /* 0: evaluate in this process; N >= 1: N worker processes */
     size_t unit;          /* decisions per transaction; 0: ELG_BATCH_UNIT */
-    uint64_t max_time_ms; /* the supervisor's deadline per project (jobs >= 1); 0: none */
+    uint64_t max_time_ms; /* the supervisor's deadline per project (jobs >= 1); 0: default */
+    size_t max_memory;    /* the sandbox's cap, for the workers' address-space limit */
     elg_batch_progress_fn progress; /* NULL: none; called after each stored chunk */
     void *progress_ctx;
 } elg_batch_opts;
@@ -72,6 +73,18 @@ typedef struct elg_batch_summary {
  * ELG_EUSAGE for one that does not apply to the call. */
 int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
                   const elg_batch_opts *opts, elg_batch_summary *out, elg_error *err);
+
+/*
+ * elg_check_project (engine/check.h) with each decision made in a worker
+ * process under the supervisor (engine/pool.h), so that the deadline
+ * (opts->max_time_ms) holds whatever the rules do, inside C library calls
+ * and finalizers included: the `eligo check` path. Only opts' limits are
+ * read. The decisions are stored in one transaction, unkeyed (each check
+ * is recorded), and read back from the store into *decisions.
+ */
+int elg_batch_check(elg_store *store, elg_rules *rules, const char *project_id, const char *call_id,
+                    const elg_batch_opts *opts, elg_decision ***decisions, size_t *count,
+                    elg_error *err);
 
 /* The result of elg_batch_work, read back (strings point into the buffer). */
 typedef struct elg_batch_result {

@@ -47,6 +47,8 @@ struct elg_eval {
     slot *slots;        /* [0]: no edition, [k + 1]: call->editions[k] */
     size_t slots_count;
     elg_arena *arena;
+    elg_eval_rule_hook hook; /* elg_eval_set_rule_hook */
+    void *hook_ctx;
 };
 
 static lua_State *state(elg_eval *ev) {
@@ -683,7 +685,10 @@ static int run_rules(run *R, elg_error *err) {
         char *traceback = NULL;
         long long t0 = now_us();
         int rc;
-        if (t0 > R->deadline_us) {
+        const char *skip = ev->hook ? ev->hook(ev->hook_ctx, i, decl) : NULL;
+        if (skip) {
+            rc = elg_error_set(&e, ELG_ERULE, "%s", skip);
+        } else if (t0 > R->deadline_us) {
             /* The project's time is spent: the remaining rules do not run. */
             rc = elg_error_set(&e, ELG_ERULE, "time limit exceeded (%llu ms) before this rule ran",
                                (unsigned long long)elg_sandbox_limits(ev->r->sb).time_ms);
@@ -734,6 +739,11 @@ static int own_decls(elg_decision *d) {
             return -1;
     }
     return 0;
+}
+
+void elg_eval_set_rule_hook(elg_eval *ev, elg_eval_rule_hook fn, void *ctx) {
+    ev->hook = fn;
+    ev->hook_ctx = ctx;
 }
 
 int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out, elg_error *err) {

@@ -28,7 +28,8 @@ typedef struct elg_pool elg_pool;
 
 typedef struct elg_pool_opts {
     int jobs;             /* worker processes, >= 1 */
-    uint64_t max_time_ms; /* per project; 0: the call's limits' time, else 5 000 */
+    uint64_t max_time_ms; /* per project (--max-time); 0: ELG_DEFAULT_TIME_MS */
+    size_t max_memory;    /* the sandbox's cap (--max-memory); 0: ELG_DEFAULT_MEMORY */
     /* Called in submission order with each result (elg_batch_work's bytes). */
     int (*consume)(void *ctx, elg_wire_reader *r);
     void *ctx;

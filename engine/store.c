@@ -246,7 +246,8 @@ static const char batch_schema[] =
     /* A batch's projects in the order its allocation policy reads them
      * (engine/envelope.h): sorted by SQLite, not in memory. */
     "CREATE TEMP TABLE IF NOT EXISTS batch_items ("
-    " phase INTEGER NOT NULL, seq INTEGER NOT NULL, grp TEXT NOT NULL, sort_key TEXT NOT NULL, project TEXT NOT NULL,"
+    " phase INTEGER NOT NULL, seq INTEGER NOT NULL, grp TEXT NOT NULL, sort_key TEXT NOT NULL,"
+    " project TEXT NOT NULL,"
     " version INTEGER NOT NULL, edition TEXT, outcome TEXT NOT NULL, requested INTEGER,"
     " grantable INTEGER NOT NULL, decision_id INTEGER NOT NULL, reused INTEGER NOT NULL,"
     " PRIMARY KEY (phase, seq));"
@@ -1210,8 +1211,7 @@ int elg_store_each_project_form_for_call(elg_store *s, const char *call_id,
     return each_form_for_call(s, call_id, NULL, fn, ctx, err);
 }
 
-int elg_store_each_project_form_for_call_since(elg_store *s, const char *call_id,
-                                               const char *since,
+int elg_store_each_project_form_for_call_since(elg_store *s, const char *call_id, const char *since,
                                                int (*fn)(void *ctx, const elg_stored_form *f),
                                                void *ctx, elg_error *err) {
     return each_form_for_call(s, call_id, since, fn, ctx, err);
@@ -1920,9 +1920,9 @@ out:
 
 /* ---- batches of decisions ------------------------------------------------ */
 
-int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d,
-                                 const char *inputs_key, int64_t *id, char *created_at,
-                                 size_t created_at_size, int *created, elg_error *err) {
+int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, const char *inputs_key,
+                                 int64_t *id, char *created_at, size_t created_at_size,
+                                 int *created, elg_error *err) {
     sqlite3_stmt *st = s->stmt[ST_DEC_KEYED_INSERT];
     int rc = 0, step;
     *created = 0;
@@ -1951,8 +1951,8 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d,
         step = sqlite3_step(st);
     }
     if (step != SQLITE_DONE) {
-        rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"",
-                      d->project, d->call);
+        rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
+                      d->call);
         goto out;
     }
     if (*created)
@@ -1996,8 +1996,8 @@ int elg_store_batch_item_add(elg_store *s, const elg_batch_item *it, elg_error *
         bind_text(st, 3, it->sort_key) || bind_text(st, 4, it->project) ||
         sqlite3_bind_int(st, 5, it->version) != SQLITE_OK || bind_text(st, 6, it->edition) ||
         bind_text(st, 7, it->outcome) ||
-        (it->has_requested ? sqlite3_bind_int64(st, 8, it->requested)
-                           : sqlite3_bind_null(st, 8)) != SQLITE_OK ||
+        (it->has_requested ? sqlite3_bind_int64(st, 8, it->requested) : sqlite3_bind_null(st, 8)) !=
+            SQLITE_OK ||
         sqlite3_bind_int64(st, 9, it->grantable) != SQLITE_OK ||
         sqlite3_bind_int64(st, 10, it->decision_id) != SQLITE_OK ||
         sqlite3_bind_int(st, 11, it->reused) != SQLITE_OK ||
