@@ -154,4 +154,35 @@ id=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
 run eligo replay "$id"
 assert_eq 0 "$RC" "the last batch decision replays ($OUT $ERR)"
 
+# --- the same with workers: the supervisor killed, its workers end too -----------------
+sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: submission }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed2.yaml"
+run eligo import "$WORK/killed2.yaml"
+before=$(rows decisions)
+"$ELIGO_BIN" batch $CALL --jobs 2 --unit 5 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+    n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
+    [[ $n -gt $((before + 20)) ]] && break
+    sleep 0.02
+done
+workers=$(cat /proc/$pid/task/*/children 2>/dev/null)
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+mid=$(rows decisions)
+[[ $mid -gt $before && $mid -lt $((before + 245)) ]] || echo "note: the kill came at $((mid - before)) of 245 decisions" >&2
+CHECKS=$((CHECKS + 1))
+[[ -n $workers ]] || fail "the batch had worker processes"
+sleep 1
+for w in $workers; do
+    CHECKS=$((CHECKS + 1))
+    [[ ! -d /proc/$w ]] || [[ $(awk '{ print $3 }' /proc/$w/stat 2>/dev/null) == Z ]] ||
+        fail "worker $w still runs after its supervisor was killed"
+done
+assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL (workers)"
+run eligo batch $CALL --jobs 2 --format json
+assert_eq 0 "$RC" "rerun after SIGKILL, --jobs 2 ($ERR)"
+assert_eq "$((before + 245))" "$(rows decisions)" "--jobs 2: every decision stored exactly once"
+assert_eq "$((mid - before))" "$(jqr .reused)" "--jobs 2: the committed ones reused"
+
 finish
