@@ -191,7 +191,7 @@ static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
         json_array_append_new(groups, total_json(&r->groups[i]));
     const elg_envelope_policy *p = &r->policy;
     json_t *o = json_pack(
-        "{s:s, s:I, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:O, s:s, s:s},"
+        "{s:s, s:I, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:s, s:s},"
         " s:o, s:o, s:o, s:o}",
         "call", call->id, "projects", (json_int_t)s->projects, "outcomes", "eligible",
         (json_int_t)s->by_outcome[0], "ineligible", (json_int_t)s->by_outcome[1], "error",

@@ -407,8 +407,8 @@ static int consume_done(elg_pool *p, elg_error *err) {
         chunk *c = p->head;
         elg_wire_reader r = {c->result.data, c->result.data + c->result.len};
         uint64_t number, status;
-        const char *results;
-        size_t len;
+        const char *results = NULL;
+        size_t len = 0;
         int rc = elg_wire_get_u64(&r, &number, err);
         if (rc == 0)
             rc = elg_wire_get_u64(&r, &status, err);

@@ -1672,23 +1672,32 @@ out:
     return rc;
 }
 
+/* Binds ?1-?12 of a format-2 decision row (ST_DEC_RECORD_INSERT,
+ * ST_DEC_KEYED_INSERT); SQLITE_OK or the first failure. */
+static int bind_record(sqlite3_stmt *st, const elg_stored_decision *d) {
+    int rc = bind_text(st, 1, d->project);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, d->project_version);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 3, d->project_sha256);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 4, d->call);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, d->call_version);
+    const char *text[] = {d->call_sha256, d->ruleset_sha256, d->engine_version, d->outcome,
+                          d->figures,     d->trace,          d->ruleset};
+    for (int i = 0; i < 7 && rc == SQLITE_OK; i++)
+        rc = bind_text(st, 6 + i, text[i]);
+    return rc;
+}
+
 int elg_store_add_decision_record(elg_store *s, const elg_stored_decision *d, int64_t *id,
                                   char *created_at, size_t created_at_size, elg_error *err) {
     sqlite3_stmt *st = s->stmt[ST_DEC_RECORD_INSERT];
     int rc = 0;
     if (!d->ruleset)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no ruleset");
-    if (bind_text(st, 1, d->project) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, d->project_version) != SQLITE_OK ||
-        bind_text(st, 3, d->project_sha256) != SQLITE_OK ||
-        bind_text(st, 4, d->call) != SQLITE_OK ||
-        sqlite3_bind_int(st, 5, d->call_version) != SQLITE_OK ||
-        bind_text(st, 6, d->call_sha256) != SQLITE_OK ||
-        bind_text(st, 7, d->ruleset_sha256) != SQLITE_OK ||
-        bind_text(st, 8, d->engine_version) != SQLITE_OK ||
-        bind_text(st, 9, d->outcome) != SQLITE_OK || bind_text(st, 10, d->figures) != SQLITE_OK ||
-        bind_text(st, 11, d->trace) != SQLITE_OK || bind_text(st, 12, d->ruleset) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    if (bind_record(st, d) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
                       d->call);
         goto out;
@@ -1928,17 +1937,7 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     *created = 0;
     if (!d->ruleset || !inputs_key)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: missing argument");
-    if (bind_text(st, 1, d->project) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, d->project_version) != SQLITE_OK ||
-        bind_text(st, 3, d->project_sha256) != SQLITE_OK ||
-        bind_text(st, 4, d->call) != SQLITE_OK ||
-        sqlite3_bind_int(st, 5, d->call_version) != SQLITE_OK ||
-        bind_text(st, 6, d->call_sha256) != SQLITE_OK ||
-        bind_text(st, 7, d->ruleset_sha256) != SQLITE_OK ||
-        bind_text(st, 8, d->engine_version) != SQLITE_OK ||
-        bind_text(st, 9, d->outcome) != SQLITE_OK || bind_text(st, 10, d->figures) != SQLITE_OK ||
-        bind_text(st, 11, d->trace) != SQLITE_OK || bind_text(st, 12, d->ruleset) != SQLITE_OK ||
-        bind_text(st, 13, inputs_key) != SQLITE_OK) {
+    if (bind_record(st, d) != SQLITE_OK || bind_text(st, 13, inputs_key) != SQLITE_OK) {
         rc = db_error(s->db, err, "storing decision for project \"%s\"", d->project);
         goto out;
     }

@@ -130,19 +130,26 @@ done
 sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: smallest-request }/' \
     "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed.yaml"
 run eligo import "$WORK/killed.yaml"
-before=$(rows decisions)
-"$ELIGO_BIN" batch $CALL --jobs 0 --unit 5 >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 1 200); do
-    n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
-    [[ $n -gt $((before + 20)) ]] && break
-    sleep 0.02
-done
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-mid=$(rows decisions)
-CHECKS=$((CHECKS + 1))
-[[ $mid -gt $before && $mid -lt $((before + 245)) ]] || echo "note: the kill came at $((mid - before)) of 245 decisions" >&2
+# start_and_kill JOBS: starts a batch, kills it with SIGKILL once it has
+# committed 20 decisions; sets before, mid (decisions before and after) and
+# workers (its worker processes then).
+start_and_kill() {
+    before=$(rows decisions)
+    "$ELIGO_BIN" batch $CALL --jobs "$1" --unit 5 >/dev/null 2>&1 &
+    local pid=$! n
+    for _ in $(seq 1 200); do
+        n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
+        [[ $n -gt $((before + 20)) ]] && break
+        sleep 0.02
+    done
+    workers=$(cat /proc/$pid/task/*/children 2>/dev/null)
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    mid=$(rows decisions)
+    [[ $mid -gt $before && $mid -lt $((before + 245)) ]] ||
+        echo "note: the kill came at $((mid - before)) of 245 decisions" >&2
+}
+start_and_kill 0
 assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL"
 run eligo batch $CALL --jobs 0 --format json
 assert_eq 0 "$RC" "rerun after SIGKILL ($ERR)"
@@ -158,19 +165,7 @@ assert_eq 0 "$RC" "the last batch decision replays ($OUT $ERR)"
 sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: submission }/' \
     "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed2.yaml"
 run eligo import "$WORK/killed2.yaml"
-before=$(rows decisions)
-"$ELIGO_BIN" batch $CALL --jobs 2 --unit 5 >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 1 200); do
-    n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
-    [[ $n -gt $((before + 20)) ]] && break
-    sleep 0.02
-done
-workers=$(cat /proc/$pid/task/*/children 2>/dev/null)
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-mid=$(rows decisions)
-[[ $mid -gt $before && $mid -lt $((before + 245)) ]] || echo "note: the kill came at $((mid - before)) of 245 decisions" >&2
+start_and_kill 2
 CHECKS=$((CHECKS + 1))
 [[ -n $workers ]] || fail "the batch had worker processes"
 sleep 1
