@@ -182,6 +182,8 @@ static int consume(void *vctx, elg_wire_reader *r) {
         __builtin_add_overflow(s->grantable, res.grantable, &s->grantable))
         return elg_error_set(R->err, ELG_EOVERFLOW,
                              "the batch's total does not fit in int64 cents");
+    if (s->projects % 256 == 0 && R->opts->progress)
+        R->opts->progress(R->opts->progress_ctx, s->projects, R->total);
     if (++R->in_unit >= (int64_t)(R->opts->unit ? R->opts->unit : ELG_BATCH_UNIT))
         return commit(R);
     return 0;
@@ -213,11 +215,7 @@ static int on_form(void *vctx, const elg_stored_form *f) {
     if (rc)
         return rc;
     elg_wire_reader r = {R->buf.data, R->buf.data + R->buf.len};
-    if ((rc = consume(R, &r)))
-        return rc;
-    if (R->sum->projects % 256 == 0)
-        progress(R);
-    return 0;
+    return consume(R, &r);
 }
 
 /* Every --project is stored and applies to the call. */

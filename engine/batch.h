@@ -50,7 +50,7 @@ typedef struct elg_batch_opts {
     size_t unit;          /* decisions per transaction; 0: ELG_BATCH_UNIT */
     uint64_t max_time_ms; /* the supervisor's deadline per project (jobs >= 1); 0: default */
     size_t max_memory;    /* the sandbox's cap, for the workers' address-space limit */
-    elg_batch_progress_fn progress; /* NULL: none; called after each stored chunk */
+    elg_batch_progress_fn progress; /* NULL: none; called every 256 decisions stored */
     void *progress_ctx;
 } elg_batch_opts;
 

@@ -29,6 +29,7 @@ assert_eq 5 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE inputs_
     "five keyed decisions"
 
 run eligo batch $CALL --jobs 0
+assert_eq "" "$ERR" "no progress bar on a pipe"
 assert_contains "$OUT" "Total accordable : 171 663,00 €" "text: total grantable"
 assert_contains "$OUT" "171 663,00 € pour une enveloppe de 110 000,00 € : dépassement 61 663,00 €" \
     "text: the overrun"
@@ -93,6 +94,12 @@ assert_eq 3 "$RC" "unknown call"
 run eligo batch $CALL --format xml
 assert_eq 2 "$RC" "bad format"
 
+# test_trace_replay_all.sh replays the decisions above; the hundreds below
+# would only take its time.
+if [[ -n ${ELIGO_TEST_DB:-} ]]; then
+    finish
+fi
+
 # --- the same output and decisions whatever --jobs ----------------------------------------
 # Many projects: copies of a seed project with their own ids and amounts.
 mkdir -p "$WORK/many"
@@ -126,6 +133,13 @@ for j in $JOBS; do
     assert_eq "" "$(diff "$WORK/dec.0" "$WORK/dec.$j" | head -c 600)" "--jobs $j: the same decisions, in the same order"
 done
 
+# --- a progress bar on a terminal (stderr), with the rate ------------------------------------
+if command -v script >/dev/null; then
+    script -qec "$ELIGO_BIN batch $CALL --jobs 2 >/dev/null" /dev/null >"$WORK/tty" 2>&1
+    assert_contains "$(cat "$WORK/tty")" "] 245/245  " "progress bar on a terminal"
+    assert_contains "$(cat "$WORK/tty")" "projets/s" "with the rate"
+fi
+
 # --- SIGKILL during a batch, then a rerun: every decision stored once ------------------
 sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: smallest-request }/' \
     "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed.yaml"
@@ -133,9 +147,20 @@ run eligo import "$WORK/killed.yaml"
 # start_and_kill JOBS: starts a batch, kills it with SIGKILL once it has
 # committed 20 decisions; sets before, mid (decisions before and after) and
 # workers (its worker processes then).
+# The call's rules with one more, slow one (a few ms per project), so that
+# the kill comes in the middle of the batch.
+mkdir -p "$WORK/slow"
+cp -r "$SRC/rules/lib" "$SRC/rules/calls" "$WORK/slow/"
+cat >>"$WORK/slow/calls/$CALL.lua" <<'LUA'
+rule { id = "lente", title = "Lente", check = function(p)
+    local x = 0
+    for i = 1, 400000 do x = x + i end
+    return pass("lente " .. x)
+end }
+LUA
 start_and_kill() {
     before=$(rows decisions)
-    "$ELIGO_BIN" batch $CALL --jobs "$1" --unit 5 >/dev/null 2>&1 &
+    ELIGO_RULES=$WORK/slow "$ELIGO_BIN" batch $CALL --jobs "$1" --unit 5 >/dev/null 2>&1 &
     local pid=$! n
     for _ in $(seq 1 200); do
         n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
@@ -146,19 +171,20 @@ start_and_kill() {
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     mid=$(rows decisions)
+    CHECKS=$((CHECKS + 1))
     [[ $mid -gt $before && $mid -lt $((before + 245)) ]] ||
-        echo "note: the kill came at $((mid - before)) of 245 decisions" >&2
+        fail "the kill came at $((mid - before)) of 245 decisions, not during the batch"
 }
 start_and_kill 0
 assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL"
-run eligo batch $CALL --jobs 0 --format json
+ELIGO_RULES=$WORK/slow run eligo batch $CALL --jobs 0 --format json
 assert_eq 0 "$RC" "rerun after SIGKILL ($ERR)"
 assert_eq "$((before + 245))" "$(rows decisions)" "every decision stored exactly once"
 assert_eq "$((mid - before))" "$(jqr .reused)" "the committed ones reused"
 assert_eq 0 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM (SELECT inputs_key FROM decisions WHERE inputs_key IS NOT NULL GROUP BY inputs_key HAVING count(*) > 1)")" "no key twice"
 # Every stored decision loads and replays.
 id=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
-run eligo replay "$id"
+ELIGO_RULES=$WORK/slow run eligo replay "$id"
 assert_eq 0 "$RC" "the last batch decision replays ($OUT $ERR)"
 
 # --- the same with workers: the supervisor killed, its workers end too -----------------
@@ -175,7 +201,7 @@ for w in $workers; do
         fail "worker $w still runs after its supervisor was killed"
 done
 assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL (workers)"
-run eligo batch $CALL --jobs 2 --format json
+ELIGO_RULES=$WORK/slow run eligo batch $CALL --jobs 2 --format json
 assert_eq 0 "$RC" "rerun after SIGKILL, --jobs 2 ($ERR)"
 assert_eq "$((before + 245))" "$(rows decisions)" "--jobs 2: every decision stored exactly once"
 assert_eq "$((mid - before))" "$(jqr .reused)" "--jobs 2: the committed ones reused"
