@@ -58,8 +58,7 @@ static const char *eur(elg_cents c, char *buf, size_t size) {
 typedef struct out_ctx {
     int format;
     int header_done;
-    json_t *beyond; /* json: the projects beyond the envelope */
-    size_t beyond_shown;
+    size_t beyond_shown; /* projects beyond the envelope printed so far */
 } out_ctx;
 
 /* One project in allocation order: csv rows for all, text and json the
@@ -81,10 +80,16 @@ static int on_line(void *vctx, const elg_envelope_line *l) {
     if (l->within)
         return 0;
     if (o->format == FMT_JSON) {
-        json_array_append_new(
-            o->beyond, json_pack("{s:s, s:s?, s:I, s:I, s:I}", "project", it->project, "edition",
-                                 it->edition, "grantable", (json_int_t)it->grantable, "covered",
-                                 (json_int_t)l->covered, "cumulative", (json_int_t)l->cumulative));
+        /* Streamed: all of a large call's projects may be beyond. */
+        json_t *row = json_pack("{s:s, s:s?, s:I, s:I, s:I}", "project", it->project, "edition",
+                                it->edition, "grantable", (json_int_t)it->grantable, "covered",
+                                (json_int_t)l->covered, "cumulative", (json_int_t)l->cumulative);
+        char *text = row ? json_dumps(row, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        json_decref(row);
+        if (!text)
+            return -1;
+        printf("%s%s", o->beyond_shown++ ? "," : "", text);
+        free(text);
         return 0;
     }
     if (o->beyond_shown++ == 0)
@@ -181,8 +186,10 @@ static void print_summary_text(const elg_call *call, const elg_batch_summary *s,
     }
 }
 
+/* The summary object but its last member, "beyond", left open: the
+ * projects beyond the envelope are streamed into it, then "]}" closes it. */
 static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
-                               const elg_envelope_report *r, json_t *beyond) {
+                               const elg_envelope_report *r) {
     json_t *eds = json_array(), *groups = json_array();
     for (size_t i = 0; i < r->editions_count; i++)
         if (r->editions[i].projects)
@@ -201,10 +208,12 @@ static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
         (json_int_t)s->grantable, "envelope", "amount",
         p->has_envelope ? json_integer(p->envelope) : json_null(), "scope",
         elg_envelope_scope_name(p->scope), "order", elg_allocation_order_name(p->order), "total",
-        total_json(&r->call), "groups", groups, "editions", eds, "beyond", beyond);
+        total_json(&r->call), "groups", groups, "editions", eds, "beyond", json_array());
     char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (text)
-        puts(text);
+    size_t n = text ? strlen(text) : 0;
+    /* json_dumps keeps the members in insertion order: "beyond":[]} ends it. */
+    if (n > 3 && strcmp(text + n - 3, "[]}") == 0)
+        printf("%.*s", (int)(n - 2), text);
     free(text);
     json_decref(o);
 }
@@ -317,7 +326,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     elg_envelope_report rep = {0};
     elg_error err = {0};
     bar b = {0};
-    out_ctx o = {format, 0, NULL, 0};
+    out_ctx o = {format, 0, 0};
     int rc = cli_open_store(ctx, &store);
     if (rc) {
         free(projects);
@@ -341,29 +350,27 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     if (format == FMT_CSV)
         puts("project,version,edition,outcome,requested,grantable,cumulative,covered,within,"
              "decision,reused");
-    if (format == FMT_JSON)
-        o.beyond = json_array();
     const elg_call *call = elg_check_call_doc(cc);
-    if (format == FMT_TEXT) {
-        /* The summary first, then the projects beyond the envelope: the
-         * allocation is walked once, so the summary is computed first. */
+    if (format != FMT_CSV) {
+        /* The summary first, then the projects beyond the envelope, streamed:
+         * the allocation is walked twice rather than kept in memory. */
         if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, NULL, NULL, &rep, &err)))
             goto fail;
-        print_summary_text(call, &sum, &rep);
+        if (format == FMT_TEXT)
+            print_summary_text(call, &sum, &rep);
+        else
+            print_summary_json(call, &sum, &rep);
         elg_envelope_report_release(&rep);
     }
     if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, on_line, &o, &rep, &err)))
         goto fail;
-    if (format == FMT_JSON) {
-        print_summary_json(call, &sum, &rep, o.beyond);
-        o.beyond = NULL;
-    }
+    if (format == FMT_JSON)
+        puts("]}");
     rc = 0;
     goto out;
 fail:
     rc = cli_fail(&err);
 out:
-    json_decref(o.beyond);
     elg_envelope_report_release(&rep);
     elg_check_call_close(cc);
     elg_rules_free(rules);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -299,12 +300,18 @@ static int spawn(elg_pool *p, int i, elg_error *err) {
     }
     memset((void *)w->pg, 0, sizeof *w->pg);
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(to[0]), close(to[1]), close(from[0]), close(from[1]);
         return elg_error_set(err, ELG_EIO, "starting a worker: fork: %s", strerror(errno));
     }
     if (pid == 0) {
+        /* A worker dies with its supervisor (Linux), even in the middle of
+         * a chunk; if the supervisor is already gone, at once. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(0);
         /* The worker keeps its own pipe ends only: a worker holding another
          * one's would hide that worker's death from the supervisor. */
         for (int k = 0; k < p->n; k++)
