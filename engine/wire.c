@@ -65,8 +65,8 @@ int elg_wire_get(elg_wire_reader *r, const char **data, size_t *len, elg_error *
 }
 
 int elg_wire_get_u64(elg_wire_reader *r, uint64_t *v, elg_error *err) {
-    const char *d;
-    size_t n;
+    const char *d = NULL;
+    size_t n = 0;
     int rc = elg_wire_get(r, &d, &n, err);
     if (rc)
         return rc;
