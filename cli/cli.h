@@ -33,6 +33,9 @@ typedef struct cli_ctx {
     const char *rules_origin; /* "--rules", "ELIGO_RULES", NULL when found */
     char rules_tried[2048];
     char *rules_owned; /* rules_dir when found, freed by main */
+    /* The rules found without --rules (ELIGO_RULES, else beside the
+     * program; NULL when none): whatif's rules before the edit. */
+    const char *rules_base;
     int color;         /* --color=always, or auto: stdout a terminal, no NO_COLOR, TERM not dumb */
     elg_limits limits; /* --max-instructions, --max-memory (0: engine defaults) */
     int show_facts;    /* --facts: text output lists each rule's facts and figures */
@@ -154,5 +157,9 @@ int cmd_explain(cli_ctx *ctx, int argc, char **argv);      /* cmd_explain.c */
 int cmd_export(cli_ctx *ctx, int argc, char **argv);       /* cmd_formats.c */
 int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv);  /* cmd_formats.c */
 int cmd_import_cerfa(cli_ctx *ctx, int argc, char **argv); /* cmd_formats.c */
+int cmd_batch(cli_ctx *ctx, int argc, char **argv);        /* cmd_batch.c */
+int cmd_whatif(cli_ctx *ctx, int argc, char **argv);       /* cmd_whatif.c */
+/* The default of --jobs: the number of cores online (cmd_batch.c). */
+int cli_default_jobs(void);
 
 #endif

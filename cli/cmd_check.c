@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "check.h"
 #include "cli.h"
 
@@ -53,9 +54,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv) {
     int rc = cli_open_store_existing(ctx, &store);
     if (rc)
         return rc;
+    /* Each decision is made in a worker process under a supervisor that
+     * holds the deadline (engine/pool.h). */
+    elg_batch_opts bo = {.max_time_ms = ctx->limits.time_ms,
+                         .max_memory = ctx->limits.memory,
+                         .db_path = ctx->db_path};
     if ((rc = cli_open_rules(ctx, &rules)))
         goto out;
-    if (elg_check_project(store, rules, project, call, &decisions, &count, &err)) {
+    if (elg_batch_check(store, rules, project, call, &bo, &decisions, &count, &err)) {
         rc = cli_fail_in(ctx, &err);
         goto out;
     }

@@ -82,6 +82,42 @@ const cli_command cli_commands[] = {
      "4\tune règle est en erreur (décision « error »), ou la bibliothèque de règles est "
      "introuvable ou ne se charge pas\n"
      "5\terreur du magasin"},
+    {"batch", cmd_batch,
+     "batch APPEL [--project ID]... [--since DATE] [--format text|json|csv] [--jobs N] "
+     "[--unit N]",
+     "évalue et enregistre tous les projets d'un appel ; l'enveloppe et sa consommation",
+     "Évalue la dernière version de chaque projet candidat à APPEL (ou des seuls --project ; "
+     "--since : importés à partir de DATE), enregistre chaque décision, --unit décisions par "
+     "transaction (1 000 par défaut), et rend compte des résultats et de la consommation de "
+     "l'enveloppe de l'appel selon sa règle d'attribution (docs/calls.md, « Enveloppe »). Une "
+     "décision déjà enregistrée à partir des mêmes données n'est pas enregistrée à nouveau : "
+     "un lot interrompu puis relancé fait chaque décision une fois. Les décisions sont prises "
+     "par --jobs processus de travail sous un superviseur qui tient le délai (--max-time) ; "
+     "décisions et sortie sont les mêmes quel que soit N. Sur un terminal, une barre de "
+     "progression avec le débit et le temps restant (sur la sortie d'erreur).",
+     "--project ID\tseulement ce projet (répétable)\n--since DATE\tles projets importés à "
+     "partir de DATE\n--format text|json|csv\tun résumé, un objet JSON, ou une ligne CSV par "
+     "projet dans l'ordre d'attribution\n--jobs N\tprocessus de travail (par défaut : le nombre "
+     "de cœurs ; 0 : dans ce processus, sans délai supervisé)\n--unit N\tdécisions par "
+     "transaction",
+     "0\tle lot est fait (quels que soient les résultats)\n2\terreur d'usage\n3\tappel ou "
+     "projet inconnu, magasin absent\n4\tla bibliothèque de règles est introuvable ou ne se "
+     "charge pas\n5\terreur du magasin"},
+    {"whatif", cmd_whatif,
+     "whatif APPEL --rules RÉPERTOIRE | --params FICHIER [--format text|json]",
+     "les décisions d'un appel que des règles ou des paramètres modifiés changeraient",
+     "Décide chaque projet de APPEL (dernières versions) avec les règles et l'appel "
+     "enregistrés, puis avec ceux qui sont modifiés : les fichiers de règles de RÉPERTOIRE "
+     "(--rules, rangé comme rules/), ou l'appel avec les paramètres de FICHIER (YAML : "
+     "« parameters: » avec des entrées comme dans un document d'appel) à la place des siens. "
+     "Liste les projets dont le résultat ou les chiffres clés changent, avec les règles "
+     "responsables, avant → après, et l'enveloppe avant → après. N'enregistre rien.",
+     "--rules RÉPERTOIRE\tles règles modifiées (les règles en usage : ELIGO_RULES, sinon "
+     "celles installées)\n--params FICHIER\tles paramètres modifiés de l'appel\n"
+     "--format text|json\ttexte, ou un objet JSON",
+     "0\taucune décision ne change\n1\tdes décisions changent\n2\terreur d'usage\n3\tappel "
+     "inconnu, FICHIER invalide, magasin absent\n4\tles règles ne se chargent pas\n5\terreur "
+     "du magasin"},
     {"trace", cmd_trace, "trace list|show|diff|export ...",
      "lit les décisions enregistrées (sans jamais écrire)",
      "Lit les décisions enregistrées : les lister, en afficher une avec sa trace, en comparer "

@@ -13,14 +13,10 @@
 #include "cli.h"
 #include "instdir.h"
 
-void cli_find_rules(cli_ctx *ctx, const char *option) {
+/* The rules found without --rules: ELIGO_RULES, else beside the program. */
+static void find_base(cli_ctx *ctx) {
     const char *env = getenv("ELIGO_RULES");
     ctx->rules_tried[0] = '\0';
-    if (option) {
-        ctx->rules_dir = option;
-        ctx->rules_origin = "--rules";
-        return;
-    }
     if (env && *env) {
         ctx->rules_dir = env;
         ctx->rules_origin = "ELIGO_RULES";
@@ -77,4 +73,13 @@ int cli_open_rules(cli_ctx *ctx, elg_rules **rules) {
     if (elg_rules_open_dir(ctx->rules_dir, &ctx->limits, rules, &err))
         return cli_fail(&err);
     return 0;
+}
+
+void cli_find_rules(cli_ctx *ctx, const char *option) {
+    find_base(ctx);
+    ctx->rules_base = ctx->rules_dir;
+    if (option) {
+        ctx->rules_dir = option;
+        ctx->rules_origin = "--rules";
+    }
 }

@@ -9,6 +9,8 @@
 
 #include "doc.h"
 #include "form.h"
+#include "hash.h"
+#include "wire.h"
 
 /* ---- financers ------------------------------------------------------------ */
 
@@ -141,6 +143,24 @@ elg_doc *elg_check_load_pinned(elg_store *store, const char *kind, const char *i
     return doc;
 }
 
+/* Completes cc, whose sd and doc are set: financers and the prepared call. */
+static int call_prepare(elg_check_call *cc, elg_store *store, elg_rules *rules,
+                        const elg_financer_version *pinned, size_t pinned_count, elg_error *err) {
+    int rc = set_fill(store, &cc->fins, pinned, pinned_count, err);
+    if (rc)
+        return rc;
+    elg_eval_call in = {
+        .call = elg_doc_call(cc->doc),
+        .call_version = cc->sd.version,
+        .call_sha256 = cc->sd.sha256,
+        .financers = cc->fins.financers,
+        .financers_count = cc->fins.count,
+        .financer_versions = cc->fins.versions,
+        .financer_versions_count = cc->fins.count,
+    };
+    return elg_eval_prepare(rules, &in, &cc->ev, err);
+}
+
 int elg_check_call_open(elg_store *store, elg_rules *rules, const char *call_id, int version,
                         const elg_financer_version *pinned, size_t pinned_count,
                         elg_check_call **out, elg_error *err) {
@@ -153,24 +173,44 @@ int elg_check_call_open(elg_store *store, elg_rules *rules, const char *call_id,
         free(cc);
         return rc;
     }
-    if ((rc = set_fill(store, &cc->fins, pinned, pinned_count, err)))
-        goto fail;
-    elg_eval_call in = {
-        .call = elg_doc_call(cc->doc),
-        .call_version = cc->sd.version,
-        .call_sha256 = cc->sd.sha256,
-        .financers = cc->fins.financers,
-        .financers_count = cc->fins.count,
-        .financer_versions = cc->fins.versions,
-        .financer_versions_count = cc->fins.count,
-    };
-    if ((rc = elg_eval_prepare(rules, &in, &cc->ev, err)))
-        goto fail;
+    if ((rc = call_prepare(cc, store, rules, pinned, pinned_count, err))) {
+        elg_check_call_close(cc);
+        return rc;
+    }
     *out = cc;
     return 0;
-fail:
-    elg_check_call_close(cc);
-    return rc;
+}
+
+int elg_check_call_open_text(elg_store *store, elg_rules *rules, const char *name, int version,
+                             const char *body, size_t len, elg_check_call **out, elg_error *err) {
+    *out = NULL;
+    elg_check_call *cc = calloc(1, sizeof *cc);
+    char sha[ELG_SHA256_HEX];
+    if (!cc)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory preparing %s", name);
+    elg_sha256_hex(body, len, sha);
+    cc->sd.version = version;
+    cc->sd.sha256 = strdup(sha);
+    cc->sd.body = malloc(len + 1);
+    int rc = 0;
+    if (!cc->sd.sha256 || !cc->sd.body)
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory preparing %s", name);
+    if (rc == 0) {
+        memcpy(cc->sd.body, body, len);
+        cc->sd.body[len] = '\0';
+        cc->sd.body_len = len;
+        rc = elg_doc_parse(name, cc->sd.body, len, &cc->doc, err);
+    }
+    if (rc == 0 && elg_doc_kind_of(cc->doc) != ELG_DOC_CALL)
+        rc = elg_error_set(err, ELG_EINPUT, "%s is not a call", name);
+    if (rc == 0)
+        rc = call_prepare(cc, store, rules, NULL, 0, err);
+    if (rc) {
+        elg_check_call_close(cc);
+        return rc;
+    }
+    *out = cc;
+    return 0;
 }
 
 void elg_check_call_close(elg_check_call *cc) {
@@ -264,22 +304,29 @@ static int aid_view_fill(elg_store *store, const char *until, const elg_project 
     return 0;
 }
 
+int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_project *in,
+                        elg_decision **out, elg_error *err) {
+    if (!store)
+        return elg_eval_decide(cc->ev, in, out, err);
+    aid_view view;
+    int rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL, in->project, &view, err);
+    if (rc)
+        return rc;
+    elg_eval_project with = {&view.project, in->version, in->sha256};
+    rc = elg_eval_decide(cc->ev, &with, out, err);
+    aid_view_release(&view);
+    return rc;
+}
+
 /* Decides a stored form (the project's compact form, engine/form.h). */
 static int decide_form(elg_check_call *cc, elg_store *store, const elg_stored_form *f,
                        elg_decision **out, elg_error *err) {
     elg_form_project *fp = NULL;
-    aid_view view;
     int rc = elg_form_decode_project(f->form, f->form_len, &fp, err);
     if (rc)
         return rc;
-    if ((rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL,
-                            elg_form_project_get(fp), &view, err))) {
-        elg_form_project_free(fp);
-        return rc;
-    }
-    elg_eval_project in = {&view.project, f->version, f->sha256};
-    rc = elg_eval_decide(cc->ev, &in, out, err);
-    aid_view_release(&view);
+    elg_eval_project in = {elg_form_project_get(fp), f->version, f->sha256};
+    rc = elg_check_decide_in(cc, store, &in, out, err);
     elg_form_project_free(fp);
     return rc;
 }
@@ -406,6 +453,194 @@ int elg_check_store(elg_store *store, elg_rules *rules, elg_decision *d, elg_err
     return elg_store_commit(store, err);
 }
 
+/* ---- storing in two halves ----------------------------------------------------- */
+
+void elg_check_inputs_key(const elg_decision *d, char hex[65]) {
+    char text[16 + 2 * 130];
+    int n = snprintf(text, sizeof text, "eligo-inputs-1\n%.128s\n%.128s\n", d->project_sha256,
+                     d->ruleset->sha256);
+    elg_sha256_hex(text, (size_t)n, hex);
+}
+
+struct elg_check_encoder {
+    elg_rules *rules;
+    char (*sent)[65];
+    size_t count, cap;
+};
+
+elg_check_encoder *elg_check_encoder_new(elg_rules *rules) {
+    elg_check_encoder *e = calloc(1, sizeof *e);
+    if (e)
+        e->rules = rules;
+    return e;
+}
+
+void elg_check_encoder_free(elg_check_encoder *e) {
+    if (!e)
+        return;
+    free(e->sent);
+    free(e);
+}
+
+void elg_check_encoder_reset(elg_check_encoder *e) {
+    e->count = 0;
+}
+
+/* Whether rs was encoded already; else notes it. -1: out of memory. */
+static int seen_ruleset(elg_check_encoder *e, const char *sha) {
+    for (size_t i = 0; i < e->count; i++)
+        if (strcmp(e->sent[i], sha) == 0)
+            return 1;
+    if (e->count == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 8;
+        char(*s)[65] = realloc(e->sent, cap * sizeof *s);
+        if (!s)
+            return -1;
+        e->sent = s;
+        e->cap = cap;
+    }
+    snprintf(e->sent[e->count++], 65, "%s", sha);
+    return 0;
+}
+
+/* The ruleset's JSON and every rule file (path, sha256, source). */
+static int encode_ruleset(elg_check_encoder *e, const elg_ruleset *rs, elg_text *out,
+                          elg_error *err) {
+    elg_text json = {0};
+    int rc = elg_ruleset_write_json(rs, &json, err);
+    if (rc == 0)
+        rc = elg_wire_put(out, json.data, json.len, err);
+    elg_text_release(&json);
+    if (rc == 0)
+        rc = elg_wire_put_u64(out, rs->rule_files_count, err);
+    for (size_t i = 0; i < rs->rule_files_count && rc == 0; i++) {
+        const char *path = rs->rule_files[i].path;
+        size_t len = 0;
+        const char *body = elg_rules_source(e->rules, path + strlen("rules/"), &len);
+        if (!body)
+            return elg_error_set(err, ELG_ERULE, "source of %s is not loaded", path);
+        if ((rc = elg_wire_put_str(out, path, err)) == 0 &&
+            (rc = elg_wire_put_str(out, rs->rule_files[i].sha256, err)) == 0)
+            rc = elg_wire_put(out, body, len, err);
+    }
+    return rc;
+}
+
+int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out, elg_error *err) {
+    const elg_ruleset *rs = d->ruleset;
+    elg_text trace = {0}, figs = {0};
+    char key[65];
+    int rc = elg_decision_write_record(d, &trace, err);
+    if (rc == 0)
+        rc = elg_decision_write_figures(d, &figs, err);
+    if (rc)
+        goto out;
+    elg_check_inputs_key(d, key);
+    int seen = seen_ruleset(e, rs->sha256);
+    if (seen < 0) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory encoding a decision");
+        goto out;
+    }
+    if ((rc = elg_wire_put_str(out, d->project, err)) ||
+        (rc = elg_wire_put_u64(out, (uint64_t)d->project_version, err)) ||
+        (rc = elg_wire_put_str(out, d->project_sha256, err)) ||
+        (rc = elg_wire_put_str(out, rs->call, err)) ||
+        (rc = elg_wire_put_u64(out, (uint64_t)rs->call_version, err)) ||
+        (rc = elg_wire_put_str(out, rs->call_sha256, err)) ||
+        (rc = elg_wire_put_str(out, rs->rule_files_sha256, err)) ||
+        (rc = elg_wire_put_str(out, rs->engine_version, err)) ||
+        (rc = elg_wire_put_str(out, elg_outcome_name(d->outcome), err)) ||
+        (rc = elg_wire_put(out, figs.data, figs.len, err)) ||
+        (rc = elg_wire_put(out, trace.data, trace.len, err)) ||
+        (rc = elg_wire_put_str(out, rs->sha256, err)) || (rc = elg_wire_put_str(out, key, err)) ||
+        (rc = elg_wire_put_u64(out, seen ? 0 : 1, err)))
+        goto out;
+    if (!seen)
+        rc = encode_ruleset(e, rs, out, err);
+out:
+    elg_text_release(&trace);
+    elg_text_release(&figs);
+    return rc;
+}
+
+/* Reads the ruleset part of an encoded decision, storing it when the store
+ * lacks it. */
+static int insert_ruleset(elg_store *store, elg_wire_reader *r, const char *sha, elg_error *err) {
+    const char *json;
+    size_t json_len;
+    uint64_t nfiles;
+    int rc = elg_wire_get(r, &json, &json_len, err);
+    if (rc == 0)
+        rc = elg_wire_get_u64(r, &nfiles, err);
+    if (rc)
+        return rc;
+    if (nfiles > (uint64_t)(r->end - r->p))
+        return elg_error_set(err, ELG_ESTORE, "truncated message from a worker");
+    int has = 0;
+    if ((rc = elg_store_has_ruleset(store, sha, &has, err)))
+        return rc;
+    elg_rule_file_ref *refs = calloc(nfiles + 1, sizeof *refs);
+    if (!refs)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory storing a ruleset");
+    for (uint64_t i = 0; i < nfiles && rc == 0; i++) {
+        const char *path, *fsha, *body;
+        size_t n, body_len;
+        if ((rc = elg_wire_get(r, &path, &n, err)) || (rc = elg_wire_get(r, &fsha, &n, err)) ||
+            (rc = elg_wire_get(r, &body, &body_len, err)))
+            break;
+        refs[i].path = path;
+        refs[i].sha256 = fsha;
+        if (!has)
+            rc = elg_store_put_rule_source(store, fsha, body, body_len, err);
+    }
+    if (rc == 0 && !has)
+        rc = elg_store_put_ruleset(store, sha, json, json_len, refs, (size_t)nfiles, err);
+    free(refs);
+    return rc;
+}
+
+int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_inserted *out,
+                     elg_error *err) {
+    const char *f[13];
+    size_t n;
+    uint64_t pver = 0, cver = 0, with_ruleset = 0;
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < 13 && rc == 0; i++) {
+        if (i == 1)
+            rc = elg_wire_get_u64(r, &pver, err);
+        else if (i == 4)
+            rc = elg_wire_get_u64(r, &cver, err);
+        else
+            rc = elg_wire_get(r, &f[i], &n, err);
+    }
+    if (rc || (rc = elg_wire_get_u64(r, &with_ruleset, err)))
+        return rc;
+    if (with_ruleset && (rc = insert_ruleset(store, r, f[11], err)))
+        return rc;
+    elg_stored_decision row = {
+        .project = (char *)f[0],
+        .project_version = (int)pver,
+        .project_sha256 = (char *)f[2],
+        .call = (char *)f[3],
+        .call_version = (int)cver,
+        .call_sha256 = (char *)f[5],
+        .ruleset_sha256 = (char *)f[6],
+        .engine_version = (char *)f[7],
+        .outcome = (char *)f[8],
+        .figures = (char *)f[9],
+        .trace = (char *)f[10],
+        .ruleset = (char *)f[11],
+    };
+    snprintf(out->project, sizeof out->project, "%s", f[0]);
+    if (keyed)
+        return elg_store_add_decision_keyed(store, &row, f[12], &out->id, out->created_at,
+                                            sizeof out->created_at, &out->created, err);
+    out->created = 1;
+    return elg_store_add_decision_record(store, &row, &out->id, out->created_at,
+                                         sizeof out->created_at, err);
+}
+
 static void free_all(elg_decision **ds, size_t n) {
     for (size_t i = 0; i < n; i++)
         elg_decision_free(ds[i]);
@@ -448,14 +683,8 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
         elg_check_call *cc = NULL;
         if ((rc = elg_check_call_open(store, rules, cid, 0, NULL, 0, &cc, err)))
             break;
-        aid_view view;
-        if ((rc = aid_view_fill(store, NULL, p, &view, err))) {
-            elg_check_call_close(cc);
-            break;
-        }
-        elg_eval_project in = {&view.project, f.version, f.sha256};
-        rc = elg_eval_decide(elg_check_call_eval(cc), &in, &out[n], err);
-        aid_view_release(&view);
+        elg_eval_project in = {p, f.version, f.sha256};
+        rc = elg_check_decide_in(cc, store, &in, &out[n], err);
         if (rc == 0 && (rc = elg_check_store(store, rules, out[n], err)) == 0)
             n++;
         elg_check_call_close(cc);

@@ -35,9 +35,22 @@ void elg_check_call_close(elg_check_call *cc); /* NULL ok */
  * before until (ISO 8601 UTC, copied; NULL: all, the default). Replay passes the decision's
  * created_at, so that files imported since do not change it. */
 void elg_check_call_aid_until(elg_check_call *cc, const char *until);
+
+/* Prepares the call document body (named name in errors, recorded as
+ * version with the sha256 of body) with the latest stored financers: a call
+ * that is not stored, such as an edited one (eligo whatif). ELG_EINPUT
+ * when body is not a valid call document. */
+int elg_check_call_open_text(elg_store *store, elg_rules *rules, const char *name, int version,
+                             const char *body, size_t len, elg_check_call **out, elg_error *err);
 /* The call document and the prepared call (borrowed). */
 const elg_call *elg_check_call_doc(const elg_check_call *cc);
 elg_eval *elg_check_call_eval(elg_check_call *cc);
+
+/* Decides in->project against cc with the aid received (eligo import scdl)
+ * that store holds for its applicants' SIREN, as every stored decision is
+ * made (store NULL: none). */
+int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_project *in,
+                        elg_decision **out, elg_error *err);
 
 /* Decides stored project project_id (version <= 0: the latest) against cc,
  * from its compact form (one indexed lookup, no YAML parsed); stores
@@ -60,6 +73,48 @@ int elg_check_each_project(elg_check_call *cc, elg_store *store, elg_check_decis
  * transaction), else in its own.
  */
 int elg_check_store(elg_store *store, elg_rules *rules, elg_decision *d, elg_error *err);
+
+/*
+ * Storing in two halves, for batches (engine/batch.h): the decision is
+ * encoded where it is made (a worker process, engine/pool.h) and inserted
+ * by the one writer, which moves bytes and parses no JSON.
+ *
+ * The inputs key of a decision is the sha256 of "eligo-inputs-1\n", its
+ * project version's sha256, "\n", its ruleset's sha256 and "\n": the ruleset
+ * covers the call version, the rule files, the parameters in force, the
+ * financer versions, the limits and the engine version. A keyed insert
+ * stores nothing when a decision with the same key is stored.
+ */
+void elg_check_inputs_key(const elg_decision *d, char hex[65]);
+
+/* Remembers which rulesets it has encoded: the first decision of each
+ * ruleset carries the ruleset's JSON and rule sources, the next ones only
+ * its sha256. Borrows rules (the sources). */
+typedef struct elg_check_encoder elg_check_encoder;
+elg_check_encoder *elg_check_encoder_new(elg_rules *rules); /* NULL: out of memory */
+void elg_check_encoder_free(elg_check_encoder *enc);        /* NULL ok */
+/* Forgets the rulesets encoded so far (the reader may not have stored them). */
+void elg_check_encoder_reset(elg_check_encoder *enc);
+
+/* Appends d, encoded (engine/wire.h fields), to out. */
+int elg_check_encode(elg_check_encoder *enc, const elg_decision *d, elg_text *out, elg_error *err);
+
+/* What elg_check_insert did. */
+typedef struct elg_check_inserted {
+    int64_t id;
+    char created_at[40];
+    int created; /* 0: a decision with the same inputs was already stored (keyed only) */
+    char project[129];
+} elg_check_inserted;
+
+/*
+ * Inserts the encoded decision at *r (advanced past it), with its ruleset
+ * and rule sources when the store lacks them, in the caller's transaction.
+ * keyed: stored with its inputs key, unless one with the same key is.
+ */
+struct elg_wire_reader;
+int elg_check_insert(elg_store *store, struct elg_wire_reader *r, int keyed,
+                     elg_check_inserted *out, elg_error *err);
 
 /*
  * Evaluates project_id (latest version) against call_id, or, when call_id is

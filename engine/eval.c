@@ -56,6 +56,8 @@ struct elg_eval {
     elg_native_mode native_mode;
     elg_eval_stats stats;
     elg_arena *arena;
+    elg_eval_rule_hook hook; /* elg_eval_set_rule_hook */
+    void *hook_ctx;
 };
 
 static lua_State *state(elg_eval *ev) {
@@ -784,7 +786,10 @@ static int run_rules(run *R, elg_error *err) {
         char *traceback = NULL;
         long long t0 = now_us();
         int rc;
-        if (t0 > R->deadline_us) {
+        const char *skip = ev->hook ? ev->hook(ev->hook_ctx, i, decl) : NULL;
+        if (skip) {
+            rc = elg_error_set(&e, ELG_ERULE, "%s", skip);
+        } else if (t0 > R->deadline_us) {
             /* The project's time is spent: the remaining rules do not run. */
             rc = elg_error_set(&e, ELG_ERULE, "time limit exceeded (%llu ms) before this rule ran",
                                (unsigned long long)elg_sandbox_limits(ev->r->sb).time_ms);
@@ -877,6 +882,13 @@ static int decide_native(elg_eval *ev, slot *s, const elg_eval_project *in, elg_
         x->kind = decl->kind;
         elg_cents g;
         bool has_g;
+        /* The supervisor's hook sees every rule; one it skips is said in Lua. */
+        if (ev->hook && ev->hook(ev->hook_ctx, (int)i + 1, decl)) {
+            d->rules = NULL;
+            d->rules_count = 0;
+            R->grant_count = 0;
+            return ELG_NATIVE_FALLBACK;
+        }
         long long t0 = now_us();
         int rc = elg_native_run(s->natives[i], &nin, d->arena, x, &g, &has_g);
         x->duration_us = now_us() - t0;
@@ -974,6 +986,11 @@ static int check_native(elg_eval *ev, slot *s, const elg_eval_project *in, const
 
 elg_eval_stats elg_eval_get_stats(const elg_eval *ev) {
     return ev->stats;
+}
+
+void elg_eval_set_rule_hook(elg_eval *ev, elg_eval_rule_hook fn, void *ctx) {
+    ev->hook = fn;
+    ev->hook_ctx = ctx;
 }
 
 int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out, elg_error *err) {

@@ -65,4 +65,15 @@ typedef struct elg_eval_stats {
 } elg_eval_stats;
 elg_eval_stats elg_eval_get_stats(const elg_eval *ev);
 
+/*
+ * Called before each rule of every decision runs, with its position
+ * (1-based) and declaration: the supervisor's worker (engine/pool.h)
+ * publishes which rule runs. A non-NULL return (text copied at once) skips
+ * the rule: it becomes an `error` result with that message at its
+ * declaration, as for a supervisor that stopped the evaluation there.
+ * fn NULL: none.
+ */
+typedef const char *(*elg_eval_rule_hook)(void *ctx, int index, const elg_rule_decl *decl);
+void elg_eval_set_rule_hook(elg_eval *ev, elg_eval_rule_hook fn, void *ctx);
+
 #endif

@@ -59,6 +59,13 @@ enum {
     ST_RULESET_FILE_PUT,
     ST_RULESET_GET,
     ST_DEC_RECORD_INSERT,
+    ST_DEC_KEYED_INSERT,
+    ST_DEC_BY_INPUTS,
+    ST_FORM_FOR_CALL_SINCE,
+    ST_BITEM_CLEAR,
+    ST_BITEM_ADD,
+    ST_BITEM_EACH,
+    ST_FORM_COUNT_FOR_CALL,
     ST_COUNT
 };
 
@@ -183,6 +190,43 @@ static const struct {
                               " outcome, figures, trace, ruleset)"
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                               " RETURNING id, created_at"},
+    /* A batch's decision (engine/batch.h): stored unless one with the same
+     * inputs is (migration 4); then nothing is returned and the existing
+     * one is looked up. */
+    [ST_DEC_KEYED_INSERT] = {"decision_keyed_insert",
+                             "INSERT INTO decisions (project, project_version, project_sha256,"
+                             " call, call_version, call_sha256, ruleset_sha256, engine_version,"
+                             " outcome, figures, trace, ruleset, inputs_key)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                             " ON CONFLICT (inputs_key) WHERE inputs_key IS NOT NULL DO NOTHING"
+                             " RETURNING id, created_at"},
+    [ST_DEC_BY_INPUTS] = {"decision_by_inputs",
+                          "SELECT id, created_at FROM decisions WHERE inputs_key = ?1"},
+    /* ST_FORM_FOR_CALL limited to versions imported since ?2. */
+    [ST_FORM_FOR_CALL_SINCE] = {"form_for_call_since",
+                                "SELECT " FORM_COLS " FROM project_calls AS c"
+                                " JOIN project_forms AS f ON f.id = c.project"
+                                " AND f.version = c.version"
+                                " JOIN documents AS d ON d.kind = 'project' AND d.id = f.id"
+                                " AND d.version = f.version"
+                                " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
+                                " FROM project_forms AS l WHERE l.id = c.project)"
+                                " AND d.imported_at >= ?2"
+                                " ORDER BY c.project"},
+    /* A batch's items, in the connection's TEMP table batch_items. */
+    [ST_BITEM_CLEAR] = {"batch_items_clear", "DELETE FROM temp.batch_items"},
+    [ST_BITEM_ADD] = {"batch_items_add",
+                      "INSERT INTO temp.batch_items (seq, grp, sort_key, project, version,"
+                      " edition, outcome, requested, grantable, decision_id, reused, phase)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+    [ST_BITEM_EACH] = {"batch_items_each",
+                       "SELECT seq, grp, sort_key, project, version, edition, outcome,"
+                       " requested, grantable, decision_id, reused FROM temp.batch_items"
+                       " WHERE phase = ?1 ORDER BY grp, sort_key, seq"},
+    [ST_FORM_COUNT_FOR_CALL] = {"form_count_for_call",
+                                "SELECT count(*) FROM project_calls AS c"
+                                " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
+                                " FROM project_forms AS l WHERE l.id = c.project)"},
 };
 
 /*
@@ -198,7 +242,17 @@ static const char batch_schema[] =
     " version INTEGER NOT NULL, created INTEGER NOT NULL, UNIQUE (kind, id));"
     "CREATE TEMP TABLE IF NOT EXISTS import_refs ("
     " seq INTEGER NOT NULL, pos INTEGER NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,"
-    " id TEXT NOT NULL, PRIMARY KEY (seq, pos)) WITHOUT ROWID;";
+    " id TEXT NOT NULL, PRIMARY KEY (seq, pos)) WITHOUT ROWID;"
+    /* A batch's projects in the order its allocation policy reads them
+     * (engine/envelope.h): sorted by SQLite, not in memory. */
+    "CREATE TEMP TABLE IF NOT EXISTS batch_items ("
+    " phase INTEGER NOT NULL, seq INTEGER NOT NULL, grp TEXT NOT NULL, sort_key TEXT NOT NULL,"
+    " project TEXT NOT NULL,"
+    " version INTEGER NOT NULL, edition TEXT, outcome TEXT NOT NULL, requested INTEGER,"
+    " grantable INTEGER NOT NULL, decision_id INTEGER NOT NULL, reused INTEGER NOT NULL,"
+    " PRIMARY KEY (phase, seq));"
+    "CREATE INDEX IF NOT EXISTS temp.batch_items_order ON batch_items"
+    " (phase, grp, sort_key, seq);";
 
 /* Migration 2's backfill (backfill_forms), listed here so that
  * elg_store_explain_each shows its plan too. */
@@ -1129,9 +1183,11 @@ out:
     return rc;
 }
 
-int elg_store_each_project_form_for_call(elg_store *s, const char *call_id,
-                                         int (*fn)(void *ctx, const elg_stored_form *f), void *ctx,
-                                         elg_error *err) {
+/* The walk of elg_store_each_project_form_for_call(_since): since NULL
+ * uses ST_FORM_FOR_CALL, else ST_FORM_FOR_CALL_SINCE. */
+static int each_form_for_call(elg_store *s, const char *call_id, const char *since,
+                              int (*fn)(void *ctx, const elg_stored_form *f), void *ctx,
+                              elg_error *err) {
     elg_stored_form view;
     sqlite3_stmt *st = NULL;
     int rc, step;
@@ -1139,9 +1195,10 @@ int elg_store_each_project_form_for_call(elg_store *s, const char *call_id,
     if (!s || !call_id || !fn)
         return elg_error_set(err, ELG_EUSAGE,
                              "elg_store_each_project_form_for_call: missing argument");
-    if ((rc = walk_stmt(s, s->stmt[ST_FORM_FOR_CALL], &st, err)))
+    sqlite3_stmt *cached = s->stmt[since ? ST_FORM_FOR_CALL_SINCE : ST_FORM_FOR_CALL];
+    if ((rc = walk_stmt(s, cached, &st, err)))
         return rc;
-    if (bind_text(st, 1, call_id) != SQLITE_OK) {
+    if (bind_text(st, 1, call_id) != SQLITE_OK || (since && bind_text(st, 2, since) != SQLITE_OK)) {
         rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
         goto out;
     }
@@ -1157,8 +1214,20 @@ int elg_store_each_project_form_for_call(elg_store *s, const char *call_id,
         rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
 
 out:
-    walk_done(s->stmt[ST_FORM_FOR_CALL], st);
+    walk_done(cached, st);
     return rc;
+}
+
+int elg_store_each_project_form_for_call(elg_store *s, const char *call_id,
+                                         int (*fn)(void *ctx, const elg_stored_form *f), void *ctx,
+                                         elg_error *err) {
+    return each_form_for_call(s, call_id, NULL, fn, ctx, err);
+}
+
+int elg_store_each_project_form_for_call_since(elg_store *s, const char *call_id, const char *since,
+                                               int (*fn)(void *ctx, const elg_stored_form *f),
+                                               void *ctx, elg_error *err) {
+    return each_form_for_call(s, call_id, since, fn, ctx, err);
 }
 
 /* ---- import batches ---------------------------------------------------- */
@@ -1616,23 +1685,32 @@ out:
     return rc;
 }
 
+/* Binds ?1-?12 of a format-2 decision row (ST_DEC_RECORD_INSERT,
+ * ST_DEC_KEYED_INSERT); SQLITE_OK or the first failure. */
+static int bind_record(sqlite3_stmt *st, const elg_stored_decision *d) {
+    int rc = bind_text(st, 1, d->project);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, d->project_version);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 3, d->project_sha256);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 4, d->call);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, d->call_version);
+    const char *text[] = {d->call_sha256, d->ruleset_sha256, d->engine_version, d->outcome,
+                          d->figures,     d->trace,          d->ruleset};
+    for (int i = 0; i < 7 && rc == SQLITE_OK; i++)
+        rc = bind_text(st, 6 + i, text[i]);
+    return rc;
+}
+
 int elg_store_add_decision_record(elg_store *s, const elg_stored_decision *d, int64_t *id,
                                   char *created_at, size_t created_at_size, elg_error *err) {
     sqlite3_stmt *st = s->stmt[ST_DEC_RECORD_INSERT];
     int rc = 0;
     if (!d->ruleset)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no ruleset");
-    if (bind_text(st, 1, d->project) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, d->project_version) != SQLITE_OK ||
-        bind_text(st, 3, d->project_sha256) != SQLITE_OK ||
-        bind_text(st, 4, d->call) != SQLITE_OK ||
-        sqlite3_bind_int(st, 5, d->call_version) != SQLITE_OK ||
-        bind_text(st, 6, d->call_sha256) != SQLITE_OK ||
-        bind_text(st, 7, d->ruleset_sha256) != SQLITE_OK ||
-        bind_text(st, 8, d->engine_version) != SQLITE_OK ||
-        bind_text(st, 9, d->outcome) != SQLITE_OK || bind_text(st, 10, d->figures) != SQLITE_OK ||
-        bind_text(st, 11, d->trace) != SQLITE_OK || bind_text(st, 12, d->ruleset) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    if (bind_record(st, d) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
                       d->call);
         goto out;
@@ -1859,6 +1937,126 @@ out:
     sqlite3_finalize(st);
     free(text);
     free(plan);
+    return rc;
+}
+
+/* ---- batches of decisions ------------------------------------------------ */
+
+int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, const char *inputs_key,
+                                 int64_t *id, char *created_at, size_t created_at_size,
+                                 int *created, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_DEC_KEYED_INSERT];
+    int rc = 0, step;
+    *created = 0;
+    if (!d->ruleset || !inputs_key)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: missing argument");
+    if (bind_record(st, d) != SQLITE_OK || bind_text(st, 13, inputs_key) != SQLITE_OK) {
+        rc = db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+        goto out;
+    }
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        const char *at = col_text(st, 1);
+        snprintf(created_at, created_at_size, "%s", at ? at : "");
+        *created = 1;
+        step = sqlite3_step(st);
+    }
+    if (step != SQLITE_DONE) {
+        rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
+                      d->call);
+        goto out;
+    }
+    if (*created)
+        goto out;
+    stmt_done(st);
+    /* Already made from the same inputs: that decision stands. */
+    st = s->stmt[ST_DEC_BY_INPUTS];
+    if (bind_text(st, 1, inputs_key) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_error(s->db, err, "reading the decision of project \"%s\" with inputs %s",
+                      d->project, inputs_key);
+        goto out;
+    }
+    *id = sqlite3_column_int64(st, 0);
+    const char *at = col_text(st, 1);
+    snprintf(created_at, created_at_size, "%s", at ? at : "");
+out:
+    stmt_done(st);
+    return rc;
+}
+
+int elg_store_count_projects_for_call(elg_store *s, const char *call_id, int64_t *count,
+                                      elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_FORM_COUNT_FOR_CALL];
+    int rc = 0;
+    if (bind_text(st, 1, call_id) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+        rc = db_error(s->db, err, "counting the projects of call \"%s\"", call_id);
+    else
+        *count = sqlite3_column_int64(st, 0);
+    stmt_done(st);
+    return rc;
+}
+
+int elg_store_batch_items_clear(elg_store *s, elg_error *err) {
+    return run(s, ST_BITEM_CLEAR, err, "starting a batch");
+}
+
+int elg_store_batch_item_add(elg_store *s, const elg_batch_item *it, elg_error *err) {
+    sqlite3_stmt *st = s->stmt[ST_BITEM_ADD];
+    int rc = 0;
+    if (sqlite3_bind_int64(st, 1, it->seq) != SQLITE_OK || bind_text(st, 2, it->group) ||
+        bind_text(st, 3, it->sort_key) || bind_text(st, 4, it->project) ||
+        sqlite3_bind_int(st, 5, it->version) != SQLITE_OK || bind_text(st, 6, it->edition) ||
+        bind_text(st, 7, it->outcome) ||
+        (it->has_requested ? sqlite3_bind_int64(st, 8, it->requested) : sqlite3_bind_null(st, 8)) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 9, it->grantable) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 10, it->decision_id) != SQLITE_OK ||
+        sqlite3_bind_int(st, 11, it->reused) != SQLITE_OK ||
+        sqlite3_bind_int(st, 12, it->phase) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(s->db, err, "noting project \"%s\" in the batch", it->project);
+    stmt_done(st);
+    return rc;
+}
+
+int elg_store_batch_items_each(elg_store *s, int phase,
+                               int (*fn)(void *ctx, const elg_batch_item *it), void *ctx,
+                               elg_error *err) {
+    sqlite3_stmt *st = NULL;
+    int rc, step;
+    if ((rc = walk_stmt(s, s->stmt[ST_BITEM_EACH], &st, err)))
+        return rc;
+    if (sqlite3_bind_int(st, 1, phase) != SQLITE_OK) {
+        rc = db_error(s->db, err, "reading the batch");
+        goto out;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        elg_batch_item it = {
+            .seq = sqlite3_column_int64(st, 0),
+            .group = col_text(st, 1),
+            .sort_key = col_text(st, 2),
+            .project = col_text(st, 3),
+            .version = sqlite3_column_int(st, 4),
+            .edition = (const char *)sqlite3_column_text(st, 5),
+            .outcome = col_text(st, 6),
+            .has_requested = sqlite3_column_type(st, 7) != SQLITE_NULL,
+            .requested = sqlite3_column_int64(st, 7),
+            .grantable = sqlite3_column_int64(st, 8),
+            .decision_id = sqlite3_column_int64(st, 9),
+            .reused = sqlite3_column_int(st, 10),
+            .phase = phase,
+        };
+        if (!it.group || !it.sort_key || !it.project || !it.outcome) {
+            rc = db_error(s->db, err, "reading the batch");
+            goto out;
+        }
+        if ((rc = fn(ctx, &it)) != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(s->db, err, "reading the batch");
+out:
+    walk_done(s->stmt[ST_BITEM_EACH], st);
     return rc;
 }
 

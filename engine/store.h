@@ -241,6 +241,60 @@ int elg_store_get_ruleset(elg_store *store, const char *sha256, char **body, siz
 int elg_store_add_decision_record(elg_store *store, const elg_stored_decision *d, int64_t *id,
                                   char *created_at, size_t created_at_size, elg_error *err);
 
+/*
+ * Appends a decision as elg_store_add_decision_record does, unless a
+ * decision with the same inputs_key (engine/check.h: the sha256 of the
+ * project version's and of the ruleset's) is stored: then nothing is
+ * written, *created = 0 and *id / created_at are the stored decision's.
+ * Decisions stored by `eligo batch` have a key; the others none.
+ */
+int elg_store_add_decision_keyed(elg_store *store, const elg_stored_decision *d,
+                                 const char *inputs_key, int64_t *id, char *created_at,
+                                 size_t created_at_size, int *created, elg_error *err);
+
+/* elg_store_each_project_form_for_call limited to the projects whose latest
+ * version was imported at or after since (an ISO 8601 prefix, as for the
+ * decision listing); since NULL: every project. */
+int elg_store_each_project_form_for_call_since(elg_store *store, const char *call_id,
+                                               const char *since,
+                                               int (*fn)(void *ctx, const elg_stored_form *f),
+                                               void *ctx, elg_error *err);
+
+/*
+ * A batch's projects (engine/batch.h), noted in a TEMP table private to the
+ * connection so that its allocation (engine/envelope.h) reads them sorted by
+ * SQLite, whatever their number, without holding them in memory. The notes
+ * follow the transactions (a rollback forgets the uncommitted ones) and stay
+ * until the next clear.
+ */
+typedef struct elg_batch_item {
+    int64_t seq;          /* the project's position in the batch (project id order) */
+    const char *group;    /* allocation group: "" (the whole call) or an edition */
+    const char *sort_key; /* allocation order within the group, then seq */
+    const char *project;
+    int version;
+    const char *edition; /* NULL: no edition */
+    const char *outcome; /* "eligible" | "ineligible" | "error" */
+    int has_requested;
+    elg_cents requested;
+    elg_cents grantable; /* what the call may grant: 0 unless eligible */
+    int64_t decision_id; /* 0: not stored (whatif) */
+    int reused;          /* the decision was already stored from the same inputs */
+    int phase;           /* a batch notes one phase (0); what-if two: before (0), after (1) */
+} elg_batch_item;
+
+int elg_store_batch_items_clear(elg_store *store, elg_error *err);
+int elg_store_batch_item_add(elg_store *store, const elg_batch_item *item, elg_error *err);
+/* Calls fn for every item of phase ordered by group, sort_key, seq; strings
+ * borrowed for the call; non-zero from fn stops the walk and is returned. */
+int elg_store_batch_items_each(elg_store *store, int phase,
+                               int (*fn)(void *ctx, const elg_batch_item *item), void *ctx,
+                               elg_error *err);
+
+/* *count = the number of projects elg_store_each_project_form_for_call walks. */
+int elg_store_count_projects_for_call(elg_store *store, const char *call_id, int64_t *count,
+                                      elg_error *err);
+
 /* The rule files of a decision, in the order they were recorded. Calls fn
  * with (path, sha256) borrowed for the call's duration. */
 typedef int (*elg_store_rule_file_fn)(void *ctx, const char *path, const char *sha256);

@@ -284,3 +284,18 @@ CREATE TRIGGER aid_received_no_delete BEFORE DELETE ON aid_received
 BEGIN
     SELECT RAISE(ABORT, 'aid received is append-only');
 END;
+
+-- migration: 5
+
+-- What a decision stored by `eligo batch` was made from (engine/check.h):
+-- the sha256 of the project version's sha256 and of its ruleset's, which
+-- covers the call version, the rule files, the parameters in force, the
+-- financer versions, the limits and the engine version. A batch stores a
+-- decision only when none with the same inputs is stored, so a batch run
+-- again after an interruption makes each decision once. NULL for the
+-- decisions of `eligo check` (each check is recorded, as before) and for
+-- those stored before this migration.
+ALTER TABLE decisions ADD COLUMN inputs_key TEXT
+    CHECK (inputs_key IS NULL OR length(inputs_key) = 64);
+CREATE UNIQUE INDEX decisions_by_inputs ON decisions (inputs_key)
+    WHERE inputs_key IS NOT NULL;

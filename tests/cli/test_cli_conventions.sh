@@ -21,7 +21,7 @@ main_help=$OUT
 # "trace list" and the like are indented under trace.
 commands=$(sed -n '/^Commandes :/,/^$/p' <<<"$main_help" | grep -oE '^ {2,4}[a-z]+( [a-z]+)?' | sed 's/^ *//')
 assert_contains "$commands" "trace show" "the sub-commands are listed"
-assert_eq 19 "$(wc -l <<<"$commands")" "commands and sub-commands in eligo help"
+assert_eq 21 "$(wc -l <<<"$commands")" "commands and sub-commands in eligo help"
 while read -r cmd; do
     # shellcheck disable=SC2086 # cmd is words
     run eligo help $cmd

@@ -59,4 +59,22 @@ assert_eq 0 "$RC" "replay gives the same decision ($OUT $ERR)"
 run eligo replay "$first"
 assert_eq 0 "$RC" "the earlier decision replays the same ($OUT $ERR)"
 
+# A whole call is decided the same way: eligo batch reads the aid received too, in this
+# process (--jobs 0) and in its worker processes (each opens the store for it); each run on
+# its own copy of the store, so that each makes its decision.
+main_db=$ELIGO_DB
+for jobs in 0 1 2; do
+    sqlite3 "$main_db" ".backup '$WORK/jobs$jobs.db'"
+    export ELIGO_DB="$WORK/jobs$jobs.db"
+    run eligo batch dm --jobs "$jobs" --format json
+    assert_eq 0 "$RC" "batch --jobs $jobs ($ERR)"
+    last=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE call = 'dm'")
+    run eligo trace show "$last" --format json
+    assert_eq "fail" "$(jqr '.rules[0].status')" "batch --jobs $jobs: de minimis counts the published aid"
+    assert_eq 4998933 "$(jqr '.rules[0].figures.received')" "batch --jobs $jobs: the same figure"
+    assert_eq 1 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE inputs_key IS NOT NULL")" \
+        "batch --jobs $jobs stored its decision"
+done
+export ELIGO_DB=$main_db
+
 finish

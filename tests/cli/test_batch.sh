@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# eligo batch: the seed call of note 004 with its envelope (whole call and
+# per edition), the same output and decisions whatever --jobs, a rerun that
+# stores nothing twice, a batch killed with SIGKILL and run again, filters,
+# formats.
+source "$(dirname "$0")/lib.sh"
+CALL=mel-appel-projets-territoires
+JOBS=${BATCH_TEST_JOBS:-"1 2 3"}
+
+import_seeds
+
+# --- the whole call, envelope for the whole call (the seed's default) ---------
+run eligo batch $CALL --jobs 0 --format json
+assert_eq 0 "$RC" "batch exit ($ERR)"
+assert_eq 5 "$(jqr .projects)" "projects of the call"
+assert_eq "5 0 0" "$(jqr '"\(.outcomes.eligible) \(.outcomes.ineligible) \(.outcomes.error)"')" "outcomes"
+assert_eq 5 "$(jqr .stored)" "decisions stored"
+assert_eq 17166300 "$(jqr .requested)" "total requested (cents)"
+assert_eq 17166300 "$(jqr .grantable)" "total grantable: 171 663,00 €"
+assert_eq "11000000 call submission" "$(jqr '"\(.envelope.amount) \(.envelope.scope) \(.envelope.order)"')" "policy"
+assert_eq 6166300 "$(jqr .total.overrun)" "overrun 61 663,00 €"
+assert_eq "2012 7773000 2013 9393300" "$(jqr '[.editions[] | "\(.edition) \(.grantable)"] | join(" ")')" \
+    "per edition: 2012 73 000 + 4 730 = 77 730 €, 2013 73 000 + 5 933 + 15 000 = 93 933 €"
+# Submission order (start dates, then id): cine-cite-social, lille 2012, hem,
+# lille 2013 (crosses 110 000 €: 17 270 € of it covered), val de marque.
+assert_eq "lille-transfert-savoir-faire-2013:1727000 val-de-marque-agriculture-durable:0" \
+    "$(jqr '[.beyond[] | "\(.project):\(.covered)"] | join(" ")')" "projects beyond the envelope"
+assert_eq 5 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE inputs_key IS NOT NULL")" \
+    "five keyed decisions"
+
+run eligo batch $CALL --jobs 0
+assert_eq "" "$ERR" "no progress bar on a pipe"
+assert_contains "$OUT" "Total accordable : 171 663,00 €" "text: total grantable"
+assert_contains "$OUT" "171 663,00 € pour une enveloppe de 110 000,00 € : dépassement 61 663,00 €" \
+    "text: the overrun"
+assert_contains "$OUT" "Édition 2012 : 2 projet(s), 2 accordable(s), 77 730,00 €" "text: 2012"
+assert_contains "$OUT" "Édition 2013 : 3 projet(s), 3 accordable(s), 93 933,00 €" "text: 2013"
+assert_contains "$OUT" "lille-transfert-savoir-faire-2013 (2013) : 73 000,00 € accordables, dont 17 270,00 € couverts" \
+    "text: beyond the envelope"
+assert_contains "$OUT" "0 enregistrée(s), 5 déjà enregistrée(s)" "a rerun stores nothing again"
+assert_eq 5 "$(rows decisions)" "no decision stored twice"
+
+run eligo batch $CALL --jobs 0 --format csv
+assert_eq 6 "$(wc -l <<<"$OUT")" "csv: a header and a row per project"
+assert_eq "lille-transfert-savoir-faire-2013,1,2013,eligible,7300000,7300000,16573000,1727000,no" \
+    "$(grep '^lille-transfert-savoir-faire-2013,' <<<"$OUT" | cut -d, -f1-9)" "csv row"
+
+# --- the envelope per edition: a call parameter -----------------------------------
+sed -e 's/^parameters:$/parameters:\n  - { name: envelope_scope, text: edition }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/per-edition.yaml"
+run eligo import "$WORK/per-edition.yaml"
+assert_eq 0 "$RC" "import the call with envelope_scope: edition ($ERR)"
+run eligo batch $CALL --jobs 0 --format json
+assert_eq "edition" "$(jqr .envelope.scope)" "scope"
+assert_eq 5 "$(jqr .stored)" "a new call version: new decisions"
+assert_eq "2012:7773000:0:0 2013:9393300:0:0" \
+    "$(jqr '[.groups[] | "\(.edition):\(.grantable):\(.overrun):\(.beyond)"] | join(" ")')" \
+    "each edition within its 110 000 €"
+assert_eq 0 "$(jqr '.beyond | length')" "nothing beyond"
+run eligo batch $CALL --jobs 0
+assert_contains "$OUT" "Édition 2012 : 2 projet(s), 2 accordable(s), 77 730,00 € dans l'enveloppe de 110 000,00 € (reste 32 270,00 €)" "text per edition 2012"
+assert_contains "$OUT" "Édition 2013 : 3 projet(s), 3 accordable(s), 93 933,00 € dans l'enveloppe de 110 000,00 € (reste 16 067,00 €)" "text per edition 2013"
+
+# --- allocation order: a ranking parameter ---------------------------------------------
+sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: largest-request }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/ranked.yaml"
+run eligo import "$WORK/ranked.yaml"
+run eligo batch $CALL --jobs 0 --format json
+# Largest first: 73 000 (lille 2012), 73 000 (lille 2013, crosses), 15 000, 5 933, 4 730.
+assert_eq "lille-transfert-savoir-faire-2013:3700000 hem-mde-val-de-marque-ess:0 val-de-marque-agriculture-durable:0 cine-cite-social:0" \
+    "$(jqr '[.beyond[] | "\(.project):\(.covered)"] | join(" ")')" "largest-request order"
+sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: lottery }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/bad.yaml"
+run eligo import "$WORK/bad.yaml"
+run eligo batch $CALL --jobs 0
+assert_eq 3 "$RC" "unknown allocation order"
+assert_contains "$ERR" 'allocation_order is "lottery": it must be submission, smallest-request or largest-request' "its message"
+run eligo import "$WORK/ranked.yaml"
+
+# --- filters ------------------------------------------------------------------------------
+run eligo batch $CALL --jobs 0 --project cine-cite-social --project hem-mde-val-de-marque-ess --format json
+assert_eq 2 "$(jqr .projects)" "--project twice"
+run eligo batch $CALL --jobs 0 --project centres-sociaux-connectes-2018
+assert_eq 2 "$RC" "a project that does not apply"
+assert_contains "$ERR" 'project "centres-sociaux-connectes-2018" does not apply to call "mel-appel-projets-territoires"' "its message"
+run eligo batch $CALL --jobs 0 --project nope
+assert_eq 3 "$RC" "an unknown project"
+run eligo batch $CALL --jobs 0 --since 2999-01-01 --format json
+assert_eq 0 "$(jqr .projects)" "--since in the future: nothing"
+run eligo batch $CALL --jobs 0 --since 2000 --format json
+assert_eq 5 "$(jqr .projects)" "--since in the past: every project"
+run eligo batch nope
+assert_eq 3 "$RC" "unknown call"
+run eligo batch $CALL --format xml
+assert_eq 2 "$RC" "bad format"
+
+# test_trace_replay_all.sh replays the decisions above; the hundreds below
+# would only take its time.
+if [[ -n ${ELIGO_TEST_DB:-} ]]; then
+    finish
+fi
+
+# --- the same output and decisions whatever --jobs ----------------------------------------
+# Many projects: copies of a seed project with their own ids and amounts.
+mkdir -p "$WORK/many"
+for i in $(seq -w 1 240); do
+    sed -e "s/^id: cine-cite-social/id: ccs-$i/" -e "s/4 730,00 €/$((1000 + 10#$i * 37)),00 €/g" \
+        "$SRC/seeds/projects/cine-cite-social.yaml" >"$WORK/many/ccs-$i.yaml"
+done
+run eligo import "$WORK/many"
+assert_eq 0 "$RC" "import 240 projects ($ERR)"
+# The stored decisions in order, without what is not an input (each rule's
+# duration_us).
+dump() {
+    sqlite3 "$ELIGO_DB" "SELECT json_object('project', project, 'outcome', outcome, 'figures',
+        json(figures), 'trace', json(trace), 'ruleset', ruleset, 'inputs', inputs_key)
+        FROM decisions WHERE id > $1 ORDER BY id" | jq -c 'del(.trace.rules[].duration_us)'
+}
+last=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
+run eligo batch $CALL --jobs 0 --format csv --unit 7
+cut -d, -f1-9 <<<"$OUT" >"$WORK/csv.0"
+dump "$last" >"$WORK/dec.0"
+assert_eq 240 "$(($(wc -l <"$WORK/dec.0")))" "240 new decisions stored (the five seeds already are)"
+for j in $JOBS; do
+    # A store as it was before the batch: the same decisions must be made.
+    cp "$ELIGO_DB" "$WORK/j.db"
+    sqlite3 "$WORK/j.db" "PRAGMA foreign_keys=OFF; DROP TRIGGER decisions_no_delete; DELETE FROM decisions WHERE id > $last"
+    ELIGO_DB=$WORK/j.db run eligo batch $CALL --jobs "$j" --format csv --unit 7
+    assert_eq 0 "$RC" "--jobs $j ($ERR)"
+    cut -d, -f1-9 <<<"$OUT" >"$WORK/csv.$j"
+    ELIGO_DB=$WORK/j.db dump "$last" >"$WORK/dec.$j"
+    assert_eq "" "$(diff "$WORK/csv.0" "$WORK/csv.$j")" "--jobs $j: the same output"
+    assert_eq "" "$(diff "$WORK/dec.0" "$WORK/dec.$j" | head -c 600)" "--jobs $j: the same decisions, in the same order"
+done
+
+# --- a progress bar on a terminal (stderr), with the rate ------------------------------------
+if command -v script >/dev/null; then
+    script -qec "$ELIGO_BIN batch $CALL --jobs 2 >/dev/null" /dev/null >"$WORK/tty" 2>&1
+    assert_contains "$(cat "$WORK/tty")" "] 245/245  " "progress bar on a terminal"
+    assert_contains "$(cat "$WORK/tty")" "projets/s" "with the rate"
+fi
+
+# --- SIGKILL during a batch, then a rerun: every decision stored once ------------------
+sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: smallest-request }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed.yaml"
+run eligo import "$WORK/killed.yaml"
+# start_and_kill JOBS: starts a batch, kills it with SIGKILL once it has
+# committed 20 decisions; sets before, mid (decisions before and after) and
+# workers (its worker processes then).
+# The call's rules with one more, slow one (a few ms per project), so that
+# the kill comes in the middle of the batch.
+mkdir -p "$WORK/slow"
+cp -r "$SRC/rules/lib" "$SRC/rules/calls" "$WORK/slow/"
+cat >>"$WORK/slow/calls/$CALL.lua" <<'LUA'
+rule { id = "lente", title = "Lente", check = function(p)
+    local x = 0
+    for i = 1, 400000 do x = x + i end
+    return pass("lente " .. x)
+end }
+LUA
+start_and_kill() {
+    before=$(rows decisions)
+    ELIGO_RULES=$WORK/slow "$ELIGO_BIN" batch $CALL --jobs "$1" --unit 5 >/dev/null 2>&1 &
+    local pid=$! n
+    for _ in $(seq 1 200); do
+        n=$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions" 2>/dev/null || echo 0)
+        [[ $n -gt $((before + 20)) ]] && break
+        sleep 0.02
+    done
+    workers=$(cat /proc/$pid/task/*/children 2>/dev/null)
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    mid=$(rows decisions)
+    CHECKS=$((CHECKS + 1))
+    [[ $mid -gt $before && $mid -lt $((before + 245)) ]] ||
+        fail "the kill came at $((mid - before)) of 245 decisions, not during the batch"
+}
+start_and_kill 0
+assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL"
+ELIGO_RULES=$WORK/slow run eligo batch $CALL --jobs 0 --format json
+assert_eq 0 "$RC" "rerun after SIGKILL ($ERR)"
+assert_eq "$((before + 245))" "$(rows decisions)" "every decision stored exactly once"
+assert_eq "$((mid - before))" "$(jqr .reused)" "the committed ones reused"
+assert_eq 0 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM (SELECT inputs_key FROM decisions WHERE inputs_key IS NOT NULL GROUP BY inputs_key HAVING count(*) > 1)")" "no key twice"
+# Every stored decision loads and replays.
+id=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
+ELIGO_RULES=$WORK/slow run eligo replay "$id"
+assert_eq 0 "$RC" "the last batch decision replays ($OUT $ERR)"
+
+# --- the same with workers: the supervisor killed, its workers end too -----------------
+sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: submission }/' \
+    "$SRC/seeds/calls/$CALL.yaml" >"$WORK/killed2.yaml"
+run eligo import "$WORK/killed2.yaml"
+start_and_kill 2
+CHECKS=$((CHECKS + 1))
+[[ -n $workers ]] || fail "the batch had worker processes"
+sleep 1
+for w in $workers; do
+    CHECKS=$((CHECKS + 1))
+    [[ ! -d /proc/$w ]] || [[ $(awk '{ print $3 }' /proc/$w/stat 2>/dev/null) == Z ]] ||
+        fail "worker $w still runs after its supervisor was killed"
+done
+assert_eq ok "$(sqlite3 "$ELIGO_DB" "PRAGMA integrity_check")" "store intact after SIGKILL (workers)"
+ELIGO_RULES=$WORK/slow run eligo batch $CALL --jobs 2 --format json
+assert_eq 0 "$RC" "rerun after SIGKILL, --jobs 2 ($ERR)"
+assert_eq "$((before + 245))" "$(rows decisions)" "--jobs 2: every decision stored exactly once"
+assert_eq "$((mid - before))" "$(jqr .reused)" "--jobs 2: the committed ones reused"
+
+finish

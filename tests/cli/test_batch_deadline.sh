@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The supervisor's deadline (engine/pool.h): a rule that spends its time
+# inside a C library call, where the in-process limits do not reach, is
+# killed with its worker at --max-time; the project's decision is an `error`
+# naming the rule and its file:line, and the batch (and `eligo check`) goes on.
+source "$(dirname "$0")/lib.sh"
+# A decision stopped at the deadline is not meant to replay the same (and
+# replaying it runs the slow rule in one process).
+if [[ -n ${ELIGO_TEST_DB:-} ]]; then
+    echo "skipped under test_trace_replay_all: its decisions are stopped at a deadline"
+    finish
+fi
+rule_call_fixture slow
+cat >"$RULES/calls/slow.lua" <<'LUA'
+rule { id = "avant", title = "Avant", check = function(p) return pass("avant") end }
+rule { id = "gsub-vide", title = "gsub d'un motif vide", check = function(p)
+    if p.id ~= "p2" then return pass("rapide") end
+    local s = string.rep("a", 5000)
+    local repl = string.rep("%0", 1000000)
+    return pass(tostring(#string.gsub(s, "x*", repl)))
+end }
+rule { id = "apres", title = "Après", check = function(p) return pass("après") end }
+LUA
+for i in 2 3 4 5; do
+    sed -e "s/^id: p$/id: p$i/" "$WORK/project.yaml" >"$WORK/project-$i.yaml"
+done
+run eligo import "$WORK"/project-*.yaml
+assert_eq 0 "$RC" "import ($ERR)"
+
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+for jobs in 1 2; do
+    t0=$(now_ms)
+    run eligo --max-time 1000 batch slow --jobs $jobs --format json
+    ms=$(($(now_ms) - t0))
+    assert_eq 0 "$RC" "--jobs $jobs: the batch goes on ($ERR)"
+    CHECKS=$((CHECKS + 1))
+    [[ $ms -lt 6000 ]] || fail "--jobs $jobs: took $ms ms (1 000 ms deadline)"
+    assert_eq "4 0 1 1" "$(jqr '"\(.outcomes.eligible) \(.outcomes.ineligible) \(.outcomes.error) \(.killed)"')" \
+        "--jobs $jobs: one error, the others eligible"
+done
+id=$(sqlite3 "$ELIGO_DB" "SELECT id FROM decisions WHERE project = 'p2' ORDER BY id LIMIT 1")
+run eligo trace show "$id" --format json
+assert_eq "error error error" "$(jqr '[.rules[].status] | join(" ")')" "every rule of p2 in error"
+assert_eq "time limit exceeded (1000 ms): the supervisor stopped the evaluation in rule gsub-vide (rules/calls/slow.lua:2)" \
+    "$(jqr '.rules[1].message')" "the rule that was running, with its file:line"
+assert_eq "rules/calls/slow.lua:2" "$(jqr '.rules[1].error_at')" "error_at"
+assert_contains "$(jqr '.rules[0].message')" "not run: time limit exceeded" "the other rules say why"
+assert_eq 1000 "$(jqr '.limits.time_ms')" "the limit is recorded"
+
+# eligo check takes the same supervised path.
+t0=$(now_ms)
+run eligo --max-time 1000 check p2
+ms=$(($(now_ms) - t0))
+assert_eq 4 "$RC" "check: a rule error"
+CHECKS=$((CHECKS + 1))
+[[ $ms -lt 6000 ]] || fail "check took $ms ms (1 000 ms deadline)"
+assert_contains "$OUT" "the supervisor stopped the evaluation in rule gsub-vide" "check: the message"
+run eligo --max-time 1000 check p3
+assert_eq 0 "$RC" "check: the next project is unaffected ($ERR)"
+finish
