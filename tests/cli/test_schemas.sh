@@ -29,6 +29,8 @@ mkdir -p "$C/seeds/financers" "$C/seeds/calls" "$C/seeds/projects"
 eligo new financer >"$C/seeds/financers/new.yaml"
 eligo new call >"$C/seeds/calls/new.yaml"
 eligo new project >"$C/seeds/projects/new.yaml"
+# No seeds/awards/ in the repository: its schema line (../../schemas/) leads from any seeds/ folder.
+eligo new award >"$C/seeds/projects/new-award.yaml"
 # The YAML documents of the guides: blocks ```yaml fichier=seeds/... [scenario=NAME], appended
 # per scenario and file as tests/cli/test_docs_rules.sh does.
 for guide in rules guide-instructeur; do
