@@ -1,13 +1,13 @@
 /*
- * new: prints a commented template of a document (financer, call, project) or of a call's
+ * new: prints a commented template of a document (financer, call, project, award) or of a call's
  * rule file, which imports (and runs) as it is: a grant officer's starting point.
  *
  * The templates are the files of schemas/templates/, compiled into the program. Each uses
- * placeholder ids (NOUVEAU-FINANCEUR, nouvel-appel, nouveau-projet) that are replaced, all
- * occurrences, by the ids given on the command line, so that a financer, a call, its rules and
- * a project made with the same ids fit together. The first line of a document template points
- * the YAML language server at its JSON Schema; its path is written for a document saved where
- * the seeds are (seeds/<kind>s/ beside schemas/), or --schema PATH.
+ * placeholder ids (NOUVEAU-FINANCEUR, nouvel-appel, nouveau-projet, nouvelle-subvention) that
+ * are replaced, all occurrences, by the ids given on the command line, so that a financer, a
+ * call, its rules, a project and its award made with the same ids fit together. The first line of a
+ * document template points the YAML language server at its JSON Schema; its path is written for a
+ * document saved where the seeds are (seeds/<kind>s/ beside schemas/), or --schema PATH.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,9 +18,9 @@
 #include "embedded.h"
 
 /* The placeholders of the templates, in the order of the ids below. */
-enum { PH_FINANCER, PH_CALL, PH_PROJECT, PH_COUNT };
+enum { PH_FINANCER, PH_CALL, PH_PROJECT, PH_AWARD, PH_COUNT };
 static const char *const placeholders[PH_COUNT] = {"NOUVEAU-FINANCEUR", "nouvel-appel",
-                                                   "nouveau-projet"};
+                                                   "nouveau-projet", "nouvelle-subvention"};
 
 /* An id as documents take it (doc.h): [A-Za-z0-9._-], at most ELG_DOC_MAX_ID characters. */
 static int valid_id(const char *id) {
@@ -50,13 +50,12 @@ static void put_replaced(const char *text, size_t len, const char *const ids[PH_
 }
 
 int cmd_new(cli_ctx *ctx, int argc, char **argv) {
-    static const struct option opts[] = {{"help", no_argument, 0, 'h'},
-                                         {"financer", required_argument, 0, 'f'},
-                                         {"call", required_argument, 0, 'c'},
-                                         {"schema", required_argument, 0, 's'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"help", no_argument, 0, 'h'},         {"financer", required_argument, 0, 'f'},
+        {"call", required_argument, 0, 'c'},   {"project", required_argument, 0, 'p'},
+        {"schema", required_argument, 0, 's'}, {0, 0, 0, 0}};
     const char *ids[PH_COUNT] = {placeholders[PH_FINANCER], placeholders[PH_CALL],
-                                 placeholders[PH_PROJECT]};
+                                 placeholders[PH_PROJECT], placeholders[PH_AWARD]};
     const char *schema = NULL;
     int c;
     (void)ctx;
@@ -70,6 +69,8 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
             ids[PH_FINANCER] = optarg;
         else if (c == 'c')
             ids[PH_CALL] = optarg;
+        else if (c == 'p')
+            ids[PH_PROJECT] = optarg;
         else if (c == 's')
             schema = optarg;
         else
@@ -82,7 +83,7 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
     const char *kind = optind < argc ? argv[optind] : NULL;
     const char *id = optind + 1 < argc ? argv[optind + 1] : NULL;
     if (!kind)
-        return cli_usage("new : quel modèle ? project, call, financer ou rules");
+        return cli_usage("new : quel modèle ? project, call, financer, award ou rules");
 
     static const struct {
         const char *kind;
@@ -93,13 +94,15 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv) {
         {"financer", elg_embed_financer_yaml, &elg_embed_financer_yaml_len, PH_FINANCER},
         {"call", elg_embed_call_yaml, &elg_embed_call_yaml_len, PH_CALL},
         {"project", elg_embed_project_yaml, &elg_embed_project_yaml_len, PH_PROJECT},
+        {"award", elg_embed_award_yaml, &elg_embed_award_yaml_len, PH_AWARD},
         {"rules", elg_embed_rules_lua, &elg_embed_rules_lua_len, PH_CALL},
     };
     size_t t = 0;
     while (t < sizeof templates / sizeof templates[0] && strcmp(kind, templates[t].kind) != 0)
         t++;
     if (t == sizeof templates / sizeof templates[0])
-        return cli_usage("new : modèle inconnu « %s » (project, call, financer ou rules)", kind);
+        return cli_usage("new : modèle inconnu « %s » (project, call, financer, award ou rules)",
+                         kind);
     const char *text = templates[t].text;
     size_t len = *templates[t].len;
     int own = templates[t].own;

@@ -218,18 +218,22 @@ const cli_command cli_commands[] = {
      "invalide\n4\tla bibliothèque de règles est introuvable ou ne se charge pas\n5\tluac5.4 "
      "ne peut être lancé, erreur interne"},
     {"new", cmd_new,
-     "new project|call|financer|rules [ID] [--financer ID] [--call ID] [--schema CHEMIN]",
+     "new project|call|financer|award|rules [ID] [--financer ID] [--call ID] [--project ID] "
+     "[--schema CHEMIN]",
      "écrit un modèle commenté de document, qui s'importe tel quel",
      "Écrit sur la sortie standard un modèle de document commenté en français : un projet, un "
-     "appel, un financeur ou un fichier de règles. Les identifiants donnés remplacent ceux du "
-     "modèle partout où ils paraissent, de sorte qu'un financeur, un appel, ses règles et un "
-     "projet écrits avec les mêmes identifiants vont ensemble. Le document commence par la "
+     "appel, un financeur, une subvention attribuée ou un fichier de règles. Les identifiants "
+     "donnés remplacent ceux du modèle partout où ils paraissent, de sorte qu'un financeur, un "
+     "appel, ses règles, un projet et sa subvention écrits avec les mêmes identifiants vont "
+     "ensemble. Le document commence par la "
      "ligne yaml-language-server qui nomme son schéma. N'ouvre pas le magasin. Identifiants par "
-     "défaut : NOUVEAU-FINANCEUR, nouvel-appel, nouveau-projet ; le fichier de règles de "
+     "défaut : NOUVEAU-FINANCEUR, nouvel-appel, nouveau-projet, nouvelle-subvention ; le fichier "
+     "de règles de "
      "l'appel ID s'enregistre sous rules/calls/ID.lua. Exemple : eligo new financer VILLE > "
      "seeds/financers/ville.yaml. Guide : docs/guide-instructeur.md.",
      "--financer ID\tle financeur de l'appel ou du projet\n"
-     "--call ID\tl'appel auquel le projet candidate\n"
+     "--call ID\tl'appel auquel le projet candidate, ou de la subvention\n"
+     "--project ID\tle projet subventionné (award)\n"
      "--schema CHEMIN\tle schéma que la ligne yaml-language-server désigne (par défaut "
      "../../schemas/KIND.schema.json, pour un document rangé comme seeds/)",
      "0\tle modèle est écrit\n2\terreur d'usage"},

@@ -16,6 +16,8 @@ extern const char elg_embed_call_yaml[];
 extern const unsigned long elg_embed_call_yaml_len;
 extern const char elg_embed_project_yaml[];
 extern const unsigned long elg_embed_project_yaml_len;
+extern const char elg_embed_award_yaml[];
+extern const unsigned long elg_embed_award_yaml_len;
 extern const char elg_embed_rules_lua[];
 extern const unsigned long elg_embed_rules_lua_len;
 

@@ -1,5 +1,5 @@
 # eligo new: each template imports as it is, in the order its references need (financer, call,
-# project), and the new project checked against the new call with the rules template is
+# project, award), and the new project checked against the new call with the rules template is
 # eligible; ids given on the command line replace the placeholders everywhere; bad kinds, ids
 # and arguments are usage errors; nothing touches the store.
 source "$(dirname "$0")/lib.sh"
@@ -43,6 +43,22 @@ assert_eq 3000000 "$(jqr .figures.eligible_cost)" "the template's budget: 30 000
 run eligo lint x.yaml
 assert_eq 0 "$RC" "the call and rules templates lint clean: $OUT"
 
+# The award of the new project on the new call, from the award template: it imports as it is
+# and is published as one SCDL row.
+run eligo new award s --project p --call x
+assert_eq 0 "$RC" "new award s"
+printf '%s\n' "$OUT" >s.yaml
+assert_eq "# yaml-language-server: \$schema=../../schemas/award.schema.json" "$(head -1 s.yaml)" "the award's schema line"
+assert_contains "$OUT" $'\nid: s\n' "the award's id"
+assert_contains "$OUT" $'\nproject: p\ncall: x\n' "the project and the call given"
+assert_contains "$OUT" "eligo export scdl --call x" "comments follow the call"
+run eligo import s.yaml
+assert_eq 0 "$RC" "the award template imports as it is ($ERR)"
+run eligo export scdl --call x -o scdl.csv
+assert_eq 0 "$RC" "the new award is published ($ERR)"
+assert_eq 2 "$(wc -l <scdl.csv)" "a header and one row"
+assert_contains "$(tail -1 scdl.csv)" "Association porteuse" "the template's beneficiary"
+
 # Ids replace every placeholder; the comments are in French.
 run eligo new project atelier --call tiers-lieux --financer VILLE
 assert_contains "$OUT" $'\nid: atelier\n' "project id"
@@ -64,7 +80,7 @@ assert_contains "$OUT" $'\nid: F\n' "options before the kind"
 # Usage.
 run eligo new --help
 assert_eq 0 "$RC" "help"
-assert_contains "$OUT" "usage : eligo new project|call|financer|rules [ID]" "help text"
+assert_contains "$OUT" "usage : eligo new project|call|financer|award|rules [ID]" "help text"
 run eligo new
 assert_eq 2 "$RC" "no kind"
 assert_contains "$ERR" "quel modèle ?" "says a kind is needed"

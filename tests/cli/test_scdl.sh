@@ -88,7 +88,7 @@ sed 's/^call: mel-strategie-digitale-2018$/call: mel-strategie-digitale-2018\nde
     "$DATA/awards/mel-centres-sociaux-2018.yaml" >"$WORK/with-decision.yaml"
 run eligo import "$WORK/with-decision.yaml"
 assert_eq 3 "$RC" "unknown decision"
-assert_eq "eligo: $WORK/with-decision.yaml:9:11: decision: unknown decision 7" "$(head -1 <<<"$ERR")" \
+assert_eq "eligo: $WORK/with-decision.yaml:10:11: decision: unknown decision 7" "$(head -1 <<<"$ERR")" \
     "the decision, located"
 run eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018
 id=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")

@@ -1,8 +1,9 @@
 # The JSON Schemas (schemas/*.schema.json) and the C reader accept exactly the same documents.
 # The schemas compile in Ajv's strict mode, each has its $id and every field its description;
-# every document of the repository (seeds, the valid and invalid corpora, the templates, the
-# benchmark's reference call, what `eligo new` prints, the YAML documents of the guides) gets the
-# same verdict from Ajv and from the reader (tests/tools/doc_verdict: elg_doc_load_file), but for the differences listed
+# every document of the repository (seeds, the valid and invalid corpora, the SCDL awards, the
+# templates, the benchmark's reference call, what `eligo new` prints, the YAML documents of the
+# guides) gets the same verdict from Ajv and from the reader (tests/tools/doc_verdict:
+# elg_doc_load_file), but for the differences listed
 # with their reason in tests/tools/schema-differences.txt; the enumerations of the schemas are
 # the reader's; every document but the invalid ones starts with the line that points the YAML
 # language server at its schema, and the server itself (tests/tools/lsp-diagnostics.mjs) finds
@@ -28,6 +29,8 @@ mkdir -p "$C/seeds/financers" "$C/seeds/calls" "$C/seeds/projects"
 eligo new financer >"$C/seeds/financers/new.yaml"
 eligo new call >"$C/seeds/calls/new.yaml"
 eligo new project >"$C/seeds/projects/new.yaml"
+# No seeds/awards/ in the repository: its schema line (../../schemas/) leads from any seeds/ folder.
+eligo new award >"$C/seeds/projects/new-award.yaml"
 # The YAML documents of the guides: blocks ```yaml fichier=seeds/... [scenario=NAME], appended
 # per scenario and file as tests/cli/test_docs_rules.sh does.
 for guide in rules guide-instructeur; do
@@ -55,7 +58,7 @@ done
 files=()
 while IFS= read -r f; do files+=("$f"); done < <(
     cd "$SRC" && ls seeds/*/*.yaml tests/data/docs/valid/*.yaml tests/data/docs/invalid/*.yaml \
-        schemas/templates/*.yaml bench/reference/*.yaml
+        tests/data/scdl/awards/*.yaml schemas/templates/*.yaml bench/reference/*.yaml
     cd "$C" && find . -name '*.yaml' | sed 's|^\./|corpus/|' | sort)
 path_of() { [[ $1 == corpus/* ]] && echo "$WORK/$1" || echo "$SRC/$1"; }
 abs=()
@@ -132,8 +135,9 @@ for i in "${!files[@]}"; do
 done
 
 # What an editor shows: the YAML language server, given nothing but the documents (their schema
-# line finds the schema), finds nothing to say about the seeds and the templates, and points at
-# a misspelt status, an amount with three decimals, an unknown field and an unknown nature.
+# line finds the schema), finds nothing to say about the seeds, the templates and the awards, and
+# points at a misspelt status, an amount with three decimals, an unknown field, an unknown nature
+# and an award's RNA number one digit short.
 L=$WORK/lsp
 mkdir -p "$L/seeds/projects" "$L/seeds/calls" "$L/seeds/financers"
 ln -s "$SRC/schemas" "$L/schemas"
@@ -142,10 +146,14 @@ sed -e '0,/status: association/s//status: asociation/' -e 's/amount: "300 000,00
     "$seed" >"$L/seeds/projects/typos.yaml"
 sed 's/^title:/titre:/' "$SRC/seeds/calls/mel-strategie-digitale-2018.yaml" >"$L/seeds/calls/typo.yaml"
 sed 's/^nature: .*/nature: privat/' "$SRC/seeds/financers/mel.yaml" >"$L/seeds/financers/typo.yaml"
+mkdir -p "$L/tests/data/scdl/awards"
+sed 's/rna: W595000001/rna: W59500000/' "$SRC/tests/data/scdl/awards/mel-centres-sociaux-2018.yaml" \
+    >"$L/tests/data/scdl/awards/typo.yaml"
+awards=("$SRC"/tests/data/docs/valid/award-*.yaml "$SRC"/tests/data/scdl/awards/*.yaml)
 run node "$TOOLS/lsp-diagnostics.mjs" "$SRC"/seeds/*/*.yaml "$SRC"/schemas/templates/*.yaml \
-    "$L"/seeds/*/typo*.yaml
+    "${awards[@]}" "$L"/seeds/*/typo*.yaml "$L/tests/data/scdl/awards/typo.yaml"
 assert_eq 0 "$RC" "the YAML language server answers for every document ($ERR)"
-for f in "$SRC"/seeds/*/*.yaml "$SRC"/schemas/templates/*.yaml; do
+for f in "$SRC"/seeds/*/*.yaml "$SRC"/schemas/templates/*.yaml "${awards[@]}"; do
     assert_eq "$f	ok" "$(grep -F "$f	" <<<"$OUT")" "the YAML language server finds $f valid"
 done
 status_line=$(grep -n 'status: asociation' "$L/seeds/projects/typos.yaml" | cut -d: -f1)
@@ -155,4 +163,6 @@ assert_contains "$OUT" "$L/seeds/projects/typos.yaml	$amount_line:" "the editor 
 assert_contains "$(grep -F "	$amount_line:" <<<"$OUT")" "Value is not divisible by 0.01." "three decimals"
 assert_contains "$OUT" "$L/seeds/calls/typo.yaml	$(grep -n '^titre:' "$L/seeds/calls/typo.yaml" | cut -d: -f1):1 Property titre is not allowed." "the editor points at the unknown field"
 assert_contains "$OUT" "$L/seeds/financers/typo.yaml	$(grep -n '^nature:' "$L/seeds/financers/typo.yaml" | cut -d: -f1):9 Value must be \"eu\"" "the editor points at the unknown nature"
+assert_contains "$OUT" "$L/tests/data/scdl/awards/typo.yaml	$(grep -n 'rna: W59500000$' "$L/tests/data/scdl/awards/typo.yaml" | cut -d: -f1):10 String does not match the pattern of \"^W[0-9]{9}\$\"." \
+    "the editor points at the award's RNA number"
 finish

@@ -5,7 +5,8 @@
 //   refused<TAB>FILE<TAB>reason
 // Usage: node validate.mjs SCHEMA_DIR FILE...
 //        node validate.mjs --lint SCHEMA_DIR   the schemas compile in strict mode, each has an
-//                                              $id, and every field has its description
+//                                              $id, a title and a description, and every
+//                                              field has its description
 // A document is read as YAML 1.2 (the core schema, as the YAML language server reads it) into
 // JSON; its `kind` chooses the schema. Amounts: a JSON number is a multiple of 0.01 (two
 // decimals at most) up to floating-point noise, hence multipleOfPrecision.
@@ -15,7 +16,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parseAllDocuments } from "yaml";
 
-const KINDS = ["financer", "call", "project"];
+const KINDS = ["financer", "call", "project", "award"];
 
 function compile(dir) {
   const ajv = new Ajv2020({ strict: true, allErrors: false, multipleOfPrecision: 9 });
@@ -41,7 +42,7 @@ function undescribed(node, path, out) {
     if ((key === "properties" || key === "$defs") && value && typeof value === "object") {
       for (const [name, sub] of Object.entries(value)) {
         if (sub === true) continue;
-      if (typeof sub.description !== "string" || sub.description.length === 0)
+        if (typeof sub.description !== "string" || sub.description.length === 0)
           out.push(`${path}/${key}/${name}`);
       }
     }
@@ -58,6 +59,12 @@ function lint(dir) {
     if (s.$id !== `urn:eligo:schema:${kind}`) {
       console.log(`${kind}.schema.json: $id ${s.$id}, expected urn:eligo:schema:${kind}`);
       bad++;
+    }
+    for (const key of ["title", "description"]) {
+      if (typeof s[key] !== "string" || s[key].length === 0) {
+        console.log(`${kind}.schema.json: no ${key}`);
+        bad++;
+      }
     }
     for (const p of undescribed(s, "#", [])) {
       console.log(`${kind}.schema.json: ${p} has no description`);
