@@ -129,7 +129,7 @@ static const struct {
                           " JOIN project_forms AS f ON f.id = c.project AND f.version = c.version"
                           " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
                           " FROM project_forms AS l WHERE l.id = c.project)"
-                          " ORDER BY c.project"},
+                          " AND c.project > ?3 ORDER BY c.project LIMIT ?4"},
     /* Import batches, in the connection's TEMP tables (batch_schema below).
      * A DELETE without WHERE empties a table without reading it. */
     [ST_BATCH_CLEAR_DOCS] = {"batch_clear_docs", "DELETE FROM temp.import_docs"},
@@ -212,7 +212,7 @@ static const struct {
                                 " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
                                 " FROM project_forms AS l WHERE l.id = c.project)"
                                 " AND d.imported_at >= ?2"
-                                " ORDER BY c.project"},
+                                " AND c.project > ?3 ORDER BY c.project LIMIT ?4"},
     /* A batch's items, in the connection's TEMP table batch_items. */
     [ST_BITEM_CLEAR] = {"batch_items_clear", "DELETE FROM temp.batch_items"},
     [ST_BITEM_ADD] = {"batch_items_add",
@@ -1184,37 +1184,86 @@ out:
 }
 
 /* The walk of elg_store_each_project_form_for_call(_since): since NULL
- * uses ST_FORM_FOR_CALL, else ST_FORM_FOR_CALL_SINCE. */
+ * uses ST_FORM_FOR_CALL, else ST_FORM_FOR_CALL_SINCE (which ignores ?2
+ * otherwise). The projects are read FORM_CHUNK at a time, after the last id
+ * read, and the statement is reset before fn sees them: a statement left
+ * stepping while fn commits would hold a read transaction for the whole walk,
+ * and the write-ahead log could not be checkpointed (it grew past 5 GB over a
+ * million projects). Memory: one chunk of forms. */
+#define FORM_CHUNK 256
+
 static int each_form_for_call(elg_store *s, const char *call_id, const char *since,
                               int (*fn)(void *ctx, const elg_stored_form *f), void *ctx,
                               elg_error *err) {
-    elg_stored_form view;
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+    elg_stored_form *chunk = NULL;
+    size_t n = 0;
+    char *after = strdup("");
+    int rc = 0;
 
-    if (!s || !call_id || !fn)
+    if (!s || !call_id || !fn) {
+        free(after);
         return elg_error_set(err, ELG_EUSAGE,
                              "elg_store_each_project_form_for_call: missing argument");
-    sqlite3_stmt *cached = s->stmt[since ? ST_FORM_FOR_CALL_SINCE : ST_FORM_FOR_CALL];
-    if ((rc = walk_stmt(s, cached, &st, err)))
-        return rc;
-    if (bind_text(st, 1, call_id) != SQLITE_OK || (since && bind_text(st, 2, since) != SQLITE_OK)) {
-        rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
+    }
+    chunk = calloc(FORM_CHUNK, sizeof *chunk);
+    if (!chunk || !after) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory listing the projects of a call");
         goto out;
     }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (form_view(st, &view) != 0) {
+    sqlite3_stmt *cached = s->stmt[since ? ST_FORM_FOR_CALL_SINCE : ST_FORM_FOR_CALL];
+    for (;;) {
+        sqlite3_stmt *st = NULL;
+        int step;
+        if ((rc = walk_stmt(s, cached, &st, err)))
+            goto out;
+        if (bind_text(st, 1, call_id) != SQLITE_OK ||
+            (since && bind_text(st, 2, since) != SQLITE_OK) ||
+            bind_text(st, 3, after) != SQLITE_OK ||
+            sqlite3_bind_int(st, 4, FORM_CHUNK) != SQLITE_OK) {
             rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
+            walk_done(cached, st);
             goto out;
         }
-        if ((rc = fn(ctx, &view)) != 0)
-            goto out;
+        while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            elg_stored_form view, *f = &chunk[n];
+            if (form_view(st, &view) != 0) {
+                rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
+                break;
+            }
+            *f = view;
+            f->id = strdup(view.id);
+            f->form = malloc(view.form_len ? view.form_len : 1);
+            if (!f->id || !f->form) {
+                free(f->id);
+                free(f->form);
+                rc = elg_error_set(err, ELG_ENOMEM, "out of memory listing the projects");
+                break;
+            }
+            memcpy(f->form, view.form, view.form_len);
+            n++;
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+            rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
+        walk_done(cached, st); /* the read ends here, before fn runs */
+        size_t got = n;
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = fn(ctx, &chunk[i]);
+        if (rc == 0 && n > 0) {
+            free(after);
+            after = chunk[n - 1].id;
+            chunk[n - 1].id = NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+            elg_store_form_release(&chunk[i]);
+        n = 0;
+        if (rc || got < FORM_CHUNK)
+            break;
     }
-    if (step != SQLITE_DONE)
-        rc = db_error(s->db, err, "listing the projects of call \"%s\"", call_id);
-
 out:
-    walk_done(cached, st);
+    for (size_t i = 0; i < n; i++)
+        elg_store_form_release(&chunk[i]);
+    free(chunk);
+    free(after);
     return rc;
 }
 
