@@ -137,7 +137,7 @@ static size_t command_words(const char *group, const char **out, size_t max) {
 }
 
 int cli_unknown_command(const char *group, const char *word) {
-    const char *words[64];
+    const char *words[64] = {0};
     size_t n = command_words(group, words, 64);
     const char *near = cli_suggest(word, words, n);
     fputs("eligo : ", stderr);
