@@ -9,11 +9,10 @@
  * records the same facts in the same order, computes the same figures and
  * writes the same messages as the Lua check would. The Lua check stays the
  * reference: whenever the native code meets a case it does not reproduce
- * exactly (a missing field, an amount that overflows, a failure whose
- * message needs the Lua helpers, such as a commune's spelling hint), it
- * says so and the whole project is decided in Lua. ELIGO_NATIVE=0 turns the
- * native path off; ELIGO_NATIVE=check decides every project both ways and
- * reports any difference as an engine error (the test suite runs so).
+ * exactly (a missing field, an amount that overflows, a line an exclusive
+ * earmark refuses, a name too long for its buffers), it says so and the whole project is decided in
+ * Lua. ELIGO_NATIVE=0 turns the native path off; ELIGO_NATIVE=check decides every project both ways
+ * and reports any difference as an engine error (the test suite runs so).
  */
 #ifndef ELG_NATIVE_H
 #define ELG_NATIVE_H

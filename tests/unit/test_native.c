@@ -5,8 +5,8 @@
  * engine error, so each case below is decided twice in one prepared call
  * (the first decision of a call is always made in Lua) and must succeed.
  * The cases cover each constructor's passing and failing paths and the
- * cases the native code hands back to Lua (a commune's spelling hint, a
- * missing field, a line an exclusive earmark refuses). Also: the native path is really taken, it
+ * cases the native code hands back to Lua (a missing field, a line an
+ * exclusive earmark refuses). Also: the native path is really taken, it
  * gives the same decision as ELIGO_NATIVE=0, and a rule file cannot give
  * its own native descriptor.
  */
@@ -206,7 +206,7 @@ static void test_variants_agree(void **state) {
     assert_int_equal(rule_named(d, "agrement-requis")->status, ELG_RULE_FAIL);
     elg_decision_free(d);
 
-    base(&v); /* a commune outside, with a hint (Lua says it), then an INSEE code */
+    base(&v); /* a commune outside, with a spelling hint, then an INSEE code */
     v.applicants[0].commune = "Noyelle-lès-Seclin";
     d = checked(ev, &v);
     assert_int_equal(rule_named(d, "commune")->status, ELG_RULE_FAIL);
