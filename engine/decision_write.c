@@ -490,10 +490,11 @@ static size_t declared_prefix(const elg_ruleset *rs, size_t i, const elg_rule_re
     return d->declared_count;
 }
 
+/* skip: how many of r's first facts the record leaves to the ruleset
+ * (declared_prefix; 0 for the full document). */
 static void w_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_result *r, bool full,
-                   const size_t *fact_index) {
+                   const size_t *fact_index, size_t skip) {
     bool inline_decl = full || !declared_as(rs, i, r);
-    size_t skip = full ? 0 : declared_prefix(rs, i, r);
     w_map_open(w);
     w_kstr(w, "id", r->id);
     if (inline_decl)
@@ -556,6 +557,7 @@ typedef struct fact_table {
     const elg_fact **facts; /* distinct, in first reading order */
     size_t count;
     size_t *index; /* one per fact of every rule, rules in order */
+    size_t *skip;  /* per rule, its facts left to the ruleset (declared_prefix) */
     size_t *slots; /* open addressing: 1 + position in facts, 0 when empty */
     size_t cap;
 } fact_table;
@@ -578,16 +580,19 @@ static int facts_index(const elg_decision *d, fact_table *ft) {
     ft->facts = malloc((total + 1) * sizeof *ft->facts);
     ft->index = malloc((total + 1) * sizeof *ft->index);
     ft->slots = calloc(ft->cap, sizeof *ft->slots);
-    if (!ft->facts || !ft->index || !ft->slots) {
+    ft->skip = malloc((d->rules_count + 1) * sizeof *ft->skip);
+    if (!ft->facts || !ft->index || !ft->slots || !ft->skip) {
         free(ft->facts);
         free(ft->index);
         free(ft->slots);
+        free(ft->skip);
         return -1;
     }
     size_t at = 0;
     for (size_t i = 0; i < d->rules_count; i++) {
         const elg_rule_result *r = &d->rules[i];
-        for (size_t k = declared_prefix(d->ruleset, i, r); k < r->facts_count; k++) {
+        ft->skip[i] = declared_prefix(d->ruleset, i, r);
+        for (size_t k = ft->skip[i]; k < r->facts_count; k++) {
             const elg_fact *f = &r->facts[k];
             size_t h = (size_t)hash_text(f->path) & (ft->cap - 1);
             while (ft->slots[h]) {
@@ -641,7 +646,7 @@ int elg_decision_write_json(const elg_decision *d, elg_text *out, elg_error *err
     w_key(&w, "rules");
     w_array_open(&w);
     for (size_t i = 0; i < d->rules_count; i++)
-        w_rule(&w, rs, i, &d->rules[i], true, NULL);
+        w_rule(&w, rs, i, &d->rules[i], true, NULL, 0);
     w_array_close(&w);
     w_kstr(&w, "basis", rs->basis);
     if (d->id > 0) {
@@ -687,14 +692,15 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
     w_key(&w, "rules");
     w_array_open(&w);
     for (size_t i = 0, at = 0; i < d->rules_count; i++) {
-        w_rule(&w, rs, i, &d->rules[i], false, ft.index + at);
-        at += d->rules[i].facts_count - declared_prefix(rs, i, &d->rules[i]);
+        w_rule(&w, rs, i, &d->rules[i], false, ft.index + at, ft.skip[i]);
+        at += d->rules[i].facts_count - ft.skip[i];
     }
     w_array_close(&w);
     w_map_close(&w);
     free(ft.facts);
     free(ft.index);
     free(ft.slots);
+    free(ft.skip);
     return writer_close(&w, err);
 }
 

@@ -725,6 +725,15 @@ static int load_error(elg_decision *d, const elg_error *e, const char *full, con
     return rc;
 }
 
+/* A result's declaration fields, borrowed from decl. */
+static void declared_by(elg_rule_result *x, const elg_rule_decl *decl) {
+    x->id = decl->id;
+    x->title = decl->title;
+    x->basis = decl->basis;
+    x->source = decl->source;
+    x->kind = decl->kind;
+}
+
 /* Compiles every rule's native descriptor into the slot; s->natives stays
  * NULL unless all of them compile. */
 static int natives_pf(lua_State *L) {
@@ -772,11 +781,7 @@ static int run_rules(run *R, elg_error *err) {
     for (int i = 1; i <= R->nrules; i++) {
         elg_rule_result *x = &d->rules[i - 1];
         const elg_rule_decl *decl = &R->decls[i - 1];
-        x->id = decl->id;
-        x->title = decl->title;
-        x->basis = decl->basis;
-        x->source = decl->source;
-        x->kind = decl->kind;
+        declared_by(x, decl);
         R->i = i;
         size_t per_rule = elg_sandbox_limits(ev->r->sb).output;
         R->budget = per_rule < R->decision_budget ? per_rule : R->decision_budget;
@@ -875,11 +880,7 @@ static int decide_native(elg_eval *ev, slot *s, const elg_eval_project *in, elg_
         elg_rule_result *x = &d->rules[i];
         const elg_rule_decl *decl = &rs->rules[i];
         memset(x, 0, sizeof *x);
-        x->id = decl->id;
-        x->title = decl->title;
-        x->basis = decl->basis;
-        x->source = decl->source;
-        x->kind = decl->kind;
+        declared_by(x, decl);
         elg_cents g;
         bool has_g;
         /* The supervisor's hook sees every rule; one it skips is said in Lua. */

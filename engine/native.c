@@ -391,11 +391,10 @@ static bool resources_of(rec *r, const elg_project *p, const strlist *set, elg_c
 
 /* resources[i].public as the view shows it: absent when the financer's
  * document is unknown. */
-static bool resource_public(rec *r, const elg_native_input *in, size_t i, bool *known) {
+static bool resource_public(rec *r, const elg_native_input *in, size_t i) {
     const elg_financer *f = financer_of(in, in->project->resources[i].financer);
     char p[96];
     path_of(p, sizeof p, "resources", i, "public");
-    *known = f != NULL;
     if (!f) {
         fact(r, p, NULL);
         return false;
@@ -572,7 +571,6 @@ static int run_earmark(const elg_native *n, rec *r, const elg_native_input *in, 
     const elg_project *p = in->project;
     if (!n->label || !n->category)
         return ELG_NATIVE_FALLBACK;
-    const char *cat = elg_category_name(n->category);
     const strlist *set = n->has_financer ? &n->financers : NULL;
     if (set && n->exclusive) {
         for (size_t i = 0; i < p->resources_count; i++) {
@@ -604,7 +602,6 @@ static int run_earmark(const elg_native *n, rec *r, const elg_native_input *in, 
     }
     if (!expenses_of(r, p, n->category, &cost))
         return ELG_NATIVE_FALLBACK;
-    (void)cat;
     figs f = {0};
     fig_int(&f, "earmarked", earmarked);
     fig_int(&f, "expenses", cost);
@@ -648,8 +645,7 @@ static int run_rate_ceiling(const elg_native *n, rec *r, const elg_native_input 
             return ELG_NATIVE_FALLBACK;
     } else {
         for (size_t i = 0; i < p->resources_count; i++) {
-            bool known;
-            if (!resource_public(r, in, i, &known))
+            if (!resource_public(r, in, i))
                 continue;
             fact_line_int(r, "resources", i, "amount", p->resources[i].amount);
             if (elg_money_add(amount, p->resources[i].amount, &amount, NULL))
@@ -682,8 +678,7 @@ static int run_rate_ceiling(const elg_native *n, rec *r, const elg_native_input 
                 fact_line_str(r, "resources", i, "financer", p->resources[i].financer);
                 if (strcmp(p->resources[i].financer, cf) != 0)
                     continue;
-                bool known;
-                is_public = resource_public(r, in, i, &known);
+                is_public = resource_public(r, in, i);
             }
         }
         if (is_public) {
