@@ -874,13 +874,31 @@ void elg_store_doc_release(elg_stored_doc *doc) {
  * project is its parsed content, whose compact form and calls are written with
  * a new version.
  */
+/* Steps head, a bound statement giving the latest version of a document
+ * and its sha256: *latest is its number (0 when there is none) and *same
+ * whether its sha256 is sha. -1 on a database error (or a NULL sha256). */
+static int latest_version(sqlite3_stmt *head, const char *sha, int *latest, bool *same) {
+    *latest = 0;
+    *same = false;
+    int step = sqlite3_step(head);
+    if (step == SQLITE_DONE)
+        return 0;
+    if (step != SQLITE_ROW)
+        return -1;
+    *latest = sqlite3_column_int(head, 0);
+    const char *latest_sha = col_text(head, 1);
+    if (!latest_sha)
+        return -1;
+    *same = strcmp(latest_sha, sha) == 0;
+    return 0;
+}
+
 static int put_version(elg_store *s, const char *kind, const char *id, const char *body,
                        size_t body_len, const char *source, const elg_project *project,
                        int *version, int *created, elg_error *err) {
     char sha[ELG_SHA256_HEX];
     sqlite3_stmt *head = NULL, *ins = NULL;
-    const char *latest_sha;
-    int rc = 0, own_tx = 0, latest = 0, step;
+    int rc = 0, own_tx = 0, latest = 0;
 
     if (!body)
         body = "";
@@ -896,26 +914,17 @@ static int put_version(elg_store *s, const char *kind, const char *id, const cha
     }
 
     head = s->stmt[ST_DOC_HEAD];
-    if (bind_text(head, 1, kind) != SQLITE_OK || bind_text(head, 2, id) != SQLITE_OK) {
+    bool same;
+    if (bind_text(head, 1, kind) != SQLITE_OK || bind_text(head, 2, id) != SQLITE_OK ||
+        latest_version(head, sha, &latest, &same)) {
         rc = db_error(s->db, err, "reading %s \"%s\" from the store", kind, id);
         goto out;
     }
-    step = sqlite3_step(head);
-    if (step == SQLITE_ROW) {
-        latest = sqlite3_column_int(head, 0);
-        if (!(latest_sha = col_text(head, 1))) {
-            rc = db_error(s->db, err, "reading %s \"%s\" from the store", kind, id);
-            goto out;
-        }
-        if (strcmp(latest_sha, sha) == 0) {
-            if (version)
-                *version = latest;
-            if (created)
-                *created = 0;
-            goto out;
-        }
-    } else if (step != SQLITE_DONE) {
-        rc = db_error(s->db, err, "reading %s \"%s\" from the store", kind, id);
+    if (same) {
+        if (version)
+            *version = latest;
+        if (created)
+            *created = 0;
         goto out;
     }
     stmt_done(head);
@@ -2175,7 +2184,7 @@ int elg_store_put_award(elg_store *s, const elg_award *a, const char *body, size
                         const char *source, int *version, int *created, elg_error *err) {
     char sha[ELG_SHA256_HEX];
     sqlite3_stmt *head = NULL, *ins = NULL;
-    int rc = 0, own_tx = 0, latest = 0, step, ok = 0;
+    int rc = 0, own_tx = 0, latest = 0, ok = 0;
 
     if (!s || !a || !a->id || (!body && body_len))
         return elg_error_set(err, ELG_EUSAGE, "elg_store_put_award: missing argument");
@@ -2204,23 +2213,16 @@ int elg_store_put_award(elg_store *s, const elg_award *a, const char *body, size
                       " ORDER BY version DESC LIMIT 1",
                       &head, err)))
         goto out;
-    if (bind_text(head, 1, a->id) != SQLITE_OK) {
+    bool same;
+    if (bind_text(head, 1, a->id) != SQLITE_OK || latest_version(head, sha, &latest, &same)) {
         rc = db_error(s->db, err, "reading award \"%s\"", a->id);
         goto out;
     }
-    step = sqlite3_step(head);
-    if (step == SQLITE_ROW) {
-        latest = sqlite3_column_int(head, 0);
-        const char *latest_sha = col_text(head, 1);
-        if (latest_sha && strcmp(latest_sha, sha) == 0) {
-            if (version)
-                *version = latest;
-            if (created)
-                *created = 0;
-            goto out;
-        }
-    } else if (step != SQLITE_DONE) {
-        rc = db_error(s->db, err, "reading award \"%s\"", a->id);
+    if (same) {
+        if (version)
+            *version = latest;
+        if (created)
+            *created = 0;
         goto out;
     }
     if ((rc = prepare(s,
