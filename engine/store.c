@@ -874,6 +874,17 @@ void elg_store_doc_release(elg_stored_doc *doc) {
  * project is its parsed content, whose compact form and calls are written with
  * a new version.
  */
+/* Ends the transaction a writer began itself (own_tx): committed when rc is
+ * 0, else rolled back; a caller's transaction is left to the caller. */
+static int end_own_tx(elg_store *s, int own_tx, int rc, elg_error *err) {
+    if (!own_tx)
+        return rc;
+    if (rc == 0)
+        return elg_store_commit(s, err);
+    elg_store_rollback(s);
+    return rc;
+}
+
 /* Steps head, a bound statement giving the latest version of a document
  * and its sha256: *latest is its number (0 when there is none) and *same
  * whether its sha256 is sha. -1 on a database error (or a NULL sha256). */
@@ -954,13 +965,7 @@ static int put_version(elg_store *s, const char *kind, const char *id, const cha
 out:
     stmt_done(head);
     stmt_done(ins);
-    if (own_tx) {
-        if (rc == 0)
-            rc = elg_store_commit(s, err);
-        else
-            elg_store_rollback(s);
-    }
-    return rc;
+    return end_own_tx(s, own_tx, rc, err);
 }
 
 /* A project given as bytes alone: parsed here, so that every stored project
@@ -2247,13 +2252,7 @@ int elg_store_put_award(elg_store *s, const elg_award *a, const char *body, size
 out:
     sqlite3_finalize(head);
     sqlite3_finalize(ins);
-    if (own_tx) {
-        if (rc == 0)
-            rc = elg_store_commit(s, err);
-        else
-            elg_store_rollback(s);
-    }
-    return rc;
+    return end_own_tx(s, own_tx, rc, err);
 }
 
 int elg_store_each_award(elg_store *s, const elg_award_filter *f, elg_store_doc_fn fn, void *ctx,
