@@ -191,17 +191,20 @@ static const struct {
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                               " RETURNING id, created_at"},
     /* A batch's decision (engine/batch.h): stored unless one with the same
-     * inputs is (migration 4); then nothing is returned and the existing
+     * inputs is (migrations 5 and 6); then nothing is returned and the existing
      * one is looked up. */
-    [ST_DEC_KEYED_INSERT] = {"decision_keyed_insert",
-                             "INSERT INTO decisions (project, project_version, project_sha256,"
-                             " call, call_version, call_sha256, ruleset_sha256, engine_version,"
-                             " outcome, figures, trace, ruleset, inputs_key)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-                             " ON CONFLICT (inputs_key) WHERE inputs_key IS NOT NULL DO NOTHING"
-                             " RETURNING id, created_at"},
+    [ST_DEC_KEYED_INSERT] =
+        {"decision_keyed_insert",
+         "INSERT INTO decisions (project, project_version, project_sha256,"
+         " call, call_version, call_sha256, ruleset_sha256, engine_version,"
+         " outcome, figures, trace, ruleset, inputs_key)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+         " ON CONFLICT (ruleset, project, inputs_key) WHERE inputs_key IS NOT NULL"
+         " DO NOTHING"
+         " RETURNING id, created_at"},
     [ST_DEC_BY_INPUTS] = {"decision_by_inputs",
-                          "SELECT id, created_at FROM decisions WHERE inputs_key = ?1"},
+                          "SELECT id, created_at FROM decisions"
+                          " WHERE ruleset = ?2 AND project = ?3 AND inputs_key = ?1"},
     /* ST_FORM_FOR_CALL limited to versions imported since ?2. */
     [ST_FORM_FOR_CALL_SINCE] = {"form_for_call_since",
                                 "SELECT " FORM_COLS " FROM project_calls AS c"
@@ -282,6 +285,10 @@ struct elg_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT];
     sqlite3_stmt *list[LIST_VARIANTS];
+    /* The last ruleset found stored: every decision of a batch asks for the
+     * same one. Forgotten on rollback, which may have undone its insert;
+     * rulesets are never deleted otherwise (append-only). */
+    char ruleset_seen[65];
 };
 
 /* ---- errors and statement helpers ------------------------------------- */
@@ -807,7 +814,10 @@ int elg_store_commit(elg_store *s, elg_error *err) {
 }
 
 void elg_store_rollback(elg_store *s) {
-    if (!s || sqlite3_get_autocommit(s->db))
+    if (!s)
+        return;
+    s->ruleset_seen[0] = '\0';
+    if (sqlite3_get_autocommit(s->db))
         return;
     /* Nothing to report: the caller is already handling the error that made
      * it roll back, and that is the one to show. */
@@ -1681,6 +1691,10 @@ int elg_store_in_transaction(elg_store *s) {
 int elg_store_has_ruleset(elg_store *s, const char *sha256, int *has, elg_error *err) {
     sqlite3_stmt *st = s->stmt[ST_RULESET_HAS];
     int rc = 0, step = SQLITE_ERROR;
+    if (s->ruleset_seen[0] && strcmp(s->ruleset_seen, sha256) == 0) {
+        *has = 1;
+        return 0;
+    }
     if (bind_text(st, 1, sha256) == SQLITE_OK)
         step = sqlite3_step(st);
     if (step == SQLITE_ROW || step == SQLITE_DONE)
@@ -1688,6 +1702,8 @@ int elg_store_has_ruleset(elg_store *s, const char *sha256, int *has, elg_error 
     else
         rc = db_error(s->db, err, "reading ruleset %s", sha256);
     stmt_done(st);
+    if (rc == 0 && *has && strlen(sha256) < sizeof s->ruleset_seen)
+        snprintf(s->ruleset_seen, sizeof s->ruleset_seen, "%s", sha256);
     return rc;
 }
 
@@ -2035,7 +2051,8 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     stmt_done(st);
     /* Already made from the same inputs: that decision stands. */
     st = s->stmt[ST_DEC_BY_INPUTS];
-    if (bind_text(st, 1, inputs_key) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+    if (bind_text(st, 1, inputs_key) != SQLITE_OK || bind_text(st, 2, d->ruleset) != SQLITE_OK ||
+        bind_text(st, 3, d->project) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(s->db, err, "reading the decision of project \"%s\" with inputs %s",
                       d->project, inputs_key);
         goto out;

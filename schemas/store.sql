@@ -299,3 +299,15 @@ ALTER TABLE decisions ADD COLUMN inputs_key TEXT
     CHECK (inputs_key IS NULL OR length(inputs_key) = 64);
 CREATE UNIQUE INDEX decisions_by_inputs ON decisions (inputs_key)
     WHERE inputs_key IS NOT NULL;
+
+-- migration: 6
+
+-- The batch's unique key in the order a batch writes: a call's projects in
+-- id order under one ruleset. On the inputs key alone (a sha256) each
+-- insert touched a random leaf of the index, so that beyond the page cache
+-- every decision of a batch read and rewrote one more page, and a batch
+-- slowed as the store grew (63 against 43 µs a row at 200 000 rows). The
+-- key is as unique as before: it names the ruleset and the project version.
+DROP INDEX decisions_by_inputs;
+CREATE UNIQUE INDEX decisions_by_inputs ON decisions (ruleset, project, inputs_key)
+    WHERE inputs_key IS NOT NULL;

@@ -1394,6 +1394,47 @@ static void test_every_query_indexed(void **state) {
     elg_store_close(s);
 }
 
+/* The store remembers the ruleset it last found, so that each decision of
+ * a batch does not ask again; a rollback that undid its insert forgets it. */
+static void test_ruleset_seen_forgotten_on_rollback(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    int has = -1;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    assert_int_equal(elg_store_has_ruleset(s, sha, &has, &err), 0);
+    assert_int_equal(has, 1);
+    elg_store_rollback(s);
+    assert_int_equal(elg_store_has_ruleset(s, sha, &has, &err), 0);
+    assert_int_equal(has, 0);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(elg_store_has_ruleset(s, sha, &has, &err), 0);
+    assert_int_equal(has, 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM rulesets"), 1);
+    elg_store_close(s);
+}
+
+/* A batch writes a call's projects in id order under one ruleset: its
+ * unique key follows that order, so that an insert appends to the index
+ * instead of touching a random page of it (migration 6). */
+static void test_batch_key_in_write_order(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    char cols[256];
+    raw_text(f,
+             "SELECT group_concat(name, ',') FROM (SELECT name FROM"
+             " pragma_index_info('decisions_by_inputs') ORDER BY seqno)",
+             cols, sizeof cols);
+    assert_string_equal(cols, "ruleset,project,inputs_key");
+    elg_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
@@ -1423,6 +1464,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_migration_skips_unparsable_project, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_key_in_write_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
