@@ -23,6 +23,8 @@ enum {
     EXIT_INPUT = 3,      /* bad or missing document, unknown id */
     EXIT_RULE = 4,       /* a rule errored (decision outcome "error") or rules cannot load */
     EXIT_STORE = 5,      /* database or other internal failure */
+    EXIT_INCOMPLETE =
+        6, /* check: a decision incomplete (facts missing), none ineligible or in error */
 };
 
 typedef struct cli_ctx {

@@ -143,9 +143,9 @@ static void print_summary_text(const elg_call *call, const elg_batch_summary *s,
     printf("Appel : ");
     cli_put_text(stdout, call->id);
     printf("\nProjets : %" PRId64 " — %" PRId64 " éligible(s), %" PRId64 " inéligible(s), %" PRId64
-           " en erreur\n",
+           " incomplet(s), %" PRId64 " en erreur\n",
            s->projects, s->by_outcome[ELG_OUTCOME_ELIGIBLE], s->by_outcome[ELG_OUTCOME_INELIGIBLE],
-           s->by_outcome[ELG_OUTCOME_ERROR]);
+           s->by_outcome[ELG_OUTCOME_INCOMPLETE], s->by_outcome[ELG_OUTCOME_ERROR]);
     printf("Décisions : %" PRId64 " enregistrée(s), %" PRId64
            " déjà enregistrée(s) avec les mêmes entrées, en %" PRId64 " transaction(s)\n",
            s->stored, s->reused, s->transactions);
@@ -198,11 +198,13 @@ static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
         json_array_append_new(groups, total_json(&r->groups[i]));
     const elg_envelope_policy *p = &r->policy;
     json_t *o = json_pack(
-        "{s:s, s:I, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:s, s:s},"
+        "{s:s, s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:s, s:s},"
         " s:o, s:o, s:o, s:o}",
         "call", call->id, "projects", (json_int_t)s->projects, "outcomes", "eligible",
-        (json_int_t)s->by_outcome[0], "ineligible", (json_int_t)s->by_outcome[1], "error",
-        (json_int_t)s->by_outcome[2], "stored", (json_int_t)s->stored, "reused",
+        (json_int_t)s->by_outcome[ELG_OUTCOME_ELIGIBLE], "ineligible",
+        (json_int_t)s->by_outcome[ELG_OUTCOME_INELIGIBLE], "incomplete",
+        (json_int_t)s->by_outcome[ELG_OUTCOME_INCOMPLETE], "error",
+        (json_int_t)s->by_outcome[ELG_OUTCOME_ERROR], "stored", (json_int_t)s->stored, "reused",
         (json_int_t)s->reused, "transactions", (json_int_t)s->transactions, "killed",
         (json_int_t)s->killed, "requested", (json_int_t)s->requested, "grantable",
         (json_int_t)s->grantable, "envelope", "amount",

@@ -16,6 +16,8 @@ static int exit_for_outcome(elg_outcome outcome) {
         return EXIT_RULE;
     if (outcome == ELG_OUTCOME_INELIGIBLE)
         return EXIT_INELIGIBLE;
+    if (outcome == ELG_OUTCOME_INCOMPLETE)
+        return EXIT_INCOMPLETE;
     return EXIT_ELIGIBLE;
 }
 

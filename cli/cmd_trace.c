@@ -14,6 +14,7 @@
 #include "check.h"
 #include "cli.h"
 #include "diff.h"
+#include "labels.h"
 #include "replay.h"
 #include "report.h"
 
@@ -100,9 +101,10 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o) {
             break;
         case O_OUTCOME:
             if (strcmp(optarg, "eligible") && strcmp(optarg, "ineligible") &&
-                strcmp(optarg, "error"))
-                return cli_usage("--outcome must be eligible, ineligible or error, not \"%s\"",
-                                 optarg);
+                strcmp(optarg, "incomplete") && strcmp(optarg, "error"))
+                return cli_usage(
+                    "--outcome must be eligible, ineligible, incomplete or error, not \"%s\"",
+                    optarg);
             o->filter.outcome = optarg;
             break;
         case O_SINCE:
@@ -313,9 +315,8 @@ out:
 static const char *outcome_fr(const char *o) {
     if (!o)
         return "—";
-    return strcmp(o, "eligible") == 0     ? "ÉLIGIBLE"
-           : strcmp(o, "ineligible") == 0 ? "NON ÉLIGIBLE"
-                                          : "ERREUR DE RÈGLE";
+    elg_outcome out;
+    return elg_outcome_parse(o, &out) ? elg_labels_outcome(out) : "ERREUR DE RÈGLE";
 }
 
 /* A value of a diff entry: amounts (integers of key figures and rule

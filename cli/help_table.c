@@ -71,7 +71,8 @@ const cli_command cli_commands[] = {
      "évalue un projet au regard de ses appels et enregistre les décisions",
      "Évalue la dernière version de PROJET au regard de chaque appel auquel il candidate (ou "
      "du seul APPEL), enregistre chaque décision avec sa trace et l'affiche : les règles en "
-     "échec ou en erreur d'abord, avec leur base juridique. --facts (option globale) ajoute "
+     "échec ou en erreur d'abord, puis celles qui attendent une donnée manquante (avec le champ "
+     "du dossier à remplir), avec leur base juridique. --facts (option globale) ajoute "
      "sous chaque règle les données lues et les chiffres calculés.",
      "--call APPEL\tn'évalue le projet qu'au regard de cet appel\n"
      "--format text|json\ttexte, ou un objet JSON de décision par ligne (JSON Lines)",
@@ -81,7 +82,9 @@ const cli_command cli_commands[] = {
      "3\tprojet ou appel inconnu, magasin absent\n"
      "4\tune règle est en erreur (décision « error »), ou la bibliothèque de règles est "
      "introuvable ou ne se charge pas\n"
-     "5\terreur du magasin"},
+     "5\terreur du magasin\n"
+     "6\tau moins une décision est incomplète (une donnée dont une règle a besoin manque), "
+     "aucune non éligible ni en erreur"},
     {"batch", cmd_batch,
      "batch APPEL [--project ID]... [--since DATE] [--format text|json|csv] [--jobs N] "
      "[--unit N]",
@@ -127,7 +130,7 @@ const cli_command cli_commands[] = {
      "0\tsuccès\n2\terreur d'usage (sous-commande inconnue)\n3\tdécision inconnue, magasin "
      "absent\n5\terreur du magasin"},
     {"trace list", NULL,
-     "trace list [--project ID] [--call ID] [--outcome eligible|ineligible|error]\n"
+     "trace list [--project ID] [--call ID] [--outcome eligible|ineligible|incomplete|error]\n"
      "           [--since DATE] [--until DATE] [--format text|json|csv]",
      "liste les décisions enregistrées, de la plus ancienne à la plus récente",
      "Liste les décisions enregistrées, une ligne par décision. Les dates sont des préfixes ISO "
@@ -135,7 +138,7 @@ const cli_command cli_commands[] = {
      "2024-03-31 est mars 2024.",
      "--project ID\tles décisions de ce projet\n"
      "--call ID\tles décisions de cet appel\n"
-     "--outcome RÉSULTAT\teligible, ineligible ou error\n"
+     "--outcome RÉSULTAT\teligible, ineligible, incomplete ou error\n"
      "--since DATE\tà partir de cette date\n"
      "--until DATE\tjusqu'à cette date\n"
      "--format text|json|csv\ttexte, une ligne JSON par décision, ou un tableau CSV (RFC 4180, "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "labels.h"
 #include "money.h"
 
 #define RED "\033[31m"
@@ -46,6 +47,8 @@ static const char *status_label(elg_rule_status status) {
         return "ÉCHEC ";
     case ELG_RULE_ERROR:
         return "ERREUR";
+    case ELG_RULE_MISSING:
+        return "MANQUE";
     case ELG_RULE_NA:
         break;
     }
@@ -59,6 +62,7 @@ static const char *status_color(elg_rule_status status) {
     case ELG_RULE_FAIL:
         return RED;
     case ELG_RULE_ERROR:
+    case ELG_RULE_MISSING:
         return YELLOW;
     case ELG_RULE_NA:
         break;
@@ -66,19 +70,22 @@ static const char *status_color(elg_rule_status status) {
     return DIM;
 }
 
-/* Failing rules first: errors, failures, passes, then the rest. */
+/* Failing rules first: errors, failures, missing facts, passes, then the
+ * rest. */
 static int status_rank(elg_rule_status status) {
     switch (status) {
     case ELG_RULE_ERROR:
         return 0;
     case ELG_RULE_FAIL:
         return 1;
-    case ELG_RULE_PASS:
+    case ELG_RULE_MISSING:
         return 2;
+    case ELG_RULE_PASS:
+        return 3;
     case ELG_RULE_NA:
         break;
     }
-    return 3;
+    return 4;
 }
 
 int cli_path_is_amount(const char *path) {
@@ -160,6 +167,12 @@ static void print_rule(FILE *out, const cli_ctx *ctx, const elg_rule_result *r,
     }
     for (size_t i = 0; i < r->notices_count; i++)
         fprintf(out, "         note : %s\n", cli_escape(a, r->notices[i]));
+    for (size_t i = 0; r->status == ELG_RULE_MISSING && i < r->missing_count; i++) {
+        char label[512];
+        elg_labels_field(r->missing[i], NULL, label, sizeof label);
+        fprintf(out, "         à fournir : %s (%s)\n", cli_escape(a, label),
+                cli_escape(a, r->missing[i]));
+    }
     if (ctx->show_facts)
         print_facts(out, ctx, r, d);
 }
@@ -173,9 +186,7 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, const elg_decision *d) {
     }
     const elg_ruleset *rs = d->ruleset;
     const elg_figures *fig = &d->figures;
-    const char *label = d->outcome == ELG_OUTCOME_ELIGIBLE     ? "ÉLIGIBLE"
-                        : d->outcome == ELG_OUTCOME_INELIGIBLE ? "NON ÉLIGIBLE"
-                                                               : "ERREUR DE RÈGLE";
+    const char *label = elg_labels_outcome(d->outcome);
     const char *color = d->outcome == ELG_OUTCOME_ELIGIBLE     ? GREEN
                         : d->outcome == ELG_OUTCOME_INELIGIBLE ? RED
                                                                : YELLOW;
@@ -199,7 +210,7 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, const elg_decision *d) {
     if (rs->basis && rs->basis[0])
         fprintf(out, "Base légale : %s\n", cli_escape(a, rs->basis));
     fprintf(out, "Règles :\n");
-    for (int want = 0; want <= 3; want++)
+    for (int want = 0; want <= 4; want++)
         for (size_t i = 0; i < d->rules_count; i++)
             if (status_rank(d->rules[i].status) == want)
                 print_rule(out, ctx, &d->rules[i], d, a);

@@ -171,6 +171,7 @@ int eligo_check(eligo *e, const char *project_id, const char *call_id, eligo_out
     free(ds);
     *outcome = worst == ELG_OUTCOME_ERROR        ? ELIGO_RULE_ERROR
                : worst == ELG_OUTCOME_INELIGIBLE ? ELIGO_INELIGIBLE
+               : worst == ELG_OUTCOME_INCOMPLETE ? ELIGO_INCOMPLETE
                                                  : ELIGO_ELIGIBLE;
     if (rc) {
         free(all.data);

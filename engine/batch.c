@@ -92,7 +92,7 @@ int elg_batch_read_result(elg_wire_reader *r, elg_batch_result *out, elg_error *
         (rc = elg_wire_get_u64(r, &v[5], err)) ||
         (rc = elg_wire_get(r, &out->decision, &out->decision_len, err)))
         return rc;
-    if (v[2] > ELG_OUTCOME_ERROR)
+    if (v[2] >= ELG_OUTCOME_COUNT)
         return elg_error_set(err, ELG_ESTORE, "malformed result from a worker");
     out->version = (int)v[0];
     out->edition = v[1] ? ed : NULL;

@@ -62,9 +62,9 @@ typedef struct elg_batch_opts {
 
 typedef struct elg_batch_summary {
     int64_t projects;
-    int64_t by_outcome[3]; /* by elg_outcome */
-    int64_t stored;        /* decisions stored by this run */
-    int64_t reused;        /* already stored from the same inputs */
+    int64_t by_outcome[ELG_OUTCOME_COUNT]; /* by elg_outcome */
+    int64_t stored;                        /* decisions stored by this run */
+    int64_t reused;                        /* already stored from the same inputs */
     int64_t transactions;
     int64_t killed; /* projects whose worker the supervisor killed at the deadline */
     elg_cents requested, grantable;

@@ -8,25 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const status_names[] = {
-    [ELG_RULE_PASS] = "pass",
-    [ELG_RULE_FAIL] = "fail",
-    [ELG_RULE_NA] = "not-applicable",
-    [ELG_RULE_ERROR] = "error",
+static const char *const status_names[ELG_RULE_STATUS_COUNT] = {
+    [ELG_RULE_PASS] = "pass",   [ELG_RULE_FAIL] = "fail",       [ELG_RULE_NA] = "not-applicable",
+    [ELG_RULE_ERROR] = "error", [ELG_RULE_MISSING] = "missing",
 };
 
-static const char *const outcome_names[] = {
+static const char *const outcome_names[ELG_OUTCOME_COUNT] = {
     [ELG_OUTCOME_ELIGIBLE] = "eligible",
     [ELG_OUTCOME_INELIGIBLE] = "ineligible",
     [ELG_OUTCOME_ERROR] = "error",
+    [ELG_OUTCOME_INCOMPLETE] = "incomplete",
 };
 
 const char *elg_rule_status_name(elg_rule_status s) {
-    return (unsigned)s <= ELG_RULE_ERROR ? status_names[s] : "error";
+    return (unsigned)s < ELG_RULE_STATUS_COUNT ? status_names[s] : "error";
 }
 
 bool elg_rule_status_parse(const char *s, elg_rule_status *out) {
-    for (int i = ELG_RULE_PASS; s && i <= ELG_RULE_ERROR; i++) {
+    for (int i = 0; s && i < ELG_RULE_STATUS_COUNT; i++) {
         if (strcmp(s, status_names[i]) == 0) {
             *out = (elg_rule_status)i;
             return true;
@@ -36,11 +35,11 @@ bool elg_rule_status_parse(const char *s, elg_rule_status *out) {
 }
 
 const char *elg_outcome_name(elg_outcome o) {
-    return (unsigned)o <= ELG_OUTCOME_ERROR ? outcome_names[o] : "error";
+    return (unsigned)o < ELG_OUTCOME_COUNT ? outcome_names[o] : "error";
 }
 
 bool elg_outcome_parse(const char *s, elg_outcome *out) {
-    for (int i = ELG_OUTCOME_ELIGIBLE; s && i <= ELG_OUTCOME_ERROR; i++) {
+    for (int i = 0; s && i < ELG_OUTCOME_COUNT; i++) {
         if (strcmp(s, outcome_names[i]) == 0) {
             *out = (elg_outcome)i;
             return true;
@@ -56,12 +55,30 @@ elg_outcome elg_outcome_of(const elg_rule_status *statuses, size_t count) {
             return ELG_OUTCOME_ERROR;
         if (statuses[i] == ELG_RULE_FAIL)
             o = ELG_OUTCOME_INELIGIBLE;
+        else if (statuses[i] == ELG_RULE_MISSING && o == ELG_OUTCOME_ELIGIBLE)
+            o = ELG_OUTCOME_INCOMPLETE;
     }
     return o;
 }
 
+/* The enum keeps the numbers outcomes always had; their order of gravity is
+ * this one. */
+static int gravity(elg_outcome o) {
+    switch (o) {
+    case ELG_OUTCOME_ELIGIBLE:
+        return 0;
+    case ELG_OUTCOME_INCOMPLETE:
+        return 1;
+    case ELG_OUTCOME_INELIGIBLE:
+        return 2;
+    case ELG_OUTCOME_ERROR:
+        break;
+    }
+    return 3;
+}
+
 elg_outcome elg_outcome_worst(elg_outcome a, elg_outcome b) {
-    return a > b ? a : b;
+    return gravity(a) >= gravity(b) ? a : b;
 }
 
 /* ---- values ------------------------------------------------------------- */

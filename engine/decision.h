@@ -51,24 +51,32 @@ typedef enum elg_rule_status {
     ELG_RULE_FAIL,
     ELG_RULE_NA, /* "not-applicable" */
     ELG_RULE_ERROR,
+    /* A fact the rule needs is absent: its `missing` list names the document
+     * fields to fill (never empty). Not a failure: the decision is then
+     * incomplete, unless another rule fails or errs. */
+    ELG_RULE_MISSING,
 } elg_rule_status;
+#define ELG_RULE_STATUS_COUNT 5
 
 typedef enum elg_outcome {
     ELG_OUTCOME_ELIGIBLE = 0,
     ELG_OUTCOME_INELIGIBLE,
     ELG_OUTCOME_ERROR,
+    ELG_OUTCOME_INCOMPLETE, /* no rule fails or errs, at least one is missing facts */
 } elg_outcome;
+#define ELG_OUTCOME_COUNT 4
 
-/* "pass", "fail", "not-applicable", "error". */
+/* "pass", "fail", "not-applicable", "error", "missing". */
 const char *elg_rule_status_name(elg_rule_status s);
-/* The status named s; false when s is none of the four. */
+/* The status named s; false when s is none of the five. */
 bool elg_rule_status_parse(const char *s, elg_rule_status *out);
-/* "eligible", "ineligible", "error". */
+/* "eligible", "ineligible", "error", "incomplete". */
 const char *elg_outcome_name(elg_outcome o);
 bool elg_outcome_parse(const char *s, elg_outcome *out);
-/* error if any rule errs, else ineligible if any fails, else eligible. */
+/* error if any rule errs, else ineligible if any fails, else incomplete if
+ * any is missing facts, else eligible. */
 elg_outcome elg_outcome_of(const elg_rule_status *statuses, size_t count);
-/* The worse of two outcomes (error > ineligible > eligible). */
+/* The worse of two outcomes (error > ineligible > incomplete > eligible). */
 elg_outcome elg_outcome_worst(elg_outcome a, elg_outcome b);
 
 /* ---- values: facts, rule figures, parameters ---------------------------- */

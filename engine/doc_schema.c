@@ -94,7 +94,7 @@ static const cyaml_schema_value_t call_schema = {
 
 static const cyaml_schema_field_t applicant_fields[] = {
     STR("name", REQ, raw_applicant, name),
-    STR("status", REQ, raw_applicant, status),
+    STR("status", OPT, raw_applicant, status),
     STR("siret", OPT, raw_applicant, siret),
     STR("rna", OPT, raw_applicant, rna),
     STR("commune", OPT, raw_applicant, commune),

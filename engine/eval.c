@@ -569,7 +569,8 @@ static int rule_pf(lua_State *L) {
     const char *status = lua_type(L, base) == LUA_TSTRING ? lua_tostring(L, base) : NULL;
     if (!status || !elg_rule_status_parse(status, &x->status)) {
         elg_error_set(
-            ce, ELG_ERULE, "the result's status is %s%s%s, not pass, fail, not-applicable or error",
+            ce, ELG_ERULE,
+            "the result's status is %s%s%s, not pass, fail, not-applicable or error, nor missing",
             status ? "\"" : "a ", status ? status : luaL_typename(L, base), status ? "\"" : "");
         return 0;
     }
@@ -623,6 +624,15 @@ static int rule_pf(lua_State *L) {
     if (texts(L, base + 5, a, &x->notices, &x->notices_count, &R->budget, ce, "a notice") ||
         texts(L, base + 6, a, &x->missing, &x->missing_count, &R->budget, ce, "a missing fact"))
         return 0;
+    /* The fields to fill are what a `missing` result is: never without
+     * them, never on another status. */
+    if ((x->status == ELG_RULE_MISSING) != (x->missing_count > 0)) {
+        elg_error_set(ce, ELG_ERULE,
+                      x->status == ELG_RULE_MISSING
+                          ? "the result is missing facts but names none (use missing(field(...)))"
+                          : "the result names missing facts but its status is not missing");
+        return 0;
+    }
     lua_settop(L, base - 1);
     return 0;
 }

@@ -82,7 +82,7 @@ _Static_assert(sizeof(elg_application) == 16, "elg_application changed: update a
 #endif
 
 static const field applicant_fields[] = {
-    TEXT(elg_applicant, name),        TEXT(elg_applicant, status),
+    TEXT(elg_applicant, name),        OPT_TEXT(elg_applicant, status),
     OPT_TEXT(elg_applicant, siret),   OPT_TEXT(elg_applicant, rna),
     OPT_TEXT(elg_applicant, commune), OPT_TEXT(elg_applicant, insee),
     BOOL(elg_applicant, has_share),   INT64(elg_applicant, share.num),

@@ -180,6 +180,8 @@ const char *elg_labels_status(elg_rule_status s) {
         return "non respectée";
     case ELG_RULE_NA:
         return "sans objet";
+    case ELG_RULE_MISSING:
+        return "données manquantes";
     case ELG_RULE_ERROR:
         break;
     }
@@ -192,6 +194,8 @@ const char *elg_labels_outcome(elg_outcome o) {
         return "ÉLIGIBLE";
     case ELG_OUTCOME_INELIGIBLE:
         return "NON ÉLIGIBLE";
+    case ELG_OUTCOME_INCOMPLETE:
+        return "DOSSIER INCOMPLET";
     case ELG_OUTCOME_ERROR:
         break;
     }

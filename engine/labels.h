@@ -28,9 +28,9 @@ const char *elg_labels_category(const char *category);
 const char *elg_labels_category_expenses(const char *category);
 /* "Union européenne", "État"...; the name itself when unknown. */
 const char *elg_labels_nature(const char *nature);
-/* "respectée", "non respectée", "sans objet", "erreur". */
+/* "respectée", "non respectée", "sans objet", "erreur", "données manquantes". */
 const char *elg_labels_status(elg_rule_status status);
-/* "ÉLIGIBLE", "NON ÉLIGIBLE", "ERREUR DE RÈGLE". */
+/* "ÉLIGIBLE", "NON ÉLIGIBLE", "ERREUR DE RÈGLE", "DOSSIER INCOMPLET". */
 const char *elg_labels_outcome(elg_outcome outcome);
 
 /* A rule figure's key in words ("max" -> "plafond"); NULL when unknown. */

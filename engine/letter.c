@@ -784,10 +784,11 @@ static void rules_section(out *o, const elg_letter_input *in) {
         elg_cents gap;
         const char *fix;
         char *sentence = shape_sentence(o, r, &gap, &fix);
-        const char *verdict = r->status == ELG_RULE_PASS   ? "condition remplie."
-                              : r->status == ELG_RULE_FAIL ? "condition non remplie."
-                              : r->status == ELG_RULE_NA   ? "sans objet pour votre projet."
-                                                           : "vérification non aboutie.";
+        const char *verdict = r->status == ELG_RULE_PASS      ? "condition remplie."
+                              : r->status == ELG_RULE_FAIL    ? "condition non remplie."
+                              : r->status == ELG_RULE_NA      ? "sans objet pour votre projet."
+                              : r->status == ELG_RULE_MISSING ? "informations manquantes."
+                                                              : "vérification non aboutie.";
         char *basis = same_basis(d, r)
                           ? fmt("Base légale : le texte de l'appel (voir « Vos références »).")
                           : fmt("Base légale : %s.", r->basis);
@@ -807,6 +808,11 @@ static void rules_section(out *o, const elg_letter_input *in) {
                  "%s Cette vérification n'a pas pu être menée à son terme par le traitement ; un "
                  "agent l'effectuera lors de l'instruction de votre dossier. %s",
                  verdict, or_empty(basis));
+        else if (r->status == ELG_RULE_MISSING)
+            item(o, lead,
+                 "%s Cette vérification sera faite quand votre dossier contiendra les "
+                 "informations demandées ci-dessous. %s",
+                 verdict, or_empty(basis));
         else
             item(o, lead, "%s %s %s%s", verdict, sentence ? sentence : or_empty(said),
                  or_empty(basis), or_empty(notes));
@@ -823,9 +829,11 @@ static void rules_section(out *o, const elg_letter_input *in) {
 
 /* Rules whose missing facts the applicant must provide: those that did not
  * conclude because of them (a passing rule that read an absent optional
- * field needs nothing). */
+ * field needs nothing). Decisions made before the `missing` status listed
+ * them on failing rules. */
 static bool needs_missing(const elg_rule_result *r) {
-    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR;
+    return r->status == ELG_RULE_MISSING || r->status == ELG_RULE_FAIL ||
+           r->status == ELG_RULE_ERROR;
 }
 
 static void changes_section(out *o, const elg_letter_input *in, int number) {
@@ -1158,6 +1166,21 @@ static void result_section(out *o, const elg_letter_input *in) {
                  "ne sont pas remplies (voir ci-dessous ce qu'il faudrait changer).",
                  failed, total);
         break;
+    case ELG_OUTCOME_INCOMPLETE: {
+        size_t waiting = count_status(d, ELG_RULE_MISSING);
+        if (waiting == 1)
+            para(o, "result", "%s",
+                 "Votre dossier est incomplet : une des conditions de l'appel ne peut pas être "
+                 "vérifiée sans les informations demandées ci-dessous. Aucune condition vérifiée "
+                 "n'a été trouvée non remplie.");
+        else
+            para(o, "result",
+                 "Votre dossier est incomplet : %zu des %zu conditions de l'appel ne peuvent pas "
+                 "être vérifiées sans les informations demandées ci-dessous. Aucune condition "
+                 "vérifiée n'a été trouvée non remplie.",
+                 waiting, total);
+        break;
+    }
     case ELG_OUTCOME_ERROR:
         para(o, "result",
              "L'examen automatique de votre projet n'a pas pu être mené à son terme : un agent "

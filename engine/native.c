@@ -4,9 +4,11 @@
  * Each evaluator below follows its constructor's Lua check in
  * rules/lib/constructors.lua and eligibility.lua line by line: the reads
  * happen in the same order, because the order in which the Lua view first
- * sees a field is the order of the rule's facts, and a read of a field the
- * project does not have is a missing fact. Anything these functions do not
- * reproduce exactly returns ELG_NATIVE_FALLBACK before a result is made.
+ * sees a field is the order of the rule's facts (a field the project does
+ * not have is a fact with no value). Anything these functions do not
+ * reproduce exactly returns ELG_NATIVE_FALLBACK before a result is made: in
+ * particular a project that lacks a field the rule `requires`, whose
+ * `missing` result Lua makes.
  */
 #include "native.h"
 
@@ -61,6 +63,8 @@ struct elg_native {
     size_t codes_count;
     /* window */
     const char *from, *to;
+    /* The rule's `requires` patterns (prelude.lua), each one C can check. */
+    strlist requires;
 };
 
 elg_native_mode elg_native_mode_get(void) {
@@ -131,6 +135,105 @@ static void field_list(lua_State *L, int t, const char *k, elg_arena *a, strlist
 
 static size_t normalise(const char *name, char *out, size_t size);
 static bool insee_of(const char *text, char code[6]);
+
+/* ---- required fields ------------------------------------------------------
+ * The `requires` patterns C checks, as prelude.lua reads them: a field of
+ * the project, or "applicants[].f|g" for every applicant (f or g). A field
+ * is absent when it is NULL or an empty list. */
+
+static const char *const APPLICANT_FIELDS[] = {"name",    "status", "siret", "rna",
+                                               "commune", "insee",  NULL};
+
+static bool word_in(const char *w, size_t n, const char *const *set) {
+    for (; *set; set++)
+        if (strlen(*set) == n && strncmp(*set, w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Calls fn for each alternative of "f|g" (true: stop). */
+static bool each_alt(const char *alts, bool (*fn)(const char *, size_t, const void *),
+                     const void *ctx) {
+    for (const char *s = alts;;) {
+        const char *bar = strchr(s, '|');
+        size_t n = bar ? (size_t)(bar - s) : strlen(s);
+        if (fn(s, n, ctx))
+            return true;
+        if (!bar)
+            return false;
+        s = bar + 1;
+    }
+}
+
+static bool not_applicant_field(const char *w, size_t n, const void *ctx) {
+    (void)ctx;
+    return !word_in(w, n, APPLICANT_FIELDS);
+}
+
+static const char *const PROJECT_FIELDS[] = {"submitted",    "territory",  "themes",     "title",
+                                             "period.start", "period.end", "applicants", "expenses",
+                                             "resources",    NULL};
+
+static bool requirement_known(const char *pat) {
+    static const char each[] = "applicants[].";
+    if (strncmp(pat, each, sizeof each - 1) == 0)
+        return *(pat + sizeof each - 1) &&
+               !each_alt(pat + sizeof each - 1, not_applicant_field, NULL);
+    return word_in(pat, strlen(pat), PROJECT_FIELDS);
+}
+
+static bool applicant_has(const char *w, size_t n, const void *ctx) {
+    const elg_applicant *a = ctx;
+    const char *v = NULL;
+    if (n == 4 && !strncmp(w, "name", 4))
+        v = a->name;
+    else if (n == 6 && !strncmp(w, "status", 6))
+        v = a->status;
+    else if (n == 5 && !strncmp(w, "siret", 5))
+        v = a->siret;
+    else if (n == 3 && !strncmp(w, "rna", 3))
+        v = a->rna;
+    else if (n == 7 && !strncmp(w, "commune", 7))
+        v = a->commune;
+    else if (n == 5 && !strncmp(w, "insee", 5))
+        v = a->insee;
+    return v != NULL;
+}
+
+/* Whether the project has every field of the rule's requires. */
+static bool requirements_met(const elg_native *nat, const elg_project *p) {
+    static const char each[] = "applicants[].";
+    for (size_t i = 0; i < nat->requires.count; i++) {
+        const char *pat = nat->requires.items[i];
+        bool ok;
+        if (strncmp(pat, each, sizeof each - 1) == 0) {
+            ok = p->applicants_count > 0;
+            for (size_t k = 0; ok && k < p->applicants_count; k++)
+                ok = each_alt(pat + sizeof each - 1, applicant_has, &p->applicants[k]);
+        } else if (!strcmp(pat, "submitted")) {
+            ok = p->submitted != NULL;
+        } else if (!strcmp(pat, "territory")) {
+            ok = p->territory_count > 0;
+        } else if (!strcmp(pat, "themes")) {
+            ok = p->themes_count > 0;
+        } else if (!strcmp(pat, "title")) {
+            ok = p->title != NULL;
+        } else if (!strcmp(pat, "period.start")) {
+            ok = p->start != NULL;
+        } else if (!strcmp(pat, "period.end")) {
+            ok = p->end != NULL;
+        } else if (!strcmp(pat, "applicants")) {
+            ok = p->applicants_count > 0;
+        } else if (!strcmp(pat, "expenses")) {
+            ok = p->expenses_count > 0;
+        } else {
+            ok = !strcmp(pat, "resources") && p->resources_count > 0;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
 
 int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_native **out) {
     desc = lua_absindex(L, desc);
@@ -210,6 +313,9 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
             }
         }
     }
+    field_list(L, desc, "requires", a, &n->requires, &bad);
+    for (size_t i = 0; i < n->requires.count && !bad; i++)
+        bad = !requirement_known(n->requires.items[i]);
     if (bad)
         return 1;
     /* The facts read at declaration, {path, value} each. */
@@ -243,8 +349,6 @@ typedef struct rec {
     elg_arena *a;
     elg_fact *facts;
     size_t n, cap;
-    const char **missing;
-    size_t nmissing, mcap;
     bool nomem;
 } rec;
 
@@ -277,9 +381,6 @@ static void fact(rec *r, const char *path, const elg_value *v) {
     }
     if (!v) {
         f->value = (elg_value){.type = ELG_VALUE_NULL};
-        if (r->nmissing == r->mcap && !grow(r, (void **)&r->missing, &r->mcap, sizeof *r->missing))
-            return;
-        r->missing[r->nmissing++] = f->path;
     } else if (v->type == ELG_VALUE_STRING) {
         char *s = elg_arena_strndup(r->a, v->u.str.text, v->u.str.len);
         if (!s) {
@@ -457,8 +558,8 @@ static int finish(rec *r, elg_rule_result *x, elg_rule_status status, const char
         return ELG_NATIVE_NOMEM;
     x->facts = r->facts;
     x->facts_count = r->n;
-    x->missing = r->missing;
-    x->missing_count = r->nmissing;
+    x->missing = NULL;
+    x->missing_count = 0;
     x->notices = NULL;
     x->notices_count = 0;
     size_t n = f ? f->n : 0;
@@ -1152,6 +1253,8 @@ int elg_native_run(const elg_native *n, const elg_native_input *in, elg_arena *a
                    elg_rule_result *x, elg_cents *grant, bool *has_grant) {
     rec r = {.a = a};
     *has_grant = false;
+    if (!requirements_met(n, in->project))
+        return ELG_NATIVE_FALLBACK;
     for (size_t i = 0; i < n->declared_count; i++)
         fact(&r, n->declared[i].path, &n->declared[i].value);
     int rc = ELG_NATIVE_FALLBACK;

@@ -173,7 +173,7 @@ static void value(FILE *f, const elg_value *v, bool integers_are_money) {
 static const char *status_label(elg_rule_status s) {
     return elg_labels_status(s);
 }
-/* The CSS class of a status: pass, fail, error, na. */
+/* The CSS class of a status: pass, fail, error, missing, na. */
 static const char *status_class(elg_rule_status s) {
     switch (s) {
     case ELG_RULE_PASS:
@@ -182,6 +182,8 @@ static const char *status_class(elg_rule_status s) {
         return "fail";
     case ELG_RULE_ERROR:
         return "error";
+    case ELG_RULE_MISSING:
+        return "missing";
     case ELG_RULE_NA:
         break;
     }
@@ -196,6 +198,8 @@ static const char *outcome_class(elg_outcome o) {
         return "eligible";
     case ELG_OUTCOME_INELIGIBLE:
         return "ineligible";
+    case ELG_OUTCOME_INCOMPLETE:
+        return "incomplete";
     case ELG_OUTCOME_ERROR:
         break;
     }
@@ -208,15 +212,18 @@ static const char *nature_label(const char *n) {
     return elg_labels_nature(n);
 }
 
+/* What the summary lists: rules that fail, err or wait for facts. */
 static bool fails(const elg_rule_result *r) {
-    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR;
+    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR ||
+           r->status == ELG_RULE_MISSING;
 }
 
 /* ---- the page ------------------------------------------------------------ */
 
 static const char css[] =
     "<style>\n"
-    ":root{--pass:#1b6e2e;--fail:#b3261e;--error:#9a5b00;--na:#5f6368;--line:#d0d4da}\n"
+    ":root{--pass:#1b6e2e;--fail:#b3261e;--error:#9a5b00;--na:#5f6368;--missing:#6a3fb5;"
+    "--line:#d0d4da}\n"
     "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2328;max-width:62rem;"
     "margin:1.5rem auto;padding:0 1rem;line-height:1.4;font-size:15px}\n"
     "h1{font-size:1.5rem;margin:.2rem 0 .4rem}h2{font-size:1.15rem;border-bottom:2px solid "
@@ -224,9 +231,10 @@ static const char css[] =
     "h4{font-size:.9rem;margin:.5rem 0 .2rem}\n"
     ".outcome{border-left:.5rem solid;padding:.6rem 1.1rem;background:#f6f8fa}\n"
     ".outcome.eligible{border-color:var(--pass)}.outcome.ineligible{border-color:var(--fail)}"
-    ".outcome.error{border-color:var(--error)}\n"
+    ".outcome.error{border-color:var(--error)}.outcome.incomplete{border-color:var(--missing)}\n"
     ".verdict{font-weight:bold}.eligible .verdict{color:var(--pass)}"
-    ".ineligible .verdict{color:var(--fail)}.error .verdict{color:var(--error)}\n"
+    ".ineligible .verdict{color:var(--fail)}.error .verdict{color:var(--error)}"
+    ".incomplete .verdict{color:var(--missing)}\n"
     ".outcome ul{margin:.3rem 0;padding-left:1.2rem}\n"
     "table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{border:1px solid var(--line);"
     "padding:.2rem .45rem;text-align:left;vertical-align:top}th{background:#f0f2f5}\n"
@@ -238,10 +246,12 @@ static const char css[] =
     ".rule{border:1px solid var(--line);border-left:.4rem solid;border-radius:4px;"
     "padding:.4rem .8rem;margin:.5rem 0}\n"
     ".rule.pass{border-left-color:var(--pass)}.rule.fail{border-left-color:var(--fail)}"
-    ".rule.error{border-left-color:var(--error)}.rule.na{border-left-color:var(--na)}\n"
+    ".rule.error{border-left-color:var(--error)}.rule.na{border-left-color:var(--na)}"
+    ".rule.missing{border-left-color:var(--missing)}\n"
     ".badge{display:inline-block;padding:0 .45rem;border-radius:3px;color:#fff;font-size:.8rem;"
     "font-weight:bold}.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}"
-    ".badge.error{background:var(--error)}.badge.na{background:var(--na)}\n"
+    ".badge.error{background:var(--error)}.badge.na{background:var(--na)}"
+    ".badge.missing{background:var(--missing)}\n"
     ".message{margin:.2rem 0}code,pre{font-family:'DejaVu Sans Mono',monospace;font-size:.82rem}\n"
     "pre{background:#f6f8fa;border:1px solid var(--line);padding:.4rem .6rem;white-space:pre-wrap;"
     "overflow-wrap:anywhere;margin:.3rem 0}\n"
@@ -278,9 +288,11 @@ static void figures_inline(FILE *f, const elg_value *figs) {
 }
 
 /* The missing facts of the rules that did not conclude (a passing rule
- * that read an absent optional field needs nothing). */
+ * that read an absent optional field needs nothing; decisions made before
+ * the `missing` status listed them on failing rules). */
 static bool shows_missing(const elg_rule_result *r) {
-    return r->status == ELG_RULE_FAIL || r->status == ELG_RULE_ERROR;
+    return r->status == ELG_RULE_MISSING || r->status == ELG_RULE_FAIL ||
+           r->status == ELG_RULE_ERROR;
 }
 
 /* One screen: what was decided, on what, why, and how much. */
@@ -395,15 +407,19 @@ static void summary(FILE *f, const elg_decision *d, const elg_report_context *ct
     }
     raw(f, "</dd>\n</dl>\n");
 
-    size_t total = d->rules_count, n[4] = {0};
+    size_t total = d->rules_count, n[ELG_RULE_STATUS_COUNT] = {0};
     for (size_t i = 0; i < total; i++)
-        n[d->rules[i].status <= ELG_RULE_ERROR ? d->rules[i].status : ELG_RULE_ERROR]++;
+        n[(unsigned)d->rules[i].status < ELG_RULE_STATUS_COUNT ? d->rules[i].status
+                                                               : ELG_RULE_ERROR]++;
     fprintf(f,
             "<p>%zu règle%s évaluée%s : %zu respectée%s, %zu non respectée%s, %zu sans objet, "
-            "%zu en erreur.</p>\n",
+            "%zu en erreur",
             total, total > 1 ? "s" : "", total > 1 ? "s" : "", n[ELG_RULE_PASS],
             n[ELG_RULE_PASS] > 1 ? "s" : "", n[ELG_RULE_FAIL], n[ELG_RULE_FAIL] > 1 ? "s" : "",
             n[ELG_RULE_NA], n[ELG_RULE_ERROR]);
+    if (n[ELG_RULE_MISSING])
+        fprintf(f, ", %zu en attente de données manquantes", n[ELG_RULE_MISSING]);
+    raw(f, ".</p>\n");
     bool any = false;
     for (size_t i = 0; i < total; i++) {
         const elg_rule_result *r = &d->rules[i];
@@ -837,21 +853,24 @@ int elg_report_status_rank(elg_rule_status status) {
         return 0;
     case ELG_RULE_FAIL:
         return 1;
-    case ELG_RULE_PASS:
+    case ELG_RULE_MISSING:
         return 2;
+    case ELG_RULE_PASS:
+        return 3;
     case ELG_RULE_NA:
         break;
     }
-    return 3;
+    return 4;
 }
 
 static void rules_section(FILE *f, const elg_decision *d, const elg_report_context *rc) {
     source_cache cache = {0};
     raw(f,
         "<section id=\"regles\">\n<h2>Règles appliquées</h2>\n<p class=\"small intro\">Les règles "
-        "non respectées ou en erreur d'abord, puis dans l'ordre d'évaluation ; les données "
+        "non respectées, en erreur ou en attente de données d'abord, puis dans l'ordre "
+        "d'évaluation ; les données "
         "lues et le code source de chaque règle sont repliés.</p>\n");
-    for (int want = 0; want <= 3; want++) {
+    for (int want = 0; want <= 4; want++) {
         for (size_t i = 0; i < d->rules_count; i++) {
             if (elg_report_status_rank(d->rules[i].status) == want)
                 rule_article(f, d, rc, &d->rules[i], i, &cache);

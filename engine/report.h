@@ -61,7 +61,7 @@ char *elg_report_html(const elg_decision *decision, const elg_project *project,
 int elg_report_decision_html(elg_store *store, int64_t id, char **html, elg_error *err);
 
 /* Where a rule of this status is shown, failing ones first: 0 error,
- * 1 fail, 2 pass, 3 anything else (not-applicable). */
+ * 1 fail, 2 missing, 3 pass, 4 anything else (not-applicable). */
 int elg_report_status_rank(elg_rule_status status);
 
 /* Lines [first, last] (1-based) of a rule source to show for a rule declared

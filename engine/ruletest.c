@@ -150,8 +150,8 @@ static int is_seq(elg_ruletest *t, int id) {
     return n && n->type == YAML_SEQUENCE_NODE;
 }
 
-static const char *const STATUSES[] = {"pass", "fail", "not-applicable", "error", NULL};
-static const char *const OUTCOMES[] = {"eligible", "ineligible", "error", NULL};
+static const char *const STATUSES[] = {"pass", "fail", "not-applicable", "error", "missing", NULL};
+static const char *const OUTCOMES[] = {"eligible", "ineligible", "incomplete", "error", NULL};
 
 static int in_set(const char *v, const char *const *set) {
     for (; *set; set++)

@@ -603,10 +603,53 @@ static int check_version(int found, int known, elg_error *err) {
     return 0;
 }
 
+/* Migration 7: widens the outcome CHECK of decisions to 'incomplete' by
+ * editing the table's declaration (https://sqlite.org/lang_altertable.html,
+ * "making other kinds of table schema changes"): every stored row meets the
+ * wider constraint, so nothing needs copying. The schema version is then
+ * moved on so that every connection reads the new declaration. */
+static int allow_incomplete(sqlite3 *db, elg_error *err) {
+    static const char old_check[] = "CHECK (outcome IN ('eligible', 'ineligible', 'error'))";
+    static const char new_check[] =
+        "CHECK (outcome IN ('eligible', 'ineligible', 'error', 'incomplete'))";
+    sqlite3_stmt *st = NULL;
+    int version = 0, rc = 0, changed = 0;
+    char pragma[64];
+
+    if ((rc = read_int(db, "PRAGMA schema_version", &version, err)))
+        return rc;
+    if (sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2)"
+                           " WHERE type = 'table' AND name = 'decisions' AND instr(sql, ?1) > 0",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, old_check, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, new_check, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_error(db, err, "applying store schema migration 7 (the incomplete outcome)");
+        goto out;
+    }
+    changed = sqlite3_changes(db);
+    if (changed != 1) {
+        rc = elg_error_set(err, ELG_ESTORE,
+                           "applying store schema migration 7: the decisions table does not "
+                           "declare the outcome constraint this migration widens");
+        goto out;
+    }
+    snprintf(pragma, sizeof pragma, "PRAGMA schema_version = %d", version + 1);
+    if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_error(db, err, "applying store schema migration 7 (the incomplete outcome)");
+out:
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "PRAGMA writable_schema = OFF", NULL, NULL, NULL);
+    return rc;
+}
+
 /* Steps in C that complete a migration, run right after its SQL and in the
  * same transaction, by migration number. */
 static int (*const migration_code[])(sqlite3 *db, elg_error *err) = {
     [2] = backfill_forms,
+    [7] = allow_incomplete,
 };
 
 /* Applies the migrations the database lacks, all in one transaction, so a

@@ -311,3 +311,14 @@ CREATE UNIQUE INDEX decisions_by_inputs ON decisions (inputs_key)
 DROP INDEX decisions_by_inputs;
 CREATE UNIQUE INDEX decisions_by_inputs ON decisions (ruleset, project, inputs_key)
     WHERE inputs_key IS NOT NULL;
+
+-- migration: 7
+
+-- The `incomplete` outcome: no rule fails or errs, and a fact a rule needs
+-- is absent (engine/decision.h). SQLite cannot alter a CHECK constraint,
+-- and rebuilding the append-only decisions table would copy every decision
+-- ever stored; the constraint only widens, which every stored row already
+-- meets, so store.c (allow_incomplete) rewrites the table's declaration in
+-- place the way SQLite documents for such changes (writable_schema, then a
+-- new schema_version), in this migration's transaction.
+SELECT 1;

@@ -388,11 +388,7 @@ local function record(path, v)
         seen[path] = true
         local facts = c.facts
         facts[#facts + 1] = path
-        c.fact_values[path] = v         -- nil recorded as a missing fact
-        if v == nil then
-            local missing = c.missing
-            missing[#missing + 1] = path
-        end
+        c.fact_values[path] = v         -- nil: the project does not have it
     end
 end
 
@@ -443,10 +439,6 @@ local VIEW_META = {
                 local facts = c.facts
                 facts[#facts + 1] = p
                 c.fact_values[p] = v
-                if v == nil then
-                    local missing = c.missing
-                    missing[#missing + 1] = p
-                end
             end
         elseif c then
             record(p, v)
@@ -552,6 +544,45 @@ local function result(status, message, figures)
     return { status = status, message = message, figures = figures, [RESULT] = true }
 end
 
+-- A read of an absent field is a fact like any other (its value is absent):
+-- only a rule that needs the field says so, with missing(...), or by
+-- declaring it in `requires`. Paths are the document's: field(v, key)
+-- gives them ("applicants[0].siret").
+local function path_list(fields, level)
+    local list = type(fields) == "string" and { fields } or fields
+    if type(list) ~= "table" or #list == 0 then
+        error("missing expects the field (or a list of the fields) the rule needs, such as "
+            .. "field(a, \"siret\")", level)
+    end
+    local out = {}
+    for i = 1, #list do
+        if type(list[i]) ~= "string" or list[i] == "" then
+            error("missing: each field is a path such as \"applicants[0].siret\", got "
+                .. type(list[i]), level)
+        end
+        out[i] = list[i]
+    end
+    return out
+end
+
+G.missing = function(fields, message, figures)
+    local paths = path_list(fields, 3)
+    local r = result("missing", message or ("À compléter : " .. table.concat(paths, ", ")), figures)
+    r.missing = paths
+    return r
+end
+
+G.field = function(v, key)
+    local path = type(v) == "table" and rawget(v, PATH) or nil
+    if type(path) ~= "string" then
+        error("field expects a view of the project (p, p.applicants[1]...) and a key", 2)
+    end
+    if type(key) ~= "string" and math_type(key) ~= "integer" then
+        error("field expects a field name or a list index", 2)
+    end
+    return path_of(path, key)
+end
+
 G.pass = function(message, figures) return result("pass", message, figures) end
 G.fail = function(message, figures) return result("fail", message, figures) end
 G.na = function(message, figures) return result("not-applicable", message, figures) end
@@ -641,7 +672,88 @@ end
 
 local RULE_KEYS = { id = "string", title = "string", basis = "string", check = "function",
     applies = "function", kind = "string", financer = "string", category = "string",
-    native = "table" }
+    native = "table", requires = "table" }
+
+-- `requires`: the fields a rule needs, checked before its check runs: when
+-- one is absent the rule ends `missing` with the fields to fill, and its
+-- check does not run. A pattern is a dotted path whose list segments end
+-- in "[]" (each element) and whose last segment may name alternatives:
+-- "submitted", "period.start", "applicants[].status",
+-- "applicants[].commune|insee" (either one). A field is absent when the
+-- project does not have it, or has an empty list or table there.
+local function compile_requires(list)
+    local out = {}
+    for i, pat in ipairs(list) do
+        if type(pat) ~= "string" then
+            error(string_format("requires[%d] must be a field path such as \"applicants[].status\"", i), 3)
+        end
+        local segs = {}
+        for seg in string.gmatch(pat, "[^.]+") do segs[#segs + 1] = seg end
+        if #segs == 0 or string_sub(pat, 1, 1) == "." or string_sub(pat, -1) == "." or string.find(pat, "..", 1, true) then
+            error(string_format("requires[%d]: %q is not a field path", i, pat), 3)
+        end
+        local steps = {}
+        for k, seg in ipairs(segs) do
+            local name, each = seg, false
+            if string_sub(seg, -2) == "[]" then name, each = string_sub(seg, 1, -3), true end
+            local alts = {}
+            for a in string.gmatch(name, "[^|]+") do
+                if not string.match(a, "^[%a_][%w_]*$") then
+                    error(string_format("requires[%d]: %q is not a field path", i, pat), 3)
+                end
+                alts[#alts + 1] = a
+            end
+            if #alts == 0 or (#alts > 1 and (k < #segs or each)) then
+                error(string_format("requires[%d]: %q: only the last field may have alternatives (a|b)", i, pat), 3)
+            end
+            steps[k] = { alts = alts, each = each }
+        end
+        out[i] = { text = pat, steps = steps }
+    end
+    return out
+end
+
+local function absent(v)
+    return v == nil or (type(v) == "table" and next(v) == nil)
+end
+
+-- The fields of compiled requires `reqs` that data (the project's plain
+-- tables) lacks, in the order of the patterns then of the list elements:
+-- { {path=, alternatives={paths}} }; empty when every one is there.
+local function requires_missing(reqs, data)
+    local out = {}
+    local function walk(node, path, steps, k)
+        local step = steps[k]
+        if k == #steps and not step.each then
+            for _, a in ipairs(step.alts) do
+                if not absent(node[a]) then return end
+            end
+            local paths = {}
+            for j, a in ipairs(step.alts) do paths[j] = child_path(path, a) end
+            out[#out + 1] = paths
+            return
+        end
+        local name = step.alts[1]
+        local v = node[name]
+        local here = child_path(path, name)
+        if absent(v) then
+            out[#out + 1] = { here }
+            return
+        end
+        if type(v) ~= "table" then return end
+        if step.each then
+            if k == #steps then return end
+            for i = 1, #v do
+                local item = v[i]
+                if type(item) == "table" then walk(item, child_path(here, i), steps, k + 1) end
+            end
+        else
+            walk(v, here, steps, k + 1)
+        end
+    end
+    for _, r in ipairs(reqs) do walk(data, "", r.steps, 1) end
+    return out
+end
 
 G.rule = function(spec)
     local c = ctx
@@ -673,11 +785,19 @@ G.rule = function(spec)
         end
         native = plain_copy(spec.native)
     end
+    local requires = spec.requires and compile_requires(plain_copy(spec.requires)) or nil
+    if native and spec.requires then
+        -- The C evaluator checks the same fields, and hands a project that
+        -- lacks one back to Lua.
+        local texts = {}
+        for i, r in ipairs(requires) do texts[i] = r.text end
+        native.requires = texts
+    end
     c.rules[#c.rules + 1] = {
         id = spec.id, title = spec.title or "",
         basis = spec.basis or (c.call and c.call.basis) or "",
         check = spec.check, applies = spec.applies, source = where, kind = spec.kind,
-        declared = declared, native = native,
+        declared = declared, native = native, requires = requires,
     }
 end
 
@@ -946,9 +1066,23 @@ function E.run_rule(i)
     -- window and edition without rule files passing them.
     local p, cv = ctx.env.project, ctx.env.call
     local status, message, figures
+    local lacking = nil
     if r.applies and not r.applies(p, cv) then
         status, message = "not-applicable", nil
-    else
+    elseif r.requires then
+        lacking = requires_missing(r.requires, view_data(p))
+        if #lacking == 0 then lacking = nil end
+    end
+    if lacking then
+        local said = {}
+        for _, paths in ipairs(lacking) do
+            for _, q in ipairs(paths) do record(q, nil) end
+            ctx.missing[#ctx.missing + 1] = paths[1]
+            said[#said + 1] = #paths > 1 and (paths[1] .. " (ou " .. table.concat(paths, " ou ", 2) .. ")")
+                or paths[1]
+        end
+        status, message = "missing", "À compléter : " .. table.concat(said, ", ")
+    elseif status == nil then
         local res = r.check(p, cv)
         if res == true then
             status = "pass"
@@ -956,9 +1090,13 @@ function E.run_rule(i)
             status = "fail"
         elseif type(res) == "table" and rawget(res, RESULT) == true then
             status, message, figures = res.status, res.message, res.figures
+            if status == "missing" then
+                local paths = path_list(rawget(res, "missing"), 0)
+                for _, path in ipairs(paths) do ctx.missing[#ctx.missing + 1] = path end
+            end
         else
-            error(string_format("rule %q returned %s; expected pass(...), fail(...), na(...) or a boolean",
-                r.id, res == nil and "nothing" or type(res)), 0)
+            error(string_format("rule %q returned %s; expected pass(...), fail(...), na(...), "
+                .. "missing(...) or a boolean", r.id, res == nil and "nothing" or type(res)), 0)
         end
     end
     local c = ctx.current

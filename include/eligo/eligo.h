@@ -38,7 +38,8 @@ enum {
 typedef enum eligo_outcome {
     ELIGO_ELIGIBLE = 0,
     ELIGO_INELIGIBLE = 1,
-    ELIGO_RULE_ERROR = 4 /* a rule failed to run: decision outcome "error" */
+    ELIGO_RULE_ERROR = 4, /* a rule failed to run: decision outcome "error" */
+    ELIGO_INCOMPLETE = 6  /* facts a rule needs are absent, no rule fails: "incomplete" */
 } eligo_outcome;
 
 typedef struct eligo eligo;

@@ -253,7 +253,7 @@ function K.self_financing(spec)
         title = spec.title or ("Participation minimale du maître d'ouvrage public : " ..
             fmt_rate(min) .. " des financements publics"),
         basis = spec.basis or "Code général des collectivités territoriales, art. L1111-10 III",
-        kind = "self-financing",
+        kind = "self-financing", requires = { "owner_status" },
         check = function(p)
             local status = p.owner_status
             if not in_list(owners, status) then
@@ -407,7 +407,7 @@ function K.convention(spec)
         id = spec.id or "convention-objectifs",
         title = spec.title or ("Convention obligatoire au-delà de " .. fmt(threshold) .. " par association"),
         basis = spec.basis or "Loi n° 2000-321 du 12 avril 2000, art. 10 ; décret n° 2001-495 du 6 juin 2001, art. 1er",
-        kind = "notice",
+        kind = "notice", requires = { "applicants[].status" },
         check = function(p, c)
             local amount = plan.grant_of(p, c)
             local by = spec.by

@@ -24,7 +24,8 @@ end
 -- ESUS-approved commercial company is part of the ESS, loi 2014-856 art. 1
 -- II and art. 11); with require_approval = true the approval is required
 -- in addition to the status. Statuses compare exactly (lower case ids).
--- Fails naming the first applicant refused.
+-- Fails naming the first applicant refused. Requires every applicant's
+-- status: an applicant without one makes the rule `missing`.
 function K.applicants(spec)
     local statuses = list_of(spec, "statuses", "applicants")
     local approval, required = spec.approval, spec.require_approval == true
@@ -36,6 +37,7 @@ function K.applicants(spec)
         id = spec.id or "beneficiaires-eligibles",
         title = spec.title or "Les porteurs ont un statut éligible",
         basis = spec.basis, kind = "applicants",
+        requires = { "applicants[].status" },
         native = { op = "applicants", statuses = statuses, approval = approval, required = required },
         check = function(p)
             local names = {}
@@ -186,8 +188,9 @@ end
 -- list when its name matches a listed name (after normalisation, above) or
 -- its INSEE code a listed code: entries of 5 characters such as "59437"
 -- are codes, in the list as in the project's territory, and an applicant's
--- `insee` is read when its commune's name is not in the list. An empty
--- project territory, or an applicant with neither commune nor code, fails:
+-- `insee` is read when its commune's name is not in the list. It requires
+-- the project's territory (not empty), and with applicant = true each
+-- applicant's commune or INSEE code: without them the rule is `missing`,
 -- there is nothing to check. Fails naming the communes outside the list,
 -- each with the listed commune it is a few typos away from, if any:
 -- "Noyelle-lès-Seclin (vouliez-vous dire « Noyelles-lès-Seclin » ?)".
@@ -199,10 +202,13 @@ function K.territory(spec)
     -- (the list read then is still among the rule's facts), not for every
     -- project.
     local index = commune_index(communes)
+    local requires = {}
+    if of_project then requires[#requires + 1] = "territory" end
+    if of_applicant then requires[#requires + 1] = "applicants[].commune|insee" end
     rule {
         id = spec.id or "territoire",
         title = spec.title or "Le projet se situe sur le territoire de l'appel",
-        basis = spec.basis, kind = "territory",
+        basis = spec.basis, kind = "territory", requires = requires,
         native = { op = "territory", communes = communes, project = of_project,
             applicant = of_applicant },
         check = function(p)
@@ -212,7 +218,6 @@ function K.territory(spec)
                     checked = checked + 1
                     if not commune_inside(index, c) then outside[#outside + 1] = c .. commune_hint(index, c) end
                 end
-                if checked == 0 then return fail("Territoire du projet non renseigné") end
             end
             if of_applicant then
                 for i, a in ipairs(p.applicants) do
@@ -220,9 +225,6 @@ function K.territory(spec)
                     local inside = c ~= nil and commune_inside(index, c)
                     if not inside then
                         local code = a.insee
-                        if c == nil and code == nil then
-                            return fail(string.format("Commune du porteur %d (%s) non renseignée", i, a.name))
-                        end
                         inside = code ~= nil and index.codes[insee_of(code) or ""] == true
                         if not inside then
                             local shown = c and (c .. commune_hint(index, c)) or code
@@ -247,9 +249,10 @@ end
 -- window { period_start = param "period_start", period_end = param "period_end" }
 -- The submission date (project.submitted) within the call's window
 -- (call.opens to call.closes, both inclusive, each optional) when the call
--- has one -- a project without a submission date then fails -- and the
--- project's period within the eligible period [period_start, period_end]
--- when given (each bound optional, inclusive). Dates are ISO 8601 text
+-- has one -- a project without a submission date is then `missing` it --
+-- and the project's period within the eligible period [period_start,
+-- period_end] when given (each bound optional, inclusive; a project without
+-- its period is `missing` it). Dates are ISO 8601 text
 -- (YYYY-MM-DD), whose text order is the date order. Not applicable when
 -- there is nothing to check. Example: a call closing 2013-06-30 accepts a
 -- project submitted on 2013-06-30 and refuses one submitted on 2013-07-01.
@@ -272,7 +275,9 @@ function K.window(spec)
             if opens or closes then
                 local d = p.submitted
                 local window = string.format("du %s au %s", opens or "…", closes or "…")
-                if d == nil then return fail("Date de dépôt non renseignée (appel ouvert " .. window .. ")") end
+                if d == nil then
+                    return missing(field(p, "submitted"), "Date de dépôt non renseignée (appel ouvert " .. window .. ")")
+                end
                 if (opens and d < opens) or (closes and d > closes) then
                     return fail(string.format("Déposé le %s, hors de la période de dépôt %s", d, window))
                 end
@@ -281,6 +286,12 @@ function K.window(spec)
             if from or to then
                 local s, e = p.period.start, p.period["end"]
                 local eligible = string.format("du %s au %s", from or "…", to or "…")
+                if s == nil or e == nil then
+                    local lacking = {}
+                    if s == nil then lacking[#lacking + 1] = field(p.period, "start") end
+                    if e == nil then lacking[#lacking + 1] = field(p.period, "end") end
+                    return missing(lacking, "Période du projet non renseignée (période éligible " .. eligible .. ")")
+                end
                 if (from and s < from) or (to and e > to) then
                     return fail(string.format("Projet du %s au %s, hors de la période éligible %s", s, e, eligible))
                 end
@@ -334,7 +345,7 @@ function K.de_minimis(spec)
     rule {
         id = spec.id or "de-minimis",
         title = spec.title or ("Aides de minimis dans la limite de " .. fmt(ceiling) .. " sur trois exercices"),
-        basis = spec.basis or regulation, kind = "de-minimis",
+        basis = spec.basis or regulation, kind = "de-minimis", requires = { "applicants[].status" },
         check = function(p, c)
             local undertaking
             for _, a in ipairs(p.applicants) do

@@ -50,7 +50,7 @@ assert_eq "" "$(ids --since 2999-01-01)" "--since after every decision"
 
 run eligo trace list --outcome maybe
 assert_eq 2 "$RC" "bad --outcome"
-assert_contains "$ERR" "--outcome must be eligible, ineligible or error" "names the values"
+assert_contains "$ERR" "--outcome must be eligible, ineligible, incomplete or error" "names the values"
 run eligo trace list --since 01/03/2024
 assert_eq 2 "$RC" "a French date is not ISO"
 assert_contains "$ERR" "--since needs an ISO 8601 date" "names the option"

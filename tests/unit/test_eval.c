@@ -853,6 +853,155 @@ static void test_file_level_memory_error_located(void **state) {
     elg_decision_free(d);
 }
 
+/* ---- missing facts (issue 11) ----------------------------------------------- */
+
+/* Reading a field the project does not have is a fact without a value, not
+ * a missing fact: only a rule that needs the field says so. */
+static void test_absent_read_is_not_missing(void **state) {
+    (void)state;
+    elg_decision *d = decide_alone("rule { id = 'siret-lu', check = function(p)\n"
+                                   "  local s = p.applicants[1].siret\n"
+                                   "  return pass(s and 'avec SIRET' or 'sans SIRET') end }\n",
+                                   NULL, &project);
+    assert_rule(d, "siret-lu", ELG_RULE_PASS, "sans SIRET", NULL);
+    const elg_rule_result *x = rule_named(d, "siret-lu");
+    assert_int_equal(x->missing_count, 0);
+    assert_int_equal(x->facts_count, 1);
+    assert_string_equal(x->facts[0].path, "applicants[0].siret");
+    assert_int_equal(x->facts[0].value.type, ELG_VALUE_NULL);
+    assert_int_equal(d->outcome, ELG_OUTCOME_ELIGIBLE);
+    elg_decision_free(d);
+}
+
+static const char *const missing_src =
+    "rule { id = 'siret', check = function(p)\n"                                    /* 1 */
+    "  local a = p.applicants[1]\n"                                                 /* 2 */
+    "  if not a.siret then return missing(field(a, 'siret'), 'SIRET absent') end\n" /* 3 */
+    "  return pass('SIRET ' .. a.siret) end }\n"                                    /* 4 */
+    "rule { id = 'depot', requires = { 'submitted', 'applicants[].rna|siret' },\n"  /* 5 */
+    "  check = function(p) error('never run without its fields') end }\n"           /* 6 */
+    "rule { id = 'ok', check = function(p) return pass('fine') end }\n";            /* 7 */
+
+/* missing(...) and `requires` make the rule `missing` with the fields to
+ * fill, and the decision incomplete; the check of a rule whose required
+ * field is absent does not run. */
+static void test_missing_makes_incomplete(void **state) {
+    (void)state;
+    elg_decision *d = decide_alone(missing_src, NULL, &project);
+    assert_rule(d, "siret", ELG_RULE_MISSING, "SIRET absent", NULL);
+    const elg_rule_result *x = rule_named(d, "siret");
+    assert_int_equal(x->missing_count, 1);
+    assert_string_equal(x->missing[0], "applicants[0].siret");
+    assert_rule(d, "depot", ELG_RULE_MISSING,
+                "À compléter : submitted, applicants[0].rna (ou applicants[0].siret)", NULL);
+    x = rule_named(d, "depot");
+    assert_int_equal(x->missing_count, 2);
+    assert_string_equal(x->missing[0], "submitted");
+    assert_string_equal(x->missing[1], "applicants[0].rna");
+    assert_rule(d, "ok", ELG_RULE_PASS, "fine", NULL);
+    assert_int_equal(d->outcome, ELG_OUTCOME_INCOMPLETE);
+    /* Written and read back the same (the stored JSON names the status). */
+    json_t *j = decision_json(d);
+    assert_string_equal(json_text(j, "outcome"), "incomplete");
+    assert_string_equal(json_text(json_rule(j, 0), "status"), "missing");
+    json_decref(j);
+    elg_decision_free(d);
+
+    /* With the fields there, the checks run: the second one errs. */
+    elg_applicant full = applicants[0];
+    full.siret = "77567227200029";
+    elg_project p = project;
+    p.applicants = &full;
+    p.submitted = "2018-01-02";
+    d = decide_alone(missing_src, NULL, &p);
+    assert_rule(d, "siret", ELG_RULE_PASS, "SIRET 77567227200029", NULL);
+    assert_rule(d, "depot", ELG_RULE_ERROR, "never run without its fields", "rules/calls/t.lua:6");
+    assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
+    elg_decision_free(d);
+}
+
+/* A failing rule still makes the decision ineligible, an error still an
+ * error; incomplete is only for a decision that nothing refuses. */
+static void test_outcome_order(void **state) {
+    (void)state;
+    const elg_rule_status miss_fail[] = {ELG_RULE_MISSING, ELG_RULE_FAIL, ELG_RULE_PASS};
+    const elg_rule_status fail_miss[] = {ELG_RULE_FAIL, ELG_RULE_MISSING};
+    const elg_rule_status miss_err[] = {ELG_RULE_MISSING, ELG_RULE_ERROR};
+    const elg_rule_status miss_na[] = {ELG_RULE_NA, ELG_RULE_MISSING, ELG_RULE_PASS};
+    assert_int_equal(elg_outcome_of(miss_fail, 3), ELG_OUTCOME_INELIGIBLE);
+    assert_int_equal(elg_outcome_of(fail_miss, 2), ELG_OUTCOME_INELIGIBLE);
+    assert_int_equal(elg_outcome_of(miss_err, 2), ELG_OUTCOME_ERROR);
+    assert_int_equal(elg_outcome_of(miss_na, 3), ELG_OUTCOME_INCOMPLETE);
+    assert_int_equal(elg_outcome_worst(ELG_OUTCOME_INCOMPLETE, ELG_OUTCOME_ELIGIBLE),
+                     ELG_OUTCOME_INCOMPLETE);
+    assert_int_equal(elg_outcome_worst(ELG_OUTCOME_INCOMPLETE, ELG_OUTCOME_INELIGIBLE),
+                     ELG_OUTCOME_INELIGIBLE);
+    assert_int_equal(elg_outcome_worst(ELG_OUTCOME_ERROR, ELG_OUTCOME_INCOMPLETE),
+                     ELG_OUTCOME_ERROR);
+    elg_outcome o;
+    assert_true(elg_outcome_parse("incomplete", &o));
+    assert_int_equal(o, ELG_OUTCOME_INCOMPLETE);
+    elg_rule_status s;
+    assert_true(elg_rule_status_parse("missing", &s));
+    assert_int_equal(s, ELG_RULE_MISSING);
+
+    elg_decision *d =
+        decide_alone("rule { id = 'a', check = function(p)\n"
+                     "  return missing('submitted') end }\n"
+                     "rule { id = 'b', check = function(p) return fail('non') end }\n",
+                     NULL, &project);
+    assert_int_equal(d->outcome, ELG_OUTCOME_INELIGIBLE);
+    elg_decision_free(d);
+}
+
+static const char *const bad_missing_src =
+    "rule { id = 'no-field', check = function(p)\n"                        /* 1 */
+    "  local r = fail('x'); r.status = 'missing'; return r end }\n"        /* 2 */
+    "rule { id = 'empty', check = function(p)\n"                           /* 3 */
+    "  return missing({}) end }\n"                                         /* 4 */
+    "rule { id = 'not-text', check = function(p)\n"                        /* 5 */
+    "  return missing({ 3 }) end }\n"                                      /* 6 */
+    "rule { id = 'smuggled', check = function(p)\n"                        /* 7 */
+    "  local r = pass('x'); r.missing = { 'submitted' }; return r end }\n" /* 8 */
+    "rule { id = 'field-of-text', check = function(p)\n"                   /* 9 */
+    "  return missing(field('applicants', 'siret')) end }\n";              /* 10 */
+
+/* A `missing` result that names no field, or fields that are not paths, is
+ * an error at its line; fields added to a pass are not reported. */
+static void test_bad_missing_results(void **state) {
+    (void)state;
+    elg_decision *d = decide_alone(bad_missing_src, NULL, &project);
+    assert_rule(d, "no-field", ELG_RULE_ERROR, "missing expects the field", "rules/calls/t.lua:1");
+    /* A tail call leaves no line of its own: the rule's declaration. */
+    assert_rule(d, "empty", ELG_RULE_ERROR, "missing expects the field", "rules/calls/t.lua:3");
+    assert_rule(d, "not-text", ELG_RULE_ERROR, "each field is a path", "rules/calls/t.lua:5");
+    assert_rule(d, "smuggled", ELG_RULE_PASS, "x", NULL);
+    assert_int_equal(rule_named(d, "smuggled")->missing_count, 0);
+    assert_rule(d, "field-of-text", ELG_RULE_ERROR, "field expects a view", "rules/calls/t.lua:10");
+    elg_decision_free(d);
+}
+
+/* A `requires` pattern that is not a field path is refused where the rule
+ * is declared. */
+static void test_bad_requires_refused(void **state) {
+    (void)state;
+    static const char *const pats[] = {"'a..b'", "'a[]|b.c'", "'a|b.c'", "3", "'x-y'"};
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+        char src[256];
+        snprintf(src, sizeof src,
+                 "rule { id = 'r', requires = { %s },\n"
+                 "  check = function(p) return true end }\n",
+                 pats[i]);
+        elg_decision *d = decide_alone(src, NULL, &project);
+        assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
+        assert_int_equal(d->rules_count, 1);
+        if (!strstr(text(d->rules[0].message), "requires[1]"))
+            fail_msg("pattern %s: [%s]", pats[i], text(d->rules[0].message));
+        assert_string_equal(text(d->rules[0].error_at), "rules/calls/t.lua:1");
+        elg_decision_free(d);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table_is_error),
@@ -871,6 +1020,11 @@ int main(void) {
         cmocka_unit_test(test_no_state_through_metamethods),
         cmocka_unit_test(test_file_level_metatables_kept),
         cmocka_unit_test(test_file_level_globals_every_project),
+        cmocka_unit_test(test_absent_read_is_not_missing),
+        cmocka_unit_test(test_missing_makes_incomplete),
+        cmocka_unit_test(test_outcome_order),
+        cmocka_unit_test(test_bad_missing_results),
+        cmocka_unit_test(test_bad_requires_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -482,9 +482,10 @@ static void test_territory(void **state) {
     project.territory_count = 2;
     assert_string_equal(status(src), "fail");
     assert_message("Hors du territoire de l'appel (3 communes) : Lille");
+    /* Nothing to check: the rule needs the territory, it does not fail. */
     project.territory_count = 0;
-    assert_string_equal(status(src), "fail");
-    assert_message("Territoire du projet non renseigné");
+    assert_string_equal(status(src), "missing");
+    assert_message("À compléter : territory");
     /* The applicant's commune. */
     const char *app = "territory { communes = { 'Emmerin' }, project = false, applicant = true }";
     applicants[0].commune = "Emmerin";
@@ -493,8 +494,12 @@ static void test_territory(void **state) {
     assert_string_equal(status(app), "fail");
     assert_message("Lille (Asso A)");
     applicants[0].commune = NULL;
+    assert_string_equal(status(app), "missing");
+    assert_message("À compléter : applicants[0].commune (ou applicants[0].insee)");
+    /* The INSEE code stands for the commune. */
+    applicants[0].insee = "59195";
     assert_string_equal(status(app), "fail");
-    assert_message("Commune du porteur 1 (Asso A) non renseignée");
+    applicants[0].insee = NULL;
 }
 
 static void test_window(void **state) {
@@ -503,7 +508,7 @@ static void test_window(void **state) {
     assert_string_equal(status("window {}"), "not-applicable");
     call.opens = "2013-01-01";
     call.closes = "2013-06-30";
-    assert_string_equal(status("window {}"), "fail");
+    assert_string_equal(status("window {}"), "missing");
     assert_message("Date de dépôt non renseignée");
     project.submitted = "2013-06-30";
     assert_string_equal(status("window {}"), "pass");

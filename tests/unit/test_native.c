@@ -224,12 +224,15 @@ static void test_variants_agree(void **state) {
     base(&v);
     v.applicants[1].commune = NULL;
     d = checked(ev, &v);
-    assert_int_equal(rule_named(d, "commune")->status, ELG_RULE_FAIL);
+    assert_int_equal(rule_named(d, "commune")->status, ELG_RULE_MISSING);
+    assert_int_equal(rule_named(d, "commune")->missing_count, 1);
+    assert_string_equal(rule_named(d, "commune")->missing[0], "applicants[1].commune");
     elg_decision_free(d);
     base(&v);
     v.p.territory_count = 0;
     d = checked(ev, &v);
-    assert_string_equal(rule_named(d, "territoire")->message, "Territoire du projet non renseigné");
+    assert_int_equal(rule_named(d, "territoire")->status, ELG_RULE_MISSING);
+    assert_string_equal(rule_named(d, "territoire")->message, "À compléter : territory");
     elg_decision_free(d);
 
     base(&v); /* dates: outside the period, late, none */
@@ -242,7 +245,8 @@ static void test_variants_agree(void **state) {
     base(&v);
     v.p.submitted = NULL;
     d = checked(ev, &v);
-    assert_int_equal(rule_named(d, "depot")->status, ELG_RULE_FAIL);
+    assert_int_equal(rule_named(d, "depot")->status, ELG_RULE_MISSING);
+    assert_string_equal(rule_named(d, "depot")->missing[0], "submitted");
     elg_decision_free(d);
 
     base(&v); /* the plan: imbalance, over the caps, earmarks over the cost */
@@ -256,11 +260,20 @@ static void test_variants_agree(void **state) {
     assert_int_equal(rule_named(d, "flechage-liste")->status, ELG_RULE_FAIL);
     elg_decision_free(d);
 
-    base(&v); /* an unknown financer: public unknown, a missing fact */
+    base(&v); /* an unknown financer: public unknown, a fact with no value; not a
+               * missing fact, which only a rule that needs a field declares */
     v.resources[1].financer = "INCONNU";
     d = checked(ev, &v);
     assert_int_equal(rule_named(d, "aides-publiques")->status, ELG_RULE_PASS);
-    assert_true(rule_named(d, "aides-publiques")->missing_count > 0);
+    assert_int_equal(rule_named(d, "aides-publiques")->missing_count, 0);
+    {
+        const elg_rule_result *ap = rule_named(d, "aides-publiques");
+        bool absent = false;
+        for (size_t k = 0; k < ap->facts_count; k++)
+            absent = absent || (strcmp(ap->facts[k].path, "resources[1].public") == 0 &&
+                                ap->facts[k].value.type == ELG_VALUE_NULL);
+        assert_true(absent);
+    }
     elg_decision_free(d);
 
     base(&v); /* a line of an exclusive earmark's financer not earmarked: Lua names it */

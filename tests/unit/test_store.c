@@ -1190,6 +1190,39 @@ static void raw_put(const fixture *f, const char *kind, const char *id, int vers
     free(sql);
 }
 
+/* Migration 7 widens the outcome constraint in place: a store made before
+ * it keeps its decisions and takes `incomplete` ones, and still refuses an
+ * outcome that is none of the four. */
+static void test_migration_allows_incomplete(void **state) {
+    fixture *f = *state;
+    elg_store *s;
+    char msg[256], text[64];
+    const char *row = "INSERT INTO decisions (project, project_version, project_sha256, call,"
+                      " call_version, call_sha256, ruleset_sha256, engine_version, outcome,"
+                      " figures, trace) VALUES ('p1', 1, 'a', 'c1', 1, 'b', 'c', '0', '%s',"
+                      " '{}', '{}')";
+    char sql[512];
+
+    create_v1_store(f);
+    snprintf(sql, sizeof sql, row, "eligible");
+    assert_int_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+    snprintf(sql, sizeof sql, row, "incomplete");
+    assert_int_not_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+
+    s = open_store(f);
+    elg_store_close(s);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    assert_int_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+    snprintf(sql, sizeof sql, row, "maybe");
+    assert_int_not_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 2);
+    raw_text(f, "PRAGMA integrity_check", text, sizeof text);
+    assert_string_equal(text, "ok");
+    assert_int_equal(raw_int(f, "SELECT instr(sql, '''incomplete''') > 0 FROM sqlite_schema"
+                                " WHERE name = 'decisions'"),
+                     1);
+}
+
 static void test_migration_backfills_forms(void **state) {
     fixture *f = *state;
     elg_store *s;
@@ -1465,6 +1498,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_key_in_write_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_allows_incomplete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
