@@ -189,13 +189,15 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
                                   NULL, NULL, &rep[k], &err))
             goto fail;
     if (json) {
-        json_t *s = json_pack(
-            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "call", call_id, "projects",
-            (json_int_t)sum.projects, "changed", (json_int_t)sum.changed, "to_ineligible",
-            (json_int_t)sum.to_ineligible, "to_eligible", (json_int_t)sum.to_eligible, "to_error",
-            (json_int_t)sum.to_error, "from_error", (json_int_t)sum.from_error, "figures_only",
-            (json_int_t)sum.figures_only, "envelope_before", env_json(&rep[0]), "envelope_after",
-            env_json(&rep[1]));
+        json_t *s =
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "call",
+                      call_id, "projects", (json_int_t)sum.projects, "changed",
+                      (json_int_t)sum.changed, "to_ineligible", (json_int_t)sum.to_ineligible,
+                      "to_eligible", (json_int_t)sum.to_eligible, "to_error",
+                      (json_int_t)sum.to_error, "from_error", (json_int_t)sum.from_error,
+                      "to_incomplete", (json_int_t)sum.to_incomplete, "from_incomplete",
+                      (json_int_t)sum.from_incomplete, "figures_only", (json_int_t)sum.figures_only,
+                      "envelope_before", env_json(&rep[0]), "envelope_after", env_json(&rep[1]));
         json_t *doc = json_pack("{s:o, s:o}", "changes", o.changes, "summary", s);
         o.changes = NULL;
         char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -208,9 +210,10 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
         printf("Résumé : %" PRId64 " projet(s), %" PRId64 " décision(s) changent : %" PRId64
                " éligible → inéligible, %" PRId64 " inéligible → éligible, %" PRId64
                " vers une erreur, %" PRId64 " sortent d'une erreur, %" PRId64
+               " deviennent incomplètes, %" PRId64 " ne le sont plus, %" PRId64
                " montants seulement\n",
                sum.projects, sum.changed, sum.to_ineligible, sum.to_eligible, sum.to_error,
-               sum.from_error, sum.figures_only);
+               sum.from_error, sum.to_incomplete, sum.from_incomplete, sum.figures_only);
         printf("Accordable : %s → %s\n", eur(rep[0].call.grantable, a, sizeof a),
                eur(rep[1].call.grantable, b, sizeof b));
         if (sum.before.has_envelope || sum.after.has_envelope)

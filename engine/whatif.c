@@ -222,6 +222,10 @@ static void count(elg_whatif_summary *s, const elg_decision *a, const elg_decisi
         s->to_eligible++;
     else if (b->outcome == ELG_OUTCOME_ERROR)
         s->to_error++;
+    else if (b->outcome == ELG_OUTCOME_INCOMPLETE)
+        s->to_incomplete++;
+    else if (a->outcome == ELG_OUTCOME_INCOMPLETE)
+        s->from_incomplete++;
     else
         s->from_error++;
 }

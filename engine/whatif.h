@@ -55,7 +55,8 @@ typedef struct elg_whatif_summary {
     int64_t projects, changed;
     int64_t to_ineligible, to_eligible; /* eligible -> not, not -> eligible */
     int64_t to_error, from_error;
-    int64_t figures_only; /* same outcome, other key figures */
+    int64_t to_incomplete, from_incomplete; /* -> incomplete; incomplete -> (in)eligible */
+    int64_t figures_only;                   /* same outcome, other key figures */
     elg_envelope_policy before, after;
 } elg_whatif_summary;
 

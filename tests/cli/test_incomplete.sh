@@ -97,6 +97,19 @@ assert_eq 0 "$(jqr .outcomes.ineligible)" "none refused"
 run eligo batch mel-appel-projets-territoires
 assert_contains "$OUT" "5 incomplet(s)" "batch text summary"
 
+# whatif: the same call without the rules that need the statuses makes the
+# incomplete decisions eligible again, and says so.
+mkdir -p "$WORK/rules"
+cp -r "$SRC/rules/lib" "$SRC/rules/calls" "$WORK/rules/"
+awk '/^(applicants|convention|self_financing) \{/ { skip = 1 } !skip { print } skip && /^\}/ { skip = 0 }' \
+    "$SRC/rules/calls/mel-appel-projets-territoires.lua" >"$WORK/rules/calls/mel-appel-projets-territoires.lua"
+run eligo whatif mel-appel-projets-territoires --rules "$WORK/rules" --format json
+assert_eq 1 "$RC" "whatif without the status rules: decisions change ($ERR)"
+assert_eq 5 "$(jqr .summary.from_incomplete)" "whatif: five no longer incomplete"
+assert_eq 0 "$(jqr .summary.to_incomplete)" "whatif: none becomes incomplete"
+run eligo whatif mel-appel-projets-territoires --rules "$WORK/rules"
+assert_contains "$OUT" "5 ne le sont plus" "whatif text summary"
+
 # The applicant's letter lists what to provide, in words.
 id=$(eligo trace list --project cine-cite-social --format json | jq -r '.decision_id' | tail -1)
 run eligo explain "$id" --format text
