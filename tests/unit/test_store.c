@@ -1468,6 +1468,76 @@ static void test_batch_key_in_write_order(void **state) {
     elg_store_close(s);
 }
 
+/* ---- statement journals ------------------------------------------------ */
+
+/* A VFS that counts the statement-journal files SQLite opens, and passes
+ * everything else to the default one. */
+static sqlite3_vfs counting_vfs, *base_vfs;
+static int subjournal_opens;
+
+static int counting_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out) {
+    (void)vfs;
+    if (flags & SQLITE_OPEN_SUBJOURNAL)
+        subjournal_opens++;
+    return base_vfs->xOpen(base_vfs, name, f, flags, out);
+}
+
+/* Storing thousands of 4-5 KiB decisions in one transaction, as a batch
+ * does, keeps every statement journal in memory: when one spilled to a
+ * file, each later decision of the transaction wrote eight pages there. */
+static void test_statement_journal_in_memory(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f); /* configures SQLite before it starts */
+    elg_error err;
+    const char *sha = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    char *trace = malloc(4600), project[32], created[40];
+
+    assert_non_null(trace);
+    memset(trace, 'x', 4599);
+    trace[0] = '"';
+    trace[4598] = '"';
+    trace[4599] = '\0';
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    elg_store_close(s);
+
+    base_vfs = sqlite3_vfs_find(NULL);
+    counting_vfs = *base_vfs;
+    counting_vfs.zName = "elg-counting";
+    counting_vfs.xOpen = counting_open;
+    assert_int_equal(sqlite3_vfs_register(&counting_vfs, 1), SQLITE_OK);
+    subjournal_opens = 0;
+    s = open_store(f);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    for (int i = 0; i < 3000; i++) {
+        snprintf(project, sizeof project, "p%05d", i);
+        elg_stored_decision d = {
+            .project = project,
+            .project_version = 1,
+            .project_sha256 = (char *)"psha",
+            .call = (char *)"c1",
+            .call_version = 1,
+            .call_sha256 = (char *)"csha",
+            .ruleset_sha256 = (char *)"rsha",
+            .engine_version = (char *)"0.1.0",
+            .outcome = (char *)"eligible",
+            .figures = (char *)"{}",
+            .trace = trace,
+            .ruleset = (char *)sha,
+        };
+        int64_t id = 0;
+        if (elg_store_add_decision_record(s, &d, &id, created, sizeof created, &err))
+            fail_msg("decision %d: %s", i, err.message);
+    }
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    elg_store_close(s);
+    sqlite3_vfs_unregister(&counting_vfs);
+    free(trace);
+    assert_int_equal(subjournal_opens, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
@@ -1499,6 +1569,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_key_in_write_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_allows_incomplete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_journal_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
