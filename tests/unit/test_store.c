@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -1538,6 +1539,62 @@ static void test_statement_journal_in_memory(void **state) {
     assert_int_equal(subjournal_opens, 0);
 }
 
+/* The store stamps a decision itself (no RETURNING, no column default): the
+ * same text as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), handed back
+ * and stored, and the id is the row's. */
+static void test_decision_stamp(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+    char created[40], sql[160], stored[40], now[40];
+    int64_t id = 0;
+    elg_stored_decision d = {
+        .project = (char *)"p1",
+        .project_version = 1,
+        .project_sha256 = (char *)"psha",
+        .call = (char *)"c1",
+        .call_version = 1,
+        .call_sha256 = (char *)"csha",
+        .ruleset_sha256 = (char *)"rsha",
+        .engine_version = (char *)"0.1.0",
+        .outcome = (char *)"eligible",
+        .figures = (char *)"{}",
+        .trace = (char *)"{}",
+        .ruleset = (char *)sha,
+    };
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    assert_int_equal(elg_store_add_decision_record(s, &d, &id, created, sizeof created, &err), 0);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    elg_store_close(s);
+    assert_true(id > 0);
+    snprintf(sql, sizeof sql, "SELECT created_at FROM decisions WHERE id = %lld", (long long)id);
+    raw_text(f, sql, stored, sizeof stored);
+    assert_string_equal(stored, created);
+    /* 2026-12-01T14:49:14.123Z */
+    assert_int_equal(strlen(created), 24);
+    for (int i = 0; i < 24; i++) {
+        bool sep = i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19 || i == 23;
+        assert_true(sep || (created[i] >= '0' && created[i] <= '9'));
+    }
+    assert_int_equal(created[4], '-');
+    assert_int_equal(created[7], '-');
+    assert_int_equal(created[10], 'T');
+    assert_int_equal(created[13], ':');
+    assert_int_equal(created[16], ':');
+    assert_int_equal(created[19], '.');
+    assert_int_equal(created[23], 'Z');
+    /* The same clock as SQLite's: at most a few seconds before its now. */
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(round((julianday('now') - julianday('%s')) * 86400000) AS INTEGER)",
+             created);
+    raw_text(f, sql, now, sizeof now);
+    assert_true(atol(now) >= 0 && atol(now) < 10000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
@@ -1570,6 +1627,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_batch_key_in_write_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_allows_incomplete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_journal_in_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_stamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
