@@ -11,10 +11,13 @@
  * data. libcyaml says where it failed only as a backtrace of the field path, and value checks
  * know no position at all, so every error goes through the locator (doc_locate.c), which walks
  * the libyaml events once more to find the line:column of a path. Between the load and the
- * value checks, one more walk of the events (doc_check_texts) checks every value as text, with
- * what libcyaml does not show: explicit tags, characters however escaped, lengths; it also sees
- * the `list:` keys of calls. The locator runs only on the error path: a valid document costs
- * one partial scan, one load and one walk.
+ * value checks, every value is checked as text (doc_check_texts): lengths and characters, but
+ * also what libcyaml does not show, explicit tags and characters however escaped. When the
+ * bytes hold no tag indicator, no backslash and no NUL, the loaded strings are exactly the
+ * values, and they are checked as loaded; only when that finds something, or when the bytes
+ * could hide something, does one more walk of the events check them again, in the document's
+ * order and with positions (and a call, for its `list:` keys, always takes the walk). The
+ * locator runs only on the error path: a valid project costs one partial scan and one load.
  *
  * Nothing here is global or static-mutable: libcyaml's log goes to a per-parse context, so
  * parsing is re-entrant.

@@ -250,22 +250,31 @@ static int text_fail(parse_ctx *c, const doc_frame *f, size_t depth, const doc_s
     return doc_fail_pos(c, v->line, v->column, path, "%s", message);
 }
 
+/* The length in characters of text[0..len) and the first character it may not hold as a
+ * text of class cls (*found false when there is none). */
+static size_t text_scan(text_class cls, const char *text, size_t len, unsigned long *refused,
+                        bool *found) {
+    size_t chars = 0;
+    *found = false;
+    for (size_t i = 0; i < len; chars++) {
+        unsigned long cp;
+        i += doc_utf8_next(text + i, len - i, &cp);
+        if (!*found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
+            *refused = cp;
+            *found = true;
+        }
+    }
+    return chars;
+}
+
 /* doc_value_fn: the length and the characters of one value. */
 static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, const doc_scalar *v,
                             void *ud) {
     text_class cls = classify(f, depth);
-    size_t chars = 0;
     unsigned long refused = 0;
-    bool found = false;
+    bool found;
     (void)ud;
-    for (size_t i = 0; i < v->len; chars++) {
-        unsigned long cp;
-        i += doc_utf8_next(v->text + i, v->len - i, &cp);
-        if (!found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
-            refused = cp;
-            found = true;
-        }
-    }
+    size_t chars = text_scan(cls, v->text, v->len, &refused, &found);
     if (chars > text_limits[cls].max)
         return text_fail(c, f, depth, v, "too long: %zu characters (at most %zu for %s)", chars,
                          text_limits[cls].max, text_limits[cls].what);
@@ -281,6 +290,15 @@ static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, cons
     if (refused >= 0xFEFF)
         return text_fail(c, f, depth, v, "character U+%04lX not allowed", refused);
     return text_fail(c, f, depth, v, "control character U+%04lX not allowed", refused);
+}
+
+/* doc_raw_text_fn: 1 when the loaded text would fail check_text_value. */
+static int raw_text_refused(const doc_frame *f, size_t depth, const char *text, void *ud) {
+    text_class cls = classify(f, depth);
+    unsigned long refused;
+    bool found;
+    (void)ud;
+    return text_scan(cls, text, strlen(text), &refused, &found) > text_limits[cls].max || found;
 }
 
 /* ---- value checks ----------------------------------------------------------------- */
@@ -608,7 +626,27 @@ static void clear_list_keys(raw_call *r) {
             r->editions[j].parameters[i].list_key = false;
 }
 
+/*
+ * Whether the loaded strings show every value as the events do. They do unless the bytes hold
+ * a tag indicator (libcyaml drops tags), a backslash (an escape may make a NUL, which cuts the
+ * loaded string and can hide the rest of a value or of a field name) or a NUL byte. libcyaml has
+ * already read the whole stream without a syntax error, an alias or a second document, and every
+ * key it accepted is one of the schema's, so nothing else the walk checks can differ. A false
+ * answer only costs the walk: a '!' in a title is enough.
+ */
+static bool raw_shows_all(const parse_ctx *c) {
+    return !memchr(c->data, '!', c->len) && !memchr(c->data, '\\', c->len) &&
+           !memchr(c->data, '\0', c->len);
+}
+
 int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw) {
+    /* The fast path: when the loaded strings show everything and every one of them passes,
+     * the walk would find nothing either. Otherwise the walk finds the first error in the
+     * document's order and locates it, as it always has. A call's `list:` keys need the walk
+     * (raw_param.list_key); calls are few. */
+    if (kind != ELG_DOC_CALL && raw_shows_all(c) &&
+        doc_raw_each_text(kind, raw, raw_text_refused, NULL) == 0)
+        return 0;
     if (kind != ELG_DOC_CALL)
         return doc_walk_values(c, NULL, check_text_value, NULL);
     clear_list_keys(raw);

@@ -290,6 +290,15 @@ int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw);
 /* Frees what doc_load_raw loaded for kind; NULL does nothing. */
 void doc_free_raw(elg_doc_kind kind, void *raw);
 
+/* Called for each string of a loaded document, with frames shaped as doc_walk's are at that
+ * value (is_map and key only: the keys are the schema's, never freed). Returns 0 to go on. */
+typedef int (*doc_raw_text_fn)(const doc_frame *frames, size_t depth, const char *text, void *ud);
+
+/* Calls fn for every string doc_load_raw loaded into raw for kind, following the schema (the
+ * order is the schema's, not the document's). Returns the first nonzero value fn returned, or
+ * 0. Lets the texts be checked without walking the YAML events again (doc_check_texts). */
+int doc_raw_each_text(elg_doc_kind kind, const void *raw, doc_raw_text_fn fn, void *ud);
+
 /* ---- doc_check.c: values ------------------------------------------------------ */
 
 /* The code point at text[0..len) (len > 0) into *cp; returns its length in bytes. Input that is
