@@ -17,7 +17,9 @@
  * values, and they are checked as loaded; only when that finds something, or when the bytes
  * could hide something, does one more walk of the events check them again, in the document's
  * order and with positions (and a call, for its `list:` keys, always takes the walk). The
- * locator runs only on the error path: a valid project costs one partial scan and one load.
+ * locator runs only on the error path. The partial scan for `kind:` is skipped when the first
+ * line names the kind and the load with that kind's schema succeeds (load_named): a valid
+ * project, as written by hand or by a program, then costs one libyaml pass, the load.
  *
  * Nothing here is global or static-mutable: libcyaml's log goes to a per-parse context, so
  * parsing is re-entrant.
@@ -139,6 +141,65 @@ const elg_param *elg_call_param(const elg_call *call, const elg_edition *edition
 
 /* ---- entry points ------------------------------------------------------------------ */
 
+/* The kind a document names on its first line when that line is exactly "kind: <name>" and the
+ * next one starts a new key at the left margin (so the value cannot go on), else 0. */
+static elg_doc_kind kind_on_first_line(const char *data, size_t len) {
+    static const char key[] = "kind: ";
+    size_t n = sizeof key - 1;
+    if (len < n || memcmp(data, key, n) != 0)
+        return 0;
+    for (int k = ELG_DOC_FINANCER; k <= ELG_DOC_AWARD; k++) {
+        const char *name = elg_doc_kind_name((elg_doc_kind)k);
+        size_t m = strlen(name);
+        if (len > n + m + 1 && memcmp(data + n, name, m) == 0 && data[n + m] == '\n' &&
+            data[n + m + 1] != ' ' && data[n + m + 1] != '\t')
+            return (elg_doc_kind)k;
+    }
+    return 0;
+}
+
+/* The loaded `kind` of a raw document, the first field of each raw struct. */
+static const char *raw_kind(elg_doc_kind kind, const void *raw) {
+    switch (kind) {
+    case ELG_DOC_FINANCER:
+        return ((const raw_financer *)raw)->kind;
+    case ELG_DOC_CALL:
+        return ((const raw_call *)raw)->kind;
+    case ELG_DOC_PROJECT:
+        return ((const raw_project *)raw)->kind;
+    case ELG_DOC_AWARD:
+        return ((const raw_award *)raw)->kind;
+    }
+    return NULL;
+}
+
+/*
+ * Loads the document without the partial scan for `kind:` when its first line names the kind:
+ * libcyaml loads it with that kind's schema, quietly. If that load succeeds with that `kind`,
+ * the scan would have found the same kind (libcyaml has read the whole stream, refuses a second
+ * `kind` key, an alias or a non-text value) and the load would have been the same. Otherwise
+ * nothing is kept, *kind is 0, and the caller scans and loads again, to report whatever is
+ * wrong as it always has.
+ */
+static void load_named(const parse_ctx *c, elg_doc_kind *kind, void **raw) {
+    elg_doc_kind named = kind_on_first_line(c->data, c->len);
+    elg_error quiet;
+    parse_ctx q = *c;
+    *kind = 0;
+    *raw = NULL;
+    if (!named)
+        return;
+    elg_error_clear(&quiet);
+    q.err = &quiet;
+    if (doc_load_raw(&q, named, raw) == 0 && raw_kind(named, *raw) &&
+        strcmp(raw_kind(named, *raw), elg_doc_kind_name(named)) == 0) {
+        *kind = named;
+        return;
+    }
+    doc_free_raw(named, *raw);
+    *raw = NULL;
+}
+
 int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out, elg_error *err) {
     parse_ctx c = {.name = name ? name : "", .data = data, .len = len, .err = err};
     elg_doc *doc = NULL;
@@ -154,15 +215,16 @@ int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out,
                           (unsigned)(ELG_DOC_MAX_BYTES >> 20));
         goto out;
     }
-    if ((rc = doc_sniff_kind(&c, &kind)))
-        goto out;
     doc = calloc(1, sizeof *doc);
     if (!doc) {
         rc = doc_nomem(&c);
         goto out;
     }
+    load_named(&c, &kind, &doc->raw);
+    if (!kind && (rc = doc_sniff_kind(&c, &kind)))
+        goto out;
     doc->kind = kind;
-    if ((rc = doc_load_raw(&c, kind, &doc->raw)))
+    if (!doc->raw && (rc = doc_load_raw(&c, kind, &doc->raw)))
         goto out;
     rc = doc_check_texts(&c, kind, doc->raw);
     if (rc)

@@ -673,6 +673,42 @@ static void test_text_checks_without_walk(void **state) {
 #undef PROJECT_TAIL
 }
 
+/* A document whose first line names its kind is loaded without the scan for `kind:`; when
+ * the rest does not hold what that line seems to say, the errors are those of the scan. */
+static void test_kind_on_first_line(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        int line, column;
+        const char *field, *message;
+    } cases[] = {
+        {"kind: project\n  more\nid: x\n", 1, 7, "kind",
+         "unknown kind \"project more\" (expected financer, call, project, award)"},
+        {"kind: project\nkind: financer\nid: x\nname: y\nnature: eu\n", 2, 1, "kind",
+         "duplicate field \"kind\""},
+        {"kind: project\nid: x\nname: y\nnature: eu\n", 3, 1, "name", "champ inconnu « name »"},
+        {"kind: projects\nid: x\n", 1, 7, "kind",
+         "unknown kind \"projects\" (expected financer, call, project, award)"},
+        {"kind: financer\nid: x\nname: y\nnature: eu\n---\nkind: financer\n", 5, 1, "",
+         "a file holds one document: remove the second one"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
+        if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
+            err.line != cases[i].line || err.column != cases[i].column)
+            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
+                     err.message);
+    }
+    static const char financer[] = "kind: financer\nid: x\nname: y\nnature: eu\n";
+    elg_doc *doc = NULL;
+    elg_error err;
+    elg_error_clear(&err);
+    assert_int_equal(elg_doc_parse("mem.yaml", financer, strlen(financer), &doc, &err), 0);
+    assert_int_equal(elg_doc_kind_of(doc), ELG_DOC_FINANCER);
+    assert_string_equal(elg_doc_id(doc), "x");
+    elg_doc_free(doc);
+}
+
 /* The applicants' shares: each and all together at most 100 %, exactly. */
 static void test_share_sum(void **state) {
     (void)state;
@@ -862,6 +898,7 @@ int main(void) {
         cmocka_unit_test(test_huge_id),
         cmocka_unit_test(test_no_control_character_echoed),
         cmocka_unit_test(test_text_checks_without_walk),
+        cmocka_unit_test(test_kind_on_first_line),
         cmocka_unit_test(test_share_sum),
         cmocka_unit_test(test_edition_at),
         cmocka_unit_test(test_param_precedence),
