@@ -592,6 +592,23 @@ static void test_no_control_character_echoed(void **state) {
         "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project, award)");
 }
 
+/* A bad document and the error it must give. */
+typedef struct located {
+    const char *text;
+    int line, column;
+    const char *field, *message;
+} located;
+
+static void assert_located(const located *cases, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
+        if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
+            err.line != cases[i].line || err.column != cases[i].column)
+            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
+                     err.message);
+    }
+}
+
 /* Valid documents whose bytes hold no tag indicator, backslash or NUL have their texts checked
  * on the loaded strings, without walking the YAML again (doc_check_texts). A text refused there
  * must still be refused with the same located message as by the walk, and a document whose
@@ -606,11 +623,7 @@ static void test_text_checks_without_walk(void **state) {
     "expenses: []\n"                                                                               \
     "resources:\n  - { financer: MEL, amount: \"10\" }\n  - { financer: FEDER, amount: \"20\" }\n" \
     "applies_to: []\n"
-    static const struct {
-        const char *text;
-        int line, column;
-        const char *field, *message;
-    } cases[] = {
+    static const located cases[] = {
         /* Refused on the loaded strings, then located by the walk. */
         {PROJECT_HEAD "title: \"T\xE2\x80\xAE\"\n" PROJECT_TAIL, 3, 8, "title",
          "control character U+202E not allowed"},
@@ -634,13 +647,7 @@ static void test_text_checks_without_walk(void **state) {
         {PROJECT_HEAD "\"title\\0x\": T\n" PROJECT_TAIL, 3, 1, "",
          "control character U+0000 not allowed in a field name"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
-        if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
-            err.line != cases[i].line || err.column != cases[i].column)
-            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
-                     err.message);
-    }
+    assert_located(cases, sizeof cases / sizeof cases[0]);
     /* The class of a value depends on its field: 129 characters are too long for a reference
      * to a financer, not for a label. */
     char x129[130], text[1024];
@@ -677,11 +684,7 @@ static void test_text_checks_without_walk(void **state) {
  * the rest does not hold what that line seems to say, the errors are those of the scan. */
 static void test_kind_on_first_line(void **state) {
     (void)state;
-    static const struct {
-        const char *text;
-        int line, column;
-        const char *field, *message;
-    } cases[] = {
+    static const located cases[] = {
         {"kind: project\n  more\nid: x\n", 1, 7, "kind",
          "unknown kind \"project more\" (expected financer, call, project, award)"},
         {"kind: project\nkind: financer\nid: x\nname: y\nnature: eu\n", 2, 1, "kind",
@@ -692,13 +695,7 @@ static void test_kind_on_first_line(void **state) {
         {"kind: financer\nid: x\nname: y\nnature: eu\n---\nkind: financer\n", 5, 1, "",
          "a file holds one document: remove the second one"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
-        if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
-            err.line != cases[i].line || err.column != cases[i].column)
-            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
-                     err.message);
-    }
+    assert_located(cases, sizeof cases / sizeof cases[0]);
     static const char financer[] = "kind: financer\nid: x\nname: y\nnature: eu\n";
     elg_doc *doc = NULL;
     elg_error err;
