@@ -258,6 +258,11 @@ static size_t text_scan(text_class cls, const char *text, size_t len, unsigned l
     *found = false;
     for (size_t i = 0; i < len; chars++) {
         unsigned long cp;
+        unsigned char b = (unsigned char)text[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII, most of any text: never refused */
+            i++;
+            continue;
+        }
         i += doc_utf8_next(text + i, len - i, &cp);
         if (!*found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
             *refused = cp;
