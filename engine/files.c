@@ -138,9 +138,10 @@ static int has_suffix(const char *name, const char *const *suffixes) {
 
 /* The visible entries of one directory, sorted. The names sit end to end in
  * one buffer, addressed by offset, so that a directory of 100 000 files costs
- * little more than its names. */
+ * little more than its names. Each name is preceded by the entry's d_type,
+ * one byte. */
 typedef struct names {
-    char *text;  /* every name with its NUL */
+    char *text;  /* every name with its type before it and its NUL after */
     size_t *off; /* of each name in text, sorted by name */
     size_t n, used, cap, ncap;
 } names;
@@ -156,8 +157,8 @@ static int read_names(DIR *dir, names *out) {
         size_t len = strlen(e->d_name) + 1;
         if (e->d_name[0] == '.')
             continue;
-        if (out->used + len > out->cap) {
-            size_t cap = (out->used + len) * 2;
+        if (out->used + 1 + len > out->cap) {
+            size_t cap = (out->used + 1 + len) * 2;
             char *text = realloc(out->text, cap);
             if (!text)
                 return -1;
@@ -172,6 +173,7 @@ static int read_names(DIR *dir, names *out) {
             out->off = off;
             out->ncap = cap;
         }
+        out->text[out->used++] = (char)e->d_type;
         memcpy(out->text + out->used, e->d_name, len);
         out->off[out->n++] = out->used;
         out->used += len;
@@ -208,9 +210,15 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
         }
         /* stat never opens, so a FIFO or a device is seen for what it is
          * without blocking; an entry stat cannot see (a dangling link) goes
-         * to fn, whose read then says why it cannot be read. */
-        int seen = stat(full, &st) == 0;
-        if (seen && S_ISDIR(st.st_mode))
+         * to fn, whose read then says why it cannot be read. An entry the
+         * directory itself says is a regular file (not a link) needs no
+         * stat: one system call less per document of a large import. */
+        int regular = (unsigned char)entries.text[entries.off[i] - 1] == DT_REG;
+        int seen = !regular && stat(full, &st) == 0;
+        if (regular) {
+            if (has_suffix(name, suffixes))
+                rc = fn(ctx, full);
+        } else if (seen && S_ISDIR(st.st_mode))
             rc = walk(full, suffixes, depth + 1, fn, skip, ctx, err);
         else if (has_suffix(name, suffixes)) {
             if (!seen || S_ISREG(st.st_mode))
