@@ -3,15 +3,15 @@
  * documents (financer, call, project) into the typed model of doc.h.
  *
  * The one idea: the same bytes are read up to three times, each reader doing what it does
- * best. A libyaml scan (doc_locate.c) reads the top-level `kind:` (and reports empty or
- * non-mapping documents); libcyaml (doc_schema.c) loads the whole document against the strict
- * schema of that kind into "raw" structs made only of strings (unknown, missing or duplicate
- * fields, wrong shapes); the value checks (doc_check.c) then convert the values (money, rates,
- * dates, enumerations, ids) into the public structs, which borrow their strings from the raw
- * data. libcyaml says where it failed only as a backtrace of the field path, and value checks
- * know no position at all, so every error goes through the locator (doc_locate.c), which walks
- * the libyaml events once more to find the line:column of a path. Between the load and the
- * value checks, every value is checked as text (doc_check_texts): lengths and characters, but
+ * best, and a valid document only once. A libyaml scan (doc_locate.c) reads the top-level
+ * `kind:` (and reports empty or non-mapping documents); libcyaml (doc_schema.c) loads the whole
+ * document against the strict schema of that kind into "raw" structs made only of strings (unknown,
+ * missing or duplicate fields, wrong shapes); the value checks (doc_check.c) then convert the
+ * values (money, rates, dates, enumerations, ids) into the public structs, which borrow their
+ * strings from the raw data. libcyaml says where it failed only as a backtrace of the field path,
+ * and value checks know no position at all, so every error goes through the locator (doc_locate.c),
+ * which walks the libyaml events once more to find the line:column of a path. Between the load and
+ * the value checks, every value is checked as text (doc_check_texts): lengths and characters, but
  * also what libcyaml does not show, explicit tags and characters however escaped. When the
  * bytes hold no tag indicator, no backslash and no NUL, the loaded strings are exactly the
  * values, and they are checked as loaded; only when that finds something, or when the bytes

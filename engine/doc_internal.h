@@ -4,9 +4,9 @@
  * doc.c holds the entry points and runs the three readers in turn; doc_locate.c reads the
  * YAML text with libyaml (the kind, positions, field paths and every located error);
  * doc_schema.c holds the libcyaml side (the schemas of the raw structs below, loading,
- * libcyaml's errors, freeing); doc_check.c checks the raw values and converts them into the
- * public structs of doc.h. Neither libyaml's nor libcyaml's types appear here, so each
- * library stays inside its own file.
+ * libcyaml's errors, the walk of the loaded strings, freeing); doc_check.c checks the raw values
+ * and converts them into the public structs of doc.h. Neither libyaml's nor libcyaml's types appear
+ * here, so each library stays inside its own file.
  *
  * Every function taking a parse_ctx reports through c->err (first error wins) and returns
  * 0 or the negative code it recorded.
@@ -314,8 +314,10 @@ bool doc_char_refused(unsigned long cp);
  * character, tab and line feed as \u{XXXX}, and "..." when cut; buf is cut at size too. */
 void doc_quote(char *buf, size_t size, const char *text, size_t len, size_t max);
 
-/* Checks every value as text (tags, lengths, characters, see doc.h) before any is converted;
- * for a call also notes its `list:` keys (raw_param.list_key). */
+/* Checks every value as text (tags, lengths, characters, see doc.h) before any is converted:
+ * on the loaded strings when they show every value as written (see doc.c), else, and to
+ * locate a refused text, on the YAML events. For a call (always on the events) also notes its
+ * `list:` keys (raw_param.list_key). */
 int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw);
 
 /* Check the raw values and fill the public struct, whose strings are borrowed from raw. Arrays
