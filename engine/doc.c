@@ -3,18 +3,23 @@
  * documents (financer, call, project) into the typed model of doc.h.
  *
  * The one idea: the same bytes are read up to three times, each reader doing what it does
- * best. A libyaml scan (doc_locate.c) reads the top-level `kind:` (and reports empty or
- * non-mapping documents); libcyaml (doc_schema.c) loads the whole document against the strict
- * schema of that kind into "raw" structs made only of strings (unknown, missing or duplicate
- * fields, wrong shapes); the value checks (doc_check.c) then convert the values (money, rates,
- * dates, enumerations, ids) into the public structs, which borrow their strings from the raw
- * data. libcyaml says where it failed only as a backtrace of the field path, and value checks
- * know no position at all, so every error goes through the locator (doc_locate.c), which walks
- * the libyaml events once more to find the line:column of a path. Between the load and the
- * value checks, one more walk of the events (doc_check_texts) checks every value as text, with
- * what libcyaml does not show: explicit tags, characters however escaped, lengths; it also sees
- * the `list:` keys of calls. The locator runs only on the error path: a valid document costs
- * one partial scan, one load and one walk.
+ * best, and a valid document only once. A libyaml scan (doc_locate.c) reads the top-level
+ * `kind:` (and reports empty or non-mapping documents); libcyaml (doc_schema.c) loads the whole
+ * document against the strict schema of that kind into "raw" structs made only of strings (unknown,
+ * missing or duplicate fields, wrong shapes); the value checks (doc_check.c) then convert the
+ * values (money, rates, dates, enumerations, ids) into the public structs, which borrow their
+ * strings from the raw data. libcyaml says where it failed only as a backtrace of the field path,
+ * and value checks know no position at all, so every error goes through the locator (doc_locate.c),
+ * which walks the libyaml events once more to find the line:column of a path. Between the load and
+ * the value checks, every value is checked as text (doc_check_texts): lengths and characters, but
+ * also what libcyaml does not show, explicit tags and characters however escaped. When the
+ * bytes hold no tag indicator, no backslash and no NUL, the loaded strings are exactly the
+ * values, and they are checked as loaded; only when that finds something, or when the bytes
+ * could hide something, does one more walk of the events check them again, in the document's
+ * order and with positions (and a call, for its `list:` keys, always takes the walk). The
+ * locator runs only on the error path. The partial scan for `kind:` is skipped when the first
+ * line names the kind and the load with that kind's schema succeeds (load_named): a valid
+ * project, as written by hand or by a program, then costs one libyaml pass, the load.
  *
  * Nothing here is global or static-mutable: libcyaml's log goes to a per-parse context, so
  * parsing is re-entrant.
@@ -136,6 +141,65 @@ const elg_param *elg_call_param(const elg_call *call, const elg_edition *edition
 
 /* ---- entry points ------------------------------------------------------------------ */
 
+/* The kind a document names on its first line when that line is exactly "kind: <name>" and the
+ * next one starts a new key at the left margin (so the value cannot go on), else 0. */
+static elg_doc_kind kind_on_first_line(const char *data, size_t len) {
+    static const char key[] = "kind: ";
+    size_t n = sizeof key - 1;
+    if (len < n || memcmp(data, key, n) != 0)
+        return 0;
+    for (int k = ELG_DOC_FINANCER; k <= ELG_DOC_AWARD; k++) {
+        const char *name = elg_doc_kind_name((elg_doc_kind)k);
+        size_t m = strlen(name);
+        if (len > n + m + 1 && memcmp(data + n, name, m) == 0 && data[n + m] == '\n' &&
+            data[n + m + 1] != ' ' && data[n + m + 1] != '\t')
+            return (elg_doc_kind)k;
+    }
+    return 0;
+}
+
+/* The loaded `kind` of a raw document, the first field of each raw struct. */
+static const char *raw_kind(elg_doc_kind kind, const void *raw) {
+    switch (kind) {
+    case ELG_DOC_FINANCER:
+        return ((const raw_financer *)raw)->kind;
+    case ELG_DOC_CALL:
+        return ((const raw_call *)raw)->kind;
+    case ELG_DOC_PROJECT:
+        return ((const raw_project *)raw)->kind;
+    case ELG_DOC_AWARD:
+        return ((const raw_award *)raw)->kind;
+    }
+    return NULL;
+}
+
+/*
+ * Loads the document without the partial scan for `kind:` when its first line names the kind:
+ * libcyaml loads it with that kind's schema, quietly. If that load succeeds with that `kind`,
+ * the scan would have found the same kind (libcyaml has read the whole stream, refuses a second
+ * `kind` key, an alias or a non-text value) and the load would have been the same. Otherwise
+ * nothing is kept, *kind is 0, and the caller scans and loads again, to report whatever is
+ * wrong as it always has.
+ */
+static void load_named(const parse_ctx *c, elg_doc_kind *kind, void **raw) {
+    elg_doc_kind named = kind_on_first_line(c->data, c->len);
+    elg_error quiet;
+    parse_ctx q = *c;
+    *kind = 0;
+    *raw = NULL;
+    if (!named)
+        return;
+    elg_error_clear(&quiet);
+    q.err = &quiet;
+    if (doc_load_raw(&q, named, raw) == 0 && raw_kind(named, *raw) &&
+        strcmp(raw_kind(named, *raw), elg_doc_kind_name(named)) == 0) {
+        *kind = named;
+        return;
+    }
+    doc_free_raw(named, *raw);
+    *raw = NULL;
+}
+
 int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out, elg_error *err) {
     parse_ctx c = {.name = name ? name : "", .data = data, .len = len, .err = err};
     elg_doc *doc = NULL;
@@ -151,15 +215,16 @@ int elg_doc_parse(const char *name, const char *data, size_t len, elg_doc **out,
                           (unsigned)(ELG_DOC_MAX_BYTES >> 20));
         goto out;
     }
-    if ((rc = doc_sniff_kind(&c, &kind)))
-        goto out;
     doc = calloc(1, sizeof *doc);
     if (!doc) {
         rc = doc_nomem(&c);
         goto out;
     }
+    load_named(&c, &kind, &doc->raw);
+    if (!kind && (rc = doc_sniff_kind(&c, &kind)))
+        goto out;
     doc->kind = kind;
-    if ((rc = doc_load_raw(&c, kind, &doc->raw)))
+    if (!doc->raw && (rc = doc_load_raw(&c, kind, &doc->raw)))
         goto out;
     rc = doc_check_texts(&c, kind, doc->raw);
     if (rc)

@@ -250,22 +250,36 @@ static int text_fail(parse_ctx *c, const doc_frame *f, size_t depth, const doc_s
     return doc_fail_pos(c, v->line, v->column, path, "%s", message);
 }
 
+/* The length in characters of text[0..len) and the first character it may not hold as a
+ * text of class cls (*found false when there is none). */
+static size_t text_scan(text_class cls, const char *text, size_t len, unsigned long *refused,
+                        bool *found) {
+    size_t chars = 0;
+    *found = false;
+    for (size_t i = 0; i < len; chars++) {
+        unsigned long cp;
+        unsigned char b = (unsigned char)text[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII, most of any text: never refused */
+            i++;
+            continue;
+        }
+        i += doc_utf8_next(text + i, len - i, &cp);
+        if (!*found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
+            *refused = cp;
+            *found = true;
+        }
+    }
+    return chars;
+}
+
 /* doc_value_fn: the length and the characters of one value. */
 static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, const doc_scalar *v,
                             void *ud) {
     text_class cls = classify(f, depth);
-    size_t chars = 0;
     unsigned long refused = 0;
-    bool found = false;
+    bool found;
     (void)ud;
-    for (size_t i = 0; i < v->len; chars++) {
-        unsigned long cp;
-        i += doc_utf8_next(v->text + i, v->len - i, &cp);
-        if (!found && (doc_char_refused(cp) || (cls != TEXT_LONG && (cp == '\t' || cp == '\n')))) {
-            refused = cp;
-            found = true;
-        }
-    }
+    size_t chars = text_scan(cls, v->text, v->len, &refused, &found);
     if (chars > text_limits[cls].max)
         return text_fail(c, f, depth, v, "too long: %zu characters (at most %zu for %s)", chars,
                          text_limits[cls].max, text_limits[cls].what);
@@ -283,15 +297,45 @@ static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, cons
     return text_fail(c, f, depth, v, "control character U+%04lX not allowed", refused);
 }
 
+/* doc_raw_text_fn: 1 when the loaded text would fail check_text_value. */
+static int raw_text_refused(const doc_frame *f, size_t depth, const char *text, void *ud) {
+    text_class cls = classify(f, depth);
+    unsigned long refused;
+    bool found;
+    (void)ud;
+    return text_scan(cls, text, strlen(text), &refused, &found) > text_limits[cls].max || found;
+}
+
 /* ---- value checks ----------------------------------------------------------------- */
 
+/* Field paths are built for every value checked, and used only when one is refused: joined by
+ * hand, as printf costs a valid project a tenth of its checks. Cut at FIELD_MAX as doc_bounded
+ * cuts. */
+static size_t path_put(char *buf, size_t n, const char *text, size_t len) {
+    if (n + len > FIELD_MAX - 1)
+        len = FIELD_MAX - 1 - n;
+    memcpy(buf + n, text, len);
+    return n + len;
+}
+
 static const char *path_key(char *buf, const char *base, const char *key) {
-    doc_bounded(buf, FIELD_MAX, "%s%s%s", base, *base ? "." : "", key);
+    size_t n = path_put(buf, 0, base, strlen(base));
+    if (*base)
+        n = path_put(buf, n, ".", 1);
+    buf[path_put(buf, n, key, strlen(key))] = '\0';
     return buf;
 }
 
 static const char *path_index(char *buf, const char *base, size_t i) {
-    doc_bounded(buf, FIELD_MAX, "%s[%zu]", base, i);
+    char digits[24];
+    size_t d = sizeof digits;
+    digits[--d] = ']';
+    do
+        digits[--d] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    digits[--d] = '[';
+    size_t n = path_put(buf, 0, base, strlen(base));
+    buf[path_put(buf, n, digits + d, sizeof digits - d)] = '\0';
     return buf;
 }
 
@@ -608,7 +652,27 @@ static void clear_list_keys(raw_call *r) {
             r->editions[j].parameters[i].list_key = false;
 }
 
+/*
+ * Whether the loaded strings show every value as the events do. They do unless the bytes hold
+ * a tag indicator (libcyaml drops tags), a backslash (an escape may make a NUL, which cuts the
+ * loaded string and can hide the rest of a value or of a field name) or a NUL byte. libcyaml has
+ * already read the whole stream without a syntax error, an alias or a second document, and every
+ * key it accepted is one of the schema's, so nothing else the walk checks can differ. A false
+ * answer only costs the walk: a '!' in a title is enough.
+ */
+static bool raw_shows_all(const parse_ctx *c) {
+    return !memchr(c->data, '!', c->len) && !memchr(c->data, '\\', c->len) &&
+           !memchr(c->data, '\0', c->len);
+}
+
 int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw) {
+    /* The fast path: when the loaded strings show everything and every one of them passes,
+     * the walk would find nothing either. Otherwise the walk finds the first error in the
+     * document's order and locates it, as it always has. A call's `list:` keys need the walk
+     * (raw_param.list_key); calls are few. */
+    if (kind != ELG_DOC_CALL && raw_shows_all(c) &&
+        doc_raw_each_text(kind, raw, raw_text_refused, NULL) == 0)
+        return 0;
     if (kind != ELG_DOC_CALL)
         return doc_walk_values(c, NULL, check_text_value, NULL);
     clear_list_keys(raw);

@@ -4,9 +4,9 @@
  * doc.c holds the entry points and runs the three readers in turn; doc_locate.c reads the
  * YAML text with libyaml (the kind, positions, field paths and every located error);
  * doc_schema.c holds the libcyaml side (the schemas of the raw structs below, loading,
- * libcyaml's errors, freeing); doc_check.c checks the raw values and converts them into the
- * public structs of doc.h. Neither libyaml's nor libcyaml's types appear here, so each
- * library stays inside its own file.
+ * libcyaml's errors, the walk of the loaded strings, freeing); doc_check.c checks the raw values
+ * and converts them into the public structs of doc.h. Neither libyaml's nor libcyaml's types appear
+ * here, so each library stays inside its own file.
  *
  * Every function taking a parse_ctx reports through c->err (first error wins) and returns
  * 0 or the negative code it recorded.
@@ -290,6 +290,15 @@ int doc_load_raw(parse_ctx *c, elg_doc_kind kind, void **raw);
 /* Frees what doc_load_raw loaded for kind; NULL does nothing. */
 void doc_free_raw(elg_doc_kind kind, void *raw);
 
+/* Called for each string of a loaded document, with frames shaped as doc_walk's are at that
+ * value (is_map and key only: the keys are the schema's, never freed). Returns 0 to go on. */
+typedef int (*doc_raw_text_fn)(const doc_frame *frames, size_t depth, const char *text, void *ud);
+
+/* Calls fn for every string doc_load_raw loaded into raw for kind, following the schema (the
+ * order is the schema's, not the document's). Returns the first nonzero value fn returned, or
+ * 0. Lets the texts be checked without walking the YAML events again (doc_check_texts). */
+int doc_raw_each_text(elg_doc_kind kind, const void *raw, doc_raw_text_fn fn, void *ud);
+
 /* ---- doc_check.c: values ------------------------------------------------------ */
 
 /* The code point at text[0..len) (len > 0) into *cp; returns its length in bytes. Input that is
@@ -305,8 +314,10 @@ bool doc_char_refused(unsigned long cp);
  * character, tab and line feed as \u{XXXX}, and "..." when cut; buf is cut at size too. */
 void doc_quote(char *buf, size_t size, const char *text, size_t len, size_t max);
 
-/* Checks every value as text (tags, lengths, characters, see doc.h) before any is converted;
- * for a call also notes its `list:` keys (raw_param.list_key). */
+/* Checks every value as text (tags, lengths, characters, see doc.h) before any is converted:
+ * on the loaded strings when they show every value as written (see doc.c), else, and to
+ * locate a refused text, on the YAML events. For a call (always on the events) also notes its
+ * `list:` keys (raw_param.list_key). */
 int doc_check_texts(parse_ctx *c, elg_doc_kind kind, void *raw);
 
 /* Check the raw values and fill the public struct, whose strings are borrowed from raw. Arrays

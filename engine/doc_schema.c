@@ -409,6 +409,78 @@ static int report_cyaml(parse_ctx *c, elg_doc_kind kind, cyaml_err_t cerr,
                         cyaml_strerror(cerr));
 }
 
+/* ---- the loaded strings ------------------------------------------------------------- */
+
+/* The schemas nest six levels at most (editions[].parameters[].list[]). */
+#define RAW_DEPTH 16
+
+typedef struct raw_walk {
+    doc_frame frames[RAW_DEPTH];
+    doc_raw_text_fn fn;
+    void *ud;
+} raw_walk;
+
+/* A sequence or mapping field's entry count, stored in count_size bytes. */
+static size_t raw_count(const void *base, const cyaml_schema_field_t *f) {
+    const char *at = (const char *)base + f->count_offset;
+    switch (f->count_size) {
+    case 1:
+        return *(const uint8_t *)at;
+    case 2:
+        return *(const uint16_t *)at;
+    case 4:
+        return *(const uint32_t *)at;
+    default:
+        return (size_t) * (const uint64_t *)at;
+    }
+}
+
+/* The value of schema v stored at data (the pointer's address for a pointer value), at depth
+ * open frames. Recursion follows the schemas, which are ours and bounded, never the document. */
+static int raw_each(raw_walk *w, const cyaml_schema_value_t *v, const void *data, size_t depth) {
+    if (v->flags & CYAML_FLAG_POINTER) {
+        data = *(const void *const *)data;
+        if (!data)
+            return 0; /* an optional field that is absent */
+    }
+    if (v->type == CYAML_STRING)
+        return w->fn(w->frames, depth, data, w->ud);
+    if (v->type != CYAML_MAPPING || depth == RAW_DEPTH)
+        return 0;
+    w->frames[depth] = (doc_frame){.is_map = true};
+    for (const cyaml_schema_field_t *f = v->mapping.fields; f->key; f++) {
+        const char *at = (const char *)data + f->data_offset;
+        int rc;
+        /* Read only: the frames of this walk never own their keys. */
+        w->frames[depth].key = (char *)f->key;
+        if (f->value.type != CYAML_SEQUENCE) {
+            rc = raw_each(w, &f->value, at, depth + 1);
+        } else {
+            const cyaml_schema_value_t *e = f->value.sequence.entry;
+            const char *entries =
+                f->value.flags & CYAML_FLAG_POINTER ? *(const char *const *)at : at;
+            size_t n = entries ? raw_count(data, f) : 0;
+            size_t size = e->flags & CYAML_FLAG_POINTER ? sizeof(void *) : e->data_size;
+            rc = 0;
+            if (depth + 1 == RAW_DEPTH)
+                continue;
+            w->frames[depth + 1] = (doc_frame){.is_map = false};
+            for (size_t i = 0; i < n && rc == 0; i++) {
+                w->frames[depth + 1].index = i;
+                rc = raw_each(w, e, entries + i * size, depth + 2);
+            }
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int doc_raw_each_text(elg_doc_kind kind, const void *raw, doc_raw_text_fn fn, void *ud) {
+    raw_walk w = {.fn = fn, .ud = ud};
+    return raw_each(&w, schema_of(kind), &raw, 0);
+}
+
 /* ---- loading and freeing ------------------------------------------------------------ */
 
 /* libcyaml needs a configuration to free what it loaded; freeing logs nothing we need. */

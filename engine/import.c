@@ -24,31 +24,36 @@
  * last few found spares most store lookups, in constant memory. */
 #define KNOWN 16
 
+typedef struct known_doc {
+    elg_doc_kind kind;
+    char *id; /* malloc'ed, NULL when the slot is free */
+} known_doc;
+
 typedef struct batch {
     elg_store *store;
     int64_t count;         /* documents read so far: the next one's seq */
     elg_error duplicate;   /* the first duplicate's error */
     int64_t duplicate_seq; /* -1: none */
-    char *known[KNOWN];    /* "kind/id", malloc'ed, NULL when free */
-    size_t known_next;     /* the slot to reuse next */
+    known_doc known[KNOWN];
+    size_t known_next; /* the slot to reuse next */
 } batch;
 
-static int is_known(const batch *b, const char *key) {
-    for (size_t i = 0; i < KNOWN && b->known[i]; i++)
-        if (strcmp(b->known[i], key) == 0)
+static int is_known(const batch *b, elg_doc_kind kind, const char *id) {
+    for (size_t i = 0; i < KNOWN && b->known[i].id; i++)
+        if (b->known[i].kind == kind && strcmp(b->known[i].id, id) == 0)
             return 1;
     return 0;
 }
 
-/* Remembers key, forgetting the oldest; out of memory, it is simply not
- * remembered. */
-static void remember(batch *b, const char *key) {
-    char *copy = strdup(key);
+/* Remembers (kind, id), forgetting the oldest; out of memory, it is simply
+ * not remembered. */
+static void remember(batch *b, elg_doc_kind kind, const char *id) {
+    char *copy = strdup(id);
 
     if (!copy)
         return;
-    free(b->known[b->known_next]);
-    b->known[b->known_next] = copy;
+    free(b->known[b->known_next].id);
+    b->known[b->known_next] = (known_doc){kind, copy};
     b->known_next = (b->known_next + 1) % KNOWN;
 }
 
@@ -62,51 +67,58 @@ static int located(elg_error *err, const char *path, const char *body, size_t le
     return ELG_EINPUT;
 }
 
+/* Where a reference stands in its document: list[index].key, or key alone
+ * when list is NULL. Written out only for a deferred reference: most are
+ * found at once, and a path for each cost the import a printf apiece. */
+typedef struct ref_field {
+    const char *list;
+    size_t index;
+    const char *key;
+} ref_field;
+
 /* A reference from document seq (its pos-th) to (kind, id): satisfied by a
  * stored document, this batch's earlier ones included, or deferred. */
-static int ref(batch *b, int64_t seq, int pos, const char *field, elg_doc_kind kind, const char *id,
+static int ref(batch *b, int64_t seq, int pos, ref_field at, elg_doc_kind kind, const char *id,
                elg_error *err) {
     const char *kind_name = elg_doc_kind_name(kind);
-    char key[160];
-    int found = 0, rc, cacheable;
+    char field[64];
+    int found = 0, rc;
 
-    /* Ids too long for key are simply looked up each time. */
-    cacheable = (size_t)snprintf(key, sizeof key, "%s/%s", kind_name, id) < sizeof key;
-    if (cacheable && is_known(b, key))
+    if (is_known(b, kind, id))
         return 0;
     if ((rc = elg_store_has_doc(b->store, kind_name, id, &found, err)))
         return rc;
-    if (!found)
-        return elg_store_batch_defer(b->store, seq, pos, field, kind_name, id, err);
-    if (cacheable)
-        remember(b, key);
-    return 0;
+    if (found) {
+        remember(b, kind, id);
+        return 0;
+    }
+    if (at.list)
+        snprintf(field, sizeof field, "%s[%zu].%s", at.list, at.index, at.key);
+    else
+        snprintf(field, sizeof field, "%s", at.key);
+    return elg_store_batch_defer(b->store, seq, pos, field, kind_name, id, err);
 }
 
 static int check_refs(batch *b, int64_t seq, const elg_doc *doc, elg_error *err) {
     const elg_call *c = elg_doc_call(doc);
     const elg_project *p = elg_doc_project(doc);
     const elg_award *a = elg_doc_award(doc);
-    char field[64];
     int rc = 0;
 
     if (c)
-        return ref(b, seq, 0, "financer", ELG_DOC_FINANCER, c->financer, err);
+        return ref(b, seq, 0, (ref_field){NULL, 0, "financer"}, ELG_DOC_FINANCER, c->financer, err);
     if (a) {
-        rc = ref(b, seq, 0, "project", ELG_DOC_PROJECT, a->project, err);
-        return rc ? rc : ref(b, seq, 1, "call", ELG_DOC_CALL, a->call, err);
+        rc = ref(b, seq, 0, (ref_field){NULL, 0, "project"}, ELG_DOC_PROJECT, a->project, err);
+        return rc ? rc : ref(b, seq, 1, (ref_field){NULL, 0, "call"}, ELG_DOC_CALL, a->call, err);
     }
     if (!p)
         return 0;
-    for (size_t k = 0; k < p->resources_count && rc == 0; k++) {
-        snprintf(field, sizeof field, "resources[%zu].financer", k);
-        rc = ref(b, seq, (int)k, field, ELG_DOC_FINANCER, p->resources[k].financer, err);
-    }
-    for (size_t k = 0; k < p->applies_to_count && rc == 0; k++) {
-        snprintf(field, sizeof field, "applies_to[%zu].call", k);
-        rc = ref(b, seq, (int)(p->resources_count + k), field, ELG_DOC_CALL, p->applies_to[k].call,
-                 err);
-    }
+    for (size_t k = 0; k < p->resources_count && rc == 0; k++)
+        rc = ref(b, seq, (int)k, (ref_field){"resources", k, "financer"}, ELG_DOC_FINANCER,
+                 p->resources[k].financer, err);
+    for (size_t k = 0; k < p->applies_to_count && rc == 0; k++)
+        rc = ref(b, seq, (int)(p->resources_count + k), (ref_field){"applies_to", k, "call"},
+                 ELG_DOC_CALL, p->applies_to[k].call, err);
     return rc;
 }
 
@@ -247,7 +259,7 @@ int elg_import_each_noting(elg_store *store, const char *const *paths, size_t co
     if (rc == 0)
         rc = check_batch(&b, err);
     for (size_t i = 0; i < KNOWN; i++)
-        free(b.known[i]);
+        free(b.known[i].id);
     if (rc) {
         elg_store_rollback(store);
         return rc;

@@ -587,8 +587,123 @@ static void test_no_control_character_echoed(void **state) {
     elg_error err = parse_bad(texts[2], strlen(texts[2]));
     assert_string_equal(err.message, "champ inconnu « x\\u{001B}[2J »");
     err = parse_bad(texts[3], strlen(texts[3]));
+    assert_string_equal(
+        err.message,
+        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project, award)");
+}
+
+/* A bad document and the error it must give. */
+typedef struct located {
+    const char *text;
+    int line, column;
+    const char *field, *message;
+} located;
+
+static void assert_located(const located *cases, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
+        if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
+            err.line != cases[i].line || err.column != cases[i].column)
+            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
+                     err.message);
+    }
+}
+
+/* Valid documents whose bytes hold no tag indicator, backslash or NUL have their texts checked
+ * on the loaded strings, without walking the YAML again (doc_check_texts). A text refused there
+ * must still be refused with the same located message as by the walk, and a document whose
+ * bytes could hide something from the loaded strings (a tag, an escaped NUL) must still take
+ * the walk. */
+static void test_text_checks_without_walk(void **state) {
+    (void)state;
+#define PROJECT_HEAD "kind: project\nid: p\n"
+#define PROJECT_TAIL                                                                               \
+    "applicants: [{ name: A, status: association, commune: Lille }]\n"                             \
+    "period: { start: 2018-01-01, end: 2018-12-31 }\n"                                             \
+    "expenses: []\n"                                                                               \
+    "resources:\n  - { financer: MEL, amount: \"10\" }\n  - { financer: FEDER, amount: \"20\" }\n" \
+    "applies_to: []\n"
+    static const located cases[] = {
+        /* Refused on the loaded strings, then located by the walk. */
+        {PROJECT_HEAD "title: \"T\xE2\x80\xAE\"\n" PROJECT_TAIL, 3, 8, "title",
+         "control character U+202E not allowed"},
+        {PROJECT_HEAD "title: \"T\tx\"\n" PROJECT_TAIL, 3, 8, "title",
+         "tab not allowed in a one-line text"},
+        {PROJECT_HEAD "title: |\n  two\n  lines\n" PROJECT_TAIL, 3, 8, "title",
+         "line break not allowed in a one-line text"},
+        {PROJECT_HEAD "title: T\napplicants: [{ name: A, status: association, commune: "
+                      "\"Li\xEF\xBB\xBFlle\" }]\n"
+                      "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\n"
+                      "resources: []\napplies_to: []\n",
+         4, 55, "applicants[0].commune", "character U+FEFF not allowed"},
+        {PROJECT_HEAD "title: T\nterritory: [Lille, \"Li\xE2\x80\xAElle\"]\n" PROJECT_TAIL, 4, 20,
+         "territory[1]", "control character U+202E not allowed"},
+        /* The walk, for what the loaded strings cannot show. */
+        {PROJECT_HEAD "title: !!binary VA==\n" PROJECT_TAIL, 3, 8, "title",
+         "YAML tag \"!!binary\" not allowed on a value (only !!str, !!int, !!float, !!bool, "
+         "!!timestamp)"},
+        {PROJECT_HEAD "title: \"T\\0x\"\n" PROJECT_TAIL, 3, 8, "title",
+         "control character U+0000 not allowed"},
+        {PROJECT_HEAD "\"title\\0x\": T\n" PROJECT_TAIL, 3, 1, "",
+         "control character U+0000 not allowed in a field name"},
+    };
+    assert_located(cases, sizeof cases / sizeof cases[0]);
+    /* The class of a value depends on its field: 129 characters are too long for a reference
+     * to a financer, not for a label. */
+    char x129[130], text[1024];
+    memset(x129, 'x', 129);
+    x129[129] = '\0';
+    snprintf(text, sizeof text,
+             PROJECT_HEAD "title: T\napplicants: [{ name: A, status: association }]\n"
+                          "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\n"
+                          "resources:\n  - { financer: MEL, amount: \"1\", label: %s }\n"
+                          "  - { financer: %s, amount: \"1\" }\napplies_to: []\n",
+             x129, x129);
+    elg_error err = parse_bad(text, strlen(text));
     assert_string_equal(err.message,
-                        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project, award)");
+                        "too long: 129 characters (at most 128 for an id or a reference)");
+    assert_string_equal(err.field, "resources[1].financer");
+    assert_int_equal(err.line, 9);
+    assert_int_equal(err.column, 17);
+    /* Valid texts pass either way, and an escape means what it says. */
+    static const char plain[] = PROJECT_HEAD "title: \"Caf\xC3\xA9 !\"\n" PROJECT_TAIL;
+    static const char escaped[] = PROJECT_HEAD "title: \"Caf\\u00E9\"\n" PROJECT_TAIL;
+    elg_doc *doc = NULL;
+    elg_error_clear(&err);
+    assert_int_equal(elg_doc_parse("mem.yaml", plain, strlen(plain), &doc, &err), 0);
+    assert_string_equal(elg_doc_project(doc)->title, "Caf\xC3\xA9 !");
+    elg_doc_free(doc);
+    assert_int_equal(elg_doc_parse("mem.yaml", escaped, strlen(escaped), &doc, &err), 0);
+    assert_string_equal(elg_doc_project(doc)->title, "Caf\xC3\xA9");
+    elg_doc_free(doc);
+#undef PROJECT_HEAD
+#undef PROJECT_TAIL
+}
+
+/* A document whose first line names its kind is loaded without the scan for `kind:`; when
+ * the rest does not hold what that line seems to say, the errors are those of the scan. */
+static void test_kind_on_first_line(void **state) {
+    (void)state;
+    static const located cases[] = {
+        {"kind: project\n  more\nid: x\n", 1, 7, "kind",
+         "unknown kind \"project more\" (expected financer, call, project, award)"},
+        {"kind: project\nkind: financer\nid: x\nname: y\nnature: eu\n", 2, 1, "kind",
+         "duplicate field \"kind\""},
+        {"kind: project\nid: x\nname: y\nnature: eu\n", 3, 1, "name", "champ inconnu « name »"},
+        {"kind: projects\nid: x\n", 1, 7, "kind",
+         "unknown kind \"projects\" (expected financer, call, project, award)"},
+        {"kind: financer\nid: x\nname: y\nnature: eu\n---\nkind: financer\n", 5, 1, "",
+         "a file holds one document: remove the second one"},
+    };
+    assert_located(cases, sizeof cases / sizeof cases[0]);
+    static const char financer[] = "kind: financer\nid: x\nname: y\nnature: eu\n";
+    elg_doc *doc = NULL;
+    elg_error err;
+    elg_error_clear(&err);
+    assert_int_equal(elg_doc_parse("mem.yaml", financer, strlen(financer), &doc, &err), 0);
+    assert_int_equal(elg_doc_kind_of(doc), ELG_DOC_FINANCER);
+    assert_string_equal(elg_doc_id(doc), "x");
+    elg_doc_free(doc);
 }
 
 /* The applicants' shares: each and all together at most 100 %, exactly. */
@@ -779,6 +894,8 @@ int main(void) {
         cmocka_unit_test(test_limits_reached),
         cmocka_unit_test(test_huge_id),
         cmocka_unit_test(test_no_control_character_echoed),
+        cmocka_unit_test(test_text_checks_without_walk),
+        cmocka_unit_test(test_kind_on_first_line),
         cmocka_unit_test(test_share_sum),
         cmocka_unit_test(test_edition_at),
         cmocka_unit_test(test_param_precedence),

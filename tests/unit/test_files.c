@@ -140,6 +140,33 @@ static void test_read(void **state) {
     assert_int_equal(elg_files_read(file, 0, &data, &len, &err), ELG_EINPUT);
     assert_null(data);
     assert_non_null(strstr(err.message, "larger than 0 bytes"));
+
+    /* Read whole, whatever its size against the buffer sized from fstat: up to max bytes, the
+     * limit itself included; an empty file is an empty text. */
+    enum { BIG = 100000 };
+    char *big = malloc(BIG + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (char)('a' + i % 26);
+    big[BIG] = '\0';
+    touch("big.txt", big);
+    touch("empty.txt", "");
+    snprintf(file, sizeof file, "%s/big.txt", dir);
+    assert_int_equal(elg_files_read(file, BIG, &data, &len, &err), 0);
+    assert_int_equal(len, BIG);
+    assert_memory_equal(data, big, BIG);
+    assert_int_equal(data[BIG], '\0');
+    free(data);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(elg_files_read(file, BIG - 1, &data, &len, &err), ELG_EINPUT);
+    assert_null(data);
+    assert_non_null(strstr(err.message, "larger than 99999 bytes"));
+    snprintf(file, sizeof file, "%s/empty.txt", dir);
+    assert_int_equal(elg_files_read(file, 100, &data, &len, &err), 0);
+    assert_int_equal(len, 0);
+    assert_string_equal(data, "");
+    free(data);
+    free(big);
 }
 
 typedef struct skipped {
