@@ -101,7 +101,10 @@ if [[ ! -f "$peers_dir/node_modules/.package-lock.json" ||
         die "npm install failed in $peers_dir"
 fi
 
-if "$eligo" help 2>&1 | grep -Eq '^  batch( |$)'; then
+# The help is read whole first: grep -q stops at its match, and under
+# pipefail the program's SIGPIPE would make the test fail.
+help_text=$("$eligo" help 2>&1 || true)
+if grep -Eq '^  batch( |$)' <<<"$help_text"; then
     mode=batch
 else
     mode=inprocess
