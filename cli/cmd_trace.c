@@ -302,7 +302,7 @@ static int trace_export(cli_ctx *ctx, int argc, char **argv) {
         elg_error_set(&err, ELG_EIO, "cannot write %s", o.output ? o.output : "standard output");
         rc = cli_fail(&err);
     } else if (o.output) {
-        fprintf(stderr, "decision %lld written to %s\n", (long long)id, o.output);
+        fprintf(stderr, elg_tr("decision %lld written to %s\n"), (long long)id, o.output);
     }
 out:
     free(html);

@@ -19,6 +19,7 @@
 #include "embedded.h"
 #include "hash.h"
 #include "money.h"
+#include "tr.h"
 
 #define HOOK_STEP 1000 /* instructions between two hook calls */
 
@@ -81,7 +82,8 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     sb->instr_count += HOOK_STEP;
     if (++sb->ticks % TIME_TICKS == 0 && elg_sandbox_now_us() > sb->call_deadline_us) {
         char msg[96];
-        snprintf(msg, sizeof msg, "time limit exceeded (%llu ms)", (unsigned long long)sb->time_ms);
+        snprintf(msg, sizeof msg, elg_tr("time limit exceeded (%llu ms)"),
+                 (unsigned long long)sb->time_ms);
         luaL_where(L, 0);
         lua_pushstring(L, msg);
         lua_concat(L, 2);
@@ -89,7 +91,7 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     }
     if (sb->instr_count > sb->instr_limit) {
         char msg[96];
-        snprintf(msg, sizeof msg, "instruction limit exceeded (%llu instructions)",
+        snprintf(msg, sizeof msg, elg_tr("instruction limit exceeded (%llu instructions)"),
                  (unsigned long long)sb->instr_limit);
         /* In a hook, level 0 is the function that was running: the rule. */
         luaL_where(L, 0);
@@ -110,7 +112,7 @@ static elg_cents check_cents(lua_State *L, int arg) {
     int isint = 0;
     lua_Integer v = lua_tointegerx(L, arg, &isint);
     if (!isint)
-        luaL_argerror(L, arg, "an amount in integer cents expected");
+        luaL_argerror(L, arg, elg_tr("an amount in integer cents expected"));
     return (elg_cents)v;
 }
 
@@ -124,7 +126,7 @@ static elg_rate check_rate(lua_State *L, int arg) {
     r.den = lua_tointegerx(L, -1, &ok2);
     lua_pop(L, 2);
     if (!ok1 || !ok2 || r.den <= 0 || r.num < 0)
-        luaL_argerror(L, arg, "a rate {num=, den=} with integers, den > 0, expected");
+        luaL_argerror(L, arg, elg_tr("a rate {num=, den=} with integers, den > 0, expected"));
     return r;
 }
 
@@ -243,7 +245,7 @@ static int l_split(lua_State *L) {
             weights[i] = lua_tointegerx(L, -1, &ok);
             lua_pop(L, 1);
             if (!ok)
-                return luaL_error(L, "split: weight %d is not an integer", (int)(i + 1));
+                return luaL_error(L, elg_tr("split: weight %d is not an integer"), (int)(i + 1));
         }
     }
     elg_error err = {0};
@@ -346,7 +348,7 @@ static int msgh(lua_State *L) {
     if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
         luaL_tolstring(L, 1, NULL);
     else
-        lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+        lua_pushfstring(L, elg_tr("error object is a %s value"), luaL_typename(L, 1));
     luaL_Buffer b;
     lua_Debug ar;
     char in_call[512] = "", in_lib[512] = "";

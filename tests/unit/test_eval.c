@@ -224,8 +224,8 @@ static void test_status_table_is_error(void **state) {
     assert_rule(d, "before", ELG_RULE_PASS, NULL, NULL);
     /* A result carries no line: the error is at the rule's declaration. */
     assert_rule(d, "tampered", ELG_RULE_ERROR,
-                "rule tampered returned a result that cannot be reported: the result's status is "
-                "a table, not pass, fail, not-applicable or error",
+                "la règle tampered a rendu un résultat qui ne peut pas figurer dans la trace : le "
+                "statut du résultat est de type table, ni pass, ni fail, ni not-applicable, ni error",
                 "rules/calls/t.lua:2");
     assert_rule(d, "after", ELG_RULE_PASS, NULL, NULL);
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
@@ -278,24 +278,26 @@ static void test_bad_results_are_errors(void **state) {
                                       "no",
                                       "message-tail"};
     assert_rule_ids(d, ids, sizeof ids / sizeof *ids);
-    assert_rule(d, "maybe", ELG_RULE_ERROR,
-                "the result's status is \"maybe\", not pass, fail, not-applicable or error",
-                "rules/calls/t.lua:1");
-    assert_rule(d, "message-table", ELG_RULE_ERROR, "the result's message is a table, not text",
-                "rules/calls/t.lua:3");
+    assert_rule(
+        d, "maybe", ELG_RULE_ERROR,
+        "le statut du résultat est « maybe », ni pass, ni fail, ni not-applicable, ni error",
+        "rules/calls/t.lua:1");
+    assert_rule(d, "message-table", ELG_RULE_ERROR,
+                "le message du résultat est de type table, pas un texte", "rules/calls/t.lua:3");
     /* Refused by fail() itself, at the line that calls it. */
     assert_rule(d, "message-arg", ELG_RULE_ERROR, "a rule message must be text, got table",
                 "rules/calls/t.lua:6");
     assert_rule(d, "figures-list", ELG_RULE_ERROR,
-                "the result's figures are a list: name each figure", "rules/calls/t.lua:7");
-    assert_rule(d, "figures-float", ELG_RULE_ERROR, "the number 0.5 is not an integer",
+                "les chiffres du résultat sont une liste : nommez chaque chiffre",
+                "rules/calls/t.lua:7");
+    assert_rule(d, "figures-float", ELG_RULE_ERROR, "le nombre 0.5 n'est pas un entier",
                 "rules/calls/t.lua:9");
-    assert_rule(d, "figures-nested-float", ELG_RULE_ERROR, "the number 2.5 is not an integer",
+    assert_rule(d, "figures-nested-float", ELG_RULE_ERROR, "le nombre 2.5 n'est pas un entier",
                 "rules/calls/t.lua:11");
-    assert_rule(d, "figures-function", ELG_RULE_ERROR, "a function cannot be reported",
-                "rules/calls/t.lua:13");
+    assert_rule(d, "figures-function", ELG_RULE_ERROR,
+                "une valeur de type function ne peut pas figurer dans une trace", "rules/calls/t.lua:13");
     assert_rule(d, "figures-number", ELG_RULE_ERROR,
-                "the result's figures are a number, not a table", "rules/calls/t.lua:15");
+                "les chiffres du résultat sont de type number, pas une table", "rules/calls/t.lua:15");
     /* The other rules still ran. */
     assert_rule(d, "ok", ELG_RULE_PASS, "fine", NULL);
     const elg_value *n = elg_value_get(&rule_named(d, "ok")->figures, "n");
@@ -340,7 +342,8 @@ static elg_decision *decide_over_memory(elg_eval *ev, const elg_project *p) {
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
     for (size_t i = 0; i < d->rules_count; i++)
         if (d->rules[i].status == ELG_RULE_ERROR)
-            assert_string_equal(text(d->rules[i].message), "memory limit exceeded (2097152 bytes)");
+            assert_string_equal(text(d->rules[i].message),
+                                "limite de mémoire dépassée (2097152 octets)");
     return d;
 }
 
@@ -374,7 +377,7 @@ static void test_memory_limit_large_project(void **state) {
     static const char *const ids[] = {"lines", "sum"};
     assert_rule_ids(d, ids, 2);
     assert_rule(d, "lines", ELG_RULE_PASS, NULL, NULL);
-    assert_rule(d, "sum", ELG_RULE_ERROR, "memory limit exceeded", "rules/calls/t.lua:2");
+    assert_rule(d, "sum", ELG_RULE_ERROR, "limite de mémoire dépassée", "rules/calls/t.lua:2");
     elg_decision_free(d);
     /* 20 000 lines do not even fit: the project cannot be shown to the
      * rules, one error says so. */
@@ -815,7 +818,7 @@ static void test_nul_in_texts_is_error(void **state) {
     assert_int_equal(d->rules_count, 4);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(d->rules[i].status, ELG_RULE_ERROR);
-        assert_non_null(strstr(d->rules[i].message, "NUL byte"));
+        assert_non_null(strstr(d->rules[i].message, "octet NUL"));
         assert_string_equal(d->rules[i].error_at, d->rules[i].source);
     }
     assert_int_equal(d->rules[3].status, ELG_RULE_PASS);
@@ -847,7 +850,7 @@ static void test_file_level_memory_error_located(void **state) {
                                    &lim, &project);
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
     assert_int_equal(d->rules_count, 1);
-    assert_non_null(strstr(d->rules[0].message, "memory"));
+    assert_non_null(strstr(d->rules[0].message, "mémoire"));
     assert_non_null(d->rules[0].error_at);
     assert_string_equal(d->rules[0].error_at, "rules/calls/t.lua");
     elg_decision_free(d);

@@ -82,7 +82,7 @@ static void test_list(void **state) {
     snprintf(file, sizeof file, "%s/absent", dir);
     assert_int_equal(elg_files_list(file, yaml, &paths, &n, &err), ELG_ENOTFOUND);
     assert_null(paths);
-    assert_non_null(strstr(err.message, "cannot read"));
+    assert_non_null(strstr(err.message, "impossible de lire"));
 }
 
 typedef struct walked {
@@ -139,7 +139,7 @@ static void test_read(void **state) {
     free(data);
     assert_int_equal(elg_files_read(file, 0, &data, &len, &err), ELG_EINPUT);
     assert_null(data);
-    assert_non_null(strstr(err.message, "larger than 0 bytes"));
+    assert_non_null(strstr(err.message, "dépasse 0 octets"));
 }
 
 typedef struct skipped {
@@ -229,13 +229,13 @@ static void test_special(void **state) {
         snprintf(path, sizeof path, "%s/%s", sp, name[i]);
         assert_int_equal(elg_files_read(path, 100, &data, &len, &err), ELG_EINPUT);
         assert_null(data);
-        snprintf(expected, sizeof expected, "cannot read %s: not a regular file (%s)", path,
-                 what[i]);
+        snprintf(expected, sizeof expected, "impossible de lire %s : pas un fichier ordinaire (%s)",
+                 path, what[i]);
         assert_string_equal(err.message, expected);
     }
     memset(&err, 0, sizeof err);
     assert_int_equal(elg_files_read(sp, 100, &data, &len, &err), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "not a regular file (a directory)"));
+    assert_non_null(strstr(err.message, "pas un fichier ordinaire (a directory)"));
 
     /* A link to a regular file reads as the file. */
     snprintf(path, sizeof path, "%s/s.yaml", sp);

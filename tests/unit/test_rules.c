@@ -151,7 +151,7 @@ static void test_infinite_loop_stopped(void **state) {
                                 &limits);
     const elg_rule_result *x = rule_at(d, 0);
     assert_string_equal(status(x), "error");
-    assert_non_null(strstr(text(x->message), "instruction limit exceeded"));
+    assert_non_null(strstr(text(x->message), "limite d'instructions dépassée"));
     assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
     assert_string_equal(text(x->source), "rules/calls/t.lua:1");
     assert_string_equal(status(rule_at(d, 1)), "pass");
@@ -211,7 +211,7 @@ static void test_memory_limit(void **state) {
                                 "rule { id = 'after', check = function(p) return true end }\n",
                                 &limits);
     assert_string_equal(status(rule_at(d, 0)), "error");
-    assert_non_null(strstr(text(rule_at(d, 0)->message), "memory limit exceeded"));
+    assert_non_null(strstr(text(rule_at(d, 0)->message), "limite de mémoire dépassée"));
     assert_string_equal(status(rule_at(d, 1)), "pass");
     elg_decision_free(d);
 }
@@ -261,7 +261,7 @@ static void test_invalid_results(void **state) {
     assert_string_equal(status(rule_at(d, 0)), "error");
     assert_non_null(strstr(text(rule_at(d, 0)->message), "returned nothing"));
     assert_string_equal(status(rule_at(d, 1)), "error");
-    assert_non_null(strstr(text(rule_at(d, 1)->message), "not an integer"));
+    assert_non_null(strstr(text(rule_at(d, 1)->message), "n'est pas un entier"));
     assert_string_equal(status(rule_at(d, 2)), "error");
     elg_decision_free(d);
 }
