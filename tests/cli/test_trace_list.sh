@@ -22,7 +22,7 @@ snapshot=$(sqlite3 "$ELIGO_DB" "SELECT * FROM decisions" | sha256sum)
 run eligo trace list
 assert_eq 0 "$RC" "trace list ($ERR)"
 assert_eq 5 "$(wc -l <<<"$OUT")" "header, three decisions, count"
-assert_contains "$(sed -n 3p <<<"$OUT")" "  ineligible    2 000 000,00 €  csc-materiel-95000 (v1) → mel-strategie-digitale-2018" \
+assert_contains "$(sed -n 3p <<<"$OUT")" "  inéligible    2 000 000,00 €  csc-materiel-95000 (v1) → mel-strategie-digitale-2018" \
     "text line of decision 2"
 assert_eq "3 décisions" "$(tail -1 <<<"$OUT")" "count line"
 assert_eq "    n°  date (UTC)                résultat       coût éligible  projet (version) → appel" \
