@@ -312,6 +312,18 @@ int elg_sandbox_read_source(elg_sandbox *sb, const char *path, const char **data
     return 0;
 }
 
+/* C.tr(msgid): the French of one of the prelude's English messages
+ * (po/fr.po, engine/tr.h), or msgid itself. [-1, +1, v] */
+static int l_tr(lua_State *L) {
+    const char *msgid = luaL_checkstring(L, 1);
+    const char *fr = elg_tr(msgid);
+    if (fr != msgid)
+        lua_pushstring(L, fr);
+    else
+        lua_settop(L, 1);
+    return 1;
+}
+
 /* read_source(path) -> text | nil, message  [-1, +1|2] */
 static int l_read_source(lua_State *L) {
     elg_sandbox *sb = sandbox_of(L);
@@ -491,11 +503,13 @@ int elg_sandbox_new(const elg_limits *limits, elg_source_fn source, void *source
         elg_error_set(err, ELG_ERULE, "engine prelude: %s", lua_tostring(L, -1));
         goto fail;
     }
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     luaL_newlib(L, money_funcs);
     lua_setfield(L, -2, "money");
     lua_pushcfunction(L, l_read_source);
     lua_setfield(L, -2, "read_source");
+    lua_pushcfunction(L, l_tr);
+    lua_setfield(L, -2, "tr");
     if (lua_pcall(L, 1, 1, -3)) {
         elg_error_set(err, ELG_ERULE, "engine prelude: %s",
                       lua_istable(L, -1) ? "failed" : lua_tostring(L, -1));

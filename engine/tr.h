@@ -14,6 +14,7 @@
  * so `elg_error_set(err, code, "no decision %lld in the store", id)` needs no
  * wrapper; any other message is wrapped in elg_tr("..."), and a string in a
  * static table in ELG_N("...") (translated where it is used, by elg_tr).
+ * The Lua prelude calls the same lookup as tr("...") (C.tr, engine/sandbox.c).
  * tests/i18n/ extracts every marked msgid with xgettext and fails when one
  * has no French translation; po2c fails the build when a translation's
  * printf conversions differ from its msgid's.

@@ -21,6 +21,11 @@ keywords=(-k -kelg_error_set:3 -kelg_tr -kelg_trc:1c,2 -kELG_N -kcli_usage:1 -kd
 run xgettext --from-code=UTF-8 -L C --no-wrap --sort-output "${keywords[@]}" -o "$WORK/eligo.pot" \
     "$SRC"/engine/*.c "$SRC"/cli/*.c
 assert_eq 0 "$RC" "xgettext extracts the msgids ($ERR)"
+# The trusted Lua prelude's messages, through C.tr (engine/sandbox.c).
+run xgettext --from-code=UTF-8 -L Lua --no-wrap -ktr -o "$WORK/prelude.pot" "$SRC/engine/lua/prelude.lua"
+assert_eq 0 "$RC" "xgettext extracts the prelude's msgids ($ERR)"
+run msgcat --use-first -o "$WORK/eligo.pot" "$WORK/eligo.pot" "$WORK/prelude.pot"
+assert_eq 0 "$RC" "msgcat joins the two ($ERR)"
 nids=$(grep -c '^msgid "..*"' "$WORK/eligo.pot")
 [[ $nids -gt 400 ]] || fail "only $nids msgids extracted"
 run msgcmp "$PO" "$WORK/eligo.pot"
