@@ -191,7 +191,7 @@ static void test_unknown_reference(void **state) {
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
     assert_int_equal(s.count, 0); /* no report for a failed import */
     assert_string_equal(err.message,
-                        "financer inconnu « CAFF » (importez-le d'abord ou dans le même lot)");
+                        "document financer « CAFF » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_string_equal(err.field, "resources[0].financer");
@@ -213,7 +213,7 @@ static void test_duplicate(void **state) {
     snprintf(first, sizeof first, "%s/c.yaml", f->dir);
     snprintf(second, sizeof second, "%s/d.yaml", f->dir);
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    snprintf(expect, sizeof expect, "project « p1 » est aussi défini dans %s", first);
+    snprintf(expect, sizeof expect, "document project « p1 » aussi défini dans %s", first);
     assert_string_equal(err.message, expect);
     assert_string_equal(err.file, second);
     assert_string_equal(err.field, "id");
@@ -237,7 +237,7 @@ static void test_first_bad_document_wins(void **state) {
     call(f, "d.yaml", "c1", "F");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
     assert_string_equal(err.message,
-                        "financer inconnu « MISSING » (importez-le d'abord ou dans le même lot)");
+                        "document financer « MISSING » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
 
@@ -246,7 +246,7 @@ static void test_first_bad_document_wins(void **state) {
     unlink(path);
     project(f, "e.yaml", "p0", "MISSING", "c1");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "call « c1 » est aussi défini dans "));
+    assert_non_null(strstr(err.message, "document call « c1 » aussi défini dans "));
     snprintf(path, sizeof path, "%s/d.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_nothing_written(f);
@@ -265,7 +265,7 @@ static void test_duplicate_before_the_awaited_document(void **state) {
     financer(f, "c.yaml", "F");
     financer(f, "d.yaml", "LATER");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "financer « F » est aussi défini dans "));
+    assert_non_null(strstr(err.message, "document financer « F » aussi défini dans "));
     snprintf(path, sizeof path, "%s/c.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_nothing_written(f);

@@ -328,13 +328,13 @@ static void test_get_doc_not_found(void **state) {
 
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "project", "x", 0, &doc, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "pas de project « x » dans le magasin");
+    assert_string_equal(err.message, "pas de document project « x » dans le magasin");
     assert_null(doc.body);
 
     put(s, "call", "AAP-2019", "id: AAP-2019\n", 1, 1);
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "call", "AAP-2019", 2, &doc, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "pas de version 2 de call « AAP-2019 » dans le magasin");
+    assert_string_equal(err.message, "pas de version 2 du document call « AAP-2019 » dans le magasin");
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "project", "AAP-2019", 0, &doc, &err), ELG_ENOTFOUND);
     elg_store_close(s);
@@ -429,7 +429,7 @@ static void test_transaction_rollback(void **state) {
     assert_int_equal(elg_store_get_doc(s, "project", "zz", 0, &doc, &err), ELG_ENOTFOUND);
     elg_store_rollback(s);
     assert_int_equal(err.code, ELG_ENOTFOUND);
-    assert_string_equal(err.message, "pas de project « zz » dans le magasin");
+    assert_string_equal(err.message, "pas de document project « zz » dans le magasin");
 
     /* No nested transactions. */
     elg_error_clear(&err);
@@ -946,7 +946,7 @@ static void test_put_project_checked(void **state) {
     assert_int_equal(
         elg_store_put_doc(s, "project", "MEL", financer, strlen(financer), NULL, NULL, NULL, &err),
         ELG_EUSAGE);
-    assert_string_equal(err.message, "projet « MEL » : le document est un financer");
+    assert_string_equal(err.message, "projet « MEL » : le document est de type financer");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
 
     /* Already parsed: stored as it is, with its form. */
@@ -1023,7 +1023,7 @@ static void test_project_form_without_document(void **state) {
     assert_int_equal(
         elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
         ELG_ESTORE);
-    assert_string_equal(err.message, "enregistrement de project « p1 » : no project today");
+    assert_string_equal(err.message, "enregistrement du document project « p1 » : no project today");
     elg_error_clear(&err);
     assert_int_equal(elg_store_commit(s, &err), ELG_ESTORE);
     assert_string_equal(err.message,
