@@ -197,7 +197,7 @@ for n in "${sizes[@]}"; do
     echo "   eligo import" >&2
     timed "$dir/import.log" "$eligo" --db "$dir/base.db" --rules "$dir/rules" import "$dir/docs"
     docs=$((n + 8))
-    grep -q "^$docs document(s) read, $docs new version(s) stored" "$dir/import.log" ||
+    grep -q "^$docs document(s) lu(s), $docs nouvelle(s) version(s) enregistrée(s)" "$dir/import.log" ||
         die "import of N = $n: $(tail -1 "$dir/import.log")"
     items=$docs
     row "$n" "eligo import (documents/s)" \

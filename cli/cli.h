@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "sandbox.h"
 #include "store.h"
+#include "tr.h"
 
 /* Exit codes (documented in README.md and `eligo help`). */
 enum {

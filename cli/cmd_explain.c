@@ -153,7 +153,7 @@ static int print_pdf(const char *html, char **pdf, size_t *pdf_len, elg_error *e
         rc = elg_error_set(err, ELG_ESTORE,
                            "the PDF could not be printed: %s %s (is chromium installed? "
                            "scripts/install-deps.sh --with-browser)",
-                           argv[0], status == 127 ? "cannot run" : "failed");
+                           argv[0], status == 127 ? elg_tr("cannot run") : elg_tr("failed"));
     }
 out:
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -257,7 +257,7 @@ int cmd_explain(cli_ctx *ctx, int argc, char **argv) {
         elg_error_set(&err, ELG_EIO, "cannot write %s", output ? output : "standard output");
         rc = cli_fail_in(ctx, &err);
     } else if (output) {
-        fprintf(stderr, "letter for decision %lld written to %s\n", id, output);
+        fprintf(stderr, elg_tr("letter for decision %lld written to %s\n"), id, output);
     }
 out:
     free(letter);

@@ -68,20 +68,20 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv) {
     size_t len = 0, rows = 0;
     if (elg_scdl_export(store, &filter, &csv, &len, &rows, &err)) {
         rc = cli_fail(&err);
-        fprintf(stderr, "eligo: nothing was written\n");
+        fprintf(stderr, elg_tr("eligo: nothing was written\n"));
         elg_store_close(store);
         return rc;
     }
     elg_store_close(store);
     FILE *out = output ? fopen(output, "wb") : stdout;
     if (!out || fwrite(csv, 1, len, out) != len || (output && fclose(out) != 0)) {
-        fprintf(stderr, "eligo: cannot write %s\n", output ? output : "stdout");
+        fprintf(stderr, elg_tr("eligo: cannot write %s\n"), output ? output : "stdout");
         free(csv);
         return EXIT_INPUT;
     }
     free(csv);
     if (output)
-        fprintf(stderr, "%zu row(s) written to %s\n", rows, output);
+        fprintf(stderr, elg_tr("%zu row(s) written to %s\n"), rows, output);
     return 0;
 }
 
@@ -95,7 +95,7 @@ static int print_reject(void *ctx, const elg_error *why) {
     import_out *o = ctx;
     char buf[1400];
     if (!o->quiet) {
-        fputs("rejected: ", stdout);
+        fputs(elg_tr("rejected: "), stdout);
         cli_put_text(stdout, elg_error_format(why, buf, sizeof buf));
         fputc('\n', stdout);
     }
@@ -139,7 +139,7 @@ int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv) {
     int rc = 0;
     o.err = &err;
     if (normalize && !(o.w = elg_scdl_writer_new())) {
-        fprintf(stderr, "eligo: out of memory\n");
+        fprintf(stderr, elg_tr("eligo: out of memory\n"));
         return EXIT_STORE;
     }
     if (strict || normalize) {
@@ -165,7 +165,7 @@ int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv) {
         quiet.quiet = o.quiet || normalize; /* the rejects are already printed */
         if (elg_scdl_import(store, path, print_reject, &quiet, &sum, &added, &err)) {
             rc = cli_fail(&err);
-            fprintf(stderr, "eligo: nothing was imported\n");
+            fprintf(stderr, elg_tr("eligo: nothing was imported\n"));
             elg_store_close(store);
             elg_scdl_writer_free(o.w);
             return rc;
@@ -177,26 +177,29 @@ int cmd_import_scdl(cli_ctx *ctx, int argc, char **argv) {
         char *csv = elg_scdl_writer_finish(o.w, &len);
         FILE *out = csv ? fopen(normalize, "wb") : NULL;
         if (!out || fwrite(csv, 1, len, out) != len || fclose(out) != 0) {
-            fprintf(stderr, "eligo: cannot write %s\n", normalize);
+            fprintf(stderr, elg_tr("eligo: cannot write %s\n"), normalize);
             free(csv);
             return EXIT_INPUT;
         }
         free(csv);
     }
-    printf("%s: %s, '%c' delimited: %zu row(s) read, %zu %s, %zu rejected", path, sum.encoding,
-           sum.delimiter, sum.read, sum.accepted, strict ? "valid" : "imported", sum.rejected);
+    printf(elg_tr("%s: %s, '%c' delimited: %zu row(s) read, %zu %s, %zu rejected"), path,
+           elg_tr(sum.encoding), sum.delimiter, sum.read, sum.accepted,
+           strict ? elg_tr("valid") : elg_tr("imported"), sum.rejected);
     if (!strict)
-        printf(" (%zu new, %zu already stored)", added, sum.accepted - added);
+        printf(elg_tr(" (%zu new, %zu already stored)"), added, sum.accepted - added);
     printf("\n");
     if (sum.siret_as_number)
-        printf("  %zu SIRET(s) written as numbers, all digits there: kept\n", sum.siret_as_number);
+        printf(elg_tr("  %zu SIRET(s) written as numbers, all digits there: kept\n"),
+               sum.siret_as_number);
     if (sum.funder_siret_unusable)
-        printf("  %zu row(s) whose funder SIRET is unusable (digits lost): kept without it\n",
-               sum.funder_siret_unusable);
+        printf(
+            elg_tr("  %zu row(s) whose funder SIRET is unusable (digits lost): kept without it\n"),
+            sum.funder_siret_unusable);
     if (sum.ignored_columns)
-        printf("  %zu column(s) not in the schema: ignored\n", sum.ignored_columns);
+        printf(elg_tr("  %zu column(s) not in the schema: ignored\n"), sum.ignored_columns);
     if (sum.header_errors)
-        printf("  %zu header error(s)\n", sum.header_errors);
+        printf(elg_tr("  %zu header error(s)\n"), sum.header_errors);
     return strict && (sum.rejected || sum.header_errors) ? EXIT_INPUT : 0;
 }
 
@@ -313,7 +316,7 @@ int cmd_import_cerfa(cli_ctx *ctx, int argc, char **argv) {
         elg_store_doc_release(&sd);
         elg_store_close(store);
         if (!owned_financer) {
-            fprintf(stderr, "eligo: out of memory\n");
+            fprintf(stderr, elg_tr("eligo: out of memory\n"));
             return EXIT_STORE;
         }
     }
@@ -330,17 +333,18 @@ int cmd_import_cerfa(cli_ctx *ctx, int argc, char **argv) {
     free(owned_financer);
     FILE *out = output ? fopen(output, "wb") : stdout;
     if (!out || fwrite(yaml, 1, yaml_len, out) != yaml_len || (output && fclose(out) != 0)) {
-        fprintf(stderr, "eligo: cannot write %s\n", output ? output : "stdout");
+        fprintf(stderr, elg_tr("eligo: cannot write %s\n"), output ? output : "stdout");
         free(yaml);
         return EXIT_INPUT;
     }
     free(yaml);
     char a[ELG_MONEY_FMT_MAX], b[ELG_MONEY_FMT_MAX], s[ELG_MONEY_FMT_MAX], k[ELG_MONEY_FMT_MAX];
-    fprintf(stderr,
-            "%s: %zu expense(s), %zu resource(s): charges %s = produits %s, of which 74: %s; "
-            "in kind (86 = 87): %s\n",
-            path, t.expenses, t.resources, elg_money_format(t.charges, a, sizeof a),
-            elg_money_format(t.produits, b, sizeof b), elg_money_format(t.subsidies, s, sizeof s),
-            elg_money_format(t.in_kind_charges, k, sizeof k));
+    fprintf(
+        stderr,
+        elg_tr("%s: %zu expense(s), %zu resource(s): charges %s = produits %s, of which 74: %s; "
+               "in kind (86 = 87): %s\n"),
+        path, t.expenses, t.resources, elg_money_format(t.charges, a, sizeof a),
+        elg_money_format(t.produits, b, sizeof b), elg_money_format(t.subsidies, s, sizeof s),
+        elg_money_format(t.in_kind_charges, k, sizeof k));
     return 0;
 }

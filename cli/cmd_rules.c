@@ -436,7 +436,7 @@ static int lint_file(const cli_ctx *ctx, const char *rel, json_t *allowed, json_
     char shown[4096], why[512] = "";
     snprintf(shown, sizeof shown, "rules/%s", rel);
     if (!full) {
-        fprintf(stderr, "eligo: out of memory\n");
+        fprintf(stderr, elg_tr("eligo: out of memory\n"));
         return EXIT_STORE;
     }
     json_t *ps = NULL;
@@ -488,7 +488,8 @@ static int lint_call_doc(const cli_ctx *ctx, elg_rules *rules, const char *path,
     const elg_call *call = elg_doc_call(doc);
     if (!call) {
         if (explicit) {
-            fprintf(stderr, "eligo: %s: a %s document, not a call: lint takes call documents\n",
+            fprintf(stderr,
+                    elg_tr("eligo: %s: a %s document, not a call: lint takes call documents\n"),
                     path, elg_doc_kind_name(elg_doc_kind_of(doc)));
             rc = EXIT_INPUT;
         }
@@ -573,7 +574,7 @@ int cmd_lint(cli_ctx *ctx, int argc, char **argv) {
         default_dir = copy ? elg_files_join(dirname(copy), "seeds/calls") : NULL;
         free(copy);
         if (!default_dir) {
-            fprintf(stderr, "eligo: out of memory\n");
+            fprintf(stderr, elg_tr("eligo: out of memory\n"));
             rc = EXIT_STORE;
             goto out;
         }

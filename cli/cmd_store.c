@@ -20,7 +20,8 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv) {
         cli_put_json(json_pack("{sssi}", "store", ctx->db_path, "schema_version",
                                elg_store_schema_version()));
     else
-        printf("store %s ready (schema version %d)\n", ctx->db_path, elg_store_schema_version());
+        printf(elg_tr("store %s ready (schema version %d)\n"), ctx->db_path,
+               elg_store_schema_version());
     elg_store_close(store);
     return 0;
 }
@@ -36,7 +37,8 @@ static int print_item(void *ctx, const elg_import_item *it) {
     import_out *out = ctx;
     out->read++;
     out->created += it->created ? 1 : 0;
-    const char *status = it->created ? (it->version == 1 ? "new" : "new version") : "unchanged";
+    const char *status = it->created ? (it->version == 1 ? elg_tr("new") : elg_tr("new version"))
+                                     : elg_tr("unchanged");
     if (out->json)
         cli_put_json(json_pack(
             "{sssssiss}", "kind", it->kind, "id", it->id, "version", it->version, "status",
@@ -50,9 +52,9 @@ static int print_item(void *ctx, const elg_import_item *it) {
  * end: said at once, on stderr, whatever the import's outcome. */
 static void note_skipped(void *ctx, const char *path, const char *what) {
     (void)ctx;
-    fputs("eligo: note: skipped ", stderr);
+    fputs(elg_tr("eligo: note: skipped "), stderr);
     cli_put_text(stderr, path);
-    fprintf(stderr, ": not a regular file (%s)\n", what);
+    fprintf(stderr, elg_tr(": not a regular file (%s)\n"), what);
 }
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv) {
@@ -90,12 +92,12 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv) {
     if (elg_import_each_noting(store, (const char *const *)argv + optind, (size_t)(argc - optind),
                                print_item, note_skipped, &out, &err)) {
         rc = cli_fail(&err);
-        fprintf(stderr, "eligo: nothing was imported\n");
+        fprintf(stderr, elg_tr("eligo: nothing was imported\n"));
         elg_store_close(store);
         return rc;
     }
     if (!out.quiet && !out.json)
-        printf("%zu document(s) read, %zu new version(s) stored\n", out.read, out.created);
+        printf(elg_tr("%zu document(s) read, %zu new version(s) stored\n"), out.read, out.created);
     elg_store_close(store);
     return 0;
 }

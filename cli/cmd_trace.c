@@ -156,6 +156,20 @@ static void print_padded(const char *s, int width) {
         printf("%*s", chars < w ? w - chars : 0, "");
 }
 
+/* An outcome in the words of the listing's column (the JSON and CSV keep
+ * the English value). */
+static const char *outcome_word(const char *o) {
+    if (strcmp(o, "eligible") == 0)
+        return elg_trc("outcome", "eligible");
+    if (strcmp(o, "ineligible") == 0)
+        return elg_trc("outcome", "ineligible");
+    if (strcmp(o, "incomplete") == 0)
+        return elg_trc("outcome", "incomplete");
+    if (strcmp(o, "error") == 0)
+        return elg_trc("outcome", "error");
+    return o;
+}
+
 /* A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
  * break, quotes doubled. Ids are restricted to [A-Za-z0-9._-] by the
  * documents, so this is a safeguard. */
@@ -212,7 +226,9 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
             print_padded("coût éligible", -16);
             puts("  projet (version) → appel");
         }
-        printf("%6lld  %-24s  %-10s  ", (long long)d->id, d->created_at, d->outcome);
+        printf("%6lld  %-24s  ", (long long)d->id, d->created_at);
+        print_padded(outcome_word(d->outcome), 10);
+        fputs("  ", stdout);
         print_padded(cli_money(json_object_get(figures, "eligible_cost"), m, sizeof m), -16);
         fputs("  ", stdout);
         cli_put_text(stdout, d->project);
@@ -302,7 +318,7 @@ static int trace_export(cli_ctx *ctx, int argc, char **argv) {
         elg_error_set(&err, ELG_EIO, "cannot write %s", o.output ? o.output : "standard output");
         rc = cli_fail(&err);
     } else if (o.output) {
-        fprintf(stderr, "decision %lld written to %s\n", (long long)id, o.output);
+        fprintf(stderr, elg_tr("decision %lld written to %s\n"), (long long)id, o.output);
     }
 out:
     free(html);

@@ -12,6 +12,8 @@
 #include "batch.h"
 #include "cli.h"
 #include "files.h"
+#include "labels.h"
+#include "tr.h"
 #include "whatif.h"
 
 typedef struct out_ctx {
@@ -34,6 +36,11 @@ static json_t *side_json(const elg_decision *d, elg_cents grantable) {
 
 static const char *status_of(const elg_rule_result *r) {
     return r ? elg_rule_status_name(r->status) : "absent";
+}
+
+/* The same, in the words of the text output (the JSON keeps status_of's). */
+static const char *status_fr(const elg_rule_result *r) {
+    return r ? elg_labels_status(r->status) : elg_tr("absent");
 }
 
 static int on_change(void *vctx, const elg_whatif_change *c) {
@@ -59,8 +66,8 @@ static int on_change(void *vctx, const elg_whatif_change *c) {
     }
     char x1[64], x2[64];
     cli_put_text(stdout, a->project);
-    printf(" : %s → %s ; accordable %s → %s", elg_outcome_name(a->outcome),
-           elg_outcome_name(b->outcome), eur(c->grantable_before, x1, sizeof x1),
+    printf(" : %s → %s ; accordable %s → %s", elg_labels_outcome(a->outcome),
+           elg_labels_outcome(b->outcome), eur(c->grantable_before, x1, sizeof x1),
            eur(c->grantable_after, x2, sizeof x2));
     if (a->figures.has_max_grantable != b->figures.has_max_grantable ||
         a->figures.max_grantable != b->figures.max_grantable)
@@ -74,7 +81,7 @@ static int on_change(void *vctx, const elg_whatif_change *c) {
         cli_put_text(stdout, (y ? y : x)->id);
         printf(" (");
         cli_put_text(stdout, (y ? y : x)->source);
-        printf(") : %s → %s\n", status_of(x), status_of(y));
+        printf(") : %s → %s\n", status_fr(x), status_fr(y));
         if (x && x->message && *x->message) {
             printf("    avant : ");
             cli_put_text(stdout, x->message);
@@ -172,7 +179,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
             r = elg_whatif_edit_params(sd->body, sd->body_len, params, pbody, plen, &edited, &elen,
                                        &err);
         char name[300];
-        snprintf(name, sizeof name, "%s (call %s with its parameters)", params, call_id);
+        snprintf(name, sizeof name, elg_tr("%s (call %s with its parameters)"), params, call_id);
         if (r == 0)
             r = elg_check_call_open_text(store, rules[1], name, sd->version, edited, elen, &cc[1],
                                          &err);

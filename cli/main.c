@@ -17,7 +17,7 @@ int cli_usage(const char *fmt, ...) {
     va_list ap;
     fputs("eligo: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, elg_tr(fmt), ap); /* an English msgid: po/fr.po */
     va_end(ap);
     fputs("\n(voir « eligo help »)\n", stderr);
     return EXIT_USAGE;

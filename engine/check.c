@@ -10,6 +10,7 @@
 #include "doc.h"
 #include "form.h"
 #include "hash.h"
+#include "tr.h"
 #include "wire.h"
 
 /* ---- financers ------------------------------------------------------------ */
@@ -731,7 +732,8 @@ int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, el
     if (rc && err->message[0]) {
         char msg[sizeof err->message];
         snprintf(msg, sizeof msg, "%s", err->message);
-        snprintf(err->message, sizeof err->message, "decision %lld: %.480s", (long long)id, msg);
+        snprintf(err->message, sizeof err->message, elg_tr("decision %lld: %.480s"), (long long)id,
+                 msg);
     }
     elg_store_decision_release(&row);
     return rc;

@@ -2,6 +2,7 @@
  * error: bounded, first-error-wins error records (see error.h).
  */
 #include "error.h"
+#include "tr.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,9 @@ int elg_error_setv(elg_error *err, int code, const char *fmt, va_list ap) {
     if (!err || err->code != 0)
         return code;
     err->code = code;
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    /* The format is the English msgid; its French translation keeps the same
+     * conversions (checked by cmake/po2c.c), so the arguments fit it. */
+    vsnprintf(err->message, sizeof err->message, elg_tr(fmt), ap);
     return code;
 }
 

@@ -5,6 +5,8 @@
  * caller-provided elg_error. The first error wins: elg_error_set does nothing
  * when the error already holds one, so cleanup paths cannot overwrite it.
  * Messages are bounded (truncated, never overflowing): they are for people.
+ * The format given to elg_error_set is an English msgid: the message is
+ * formatted with its French translation from po/fr.po (see tr.h).
  */
 #ifndef ELG_ERROR_H
 #define ELG_ERROR_H

@@ -22,6 +22,7 @@
 #include "hash.h"
 #include "native.h"
 #include "rules_internal.h"
+#include "tr.h"
 
 #define LOAD_RULE_ID "chargement-regles"
 #define LOAD_RULE_TITLE "Chargement du fichier de règles"
@@ -460,7 +461,7 @@ static int decls_pf(lua_State *L) {
     elg_arena *a = R->d->arena;
     elg_rule_decl *decls = elg_arena_array(a, (size_t)R->nrules, sizeof *decls);
     if (!decls)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     for (int i = 1; i <= R->nrules; i++) {
         elg_sandbox_push_entry(R->ev->r->sb, "rule_info");
         lua_pushinteger(L, i);
@@ -472,7 +473,7 @@ static int decls_pf(lua_State *L) {
         d->source = copy_text(L, -2, a);
         d->kind = copy_text(L, -1, a);
         if (!d->id || !d->title || !d->basis || !d->source)
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, elg_tr("out of memory"));
         lua_pop(L, 5);
         /* Declarations are bounded like results: each text by the rule's
          * output limit, all of them by the decision's. */
@@ -499,7 +500,7 @@ static int decls_pf(lua_State *L) {
         size_t nd = lua_type(L, -1) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
         elg_fact *facts = elg_arena_array(a, nd + 1, sizeof *facts);
         if (!facts)
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, elg_tr("out of memory"));
         size_t kept = 0;
         for (size_t k = 0; k < nd; k++) {
             lua_rawgeti(L, -1, (lua_Integer)k + 1);
@@ -571,7 +572,8 @@ static int rule_pf(lua_State *L) {
         elg_error_set(
             ce, ELG_ERULE,
             "the result's status is %s%s%s, not pass, fail, not-applicable or error, nor missing",
-            status ? "\"" : "a ", status ? status : luaL_typename(L, base), status ? "\"" : "");
+            status ? elg_trc("opening quote", "\"") : elg_tr("a "),
+            status ? status : luaL_typename(L, base), status ? elg_trc("closing quote", "\"") : "");
         return 0;
     }
     if (lua_type(L, base + 1) != LUA_TSTRING) {
@@ -589,7 +591,7 @@ static int rule_pf(lua_State *L) {
     }
     x->message = copy_text(L, base + 1, a);
     if (!x->message)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     if (!x->message[0])
         x->message = x->title;
     if (lua_isnil(L, base + 2)) {
@@ -607,13 +609,13 @@ static int rule_pf(lua_State *L) {
     size_t nf = lua_rawlen(L, base + 3);
     x->facts = elg_arena_array(a, nf, sizeof *x->facts);
     if (!x->facts)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     for (size_t k = 0; k < nf; k++) {
         lua_rawgeti(L, base + 3, (lua_Integer)k + 1);
         elg_fact *f = &x->facts[k];
         f->path = copy_text(L, -1, a);
         if (!f->path)
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, elg_tr("out of memory"));
         lua_rawget(L, base + 4);
         int rc = rules_to_value(L, -1, a, &f->value, 0, &R->budget, ce);
         lua_pop(L, 1);
@@ -653,7 +655,7 @@ static int end_pf(lua_State *L) {
     size_t n = lua_rawlen(L, -1);
     R->grant = elg_arena_array(a, n, sizeof *R->grant);
     if (!R->grant)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     for (size_t k = 0; k < n; k++) {
         lua_rawgeti(L, -1, (lua_Integer)k + 1);
         lua_getfield(L, -1, "name");
@@ -690,8 +692,8 @@ static char *bounded_text(elg_arena *a, const char *prefix, const char *text, si
     size_t size = pl + keep + 96;
     char *s = elg_arena_alloc(a, size);
     if (s)
-        snprintf(s, size, "%s%.*s … (cut at %zu of %zu bytes: --max-output)", prefix ? prefix : "",
-                 (int)keep, text, keep, tl);
+        snprintf(s, size, elg_tr("%s%.*s … (cut at %zu of %zu bytes: --max-output)"),
+                 prefix ? prefix : "", (int)keep, text, keep, tl);
     return s;
 }
 
@@ -752,7 +754,7 @@ static int natives_pf(lua_State *L) {
     slot *s = R->s;
     elg_native **ns = elg_arena_array(ev->arena, (size_t)R->nrules + 1, sizeof *ns);
     if (!ns)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     for (int i = 1; i <= R->nrules; i++) {
         elg_sandbox_push_entry(ev->r->sb, "rule_native");
         lua_pushinteger(L, i);
@@ -817,10 +819,11 @@ static int run_rules(run *R, elg_error *err) {
             bad = error_result(d->arena, x, &e, elg_sandbox_last_message(ev->r->sb), NULL,
                                traceback, per_rule / 2);
         } else if (R->conv.code) {
-            size_t len = strlen(x->id) + 64;
+            size_t len = strlen(x->id) + 128; /* the translated sentence, too */
             char *prefix = elg_arena_alloc(d->arena, len);
             if (prefix)
-                snprintf(prefix, len, "rule %s returned a result that cannot be reported: ", x->id);
+                snprintf(prefix, len, elg_tr("rule %s returned a result that cannot be reported: "),
+                         x->id);
             bad = !prefix || error_result(d->arena, x, &R->conv, NULL, prefix, NULL, per_rule / 2);
         } else if (x->status == ELG_RULE_ERROR && !x->error_at) {
             x->error_at = x->source; /* the rule said so itself */

@@ -10,6 +10,7 @@
  * euro amounts into integer cents without going through a double.
  */
 #include "money.h"
+#include "tr.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -319,7 +320,7 @@ int elg_money_parse(const char *text, int allow_negative, elg_cents *out, elg_er
         __builtin_add_overflow(cents, frac, &cents) || cents > limit) {
         char bound[ELG_MONEY_FMT_MAX];
         return elg_error_set(err, ELG_EOVERFLOW, "amount too large: \"%.*s\" (%s %s)", qn, q,
-                             neg ? "at least" : "at most",
+                             neg ? elg_tr("at least") : elg_tr("at most"),
                              elg_money_format(neg ? INT64_MIN : INT64_MAX, bound, sizeof bound));
     }
     if (neg && !allow_negative)

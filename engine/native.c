@@ -20,6 +20,7 @@
 
 #include "money.h"
 #include "rules_internal.h"
+#include "tr.h"
 
 typedef enum op {
     OP_BALANCE = 1,
@@ -87,7 +88,7 @@ static const char *field_text(lua_State *L, int t, const char *k, elg_arena *a, 
         size_t len;
         const char *v = lua_tolstring(L, -1, &len);
         if (!(s = elg_arena_strndup(a, v, len)))
-            luaL_error(L, "out of memory");
+            luaL_error(L, elg_tr("out of memory"));
     } else if (!lua_isnil(L, -1)) {
         *bad = true;
     }
@@ -111,19 +112,19 @@ static void field_list(lua_State *L, int t, const char *k, elg_arena *a, strlist
     if (lua_type(L, -1) == LUA_TSTRING) {
         out->items = elg_arena_array(a, 1, sizeof *out->items);
         if (!out->items)
-            luaL_error(L, "out of memory");
+            luaL_error(L, elg_tr("out of memory"));
         out->items[0] = elg_arena_strdup(a, lua_tostring(L, -1));
         out->count = 1;
     } else if (lua_type(L, -1) == LUA_TTABLE) {
         size_t n = lua_rawlen(L, -1);
         out->items = elg_arena_array(a, n ? n : 1, sizeof *out->items);
         if (!out->items)
-            luaL_error(L, "out of memory");
+            luaL_error(L, elg_tr("out of memory"));
         for (size_t i = 0; i < n; i++) {
             if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
                 *bad = true;
             else if (!(out->items[i] = elg_arena_strdup(a, lua_tostring(L, -1))))
-                luaL_error(L, "out of memory");
+                luaL_error(L, elg_tr("out of memory"));
             lua_pop(L, 1);
         }
         out->count = n;
@@ -243,7 +244,7 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
         return 1;
     elg_native *n = elg_arena_alloc(a, sizeof *n);
     if (!n)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     memset(n, 0, sizeof *n);
     bool bad = false;
     const char *o = field_text(L, desc, "op", a, &bad);
@@ -300,7 +301,7 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
         n->codes = elg_arena_array(a, communes.count + 1, sizeof *n->codes);
         n->listed = elg_arena_array(a, communes.count + 1, sizeof *n->listed);
         if (!n->names || !n->codes || !n->listed)
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, elg_tr("out of memory"));
         for (size_t i = 0; i < communes.count && !bad; i++) {
             char code[6], buf[512];
             if (insee_of(communes.items[i], code)) {
@@ -322,7 +323,7 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
     size_t nd = lua_type(L, declared) == LUA_TTABLE ? lua_rawlen(L, declared) : 0;
     n->declared = elg_arena_array(a, nd ? nd : 1, sizeof *n->declared);
     if (!n->declared)
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, elg_tr("out of memory"));
     for (size_t i = 0; i < nd; i++) {
         lua_rawgeti(L, declared, (lua_Integer)i + 1);
         lua_rawgeti(L, -1, 1);
@@ -335,7 +336,7 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
             return 1;
         }
         if (!(f->path = elg_arena_strdup(a, lua_tostring(L, -2))))
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, elg_tr("out of memory"));
         n->declared_count++;
         lua_pop(L, 3);
     }

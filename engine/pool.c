@@ -33,6 +33,7 @@
 
 #include "batch.h"
 #include "sandbox.h"
+#include "tr.h"
 
 #define CHUNK_PROJECTS 64
 #define CHUNK_BYTES (1u << 20)
@@ -218,7 +219,7 @@ static int serve(elg_pool *p, elg_batch_worker *bw, worker *self, elg_text *req,
         p->stop_rule = (int)rule;
         p->stop_message = msg;
         if (p->stopping)
-            snprintf(p->not_run, sizeof p->not_run, "not run: %.480s", msg);
+            snprintf(p->not_run, sizeof p->not_run, elg_tr("not run: %.480s"), msg);
         self->pg->index = (int32_t)i;
         self->pg->rule = 0;
         self->pg->id[0] = self->pg->source[0] = '\0';
@@ -494,9 +495,9 @@ static int worker_lost(elg_pool *p, int i, int killed, elg_error *err) {
     char msg[900];
     if (killed)
         snprintf(msg, sizeof msg,
-                 "time limit exceeded (%" PRIu64 " ms): the supervisor stopped the evaluation in "
-                 "rule %s (%s)",
-                 p->deadline_ms, pg.rule ? pg.id : "(none: before or after the rules)",
+                 elg_tr("time limit exceeded (%" PRIu64 " ms): the supervisor stopped the "
+                        "evaluation in rule %s (%s)"),
+                 p->deadline_ms, pg.rule ? pg.id : elg_tr("(none: before or after the rules)"),
                  pg.rule ? pg.source : "-");
     else if (WIFSIGNALED(status))
         snprintf(

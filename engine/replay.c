@@ -15,6 +15,7 @@
 #include "check.h"
 #include "diff.h"
 #include "hash.h"
+#include "tr.h"
 
 typedef struct recorded_file {
     char *path; /* relative to the rules directory: "lib/budget.lua" */
@@ -135,8 +136,8 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
      * (with a note) for decisions stored before they were recorded. */
     bool pinned = was->financers_count > 0;
     if (!pinned)
-        json_array_append_new(notes, json_string("this decision did not record its financer "
-                                                 "versions: the latest ones were used"));
+        json_array_append_new(notes, json_string(elg_tr("this decision did not record its financer "
+                                                        "versions: the latest ones were used")));
     if ((rc = elg_check_call_open(store, rules, was->call, was->call_version,
                                   pinned ? was->financers : NULL, was->financers_count, &cc, err)))
         goto out;
@@ -168,7 +169,7 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
     }
     if (was->engine_version && strcmp(was->engine_version, ELIGO_VERSION) != 0) {
         char note[256];
-        snprintf(note, sizeof note, "decided by eligo %s, replayed by eligo %s",
+        snprintf(note, sizeof note, elg_tr("decided by eligo %s, replayed by eligo %s"),
                  was->engine_version, ELIGO_VERSION);
         json_array_append_new(notes, json_string(note));
     }

@@ -19,6 +19,7 @@
 
 #include "files.h"
 #include "rules_internal.h"
+#include "tr.h"
 
 #define MAX_JSON_DEPTH 32
 
@@ -77,7 +78,8 @@ int elg_rules_open(const elg_limits *limits, elg_source_fn loader, void *loader_
     if (rc) {
         char msg[sizeof err->message];
         snprintf(msg, sizeof msg, "%s", err->message);
-        snprintf(err->message, sizeof err->message, "loading the rule library: %.470s", msg);
+        snprintf(err->message, sizeof err->message, elg_tr("loading the rule library: %.470s"),
+                 msg);
         goto fail;
     }
     *out = r;

@@ -18,6 +18,7 @@
 #include "eval.h"
 #include "files.h"
 #include "lint.h"
+#include "tr.h"
 #include "ytree.h"
 
 typedef struct rt_doc {
@@ -404,7 +405,7 @@ int elg_ruletest_load(const char *path, elg_ruletest **out, elg_error *err) {
         goto fail;
     }
     static const char *const keys[] = {"call", "documents", "cases", "description", NULL};
-    if ((rc = only_keys(t, root, keys, "test file", err)))
+    if ((rc = only_keys(t, root, keys, elg_tr("test file"), err)))
         goto fail;
     int call = elg_ytree_get(&t->ydoc, root, "call");
     if (!elg_ytree_scalar(&t->ydoc, call)) {
@@ -512,7 +513,7 @@ static void case_fail(case_err *ce, const char *file, int line, const char *fmt,
                      : snprintf(ce->text, sizeof ce->text, "%s: ", file);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ce->text + n, sizeof ce->text - (size_t)n, fmt, ap);
+    vsnprintf(ce->text + n, sizeof ce->text - (size_t)n, elg_tr(fmt), ap); /* po/fr.po */
     va_end(ap);
 }
 

@@ -19,6 +19,7 @@
 #include "embedded.h"
 #include "hash.h"
 #include "money.h"
+#include "tr.h"
 
 #define HOOK_STEP 1000 /* instructions between two hook calls */
 
@@ -81,7 +82,8 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     sb->instr_count += HOOK_STEP;
     if (++sb->ticks % TIME_TICKS == 0 && elg_sandbox_now_us() > sb->call_deadline_us) {
         char msg[96];
-        snprintf(msg, sizeof msg, "time limit exceeded (%llu ms)", (unsigned long long)sb->time_ms);
+        snprintf(msg, sizeof msg, elg_tr("time limit exceeded (%llu ms)"),
+                 (unsigned long long)sb->time_ms);
         luaL_where(L, 0);
         lua_pushstring(L, msg);
         lua_concat(L, 2);
@@ -89,7 +91,7 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     }
     if (sb->instr_count > sb->instr_limit) {
         char msg[96];
-        snprintf(msg, sizeof msg, "instruction limit exceeded (%llu instructions)",
+        snprintf(msg, sizeof msg, elg_tr("instruction limit exceeded (%llu instructions)"),
                  (unsigned long long)sb->instr_limit);
         /* In a hook, level 0 is the function that was running: the rule. */
         luaL_where(L, 0);
@@ -110,7 +112,7 @@ static elg_cents check_cents(lua_State *L, int arg) {
     int isint = 0;
     lua_Integer v = lua_tointegerx(L, arg, &isint);
     if (!isint)
-        luaL_argerror(L, arg, "an amount in integer cents expected");
+        luaL_argerror(L, arg, elg_tr("an amount in integer cents expected"));
     return (elg_cents)v;
 }
 
@@ -124,7 +126,7 @@ static elg_rate check_rate(lua_State *L, int arg) {
     r.den = lua_tointegerx(L, -1, &ok2);
     lua_pop(L, 2);
     if (!ok1 || !ok2 || r.den <= 0 || r.num < 0)
-        luaL_argerror(L, arg, "a rate {num=, den=} with integers, den > 0, expected");
+        luaL_argerror(L, arg, elg_tr("a rate {num=, den=} with integers, den > 0, expected"));
     return r;
 }
 
@@ -243,7 +245,7 @@ static int l_split(lua_State *L) {
             weights[i] = lua_tointegerx(L, -1, &ok);
             lua_pop(L, 1);
             if (!ok)
-                return luaL_error(L, "split: weight %d is not an integer", (int)(i + 1));
+                return luaL_error(L, elg_tr("split: weight %d is not an integer"), (int)(i + 1));
         }
     }
     elg_error err = {0};
@@ -310,6 +312,18 @@ int elg_sandbox_read_source(elg_sandbox *sb, const char *path, const char **data
     return 0;
 }
 
+/* C.tr(msgid): the French of one of the prelude's English messages
+ * (po/fr.po, engine/tr.h), or msgid itself. [-1, +1, v] */
+static int l_tr(lua_State *L) {
+    const char *msgid = luaL_checkstring(L, 1);
+    const char *fr = elg_tr(msgid);
+    if (fr != msgid)
+        lua_pushstring(L, fr);
+    else
+        lua_settop(L, 1);
+    return 1;
+}
+
 /* read_source(path) -> text | nil, message  [-1, +1|2] */
 static int l_read_source(lua_State *L) {
     elg_sandbox *sb = sandbox_of(L);
@@ -346,7 +360,7 @@ static int msgh(lua_State *L) {
     if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
         luaL_tolstring(L, 1, NULL);
     else
-        lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+        lua_pushfstring(L, elg_tr("error object is a %s value"), luaL_typename(L, 1));
     luaL_Buffer b;
     lua_Debug ar;
     char in_call[512] = "", in_lib[512] = "";
@@ -489,11 +503,13 @@ int elg_sandbox_new(const elg_limits *limits, elg_source_fn source, void *source
         elg_error_set(err, ELG_ERULE, "engine prelude: %s", lua_tostring(L, -1));
         goto fail;
     }
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     luaL_newlib(L, money_funcs);
     lua_setfield(L, -2, "money");
     lua_pushcfunction(L, l_read_source);
     lua_setfield(L, -2, "read_source");
+    lua_pushcfunction(L, l_tr);
+    lua_setfield(L, -2, "tr");
     if (lua_pcall(L, 1, 1, -3)) {
         elg_error_set(err, ELG_ERULE, "engine prelude: %s",
                       lua_istable(L, -1) ? "failed" : lua_tostring(L, -1));

@@ -19,6 +19,7 @@
 #include "hash.h"
 #include "money.h"
 #include "scdl_csv.h"
+#include "tr.h"
 
 /* Largest file read: the biggest real files are a few MiB (a region's year). */
 #define SCDL_MAX_BYTES (64u * 1024u * 1024u)
@@ -135,7 +136,7 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
     const char *t = text ? text : "";
     if (!*t) {
         if (field_required[field]) {
-            snprintf(why, size, "required, but empty");
+            snprintf(why, size, elg_tr("required, but empty"));
             return false;
         }
         return true;
@@ -162,7 +163,7 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
     case F_OBJET:
     case F_CONDITIONS:
         if (utf8_chars(t) > ELG_AWARD_MAX_SCDL_TEXT) {
-            snprintf(why, size, "%zu characters, more than 256", utf8_chars(t));
+            snprintf(why, size, elg_tr("%zu characters, more than 256"), utf8_chars(t));
             return false;
         }
         return true;
@@ -568,7 +569,8 @@ static int header_error(reader *r, int c, const char *found) {
     elg_error_clear(&why);
     if (c < ELG_SCDL_FIELDS)
         elg_error_set(&why, ELG_EINPUT, "column %d must be %s, found %s%s%s", c + 1, field_names[c],
-                      found ? "\"" : "nothing", found ? found : "", found ? "\"" : "");
+                      found ? elg_trc("opening quote", "\"") : elg_tr("nothing"),
+                      found ? found : "", found ? elg_trc("closing quote", "\"") : "");
     else
         elg_error_set(&why, ELG_EINPUT, "extra column \"%s\"", found);
     elg_error_at(&why, r->path, r->row_line, c + 1, c < ELG_SCDL_FIELDS ? field_names[c] : NULL);
@@ -684,20 +686,21 @@ static const char *norm_siret(const char *t, char *out, bool *as_number) {
     if (*as_number) {
         const char *dot = strchr(t, '.');
         if (strchr(t, 'e') || strchr(t, 'E'))
-            return "is a number in exponent form: digits were lost (not repaired)";
+            return elg_tr("is a number in exponent form: digits were lost (not repaired)");
         if (dot && dot[1 + strspn(dot + 1, "0")] != '\0')
-            return "is a number with decimals, not a SIRET";
+            return elg_tr("is a number with decimals, not a SIRET");
     }
     if (n != 14)
-        return n < 14 ? "has fewer than 14 digits: leading zeros or digits lost (not repaired)"
-                      : "has more than 14 digits";
+        return n < 14
+                   ? elg_tr("has fewer than 14 digits: leading zeros or digits lost (not repaired)")
+                   : elg_tr("has more than 14 digits");
     memcpy(out, digits, 15);
     if (*as_number && strcmp(digits + 9, "00000") == 0)
-        return "was written as a number and ends in 00000: digits lost (not repaired)";
+        return elg_tr("was written as a number and ends in 00000: digits lost (not repaired)");
     if (!elg_siret_valid(digits))
-        return *as_number ? "was written as a number and fails its check digit: digits lost "
-                            "(not repaired)"
-                          : "fails its check digit";
+        return *as_number ? elg_tr("was written as a number and fails its check digit: digits lost "
+                                   "(not repaired)")
+                          : elg_tr("fails its check digit");
     return NULL;
 }
 
@@ -788,7 +791,7 @@ static int tolerant_row(reader *r) {
     if (!norm_date(raw(r, F_DATE_CONVENTION), date))
         return reject(r, F_DATE_CONVENTION,
                       *raw(r, F_DATE_CONVENTION) ? "\"%s\" is not a date AAAA-MM-JJ or AAAA/MM/JJ"
-                                                 : "required, but empty%s",
+                                                 : ELG_N("required, but empty%s"),
                       raw(r, F_DATE_CONVENTION));
     copy_cell(&w, F_DATE_CONVENTION, date);
     const char *id = raw(r, F_ID_BENEFICIAIRE), *rna = raw(r, F_RNA);

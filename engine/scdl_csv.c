@@ -2,6 +2,7 @@
  * scdl_csv: spreadsheet CSV read with libcsv and iconv (scdl_csv.h).
  */
 #include "scdl_csv.h"
+#include "tr.h"
 
 #include <csv.h>
 #include <iconv.h>
@@ -128,7 +129,7 @@ int elg_csv_read(const char *path, const char *data, size_t len, elg_csv_row_fn 
     if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
         n -= 3;
-        info->encoding = "UTF-8 with BOM";
+        info->encoding = ELG_N("UTF-8 with BOM");
     }
     char *check = convert("UTF-8", text, n, &check_len); /* iconv refuses invalid UTF-8 */
     if (check) {
@@ -142,8 +143,9 @@ int elg_csv_read(const char *path, const char *data, size_t len, elg_csv_row_fn 
             return rc;
         }
         text = converted;
-        info->encoding = strcmp(info->encoding, "UTF-8") == 0 ? "Windows-1252"
-                                                              : "Windows-1252 after a UTF-8 BOM";
+        info->encoding = strcmp(info->encoding, "UTF-8") == 0
+                             ? "Windows-1252"
+                             : ELG_N("Windows-1252 after a UTF-8 BOM");
     }
     /* data need not end in a NUL: every scan here is bounded by n. */
     size_t commas = 0, semis = 0;

@@ -9,6 +9,7 @@
  * numbered migrations at its "-- migration: N" lines.
  */
 #include "store.h"
+#include "tr.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -304,7 +305,7 @@ static int db_errorv(sqlite3 *db, elg_error *err, const char *fmt, va_list ap) {
         return code;
     elg_error_setv(err, code, fmt, ap);
     n = strlen(err->message);
-    snprintf(err->message + n, sizeof err->message - n, ": %s", sqlite3_errmsg(db));
+    snprintf(err->message + n, sizeof err->message - n, elg_tr(": %s"), sqlite3_errmsg(db));
     return code;
 }
 

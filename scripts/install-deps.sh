@@ -15,9 +15,10 @@ packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
           libmsgpack-dev libcsv-dev
           libcmocka-dev jq sqlite3
-          man-db groff-base dpkg-dev)
+          man-db groff-base dpkg-dev gettext)
 # man-db and groff-base: test_install.sh renders eligo(1); dpkg-dev: `cpack -G DEB`
-# computes the package's dependencies with dpkg-shlibdeps.
+# computes the package's dependencies with dpkg-shlibdeps; gettext: test_i18n.sh checks
+# po/fr.po with msgfmt and the sources' msgids with xgettext and msgcmp.
 # nodejs and npm run the JSON Schema test (tests/tools: Ajv from its lockfile); a nodejs
 # package that ships its own npm needs no npm package.
 packages+=(nodejs)

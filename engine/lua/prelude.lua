@@ -11,7 +11,8 @@
 -- parameters goes through a read-only view that records the read, so the
 -- trace lists the facts each rule used without rule authors doing anything.
 
-local C = ...                       -- primitives from C (money, source loader)
+local C = ...                       -- primitives from C (money, source loader, messages)
+local tr = C.tr                     -- the French of an English message (po/fr.po, engine/tr.h)
 local getinfo = debug.getinfo
 local setupvalue, getupvalue, upvalueid = debug.setupvalue, debug.getupvalue, debug.upvalueid
 local debug_getmetatable = debug.getmetatable
@@ -50,7 +51,7 @@ local function frozen(t, name)
     local meta = {
         __index = shadow,
         __newindex = function(_, k)
-            error(string_format("%s.%s is read-only", name, tostring(k)), 2)
+            error(string_format(tr("%s.%s is read-only"), name, tostring(k)), 2)
         end,
         __pairs = function(p)
             return function(_, k)
@@ -133,9 +134,8 @@ local function charge(cost, what, ...)
             local a = args[i]
             if type(a) == "string" and #a > 60 then args[i] = string_sub(a, 1, 57) .. "..." end
         end
-        error(string_format("%s would take too long (about %.0f steps, over the %d steps a " ..
-            "rule may spend in library functions); use a simpler pattern, a plain find or " ..
-            "smaller texts", string_format(what, table_unpack(args, 1, select("#", ...))), cost,
+        error(string_format(tr("%s would take too long (about %.0f steps, over the %d steps a rule may spend in library functions); use a simpler pattern, a plain find or smaller texts"),
+            string_format(what, table_unpack(args, 1, select("#", ...))), cost,
             WORK_BUDGET), 3)
     end
     work_left = work_left - cost
@@ -288,11 +288,10 @@ G.setmetatable = function(t, mt)
     end
     local current = debug_getmetatable(t)
     if current and rawget(current, "__metatable") ~= nil then
-        error("cannot change a protected metatable", 2)
+        error(tr("cannot change a protected metatable"), 2)
     end
     if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
-        error("__gc metamethods are not allowed in rules (a finalizer would run outside the " ..
-            "rule's limits)", 2)
+        error(tr("__gc metamethods are not allowed in rules (a finalizer would run outside the rule's limits)"), 2)
     end
     return raw_setmetatable(t, mt)
 end
@@ -447,8 +446,8 @@ local VIEW_META = {
     end,
     __newindex = function(proxy, k)
         local path = proxy[PATH]
-        error(string_format("%s is read-only (assignment to %s)",
-            path == "" and "the project" or path, child_path(path, k)), 2)
+        error(string_format(tr("%s is read-only (assignment to %s)"),
+            path == "" and tr("the project") or path, child_path(path, k)), 2)
     end,
     __len = function(proxy)
         touch(proxy[PATH])
@@ -536,10 +535,10 @@ local RESULT = {}                   -- private key marking a well-formed result
 
 local function result(status, message, figures)
     if message ~= nil and type(message) ~= "string" then
-        error("a rule message must be text, got " .. type(message), 3)
+        error(tr("a rule message must be text, got ") .. type(message), 3)
     end
     if figures ~= nil and type(figures) ~= "table" then
-        error("rule figures must be a table, got " .. type(figures), 3)
+        error(tr("rule figures must be a table, got ") .. type(figures), 3)
     end
     return { status = status, message = message, figures = figures, [RESULT] = true }
 end
@@ -551,13 +550,12 @@ end
 local function path_list(fields, level)
     local list = type(fields) == "string" and { fields } or fields
     if type(list) ~= "table" or #list == 0 then
-        error("missing expects the field (or a list of the fields) the rule needs, such as "
-            .. "field(a, \"siret\")", level)
+        error(tr("missing expects the field (or a list of the fields) the rule needs, such as field(a, \"siret\")"), level)
     end
     local out = {}
     for i = 1, #list do
         if type(list[i]) ~= "string" or list[i] == "" then
-            error("missing: each field is a path such as \"applicants[0].siret\", got "
+            error(tr("missing: each field is a path such as \"applicants[0].siret\", got ")
                 .. type(list[i]), level)
         end
         out[i] = list[i]
@@ -575,10 +573,10 @@ end
 G.field = function(v, key)
     local path = type(v) == "table" and rawget(v, PATH) or nil
     if type(path) ~= "string" then
-        error("field expects a view of the project (p, p.applicants[1]...) and a key", 2)
+        error(tr("field expects a view of the project (p, p.applicants[1]...) and a key"), 2)
     end
     if type(key) ~= "string" and math_type(key) ~= "integer" then
-        error("field expects a field name or a list index", 2)
+        error(tr("field expects a field name or a list index"), 2)
     end
     return path_of(path, key)
 end
@@ -590,8 +588,8 @@ G.na = function(message, figures) return result("not-applicable", message, figur
 -- A notice is added to the trace of the rule being evaluated (e.g. a
 -- convention is required above 23 000 €); it never changes a status.
 G.notice = function(text)
-    if type(text) ~= "string" then error("notice expects text", 2) end
-    if not ctx or not ctx.current then error("notice() is only valid while a rule is evaluated", 2) end
+    if type(text) ~= "string" then error(tr("notice expects text"), 2) end
+    if not ctx or not ctx.current then error(tr("notice() is only valid while a rule is evaluated"), 2) end
     local n = ctx.current.notices
     n[#n + 1] = text
 end
@@ -599,7 +597,7 @@ end
 -- Records a figure for the decision (e.g. the maximum grantable amount with
 -- the rule that limits it). Integers are amounts in cents.
 G.decision_figure = function(name, value)
-    if not ctx or not ctx.current then error("decision_figure() is only valid while a rule is evaluated", 2) end
+    if not ctx or not ctx.current then error(tr("decision_figure() is only valid while a rule is evaluated"), 2) end
     ctx.decision_figures[#ctx.decision_figures + 1] = { name = name, value = value, rule = ctx.current.id }
 end
 
@@ -623,14 +621,14 @@ end
 -- parameter the call does not define is an error at the line that asks.
 
 G.param = function(name)
-    if type(name) ~= "string" then error("param expects a parameter name", 2) end
+    if type(name) ~= "string" then error(tr("param expects a parameter name"), 2) end
     local c = ctx
-    if not c then error("param() is only valid in a call's rule file", 2) end
+    if not c then error(tr("param() is only valid in a call's rule file"), 2) end
     c.params_used[name] = true
     if c.lint then lint_ask(c, name, false) end
     local v = c.params[name]
     if v == nil and not c.lint then
-        error(string_format("parameter %q is not defined by call %q", name, c.call.id), 2)
+        error(string_format(tr("parameter %q is not defined by call %q"), name, c.call.id), 2)
     end
     if c.lint and v == nil then return nil end
     if type(v) == "table" then return view(v, "params." .. name) end
@@ -641,7 +639,7 @@ end
 -- Optional parameter: its default when the call does not define it.
 G.param_or = function(name, default)
     local c = ctx
-    if not c then error("param_or() is only valid in a call's rule file", 2) end
+    if not c then error(tr("param_or() is only valid in a call's rule file"), 2) end
     c.params_used[name] = true
     if c.lint then lint_ask(c, name, true) end
     if c.params[name] == nil then return default end
@@ -685,12 +683,12 @@ local function compile_requires(list)
     local out = {}
     for i, pat in ipairs(list) do
         if type(pat) ~= "string" then
-            error(string_format("requires[%d] must be a field path such as \"applicants[].status\"", i), 3)
+            error(string_format(tr("requires[%d] must be a field path such as \"applicants[].status\""), i), 3)
         end
         local segs = {}
         for seg in string.gmatch(pat, "[^.]+") do segs[#segs + 1] = seg end
         if #segs == 0 or string_sub(pat, 1, 1) == "." or string_sub(pat, -1) == "." or string.find(pat, "..", 1, true) then
-            error(string_format("requires[%d]: %q is not a field path", i, pat), 3)
+            error(string_format(tr("requires[%d]: %q is not a field path"), i, pat), 3)
         end
         local steps = {}
         for k, seg in ipairs(segs) do
@@ -704,7 +702,7 @@ local function compile_requires(list)
                 alts[#alts + 1] = a
             end
             if #alts == 0 or (#alts > 1 and (k < #segs or each)) then
-                error(string_format("requires[%d]: %q: only the last field may have alternatives (a|b)", i, pat), 3)
+                error(string_format(tr("requires[%d]: %q: only the last field may have alternatives (a|b)"), i, pat), 3)
             end
             steps[k] = { alts = alts, each = each }
         end
@@ -757,18 +755,18 @@ end
 
 G.rule = function(spec)
     local c = ctx
-    if not c then error("rule() is only valid in a call's rule file", 2) end
-    if type(spec) ~= "table" then error("rule expects a table { id = ..., title = ..., check = ... }", 2) end
+    if not c then error(tr("rule() is only valid in a call's rule file"), 2) end
+    if type(spec) ~= "table" then error(tr("rule expects a table { id = ..., title = ..., check = ... }"), 2) end
     for k, t in pairs(RULE_KEYS) do
         if spec[k] ~= nil and type(spec[k]) ~= t then
-            error(string_format("rule field %q must be a %s, got %s", k, t, type(spec[k])), 2)
+            error(string_format(tr("rule field %q must be a %s, got %s"), k, t, type(spec[k])), 2)
         end
     end
-    if not spec.id or spec.id == "" then error("a rule needs an id", 2) end
-    if not spec.check then error(string_format("rule %q has no check function", spec.id), 2) end
+    if not spec.id or spec.id == "" then error(tr("a rule needs an id"), 2) end
+    if not spec.check then error(string_format(tr("rule %q has no check function"), spec.id), 2) end
     -- Lint declares duplicates too, so it can report each with both lines.
     if c.rule_ids[spec.id] and not c.lint then
-        error(string_format("duplicate rule id %q (first declared at %s)", spec.id, c.rule_ids[spec.id]), 2)
+        error(string_format(tr("duplicate rule id %q (first declared at %s)"), spec.id, c.rule_ids[spec.id]), 2)
     end
     local where = rule_location(2) or first_rules_frame(2) or "?"
     c.rule_ids[spec.id] = c.rule_ids[spec.id] or where
@@ -781,7 +779,7 @@ G.rule = function(spec)
     if spec.native ~= nil then
         local info = getinfo(2, "S")
         if type(spec.native) ~= "table" or not info or string_sub(info.source, 1, 11) ~= "@rules/lib/" then
-            error("rule field \"native\" is reserved to the rule library", 2)
+            error(tr("rule field \"native\" is reserved to the rule library"), 2)
         end
         native = plain_copy(spec.native)
     end
@@ -810,7 +808,7 @@ local lib_env = setmetatable({}, {
     __index = G,
     __newindex = function(_, k, v)
         if not lib_env_writable then
-            error(string_format("cannot set global %q: library globals are read-only", tostring(k)), 2)
+            error(string_format(tr("cannot set global %q: library globals are read-only"), tostring(k)), 2)
         end
         rawset(G, k, v)
     end,
@@ -819,11 +817,11 @@ local lib_env = setmetatable({}, {
 
 G.require = function(name)
     if type(name) ~= "string" or not name:match("^[%w_]+$") then
-        error("require expects a rule library module name such as \"budget\"", 2)
+        error(tr("require expects a rule library module name such as \"budget\""), 2)
     end
     local m = lib_loaded[name]
     if m ~= nil then return m end
-    if lib_loading[name] then error(string_format("circular require of %q", name), 2) end
+    if lib_loading[name] then error(string_format(tr("circular require of %q"), name), 2) end
     lib_loading[name] = true
     local path = "lib/" .. name .. ".lua"
     local src, err = C.read_source(path)
@@ -1095,8 +1093,8 @@ function E.run_rule(i)
                 for _, path in ipairs(paths) do ctx.missing[#ctx.missing + 1] = path end
             end
         else
-            error(string_format("rule %q returned %s; expected pass(...), fail(...), na(...), "
-                .. "missing(...) or a boolean", r.id, res == nil and "nothing" or type(res)), 0)
+            error(string_format(tr("rule %q returned %s; expected pass(...), fail(...), na(...), missing(...) or a boolean"),
+                r.id, res == nil and tr("nothing") or type(res)), 0)
         end
     end
     local c = ctx.current

@@ -14,7 +14,7 @@ assert_eq 3 "$RC" "exit code for a malformed document"
 assert_contains "$ERR" "$WORK/typo.yaml:30:" "error names file and line"
 assert_contains "$ERR" "expenses[" "error names the field path"
 assert_contains "$ERR" "amont" "error names the unknown field"
-assert_contains "$ERR" "nothing was imported" "says nothing was imported"
+assert_contains "$ERR" "rien n'a été importé" "says nothing was imported"
 assert_eq "$docs_before" "$(rows documents)" "no document written"
 
 # A batch with one good and one bad document writes nothing.
@@ -52,7 +52,7 @@ for f in "$SRC"/tests/data/docs/invalid/*.yaml; do
     run eligo import "$f"
     assert_eq 3 "$RC" "$(basename "$f"): exit code"
     assert_eq "eligo: $where$message" "$(head -1 <<<"$ERR")" "$(basename "$f"): the located error"
-    assert_contains "$ERR" "nothing was imported" "$(basename "$f"): says nothing was imported"
+    assert_contains "$ERR" "rien n'a été importé" "$(basename "$f"): says nothing was imported"
 done
 assert_eq "$docs_before" "$(rows documents)" "no document of the bad-input corpus written"
 

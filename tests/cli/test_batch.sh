@@ -74,7 +74,7 @@ sed -e 's/^parameters:$/parameters:\n  - { name: allocation_order, text: lottery
 run eligo import "$WORK/bad.yaml"
 run eligo batch $CALL --jobs 0
 assert_eq 3 "$RC" "unknown allocation order"
-assert_contains "$ERR" 'allocation_order is "lottery": it must be submission, smallest-request or largest-request' "its message"
+assert_contains "$ERR" 'allocation_order vaut « lottery » : il doit valoir submission, smallest-request ou largest-request' "its message"
 run eligo import "$WORK/ranked.yaml"
 
 # --- filters ------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ run eligo batch $CALL --jobs 0 --project cine-cite-social --project hem-mde-val-
 assert_eq 2 "$(jqr .projects)" "--project twice"
 run eligo batch $CALL --jobs 0 --project centres-sociaux-connectes-2018
 assert_eq 2 "$RC" "a project that does not apply"
-assert_contains "$ERR" 'project "centres-sociaux-connectes-2018" does not apply to call "mel-appel-projets-territoires"' "its message"
+assert_contains "$ERR" 'le projet « centres-sociaux-connectes-2018 » ne candidate pas à l'"'"'appel « mel-appel-projets-territoires »' "its message"
 run eligo batch $CALL --jobs 0 --project nope
 assert_eq 3 "$RC" "an unknown project"
 run eligo batch $CALL --jobs 0 --since 2999-01-01 --format json

@@ -41,10 +41,10 @@ done
 id=$(sqlite3 "$ELIGO_DB" "SELECT id FROM decisions WHERE project = 'p2' ORDER BY id LIMIT 1")
 run eligo trace show "$id" --format json
 assert_eq "error error error" "$(jqr '[.rules[].status] | join(" ")')" "every rule of p2 in error"
-assert_eq "time limit exceeded (1000 ms): the supervisor stopped the evaluation in rule gsub-vide (rules/calls/slow.lua:2)" \
+assert_eq "limite de temps dépassée (1000 ms) : le superviseur a arrêté l'évaluation dans la règle gsub-vide (rules/calls/slow.lua:2)" \
     "$(jqr '.rules[1].message')" "the rule that was running, with its file:line"
 assert_eq "rules/calls/slow.lua:2" "$(jqr '.rules[1].error_at')" "error_at"
-assert_contains "$(jqr '.rules[0].message')" "not run: time limit exceeded" "the other rules say why"
+assert_contains "$(jqr '.rules[0].message')" "non exécutée : limite de temps dépassée (1000 ms) : le superviseur a arrêté l'évaluation dans la règle gsub-vide" "the other rules say why"
 assert_eq 1000 "$(jqr '.limits.time_ms')" "the limit is recorded"
 
 # eligo check takes the same supervised path.
@@ -54,7 +54,7 @@ ms=$(($(now_ms) - t0))
 assert_eq 4 "$RC" "check: a rule error"
 CHECKS=$((CHECKS + 1))
 [[ $ms -lt 6000 ]] || fail "check took $ms ms (1 000 ms deadline)"
-assert_contains "$OUT" "the supervisor stopped the evaluation in rule gsub-vide" "check: the message"
+assert_contains "$OUT" "le superviseur a arrêté l'évaluation dans la règle gsub-vide" "check: the message"
 run eligo --max-time 1000 check p3
 assert_eq 0 "$RC" "check: the next project is unaffected ($ERR)"
 finish

@@ -14,7 +14,7 @@ complete=(--id dauphin-2015 --title "Fabrique numérique" --applicant "Associati
           --call mons-fabrica-2015 --financer Commune=VILLE-MONS --financer Département=CD59)
 run eligo import cerfa "$DATA/dauphin.csv" -o "$WORK/dauphin.yaml" "${complete[@]}"
 assert_eq 0 "$RC" "the budget reads ($ERR)"
-assert_eq "$DATA/dauphin.csv: 15 expense(s), 9 resource(s): charges 141 112,00 € = produits 141 112,00 €, of which 74: 118 425,00 €; in kind (86 = 87): 116 000,00 €" \
+assert_eq "$DATA/dauphin.csv : 15 dépense(s), 9 ressource(s) : charges 141 112,00 € = produits 141 112,00 €, dont 74 : 118 425,00 € ; en nature (86 = 87) : 116 000,00 €" \
     "$ERR" "totals: 74 subtotal 118 425 €, total 141 112 €"
 Y=$(cat "$WORK/dauphin.yaml")
 assert_contains "$Y" '  - { category: other, label: "601 Achats matières et fournitures", amount: "8 974,00 €" }' "601 other"
@@ -63,21 +63,21 @@ bad() { # name sed-expression expected-error
     assert_eq "eligo: $WORK/$1.csv$3" "$ERR" "$1: the error"
 }
 bad cents 's/^613;Locations;4550;/613;Locations;4550,50;/' \
-    ':7:3: amount: "4550,50": whole euros only (the form says « ne pas indiquer les centimes »)'
+    ':7:3: amount: « 4550,50 » : euros entiers seulement (le formulaire dit « ne pas indiquer les centimes »)'
 bad subtotal 's/^61;Services extérieurs;7010;/61;Services extérieurs;7000;/' \
-    ':6:3: amount: account 61 states 7 000,00 €, its sub-accounts sum to 7 010,00 €'
+    ':6:3: amount: le compte 61 indique 7 000,00 €, ses sous-comptes totalisent 7 010,00 €'
 bad total74 's/^Total 74;Subventions d.exploitation;118425;/Total 74;Subventions;118000;/' \
-    ":33:3: amount: total 74 stated 118 000,00 €, the lines sum to 118 425,00 €"
+    ":33:3: amount: le total 74 indique 118 000,00 €, les lignes totalisent 118 425,00 €"
 bad unbalanced 's/^Autofinancement;Ressources propres affectées au projet;22687;/Autofinancement;Ressources propres;20000;/; /^Total;Total des produits;/d; /avec les contributions/d' \
-    ':37: the budget does not balance: charges 141 112,00 €, produits 138 425,00 € (the form requires total charges = total produits)'
+    ':37: le budget n'"'"'est pas équilibré : charges 141 112,00 €, produits 138 425,00 € (le formulaire exige total des charges = total des produits)'
 bad inkind 's/^870;Bénévolat;116000;/870;Bénévolat;100000;/; /avec les contributions/d' \
-    ':38: contributions in kind do not balance: 86 116 000,00 €, 87 100 000,00 € (the form requires 86 = 87)'
+    ':38: les contributions en nature ne s'"'"'équilibrent pas : 86 116 000,00 €, 87 100 000,00 € (le formulaire exige 86 = 87)'
 bad financer 's/^74;ASP (emplois aidés);8500;accordé/74;Mécène anonyme;8500;accordé/' \
-    ':32:2: label: 74 "Mécène anonyme": which financer? (État, Région, Département, intercommunalité, commune, CAF, fonds européens, ASP, aides privées..., or --financer KEYWORD=ID)'
+    ':32:2: label: 74 « Mécène anonyme » : quel financeur ? (État, Région, Département, intercommunalité, commune, CAF, fonds européens, ASP, aides privées..., ou --financer MOT-CLÉ=ID)'
 bad account 's/^66x;Charges financières;83;/12;Capital;83;/' \
-    ':22:1: account: "12" is not an account of the CERFA budget'
+    ':22:1: account: « 12 » n'"'"'est pas un compte du budget CERFA'
 run eligo import cerfa "$DATA/dauphin.csv" --call mons-fabrica-2015
 assert_eq 3 "$RC" "no line of the call's financer without the mapping"
-assert_contains "$ERR" "no resource line of VILLE-MONS, the financer of call mons-fabrica-2015" "says so"
+assert_contains "$ERR" "aucune ligne de ressources de VILLE-MONS, le financeur de l'appel mons-fabrica-2015" "says so"
 
 finish

@@ -70,9 +70,9 @@ assert_eq "$((SHARED + 3 * N)) documents, $((SHARED + 3 * N)) ids, 0 later versi
 created=0
 for set in a b c; do
     line=$(tail -n 1 "$WORK/import-$set.out")
-    assert_contains "$line" "$((SHARED + N)) document(s) read" "set $set: every document read"
-    n=${line#*read, }
-    created=$((created + ${n%% new*}))
+    assert_contains "$line" "$((SHARED + N)) document(s) lu(s)" "set $set: every document read"
+    n=${line#*lu(s), }
+    created=$((created + ${n%% nouvelle*}))
 done
 assert_eq $((SHARED + 3 * N)) "$created" "each document reported new by one import only"
 

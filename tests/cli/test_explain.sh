@@ -123,7 +123,7 @@ for n in $(seq 1 "$count"); do
     assert_contains "$OUT" "Voies et délais de recours" "letter $n: appeal"
     run eligo explain "$n" -o "$WORK/l$n.html"
     assert_eq 0 "$RC" "letter $n as HTML ($ERR)"
-    assert_eq "letter for decision $n written to $WORK/l$n.html" "$ERR" "says where"
+    assert_eq "lettre de la décision n° $n écrite dans $WORK/l$n.html" "$ERR" "says where"
 done
 page=$(cat "$WORK/l2.html")
 assert_eq "<!DOCTYPE html>" "$(head -1 "$WORK/l2.html")" "an HTML page"
@@ -272,6 +272,6 @@ fi
 # No renderer: a clear error, nothing written.
 ELIGO_CHROMIUM=/nonexistent/chromium run eligo explain 1 --format pdf -o "$WORK/none.pdf"
 assert_eq 5 "$RC" "no renderer"
-assert_contains "$ERR" "the PDF could not be printed" "says why"
+assert_contains "$ERR" "le PDF n'a pas pu être imprimé" "says why"
 [[ ! -e "$WORK/none.pdf" ]] || fail "a PDF written without a renderer"
 finish

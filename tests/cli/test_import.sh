@@ -11,13 +11,13 @@ assert_eq "2" "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM project_calls WHERE p
     "the calls a project applies to are listed"
 run eligo import "$SRC/seeds"
 assert_eq 0 "$RC" "re-import"
-assert_contains "$OUT" "0 new version(s) stored" "identical re-import writes nothing"
+assert_contains "$OUT" "0 nouvelle(s) version(s) enregistrée(s)" "identical re-import writes nothing"
 assert_eq "$ndocs" "$(rows documents)" "no new rows"
 
 seed=$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml
 sed -e 's/"80 820,00 €" }/"95 000,00 €" }/' -e 's/"569 180,00 €"/"555 000,00 €"/' "$seed" >"$WORK/v2.yaml"
 run eligo import "$WORK/v2.yaml"
-assert_contains "$OUT" "v2 new version" "changed project is version 2"
+assert_contains "$OUT" "v2 nouvelle version" "changed project is version 2"
 assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM documents WHERE id = 'centres-sociaux-connectes-2018'")" \
     "both versions kept"
 assert_eq 2 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM project_forms WHERE id = 'centres-sociaux-connectes-2018'")" \

@@ -59,23 +59,23 @@ assert_eq $((nfinancers + ncalls + 1)) "$(rows documents)" \
     "every regular document stored, the symlinked project included"
 assert_eq 1 "$(rows project_forms)" "the project behind the symbolic link is stored"
 assert_contains "$OUT" "project   centres-sociaux-connectes-2018" "the linked project is reported"
-assert_contains "$ERR" "eligo: note: skipped $docs/fifo.yaml: not a regular file (a FIFO)" \
+assert_contains "$ERR" "eligo: note : ignoré $docs/fifo.yaml : pas un fichier ordinaire (a FIFO)" \
     "the FIFO is named"
 assert_contains "$ERR" \
-    "eligo: note: skipped $docs/link-to-fifo.yaml: not a regular file (a symbolic link to a FIFO)" \
+    "eligo: note : ignoré $docs/link-to-fifo.yaml : pas un fichier ordinaire (a symbolic link to a FIFO)" \
     "the link to a FIFO is named"
 assert_contains "$ERR" \
-    "eligo: note: skipped $docs/null.yaml: not a regular file (a symbolic link to a character device)" \
+    "eligo: note : ignoré $docs/null.yaml : pas un fichier ordinaire (a symbolic link to a character device)" \
     "the link to /dev/null is named"
 assert_contains "$ERR" \
-    "eligo: note: skipped $docs/zero.yml: not a regular file (a symbolic link to a character device)" \
+    "eligo: note : ignoré $docs/zero.yml : pas un fichier ordinaire (a symbolic link to a character device)" \
     "the link to /dev/zero is named"
 if [[ $have_socket == 1 ]]; then
-    assert_contains "$ERR" "eligo: note: skipped $docs/sock.yaml: not a regular file (a socket)" \
+    assert_contains "$ERR" "eligo: note : ignoré $docs/sock.yaml : pas un fichier ordinaire (a socket)" \
         "the socket is named"
 fi
 assert_not_contains "$ERR" "pipe.fifo" "a special file without a .yaml name is not mentioned"
-assert_eq $((have_socket + 4)) "$(grep -c '^eligo: note: skipped ' <<<"$ERR")" \
+assert_eq $((have_socket + 4)) "$(grep -c '^eligo: note : ignoré ' <<<"$ERR")" \
     "one note per special file"
 
 # ---- given directly: refused, nothing imported ---------------------------
@@ -85,8 +85,8 @@ rm -f "$ELIGO_DB"
 refused() {
     limited import "$SRC/seeds/financers" "$1"
     assert_eq 3 "$RC" "$1 given directly: exit code ($ERR)"
-    assert_contains "$ERR" "eligo: cannot read $1: not a regular file ($2)" "$1 given directly: named"
-    assert_contains "$ERR" "nothing was imported" "$1 given directly: nothing imported"
+    assert_contains "$ERR" "eligo: impossible de lire $1 : pas un fichier ordinaire ($2)" "$1 given directly: named"
+    assert_contains "$ERR" "rien n'a été importé" "$1 given directly: nothing imported"
     assert_eq 0 "$(rows documents)" "$1 given directly: no document written"
 }
 start_writer "$special/fifo.yaml"
@@ -103,7 +103,7 @@ fi
 # A pipe from the shell is a FIFO too.
 limited import <(cat "$seed")
 assert_eq 3 "$RC" "a process substitution is refused ($ERR)"
-assert_contains "$ERR" "not a regular file (" "a process substitution is named"
+assert_contains "$ERR" "pas un fichier ordinaire (" "a process substitution is named"
 
 # ---- symbolic links to regular files, given directly ---------------------
 limited import "$SRC/seeds/financers" "$SRC/seeds/calls" "$docs/project-link.yaml"

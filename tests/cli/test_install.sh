@@ -131,7 +131,7 @@ fi
 h() { cat "$WORK/h.$1.$2"; }
 assert_eq 0 "$(h init rc)" "init ($(h init err))"
 assert_eq 0 "$(h import rc)" "import ($(h import err))"
-assert_contains "$(h import out)" "new" "documents imported"
+assert_contains "$(h import out)" "nouveau" "documents imported"
 assert_eq 0 "$(h check rc)" "check from the installation ($(h check err))"
 assert_contains "$(h check out)" "ÉLIGIBLE" "check prints the decision"
 assert_eq 0 "$(h list rc)" "trace list ($(h list err))"

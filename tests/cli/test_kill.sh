@@ -96,7 +96,7 @@ for at in 50000 200000 500000 $((full_us / 2)) $((full_us * 9 / 10)) $((full_us 
 
     run eligo import "$DOCS"
     assert_eq 0 "$RC" "$what: importing again ($ERR)"
-    assert_contains "$OUT" "$TOTAL document(s) read, $((TOTAL - docs)) new version(s) stored" \
+    assert_contains "$OUT" "$TOTAL document(s) lu(s), $((TOTAL - docs)) nouvelle(s) version(s) enregistrée(s)" \
         "$what: importing again stores what was missing"
     stored_once "$what, imported again"
 done

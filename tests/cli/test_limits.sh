@@ -24,7 +24,7 @@ assert_eq $((64 << 20)) "$(jqr .limits.memory)" "default memory limit recorded"
 run eligo --max-instructions 100000 check p --format json
 assert_eq 4 "$RC" "a lower limit stops the rule"
 assert_eq error "$(jqr '.rules[0].status')" "rule status"
-assert_contains "$(jqr '.rules[0].message')" "instruction limit exceeded (100000 instructions)" "message"
+assert_contains "$(jqr '.rules[0].message')" "limite d'instructions dépassée (100000 instructions)" "message"
 assert_eq 100000 "$(jqr .limits.instructions)" "limit recorded"
 
 run env ELIGO_MAX_INSTRUCTIONS=100000 "$ELIGO_BIN" check p --format json
@@ -48,7 +48,7 @@ assert_eq limits "$(jqr '[.decision[].field] | map(select(. == "limits")) | join
 run eligo --max-memory 1 check p --format json
 assert_eq 4 "$RC" "1 MiB is too little for the second rule"
 assert_eq "pass error" "$(jqr '[.rules[].status] | join(" ")')" "only the memory rule fails"
-assert_contains "$(jqr '.rules[1].message')" "memory limit exceeded (1048576 bytes)" "says why"
+assert_contains "$(jqr '.rules[1].message')" "limite de mémoire dépassée (1048576 octets)" "says why"
 assert_eq $((1 << 20)) "$(jqr .limits.memory)" "memory limit recorded"
 
 # Bad values are usage errors.

@@ -79,7 +79,7 @@ run eligo lint calls
 assert_contains "$OUT" "jamais_utilise" "directory of calls"
 run eligo lint "$SRC/seeds/financers/mel.yaml"
 assert_eq 3 "$RC" "a financer is not a call"
-assert_contains "$ERR" "not a call" "says why"
+assert_contains "$ERR" "pas un appel" "says why"
 
 # Past 255 constants in a function the compiler reaches globals through
 # GETUPVAL _ENV + GETTABLE/SETTABLE: still seen, at their line.

@@ -77,8 +77,8 @@ assert_contains "$OUT" "$lua:$(line_of 'param "demande_minimale"' $lua): paramè
 # eligo test says the same about the parameter, as a rule-file load error.
 run eligo test rules/tests/mel-numerique-2019.yaml
 assert_eq 1 "$RC" "test exit code when the rules do not load"
-assert_contains "$OUT" "parameter \"demande_minimale\" is not defined by call \"mel-numerique-2019\"" "test run names the parameter"
-assert_contains "$OUT" "le cas ne peut pas être évalué : les règles de l'appel ne se chargent pas : $lua:$(line_of 'param "demande_minimale"' $lua): parameter" "test run points at the parameter line"
+assert_contains "$OUT" "le paramètre \"demande_minimale\" n'est pas défini par l'appel \"mel-numerique-2019\"" "test run names the parameter"
+assert_contains "$OUT" "le cas ne peut pas être évalué : les règles de l'appel ne se chargent pas : $lua:$(line_of 'param "demande_minimale"' $lua): le paramètre" "test run points at the parameter line"
 
 # 2. The user fixes both; lint is clean.
 sed -i 's/resources_off/resources_of/' $lua

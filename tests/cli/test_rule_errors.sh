@@ -40,10 +40,10 @@ assert_eq "equilibre:pass erreur-lua:error boucle:error memoire:error resultat-i
 assert_contains "$(jqr '.rules[1].message')" "rules/calls/broken.lua:4:" "Lua error with file:line"
 assert_eq "rules/calls/broken.lua:4" "$(jqr '.rules[1].error_at')" "error location"
 assert_eq "rules/calls/broken.lua:3" "$(jqr '.rules[1].source')" "rule declaration line"
-assert_contains "$(jqr '.rules[2].message')" "instruction limit exceeded" "infinite loop stopped"
+assert_contains "$(jqr '.rules[2].message')" "limite d'instructions dépassée" "infinite loop stopped"
 assert_contains "$(jqr '.rules[2].message')" "rules/calls/broken.lua:8" "loop location"
-assert_contains "$(jqr '.rules[3].message')" "memory limit exceeded" "memory limit"
-assert_contains "$(jqr '.rules[4].message')" "returned number" "invalid result"
+assert_contains "$(jqr '.rules[3].message')" "limite de mémoire dépassée" "memory limit"
+assert_contains "$(jqr '.rules[4].message')" "a rendu number" "invalid result"
 assert_eq "rules/calls/broken.lua:16" "$(jqr '.rules[4].error_at')" "invalid result located at its rule"
 assert_not_contains "$(jqr '[.rules[].traceback // ""] | join("")')" "prelude" "traceback trimmed to rule files"
 elapsed=$(( $(date +%s) - start ))
@@ -60,7 +60,7 @@ assert_contains "$(jqr '.rules[0].message')" "rules/calls/broken.lua:" "syntax e
 # A parameter the call does not define.
 printf 'ceiling { id = "c", category = "equipment", max = param "absent" }\n' >"$rules/calls/broken.lua"
 run eligo check p --format json
-assert_contains "$(jqr '.rules[0].message')" 'parameter "absent" is not defined by call "broken"' "missing parameter"
+assert_contains "$(jqr '.rules[0].message')" "le paramètre \"absent\" n'est pas défini par l'appel \"broken\"" "missing parameter"
 assert_eq "rules/calls/broken.lua:1" "$(jqr '.rules[0].error_at')" "missing parameter location"
 
 # A missing rule file.

@@ -77,7 +77,7 @@ assert_eq "ÉCHEC  $t:4  Tout faux
            règle   : rules/calls/mel-strategie-digitale-2018.lua:6 — Matériel : 80 820,00 € ≤ plafond 80 820,00 €
        $t:13: chiffre equilibre.gap
            attendu : un euro
-           obtenu  : 0,00 € — valeur attendue illisible : not an amount: \"un euro\"
+           obtenu  : 0,00 € — valeur attendue illisible : pas un montant : « un euro »
            règle   : rules/calls/mel-strategie-digitale-2018.lua:30 — Dépenses 2 000 000,00 € = ressources 2 000 000,00 €
        $t:14: message de montant-mel (doit contenir le texte attendu)
            attendu : plafond 70 000
@@ -180,20 +180,20 @@ assert_contains "$OUT" "le cas ne peut pas être évalué : $t:$(line_of '95 000
 printf 'call: mel-strategie-digitale-2018\ndocuments: [%s]\ncases:\n  - name: x\n    project: centres-sociaux-connectes-2018\n    expect: { rules: { equilibre: passe } }\n' "$seeds" >"$t"
 run eligo test "$t"
 assert_eq 3 "$RC" "bad status exit code"
-assert_contains "$ERR" "$t:6: expect.rules.equilibre: \"passe\" is not a status" "bad status located"
+assert_contains "$ERR" "$t:6: expect.rules.equilibre : « passe » n'est pas un statut" "bad status located"
 printf 'call: inconnu\ndocuments: [%s]\ncases: []\n' "$seeds" >"$t"
 run eligo test "$t"
 assert_eq 3 "$RC" "unknown call"
-assert_contains "$ERR" "$t:1: call \"inconnu\" is not among the documents" "unknown call located"
+assert_contains "$ERR" "$t:1: l'appel « inconnu » ne figure pas parmi les documents" "unknown call located"
 printf 'call: mel-strategie-digitale-2018\ndocuments: [absent]\nexpect: 1\n' >"$t"
 run eligo test "$t"
-assert_contains "$ERR" "$t:3: test file: unknown field \"expect\"" "unknown top-level field"
+assert_contains "$ERR" "$t:3: fichier de tests : champ inconnu « expect »" "unknown top-level field"
 printf 'call: mel-strategie-digitale-2018\ndocuments: [absent]\ncases: [{name: x}]\n' >"$t"
 run eligo test "$t"
-assert_contains "$ERR" "$t:2: documents: cannot read t/absent: No such file or directory" "missing documents"
+assert_contains "$ERR" "$t:2: documents : impossible de lire t/absent : No such file or directory" "missing documents"
 printf 'call: mel-strategie-digitale-2018\ndocuments: [%s]\ncases:\n  - name: x\n    project: absent\n    expect: { outcome: eligible }\n' "$seeds" >"$t"
 run eligo test "$t"
-assert_contains "$ERR" "$t:4: case \"x\": project \"absent\" is not among the documents" "unknown project"
+assert_contains "$ERR" "$t:4: cas « x » : le projet « absent » ne figure pas parmi les documents" "unknown project"
 
 # JSON output and coverage of a call that has no cases.
 mkdir -p calls2

@@ -21,7 +21,7 @@ assert_eq 2 "$(rows awards)" "two awards stored"
 
 run eligo export scdl -o "$WORK/all.csv"
 assert_eq 0 "$RC" "export ($ERR)"
-assert_eq "5 row(s) written to $WORK/all.csv" "$ERR" "five beneficiaries"
+assert_eq "5 ligne(s) écrite(s) dans $WORK/all.csv" "$ERR" "five beneficiaries"
 validate "$WORK/all.csv"
 assert_eq 0 "$RC" "the export validates against schema-2.1.1.json: $OUT"
 assert_eq "" "$OUT" "no validator error"
@@ -58,7 +58,7 @@ assert_eq 4 "$(wc -l <<<"$OUT")" "by period: the FEDER award's three rows"
 run eligo export scdl --funder 21060004500392
 assert_eq 1 "$(wc -l <<<"$OUT")" "an unknown funder: the header only"
 run eligo export scdl --funder 99990000000012 -o "$WORK/funder.csv"
-assert_eq "5 row(s) written to $WORK/funder.csv" "$ERR" "by funder"
+assert_eq "5 ligne(s) écrite(s) dans $WORK/funder.csv" "$ERR" "by funder"
 run eligo export csv
 assert_eq 2 "$RC" "unknown export format"
 
@@ -88,20 +88,20 @@ sed 's/^call: mel-strategie-digitale-2018$/call: mel-strategie-digitale-2018\nde
     "$DATA/awards/mel-centres-sociaux-2018.yaml" >"$WORK/with-decision.yaml"
 run eligo import "$WORK/with-decision.yaml"
 assert_eq 3 "$RC" "unknown decision"
-assert_eq "eligo: $WORK/with-decision.yaml:10:11: decision: unknown decision 7" "$(head -1 <<<"$ERR")" \
+assert_eq "eligo: $WORK/with-decision.yaml:10:11: decision: décision n° 7 inconnue" "$(head -1 <<<"$ERR")" \
     "the decision, located"
 run eligo check centres-sociaux-connectes-2018 --call mel-strategie-digitale-2018
 id=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
 sed "s/^decision: 7/decision: $id/" "$WORK/with-decision.yaml" >"$WORK/with-decision-ok.yaml"
 run eligo import "$WORK/with-decision-ok.yaml"
 assert_eq 0 "$RC" "an award following a stored decision ($ERR)"
-assert_contains "$OUT" "mel-centres-sociaux-2018                 v2 new version" "a new version"
+assert_contains "$OUT" "mel-centres-sociaux-2018                 v2 nouvelle version" "a new version"
 
 # ---- the schema's own examples ----------------------------------------------------------------
 # The valid example round-trips: read, normalised, written back byte for byte, valid.
 run eligo import scdl "$DATA/exemple_valide.csv" --normalize "$WORK/valide.csv"
 assert_eq 0 "$RC" "import the valid example ($ERR)"
-assert_eq "$DATA/exemple_valide.csv: UTF-8, ',' delimited: 29 row(s) read, 29 imported, 0 rejected (29 new, 0 already stored)" \
+assert_eq "$DATA/exemple_valide.csv : UTF-8, séparateur « , » : 29 ligne(s) lue(s), 29 importée(s), 0 rejetée(s) (29 nouvelle(s), 0 déjà enregistrée(s))" \
     "$OUT" "the valid example, every row imported"
 cmp -s "$DATA/exemple_valide.csv" "$WORK/valide.csv" || fail "exemple_valide.csv does not round-trip"
 CHECKS=$((CHECKS + 1))
@@ -117,12 +117,12 @@ for f in exemple_invalide_erreurs_cellules exemple_invalide_erreurs_colonnes; do
     theirs=$(sed -E 's/^header: column ([0-9]+).*/1:\1/; s/^row ([0-9]+): column ([0-9]+).*/\1:\2/' <<<"$OUT" | sort)
     run eligo import scdl --strict "$DATA/$f.csv"
     assert_eq 3 "$RC" "$f: strict refuses it"
-    ours=$(grep '^rejected: ' <<<"$OUT" | sed -E "s|^rejected: $DATA/$f.csv:([0-9]+):([0-9]+):.*|\1:\2|" | sort)
+    ours=$(grep '^rejetée : ' <<<"$OUT" | sed -E "s|^rejetée : $DATA/$f.csv:([0-9]+):([0-9]+):.*|\1:\2|" | sort)
     assert_eq "$theirs" "$ours" "$f: the same errors as the validator"
     [[ $(wc -l <<<"$ours") -ge 16 ]] || fail "$f: too few errors compared"
 done
 run eligo import scdl --strict "$DATA/exemple_invalide_erreurs_colonnes.csv"
-assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:1:5: nomBeneficiaire: column 5 must be nomBeneficiaire, found \"NOM_Beneficiaire\"" \
+assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:1:5: nomBeneficiaire: la colonne 5 doit être nomBeneficiaire, trouvé « NOM_Beneficiaire »" \
     "a header error"
 assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:6:9: montant: \"100000,10\" is not a number (decimal point '.', no spaces)" \
     "a cell error"
@@ -131,32 +131,32 @@ assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:6:9: montant: \"10
 expect_import() { # file summary
     run eligo import scdl "$DATA/$1"
     assert_eq 0 "$RC" "$1 imports ($ERR)"
-    assert_eq "$DATA/$1: $2" "$(head -1 <<<"$(grep -v '^rejected: ' <<<"$OUT")")" "$1: summary"
+    assert_eq "$DATA/$1 : $2" "$(head -1 <<<"$(grep -v '^rejetée : ' <<<"$OUT")")" "$1: summary"
 }
 expect_import exemple_invalide_erreurs_cellules.csv \
-    "UTF-8, ',' delimited: 29 row(s) read, 4 imported, 25 rejected (4 new, 0 already stored)"
-assert_contains "$OUT" "rejected: $DATA/exemple_invalide_erreurs_cellules.csv:5:3: dateConvention: \"05/12/2016\" is not a date AAAA-MM-JJ or AAAA/MM/JJ" \
+    "UTF-8, séparateur « , » : 29 ligne(s) lue(s), 4 importée(s), 25 rejetée(s) (4 nouvelle(s), 0 déjà enregistrée(s))"
+assert_contains "$OUT" "rejetée : $DATA/exemple_invalide_erreurs_cellules.csv:5:3: dateConvention: « 05/12/2016 » n'est pas une date AAAA-MM-JJ ou AAAA/MM/JJ" \
     "a day-first date is not guessed"
-assert_contains "$OUT" "rejected: $DATA/exemple_invalide_erreurs_cellules.csv:2:15: pourcentageSubvention: \"100\" is not a share between 0 and 1" \
+assert_contains "$OUT" "rejetée : $DATA/exemple_invalide_erreurs_cellules.csv:2:15: pourcentageSubvention: « 100 » n'est pas une part comprise entre 0 et 1" \
     "a share of 100 is not guessed to be 100 %"
-assert_contains "$OUT" "rejected: $DATA/exemple_invalide_erreurs_cellules.csv:8:6: idBeneficiaire: SIRET \"67895644300011\" fails its check digit" \
+assert_contains "$OUT" "rejetée : $DATA/exemple_invalide_erreurs_cellules.csv:8:6: idBeneficiaire: SIRET « 67895644300011 » a une clé de contrôle fausse" \
     "a SIRET's check digit"
-assert_eq 25 "$(grep -c '^rejected: ' <<<"$OUT")" "each rejected row explained"
+assert_eq 25 "$(grep -c '^rejetée : ' <<<"$OUT")" "each rejected row explained"
 expect_import exemple_invalide_erreurs_colonnes.csv \
-    "UTF-8, ',' delimited: 29 row(s) read, 4 imported, 25 rejected (4 new, 0 already stored)"
-assert_contains "$OUT" "  4 row(s) whose funder SIRET is unusable (digits lost): kept without it" "funder SIRETs"
+    "UTF-8, séparateur « , » : 29 ligne(s) lue(s), 4 importée(s), 25 rejetée(s) (4 nouvelle(s), 0 déjà enregistrée(s))"
+assert_contains "$OUT" "  4 ligne(s) dont le SIRET du financeur est inutilisable (chiffres perdus) : conservée(s) sans lui" "funder SIRETs"
 expect_import poitiers-2017.csv \
-    "UTF-8, ';' delimited: 562 row(s) read, 6 imported, 556 rejected (6 new, 0 already stored)"
-assert_contains "$OUT" "rejected: $DATA/poitiers-2017.csv:2:8: idBeneficiaire: SIRET \"45032466000000.0\" was written as a number and ends in 00000: digits lost (not repaired)" \
+    "UTF-8, séparateur « ; » : 562 ligne(s) lue(s), 6 importée(s), 556 rejetée(s) (6 nouvelle(s), 0 déjà enregistrée(s))"
+assert_contains "$OUT" "rejetée : $DATA/poitiers-2017.csv:2:8: idBeneficiaire: SIRET « 45032466000000.0 » a été écrit comme un nombre et se termine par 00000 : chiffres perdus (non réparé)" \
     "Poitiers' float SIRETs with digits lost"
-assert_eq 525 "$(grep -c 'ends in 00000: digits lost' <<<"$OUT")" "525 SIRETs ending in 00000"
-assert_eq 31 "$(grep -c 'fails its check digit: digits lost' <<<"$OUT")" "31 failing their check digit"
-assert_contains "$OUT" "  6 SIRET(s) written as numbers, all digits there: kept" "the six complete ones"
-assert_contains "$OUT" "  2 column(s) not in the schema: ignored" "ANNEE and COLL_TYPE"
+assert_eq 525 "$(grep -c 'se termine par 00000 : chiffres perdus' <<<"$OUT")" "525 SIRETs ending in 00000"
+assert_eq 31 "$(grep -c 'sa clé de contrôle est fausse : chiffres perdus' <<<"$OUT")" "31 failing their check digit"
+assert_contains "$OUT" "  6 SIRET écrit(s) comme nombre(s), tous les chiffres présents : conservé(s)" "the six complete ones"
+assert_contains "$OUT" "  2 colonne(s) hors du schéma : ignorée(s)" "ANNEE and COLL_TYPE"
 expect_import somme-2018-03-02.csv \
-    "Windows-1252 after a UTF-8 BOM, ';' delimited: 41 row(s) read, 41 imported, 0 rejected (41 new, 0 already stored)"
+    "Windows-1252 après un BOM UTF-8, séparateur « ; » : 41 ligne(s) lue(s), 41 importée(s), 0 rejetée(s) (41 nouvelle(s), 0 déjà enregistrée(s))"
 expect_import somme-2018-03-30.csv \
-    "Windows-1252, ';' delimited: 11 row(s) read, 11 imported, 0 rejected (11 new, 0 already stored)"
+    "Windows-1252, séparateur « ; » : 11 ligne(s) lue(s), 11 importée(s), 0 rejetée(s) (11 nouvelle(s), 0 déjà enregistrée(s))"
 assert_eq 95 "$(rows aid_received)" "29 + 4 + 4 + 6 + 41 + 11 rows stored"
 # What was stored: Somme's French amount, slashed date and beneficiary (La Poste's SIRET).
 assert_eq "35600000000048|356000000|2017-09-14|6765000|Département de la Somme" \
@@ -174,17 +174,17 @@ assert_contains "$(sed -n 2p "$WORK/somme.csv")" "Le montant du solde doit être
     "the long conditionsVersement whole, the period converted"
 # Again: nothing new.
 expect_import somme-2018-03-30.csv \
-    "Windows-1252, ';' delimited: 11 row(s) read, 11 imported, 0 rejected (0 new, 11 already stored)"
+    "Windows-1252, séparateur « ; » : 11 ligne(s) lue(s), 11 importée(s), 0 rejetée(s) (0 nouvelle(s), 11 déjà enregistrée(s))"
 assert_eq 95 "$(rows aid_received)" "importing again adds nothing"
 
 # A BOM, ';' and a Windows-1252 accent: the same rows as the valid example.
 printf '\xEF\xBB\xBF' >"$WORK/bom.csv"
 sed 's/,/;/g' "$DATA/exemple_valide.csv" | head -3 >>"$WORK/bom.csv"
 run eligo import scdl "$WORK/bom.csv" --normalize "$WORK/bom-out.csv"
-assert_contains "$OUT" "UTF-8 with BOM, ';' delimited: 2 row(s) read, 2 imported, 0 rejected" "BOM and ';'"
+assert_contains "$OUT" "UTF-8 avec BOM, séparateur « ; » : 2 ligne(s) lue(s), 2 importée(s), 0 rejetée(s)" "BOM and ';'"
 iconv -f UTF-8 -t WINDOWS-1252 "$DATA/exemple_valide.csv" >"$WORK/cp1252.csv"
 run eligo import scdl "$WORK/cp1252.csv" --normalize "$WORK/cp1252-out.csv"
-assert_contains "$OUT" "Windows-1252, ',' delimited: 29 row(s) read, 29 imported" "Windows-1252"
+assert_contains "$OUT" "Windows-1252, séparateur « , » : 29 ligne(s) lue(s), 29 importée(s)" "Windows-1252"
 cmp -s "$DATA/exemple_valide.csv" "$WORK/cp1252-out.csv" || fail "Windows-1252 converted to the same UTF-8"
 CHECKS=$((CHECKS + 1))
 
@@ -193,12 +193,12 @@ before=$(rows aid_received)
 printf 'nom;montant\nA;10\n' >"$WORK/columns.csv"
 run eligo import scdl "$WORK/columns.csv"
 assert_eq 3 "$RC" "missing columns"
-assert_eq "eligo: $WORK/columns.csv:1: nomAttribuant: no column for nomAttribuant (nor any known variant of its name)" \
+assert_eq "eligo: $WORK/columns.csv:1: nomAttribuant: pas de colonne pour nomAttribuant (ni aucune variante connue de son nom)" \
     "$(head -1 <<<"$ERR")" "names the column"
 printf 'a\x81b\n' >"$WORK/binary.csv"
 run eligo import scdl "$WORK/binary.csv"
 assert_eq 3 "$RC" "neither UTF-8 nor Windows-1252"
-assert_contains "$ERR" "neither UTF-8 nor Windows-1252" "says so"
+assert_contains "$ERR" "ni UTF-8 ni Windows-1252" "says so"
 run eligo import scdl "$WORK/nonexistent.csv"
 assert_eq 3 "$RC" "a missing file"
 assert_eq "$before" "$(rows aid_received)" "nothing stored by a failing import"

@@ -42,7 +42,7 @@ Ville E;21060004500392;2017-01-01;AUTRE;38033590100027;Autre SIREN;90000;1
 CSV
 run eligo import scdl "$WORK/published.csv"
 assert_eq 0 "$RC" "import the published grants ($ERR)"
-assert_contains "$OUT" "5 row(s) read, 5 imported, 0 rejected" "all five rows"
+assert_contains "$OUT" "5 ligne(s) lue(s), 5 importée(s), 0 rejetée(s)" "all five rows"
 
 run eligo check p --format json
 assert_eq 1 "$RC" "100 000 + 4 989,33 + 45 000 + 60 000 > 200 000"

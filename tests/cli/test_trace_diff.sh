@@ -80,6 +80,6 @@ run eligo trace diff 1 x
 assert_eq 2 "$RC" "not a number"
 run eligo trace diff 1 99
 assert_eq 3 "$RC" "unknown decision"
-assert_contains "$ERR" "no decision 99 in the store" "names it"
+assert_contains "$ERR" "pas de décision n° 99 dans le magasin" "names it"
 assert_eq 4 "$(rows decisions)" "diff stores nothing"
 finish

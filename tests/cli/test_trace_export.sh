@@ -17,7 +17,7 @@ eligo check csc-materiel-95000 --call mel-strategie-digitale-2018 >/dev/null
 
 run eligo trace export 1 --html -o "$WORK/d1.html"
 assert_eq 0 "$RC" "export to a file ($ERR)"
-assert_eq "decision 1 written to $WORK/d1.html" "$ERR" "says where"
+assert_eq "décision n° 1 écrite dans $WORK/d1.html" "$ERR" "says where"
 page=$(cat "$WORK/d1.html")
 assert_eq "<!DOCTYPE html>" "$(head -1 "$WORK/d1.html")" "an HTML page"
 assert_contains "$page" '<html lang="fr">' "in French"
@@ -73,7 +73,7 @@ run eligo trace export 77 --html
 assert_eq 3 "$RC" "unknown decision"
 run eligo trace export 1 --html -o "$WORK/no/such/dir/x.html"
 assert_eq 3 "$RC" "unwritable output"
-assert_contains "$ERR" "cannot write $WORK/no/such/dir/x.html" "names the file"
+assert_contains "$ERR" "impossible d'écrire $WORK/no/such/dir/x.html" "names the file"
 assert_eq 2 "$(rows decisions)" "export stores nothing"
 
 # Headless Chromium (Debian's chromium; scripts/install-deps.sh --with-browser).

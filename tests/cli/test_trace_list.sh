@@ -22,7 +22,7 @@ snapshot=$(sqlite3 "$ELIGO_DB" "SELECT * FROM decisions" | sha256sum)
 run eligo trace list
 assert_eq 0 "$RC" "trace list ($ERR)"
 assert_eq 5 "$(wc -l <<<"$OUT")" "header, three decisions, count"
-assert_contains "$(sed -n 3p <<<"$OUT")" "  ineligible    2 000 000,00 €  csc-materiel-95000 (v1) → mel-strategie-digitale-2018" \
+assert_contains "$(sed -n 3p <<<"$OUT")" "  inéligible    2 000 000,00 €  csc-materiel-95000 (v1) → mel-strategie-digitale-2018" \
     "text line of decision 2"
 assert_eq "3 décisions" "$(tail -1 <<<"$OUT")" "count line"
 assert_eq "    n°  date (UTC)                résultat       coût éligible  projet (version) → appel" \
@@ -50,17 +50,17 @@ assert_eq "" "$(ids --since 2999-01-01)" "--since after every decision"
 
 run eligo trace list --outcome maybe
 assert_eq 2 "$RC" "bad --outcome"
-assert_contains "$ERR" "--outcome must be eligible, ineligible, incomplete or error" "names the values"
+assert_contains "$ERR" "--outcome vaut eligible, ineligible, incomplete ou error" "names the values"
 run eligo trace list --since 01/03/2024
 assert_eq 2 "$RC" "a French date is not ISO"
-assert_contains "$ERR" "--since needs an ISO 8601 date" "names the option"
+assert_contains "$ERR" "--since attend une date ISO 8601" "names the option"
 run eligo trace list 3
 assert_eq 2 "$RC" "positional argument"
 run eligo trace list --html
 assert_eq 2 "$RC" "an option of another subcommand"
-assert_contains "$ERR" "trace list: option --html does not apply" "names the option"
+assert_contains "$ERR" "trace list : l'option --html ne s'applique pas" "names the option"
 run eligo trace show 1 --until 2024
-assert_contains "$ERR" "trace show: option --until does not apply" "a filter on show"
+assert_contains "$ERR" "trace show : l'option --until ne s'applique pas" "a filter on show"
 run eligo trace frobnicate
 assert_eq 2 "$RC" "unknown subcommand"
 assert_contains "$ERR" 'sous-commande de trace inconnue « frobnicate »' "names it"
@@ -94,7 +94,7 @@ assert_eq 0 "$(jqr '.figures.financers[] | select(.financer == "MEL") | .granted
 assert_eq MEL "$(jqr '.figures.call_financer')" "the call's financer"
 run eligo trace show 99
 assert_eq 3 "$RC" "unknown decision"
-assert_contains "$ERR" "no decision 99 in the store" "names it"
+assert_contains "$ERR" "pas de décision n° 99 dans le magasin" "names it"
 run eligo trace show abc
 assert_eq 2 "$RC" "not a number"
 

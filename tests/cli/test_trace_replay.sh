@@ -49,7 +49,7 @@ assert_eq 2 "$(rows decisions)" "replay stores nothing"
 # A new version of a financer does not change a replay: versions are pinned.
 sed 's/^name: .*/name: "Métropole Européenne de Lille (renommée)"/' "$SRC/seeds/financers/mel.yaml" >"$WORK/mel.yaml"
 run eligo import "$WORK/mel.yaml"
-assert_contains "$OUT" "v2 new version" "financer MEL version 2"
+assert_contains "$OUT" "v2 nouvelle version" "financer MEL version 2"
 run eligo replay 1 --format json
 assert_eq "true" "$(jqr .same)" "financer versions pinned"
 
@@ -86,10 +86,10 @@ assert_eq "1 0.0.9" "$(jqr '"\(.format) \(.engine_version)"')" "an older decisio
 run eligo --db "$WORK/older.db" replay 1 --format json
 assert_eq 0 "$RC" "older decision replays ($ERR)"
 assert_eq true "$(jqr .same)" "the same"
-assert_eq "this decision did not record its financer versions: the latest ones were used|decided by eligo 0.0.9, replayed by eligo $(eligo --version | cut -d' ' -f2)" \
+assert_eq "cette décision n'a pas noté les versions de ses financeurs : les plus récentes ont été utilisées|décidée par eligo 0.0.9, rejouée par eligo $(eligo --version | cut -d' ' -f2)" \
     "$(jqr '.notes | join("|")')" "notes"
 run eligo --db "$WORK/older.db" replay 1
-assert_contains "$OUT" "note : this decision did not record its financer versions" "note in text"
+assert_contains "$OUT" "note : cette décision n'a pas noté les versions de ses financeurs" "note in text"
 
 # An altered stored rule source is refused, naming the file.
 cp "$ELIGO_DB" "$WORK/tampered.db"
@@ -99,12 +99,12 @@ sqlite3 "$WORK/tampered.db" "DROP TRIGGER rule_sources_no_update;
    WHERE d.id = 1 AND f.path LIKE 'rules/calls/%')"
 run eligo --db "$WORK/tampered.db" replay 1
 assert_eq 5 "$RC" "tampered source: store error"
-assert_contains "$ERR" "decision 1: stored source of rules/calls/mel-strategie-digitale-2018.lua does not match its sha256" \
+assert_contains "$ERR" "décision n° 1 : la source enregistrée de rules/calls/mel-strategie-digitale-2018.lua ne correspond pas à son sha256" \
     "names the file"
 
 run eligo replay 9
 assert_eq 3 "$RC" "unknown decision"
-assert_contains "$ERR" "no decision 9 in the store" "names it"
+assert_contains "$ERR" "pas de décision n° 9 dans le magasin" "names it"
 run eligo replay
 assert_eq 2 "$RC" "no id"
 run eligo replay 1 2

@@ -47,8 +47,8 @@ g=$(jqr '[.changes[].before.grantable] | add')
 assert_eq "$g" "$(jqr '.summary.envelope_before.grantable - .summary.envelope_after.grantable')" "grantable before - after = what the changes lose"
 
 run eligo whatif $CALL --params "$WORK/params.yaml"
-assert_contains "$OUT" "centres-sociaux-connectes-2018 : eligible → ineligible ; accordable 1 300 000,00 € → 0,00 €" "text line"
-assert_contains "$OUT" "plafond-materiel (rules/calls/feder-iti-inclusion-numerique-2018.lua:16) : pass → fail" "text rule"
+assert_contains "$OUT" "centres-sociaux-connectes-2018 : ÉLIGIBLE → NON ÉLIGIBLE ; accordable 1 300 000,00 € → 0,00 €" "text line"
+assert_contains "$OUT" "plafond-materiel (rules/calls/feder-iti-inclusion-numerique-2018.lua:16) : respectée → non respectée" "text rule"
 assert_contains "$OUT" "après : Matériel : 80 820,00 € > plafond 50 000,00 € (dépassement 30 820,00 €)" "text message"
 assert_contains "$OUT" "Résumé : 8 projet(s), $n décision(s) changent : $n éligible → inéligible" "text summary"
 
@@ -77,7 +77,7 @@ assert_contains "$ERR" "bad.yaml:1:" "its location"
 printf 'parameters:\n  - { name: max_equipment, money: "12,345" }\n' >"$WORK/bad2.yaml"
 run eligo whatif $CALL --params "$WORK/bad2.yaml"
 assert_eq 3 "$RC" "a bad amount"
-assert_contains "$ERR" "parameters[1].money: three decimals in \"12,345\"" "names the parameter and the fault"
+assert_contains "$ERR" "parameters[1].money: trois décimales dans « 12,345 »" "names the parameter and the fault"
 run eligo whatif $CALL
 assert_eq 2 "$RC" "neither --rules nor --params"
 run eligo whatif nope --params "$WORK/params.yaml"

@@ -133,7 +133,7 @@ static void test_shares(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_award_shares(&a, units, &err), ELG_EINPUT);
     assert_string_equal(err.field, "beneficiaries[1]");
-    assert_non_null(strstr(err.message, "99/10000, below SCDL's minimum of 0.01"));
+    assert_non_null(strstr(err.message, "99/10000, sous le minimum de 0,01 du SCDL"));
     a.beneficiaries_count = 100;
     elg_error_clear(&err);
     assert_int_equal(elg_award_shares(&a, units, &err), 0);
@@ -262,7 +262,7 @@ static void test_store_awards(void **state) {
     assert_int_equal(
         elg_store_put_award(store, &named, body, len, "x.yaml", &version, &created, &err),
         ELG_EINPUT);
-    assert_string_equal(err.message, "unknown decision 42");
+    assert_string_equal(err.message, "décision n° 42 inconnue");
     assert_string_equal(err.field, "decision");
     free(body);
     elg_doc_free(doc);

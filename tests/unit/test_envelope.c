@@ -40,11 +40,12 @@ static void test_policy(void **state) {
     call.params_count = 1;
     assert_int_equal(elg_envelope_policy_of(&call, &p, &err), ELG_EINPUT);
     assert_string_equal(err.message,
-                        "call c: envelope_scope is \"year\": it must be call or edition");
+                        "appel c : envelope_scope vaut « year » : il doit valoir call ou edition");
     elg_error_clear(&err);
     ps[0] = (elg_param){.name = "envelope_scope", .type = ELG_PARAM_BOOL};
     assert_int_equal(elg_envelope_policy_of(&call, &p, &err), ELG_EINPUT);
-    assert_string_equal(err.message, "call c: parameter envelope_scope must be a text, not a bool");
+    assert_string_equal(
+        err.message, "appel c : le paramètre envelope_scope doit être un texte, pas de type bool");
 }
 
 static void test_grantable(void **state) {
@@ -186,7 +187,7 @@ static void test_wire(void **state) {
         if (rc == 0)
             rc = elg_wire_get(&c, &s, &n, &e);
         assert_int_equal(rc, ELG_ESTORE);
-        assert_string_equal(e.message, "truncated message from a worker");
+        assert_string_equal(e.message, "message tronqué reçu d'un processus d'évaluation");
     }
     elg_text_release(&t);
 }

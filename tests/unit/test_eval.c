@@ -223,10 +223,11 @@ static void test_status_table_is_error(void **state) {
     assert_rule_ids(d, ids, 3);
     assert_rule(d, "before", ELG_RULE_PASS, NULL, NULL);
     /* A result carries no line: the error is at the rule's declaration. */
-    assert_rule(d, "tampered", ELG_RULE_ERROR,
-                "rule tampered returned a result that cannot be reported: the result's status is "
-                "a table, not pass, fail, not-applicable or error",
-                "rules/calls/t.lua:2");
+    assert_rule(
+        d, "tampered", ELG_RULE_ERROR,
+        "la règle tampered a rendu un résultat qui ne peut pas figurer dans la trace : le "
+        "statut du résultat est de type table, ni pass, ni fail, ni not-applicable, ni error",
+        "rules/calls/t.lua:2");
     assert_rule(d, "after", ELG_RULE_PASS, NULL, NULL);
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
     json_t *j = decision_json(d);
@@ -278,24 +279,28 @@ static void test_bad_results_are_errors(void **state) {
                                       "no",
                                       "message-tail"};
     assert_rule_ids(d, ids, sizeof ids / sizeof *ids);
-    assert_rule(d, "maybe", ELG_RULE_ERROR,
-                "the result's status is \"maybe\", not pass, fail, not-applicable or error",
-                "rules/calls/t.lua:1");
-    assert_rule(d, "message-table", ELG_RULE_ERROR, "the result's message is a table, not text",
-                "rules/calls/t.lua:3");
+    assert_rule(
+        d, "maybe", ELG_RULE_ERROR,
+        "le statut du résultat est « maybe », ni pass, ni fail, ni not-applicable, ni error",
+        "rules/calls/t.lua:1");
+    assert_rule(d, "message-table", ELG_RULE_ERROR,
+                "le message du résultat est de type table, pas un texte", "rules/calls/t.lua:3");
     /* Refused by fail() itself, at the line that calls it. */
-    assert_rule(d, "message-arg", ELG_RULE_ERROR, "a rule message must be text, got table",
-                "rules/calls/t.lua:6");
+    assert_rule(d, "message-arg", ELG_RULE_ERROR,
+                "le message d'une règle doit être un texte, reçu : table", "rules/calls/t.lua:6");
     assert_rule(d, "figures-list", ELG_RULE_ERROR,
-                "the result's figures are a list: name each figure", "rules/calls/t.lua:7");
-    assert_rule(d, "figures-float", ELG_RULE_ERROR, "the number 0.5 is not an integer",
+                "les chiffres du résultat sont une liste : nommez chaque chiffre",
+                "rules/calls/t.lua:7");
+    assert_rule(d, "figures-float", ELG_RULE_ERROR, "le nombre 0.5 n'est pas un entier",
                 "rules/calls/t.lua:9");
-    assert_rule(d, "figures-nested-float", ELG_RULE_ERROR, "the number 2.5 is not an integer",
+    assert_rule(d, "figures-nested-float", ELG_RULE_ERROR, "le nombre 2.5 n'est pas un entier",
                 "rules/calls/t.lua:11");
-    assert_rule(d, "figures-function", ELG_RULE_ERROR, "a function cannot be reported",
+    assert_rule(d, "figures-function", ELG_RULE_ERROR,
+                "une valeur de type function ne peut pas figurer dans une trace",
                 "rules/calls/t.lua:13");
     assert_rule(d, "figures-number", ELG_RULE_ERROR,
-                "the result's figures are a number, not a table", "rules/calls/t.lua:15");
+                "les chiffres du résultat sont de type number, pas une table",
+                "rules/calls/t.lua:15");
     /* The other rules still ran. */
     assert_rule(d, "ok", ELG_RULE_PASS, "fine", NULL);
     const elg_value *n = elg_value_get(&rule_named(d, "ok")->figures, "n");
@@ -304,8 +309,8 @@ static void test_bad_results_are_errors(void **state) {
     assert_int_equal(n->u.integer, 1);
     assert_rule(d, "no", ELG_RULE_FAIL, "short", NULL);
     /* A tail call leaves no frame of the check: the error is at the declaration. */
-    assert_rule(d, "message-tail", ELG_RULE_ERROR, "a rule message must be text, got table",
-                "rules/calls/t.lua:19");
+    assert_rule(d, "message-tail", ELG_RULE_ERROR,
+                "le message d'une règle doit être un texte, reçu : table", "rules/calls/t.lua:19");
     /* An error rule shows nothing the rule computed. */
     const elg_rule_result *x = rule_named(d, "figures-float");
     assert_int_equal(x->figures.type, ELG_VALUE_MAP);
@@ -340,7 +345,8 @@ static elg_decision *decide_over_memory(elg_eval *ev, const elg_project *p) {
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
     for (size_t i = 0; i < d->rules_count; i++)
         if (d->rules[i].status == ELG_RULE_ERROR)
-            assert_string_equal(text(d->rules[i].message), "memory limit exceeded (2097152 bytes)");
+            assert_string_equal(text(d->rules[i].message),
+                                "limite de mémoire dépassée (2097152 octets)");
     return d;
 }
 
@@ -374,7 +380,7 @@ static void test_memory_limit_large_project(void **state) {
     static const char *const ids[] = {"lines", "sum"};
     assert_rule_ids(d, ids, 2);
     assert_rule(d, "lines", ELG_RULE_PASS, NULL, NULL);
-    assert_rule(d, "sum", ELG_RULE_ERROR, "memory limit exceeded", "rules/calls/t.lua:2");
+    assert_rule(d, "sum", ELG_RULE_ERROR, "limite de mémoire dépassée", "rules/calls/t.lua:2");
     elg_decision_free(d);
     /* 20 000 lines do not even fit: the project cannot be shown to the
      * rules, one error says so. */
@@ -498,13 +504,15 @@ static void check_file_state(const elg_decision *d, size_t i) {
     assert_string_equal(d->project, names[i]);
     assert_rule_ids(d, ids, sizeof ids / sizeof *ids);
     char msg[64];
-    snprintf(msg, sizeof msg, "seen.%s is read-only", names[i]);
+    snprintf(msg, sizeof msg, "seen.%s est en lecture seule", names[i]);
     assert_rule(d, "seen", ELG_RULE_ERROR, msg, "rules/calls/t.lua:7");
     assert_rule(d, "counter", ELG_RULE_PASS, NULL, NULL);
     assert_rule(d, "upvalue", ELG_RULE_PASS, NULL, NULL);
-    assert_rule(d, "nested", ELG_RULE_ERROR, "read-only", "rules/calls/t.lua:20");
-    assert_rule(d, "string-lib", ELG_RULE_ERROR, "string.x is read-only", "rules/calls/t.lua:23");
-    assert_rule(d, "math-lib", ELG_RULE_ERROR, "math.pi is read-only", "rules/calls/t.lua:24");
+    assert_rule(d, "nested", ELG_RULE_ERROR, "lecture seule", "rules/calls/t.lua:20");
+    assert_rule(d, "string-lib", ELG_RULE_ERROR, "string.x est en lecture seule",
+                "rules/calls/t.lua:23");
+    assert_rule(d, "math-lib", ELG_RULE_ERROR, "math.pi est en lecture seule",
+                "rules/calls/t.lua:24");
     assert_rule(d, "libs-intact", ELG_RULE_PASS, NULL, NULL);
     /* q's equipment (90 000 €) is over the cap; p's and r's are not. */
     assert_rule(d, "cap", i == 1 ? ELG_RULE_FAIL : ELG_RULE_PASS, NULL, NULL);
@@ -550,7 +558,7 @@ static void check_declare_write(const elg_decision *d, size_t i) {
     (void)i;
     static const char *const ids[] = {"chargement-regles"};
     assert_rule_ids(d, ids, 1);
-    assert_rule(d, "chargement-regles", ELG_RULE_ERROR, "string.x is read-only",
+    assert_rule(d, "chargement-regles", ELG_RULE_ERROR, "string.x est en lecture seule",
                 "rules/calls/t.lua:2");
 }
 
@@ -815,7 +823,7 @@ static void test_nul_in_texts_is_error(void **state) {
     assert_int_equal(d->rules_count, 4);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(d->rules[i].status, ELG_RULE_ERROR);
-        assert_non_null(strstr(d->rules[i].message, "NUL byte"));
+        assert_non_null(strstr(d->rules[i].message, "octet NUL"));
         assert_string_equal(d->rules[i].error_at, d->rules[i].source);
     }
     assert_int_equal(d->rules[3].status, ELG_RULE_PASS);
@@ -847,7 +855,7 @@ static void test_file_level_memory_error_located(void **state) {
                                    &lim, &project);
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
     assert_int_equal(d->rules_count, 1);
-    assert_non_null(strstr(d->rules[0].message, "memory"));
+    assert_non_null(strstr(d->rules[0].message, "mémoire"));
     assert_non_null(d->rules[0].error_at);
     assert_string_equal(d->rules[0].error_at, "rules/calls/t.lua");
     elg_decision_free(d);
@@ -971,13 +979,13 @@ static const char *const bad_missing_src =
 static void test_bad_missing_results(void **state) {
     (void)state;
     elg_decision *d = decide_alone(bad_missing_src, NULL, &project);
-    assert_rule(d, "no-field", ELG_RULE_ERROR, "missing expects the field", "rules/calls/t.lua:1");
+    assert_rule(d, "no-field", ELG_RULE_ERROR, "missing attend le champ", "rules/calls/t.lua:1");
     /* A tail call leaves no line of its own: the rule's declaration. */
-    assert_rule(d, "empty", ELG_RULE_ERROR, "missing expects the field", "rules/calls/t.lua:3");
-    assert_rule(d, "not-text", ELG_RULE_ERROR, "each field is a path", "rules/calls/t.lua:5");
+    assert_rule(d, "empty", ELG_RULE_ERROR, "missing attend le champ", "rules/calls/t.lua:3");
+    assert_rule(d, "not-text", ELG_RULE_ERROR, "chaque champ est un chemin", "rules/calls/t.lua:5");
     assert_rule(d, "smuggled", ELG_RULE_PASS, "x", NULL);
     assert_int_equal(rule_named(d, "smuggled")->missing_count, 0);
-    assert_rule(d, "field-of-text", ELG_RULE_ERROR, "field expects a view", "rules/calls/t.lua:10");
+    assert_rule(d, "field-of-text", ELG_RULE_ERROR, "field attend une vue", "rules/calls/t.lua:10");
     elg_decision_free(d);
 }
 

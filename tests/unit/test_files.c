@@ -82,7 +82,7 @@ static void test_list(void **state) {
     snprintf(file, sizeof file, "%s/absent", dir);
     assert_int_equal(elg_files_list(file, yaml, &paths, &n, &err), ELG_ENOTFOUND);
     assert_null(paths);
-    assert_non_null(strstr(err.message, "cannot read"));
+    assert_non_null(strstr(err.message, "impossible de lire"));
 }
 
 typedef struct walked {
@@ -139,7 +139,7 @@ static void test_read(void **state) {
     free(data);
     assert_int_equal(elg_files_read(file, 0, &data, &len, &err), ELG_EINPUT);
     assert_null(data);
-    assert_non_null(strstr(err.message, "larger than 0 bytes"));
+    assert_non_null(strstr(err.message, "dépasse 0 octets"));
 
     /* Read whole, whatever its size against the buffer sized from fstat: up to max bytes, the
      * limit itself included; an empty file is an empty text. */
@@ -160,7 +160,7 @@ static void test_read(void **state) {
     memset(&err, 0, sizeof err);
     assert_int_equal(elg_files_read(file, BIG - 1, &data, &len, &err), ELG_EINPUT);
     assert_null(data);
-    assert_non_null(strstr(err.message, "larger than 99999 bytes"));
+    assert_non_null(strstr(err.message, "dépasse 99999 octets"));
     snprintf(file, sizeof file, "%s/empty.txt", dir);
     assert_int_equal(elg_files_read(file, 100, &data, &len, &err), 0);
     assert_int_equal(len, 0);

@@ -304,7 +304,7 @@ static void test_missing_required_field(void **state) {
 
     elg_error_clear(&err);
     assert_int_equal(elg_form_encode_project(&p, &buf, &len, &err), ELG_EUSAGE);
-    assert_string_equal(err.message, "encoding project \"p1\": its name is missing");
+    assert_string_equal(err.message, "encodage du projet « p1 » : son name est absent");
     /* Outputs untouched on failure. */
     assert_ptr_equal(buf, (char *)&p);
     assert_int_equal(len, 7);
@@ -320,13 +320,14 @@ static void test_truncated(void **state) {
     (void)state;
 
     encode(elg_doc_project(doc), &buf, &len);
-    assert_string_equal(refused(buf, 0, &err), "corrupt compact project form: truncated");
+    assert_string_equal(refused(buf, 0, &err), "forme compacte de projet corrompue : truncated");
     for (size_t n = 0; n < len; n++) {
         /* Each prefix in its own allocation, so ASan sees any read past it. */
         char *prefix = malloc(n ? n : 1);
         assert_non_null(prefix);
         memcpy(prefix, buf, n);
-        assert_string_equal(refused(prefix, n, &err), "corrupt compact project form: truncated");
+        assert_string_equal(refused(prefix, n, &err),
+                            "forme compacte de projet corrompue : truncated");
         free(prefix);
     }
     free(buf);
@@ -362,7 +363,7 @@ static void test_corrupted(void **state) {
             } else {
                 assert_int_equal(err.code, ELG_ESTORE);
                 assert_null(f);
-                assert_non_null(strstr(err.message, "compact project form"));
+                assert_non_null(strstr(err.message, "forme compacte de projet"));
                 refusals++;
             }
         }
@@ -395,42 +396,46 @@ static void test_corruption_messages(void **state) {
     memcpy(bad, buf, len);
     bad[1] = 2;
     assert_string_equal(refused(bad, len, &err),
-                        "compact project form of format 2, this eligo reads format 1");
+                        "forme compacte de projet au format 2, cet eligo lit le format 1");
 
     memcpy(bad, buf, len);
     bad[6]++;
-    assert_string_equal(refused(bad, len, &err),
-                        "corrupt compact project form: content smaller than the size it declares");
+    assert_string_equal(
+        refused(bad, len, &err),
+        "forme compacte de projet corrompue : content smaller than the size it declares");
     memcpy(bad, buf, len);
     bad[6]--;
     assert_string_equal(
         refused(bad, len, &err),
-        "corrupt compact project form: applies_to[1].call: content larger than the size it "
+        "forme compacte de projet corrompue : applies_to[1].call : content larger than the size it "
         "declares"); /* the last text of that project */
     memcpy(bad, buf, len);
     bad[3] = 0x7f;
-    assert_string_equal(refused(bad, len, &err), "corrupt compact project form: implausible size");
+    assert_string_equal(refused(bad, len, &err),
+                        "forme compacte de projet corrompue : implausible size");
 
     memcpy(bad, buf, len);
     /* The id (a fixstr) becomes bytes of the same total length: bin 8. */
     assert_int_equal((unsigned char)buf[8] & 0xe0, 0xa0);
     bad[8] = (char)0xc4;
     bad[9] = (char)((buf[8] & 0x1f) - 1);
-    assert_string_equal(refused(bad, len, &err), "corrupt compact project form: id: expected text");
+    assert_string_equal(refused(bad, len, &err),
+                        "forme compacte de projet corrompue : id : expected text");
 
     memcpy(bad, buf, len);
     bad[len] = (char)0xc0;
     assert_string_equal(refused(bad, len + 1, &err),
-                        "corrupt compact project form: bytes after the end");
+                        "forme compacte de projet corrompue : bytes after the end");
 
     memcpy(bad, buf, len);
     bad[0] = (char)0xc1; /* never used by MessagePack */
-    assert_string_equal(refused(bad, len, &err), "corrupt compact project form: not MessagePack");
+    assert_string_equal(refused(bad, len, &err),
+                        "forme compacte de projet corrompue : not MessagePack");
 
     memcpy(bad, buf, len);
     bad[0] = (char)0x92;
     assert_string_equal(refused(bad, len, &err),
-                        "corrupt compact project form: bytes after the end");
+                        "forme compacte de projet corrompue : bytes after the end");
     free(bad);
     free(buf);
 
@@ -438,8 +443,9 @@ static void test_corruption_messages(void **state) {
     p.expenses = &expense;
     p.expenses_count = 1;
     encode(&p, &buf, &len);
-    assert_string_equal(refused(buf, len, &err),
-                        "corrupt compact project form: expenses[0].category: value out of range");
+    assert_string_equal(
+        refused(buf, len, &err),
+        "forme compacte de projet corrompue : expenses[0].category : value out of range");
     free(buf);
     elg_doc_free(doc);
 }

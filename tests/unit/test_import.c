@@ -191,7 +191,7 @@ static void test_unknown_reference(void **state) {
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
     assert_int_equal(s.count, 0); /* no report for a failed import */
     assert_string_equal(err.message,
-                        "unknown financer \"CAFF\" (import it first or in the same batch)");
+                        "document financer « CAFF » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_string_equal(err.field, "resources[0].financer");
@@ -213,7 +213,7 @@ static void test_duplicate(void **state) {
     snprintf(first, sizeof first, "%s/c.yaml", f->dir);
     snprintf(second, sizeof second, "%s/d.yaml", f->dir);
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    snprintf(expect, sizeof expect, "project \"p1\" is also defined in %s", first);
+    snprintf(expect, sizeof expect, "document project « p1 » aussi défini dans %s", first);
     assert_string_equal(err.message, expect);
     assert_string_equal(err.file, second);
     assert_string_equal(err.field, "id");
@@ -237,7 +237,7 @@ static void test_first_bad_document_wins(void **state) {
     call(f, "d.yaml", "c1", "F");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
     assert_string_equal(err.message,
-                        "unknown financer \"MISSING\" (import it first or in the same batch)");
+                        "document financer « MISSING » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
 
@@ -246,7 +246,7 @@ static void test_first_bad_document_wins(void **state) {
     unlink(path);
     project(f, "e.yaml", "p0", "MISSING", "c1");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "call \"c1\" is also defined in "));
+    assert_non_null(strstr(err.message, "document call « c1 » aussi défini dans "));
     snprintf(path, sizeof path, "%s/d.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_nothing_written(f);
@@ -265,7 +265,7 @@ static void test_duplicate_before_the_awaited_document(void **state) {
     financer(f, "c.yaml", "F");
     financer(f, "d.yaml", "LATER");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "financer \"F\" is also defined in "));
+    assert_non_null(strstr(err.message, "document financer « F » aussi défini dans "));
     snprintf(path, sizeof path, "%s/c.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_nothing_written(f);
@@ -300,7 +300,7 @@ static void test_nothing_to_import(void **state) {
 
     write_doc(f, "notes.txt", "not a document", path, sizeof path);
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_string_equal(err.message, "no .yaml document found in the paths given");
+    assert_string_equal(err.message, "aucun document .yaml trouvé dans les chemins donnés");
     elg_error_clear(&err);
     assert_int_equal(elg_import_paths(f->store, missing, 1, &report, &err), ELG_ENOTFOUND);
     assert_int_equal(report.count, 0);

@@ -84,17 +84,18 @@ static void test_parse_limits(void **state) {
     parse_ok("-92 233 720 368 547 758,08 " EURO, 1, INT64_MIN);
     parse_fails(
         "92233720368547758.08", 0, ELG_EOVERFLOW,
-        "amount too large: \"92233720368547758.08\" (at most 92 233 720 368 547 758,07 " EURO ")");
+        "montant trop grand : « 92233720368547758.08 » (au plus 92 233 720 368 547 758,07 " EURO
+        ")");
     parse_fails(
         "-92233720368547758.09", 1, ELG_EOVERFLOW,
-        "amount too large: \"-92233720368547758.09\" (at least -92 233 720 368 547 758,08 " EURO
+        "montant trop grand : « -92233720368547758.09 » (au moins -92 233 720 368 547 758,08 " EURO
         ")");
-    parse_fails("92233720368547759", 0, ELG_EOVERFLOW,
-                "amount too large: \"92233720368547759\" (at most 92 233 720 368 547 758,07 " EURO
-                ")");
+    parse_fails(
+        "92233720368547759", 0, ELG_EOVERFLOW,
+        "montant trop grand : « 92233720368547759 » (au plus 92 233 720 368 547 758,07 " EURO ")");
     parse_fails(
         "100000000000000000000000", 0, ELG_EOVERFLOW,
-        "amount too large: \"100000000000000000000000\" (at most 92 233 720 368 547 758,07 " EURO
+        "montant trop grand : « 100000000000000000000000 » (au plus 92 233 720 368 547 758,07 " EURO
         ")");
 }
 
@@ -104,73 +105,75 @@ static void test_parse_negative(void **state) {
     parse_ok("-0,01 " EURO, 1, -1);
     parse_ok("-1 234,56 " EURO, 1, -123456);
     parse_ok("-0", 1, 0);
-    parse_fails("-5", 0, ELG_EINPUT, "negative amount not allowed: \"-5\"");
-    parse_fails("-0,01 " EURO, 0, ELG_EINPUT, "negative amount not allowed: \"-0,01 " EURO "\"");
-    parse_fails("- 5", 1, ELG_EINPUT, "not an amount: \"- 5\"");
-    parse_fails("--5", 1, ELG_EINPUT, "not an amount: \"--5\"");
-    parse_fails("-", 1, ELG_EINPUT, "not an amount: \"-\"");
+    parse_fails("-5", 0, ELG_EINPUT, "montant négatif non autorisé : « -5 »");
+    parse_fails("-0,01 " EURO, 0, ELG_EINPUT, "montant négatif non autorisé : « -0,01 " EURO " »");
+    parse_fails("- 5", 1, ELG_EINPUT, "pas un montant : « - 5 »");
+    parse_fails("--5", 1, ELG_EINPUT, "pas un montant : « --5 »");
+    parse_fails("-", 1, ELG_EINPUT, "pas un montant : « - »");
 }
 
 static void test_parse_decimals(void **state) {
     (void)state;
     parse_fails("12,505", 0, ELG_EINPUT,
-                "three decimals in \"12,505\" (if \",\" separates thousands, write 12505 or "
-                "\"12 505\")");
+                "trois décimales dans « 12,505 » (si « , » sépare les milliers, écrivez 12505 ou "
+                "« 12 505 »)");
     parse_fails("1,250", 0, ELG_EINPUT,
-                "three decimals in \"1,250\" (if \",\" separates thousands, write 1250 or "
-                "\"1 250\")");
+                "trois décimales dans « 1,250 » (si « , » sépare les milliers, écrivez 1250 ou "
+                "« 1 250 »)");
     parse_fails("1.250 " EURO, 0, ELG_EINPUT,
-                "three decimals in \"1.250 " EURO "\" (if \".\" separates thousands, write 1250 or "
-                "\"1 250\")");
-    parse_fails("1 250,505", 0, ELG_EINPUT, "three decimals in \"1 250,505\"");
-    parse_fails("1250,505", 0, ELG_EINPUT, "three decimals in \"1250,505\"");
-    parse_fails("0,125", 0, ELG_EINPUT, "three decimals in \"0,125\"");
-    parse_fails("1,2345", 0, ELG_EINPUT, "too many decimals in \"1,2345\" (at most two)");
-    parse_fails("12,", 0, ELG_EINPUT, "not an amount: \"12,\"");
-    parse_fails(",50", 0, ELG_EINPUT, "not an amount: \",50\"");
+                "trois décimales dans « 1.250 " EURO
+                " » (si « . » sépare les milliers, écrivez 1250 ou "
+                "« 1 250 »)");
+    parse_fails("1 250,505", 0, ELG_EINPUT, "trois décimales dans « 1 250,505 »");
+    parse_fails("1250,505", 0, ELG_EINPUT, "trois décimales dans « 1250,505 »");
+    parse_fails("0,125", 0, ELG_EINPUT, "trois décimales dans « 0,125 »");
+    parse_fails("1,2345", 0, ELG_EINPUT, "trop de décimales dans « 1,2345 » (deux au plus)");
+    parse_fails("12,", 0, ELG_EINPUT, "pas un montant : « 12, »");
+    parse_fails(",50", 0, ELG_EINPUT, "pas un montant : « ,50 »");
 }
 
 static void test_parse_ambiguous(void **state) {
     (void)state;
     parse_fails("1,250.50", 0, ELG_EINPUT,
-                "ambiguous amount \"1,250.50\" (use 1250.50 or \"1 250,50\")");
+                "montant ambigu « 1,250.50 » (écrivez 1250.50 ou « 1 250,50 »)");
     parse_fails("1.250,50", 0, ELG_EINPUT,
-                "ambiguous amount \"1.250,50\" (use 1250.50 or \"1 250,50\")");
+                "montant ambigu « 1.250,50 » (écrivez 1250.50 ou « 1 250,50 »)");
     parse_fails("1,250,000.5 " EURO, 0, ELG_EINPUT,
-                "ambiguous amount \"1,250,000.5 " EURO "\" (use 1250000.5 or \"1 250 000,5\")");
+                "montant ambigu « 1,250,000.5 " EURO " » (écrivez 1250000.5 ou « 1 250 000,5 »)");
     parse_fails("1,250,000", 0, ELG_EINPUT,
-                "ambiguous amount \"1,250,000\" (use 1250000 or \"1 250 000\")");
+                "montant ambigu « 1,250,000 » (écrivez 1250000 ou « 1 250 000 »)");
     parse_fails("-1,250.50", 1, ELG_EINPUT,
-                "ambiguous amount \"-1,250.50\" (use -1250.50 or \"-1 250,50\")");
-    parse_fails("1,2.50", 0, ELG_EINPUT, "not an amount: \"1,2.50\"");
-    parse_fails("1,250.505", 0, ELG_EINPUT, "not an amount: \"1,250.505\"");
-    parse_fails("1,250,00", 0, ELG_EINPUT, "not an amount: \"1,250,00\"");
-    parse_fails("1 250,000.50", 0, ELG_EINPUT, "not an amount: \"1 250,000.50\"");
+                "montant ambigu « -1,250.50 » (écrivez -1250.50 ou « -1 250,50 »)");
+    parse_fails("1,2.50", 0, ELG_EINPUT, "pas un montant : « 1,2.50 »");
+    parse_fails("1,250.505", 0, ELG_EINPUT, "pas un montant : « 1,250.505 »");
+    parse_fails("1,250,00", 0, ELG_EINPUT, "pas un montant : « 1,250,00 »");
+    parse_fails("1 250,000.50", 0, ELG_EINPUT, "pas un montant : « 1 250,000.50 »");
 }
 
 static void test_parse_separators(void **state) {
     (void)state;
-    parse_fails("1 25,00", 0, ELG_EINPUT, "misplaced thousands separator in \"1 25,00\"");
-    parse_fails("1 2500", 0, ELG_EINPUT, "misplaced thousands separator in \"1 2500\"");
-    parse_fails("1234 567", 0, ELG_EINPUT, "misplaced thousands separator in \"1234 567\"");
-    parse_fails("1  250", 0, ELG_EINPUT, "misplaced thousands separator in \"1  250\"");
-    parse_fails("1 250 ,50", 0, ELG_EINPUT, "misplaced thousands separator in \"1 250 ,50\"");
-    parse_fails("1" NBSP "25", 0, ELG_EINPUT, "misplaced thousands separator in \"1" NBSP "25\"");
-    parse_fails("1,25 0", 0, ELG_EINPUT, "not an amount: \"1,25 0\"");
+    parse_fails("1 25,00", 0, ELG_EINPUT, "séparateur de milliers mal placé dans « 1 25,00 »");
+    parse_fails("1 2500", 0, ELG_EINPUT, "séparateur de milliers mal placé dans « 1 2500 »");
+    parse_fails("1234 567", 0, ELG_EINPUT, "séparateur de milliers mal placé dans « 1234 567 »");
+    parse_fails("1  250", 0, ELG_EINPUT, "séparateur de milliers mal placé dans « 1  250 »");
+    parse_fails("1 250 ,50", 0, ELG_EINPUT, "séparateur de milliers mal placé dans « 1 250 ,50 »");
+    parse_fails("1" NBSP "25", 0, ELG_EINPUT,
+                "séparateur de milliers mal placé dans « 1" NBSP "25 »");
+    parse_fails("1,25 0", 0, ELG_EINPUT, "pas un montant : « 1,25 0 »");
 }
 
 static void test_parse_garbage(void **state) {
     (void)state;
-    parse_fails("abc", 0, ELG_EINPUT, "not an amount: \"abc\"");
-    parse_fails("", 0, ELG_EINPUT, "empty amount");
-    parse_fails("  " NBSP " ", 0, ELG_EINPUT, "empty amount");
-    parse_fails(EURO, 0, ELG_EINPUT, "not an amount: \"" EURO "\"");
-    parse_fails(" EUR ", 0, ELG_EINPUT, "not an amount: \"EUR\"");
-    parse_fails("+5", 0, ELG_EINPUT, "not an amount: \"+5\"");
-    parse_fails("1e3", 0, ELG_EINPUT, "not an amount: \"1e3\"");
-    parse_fails(EURO " 5", 0, ELG_EINPUT, "not an amount: \"" EURO " 5\"");
-    parse_fails("5 " EURO " " EURO, 0, ELG_EINPUT, "not an amount: \"5 " EURO " " EURO "\"");
-    parse_fails("12 abc", 0, ELG_EINPUT, "not an amount: \"12 abc\"");
+    parse_fails("abc", 0, ELG_EINPUT, "pas un montant : « abc »");
+    parse_fails("", 0, ELG_EINPUT, "montant vide");
+    parse_fails("  " NBSP " ", 0, ELG_EINPUT, "montant vide");
+    parse_fails(EURO, 0, ELG_EINPUT, "pas un montant : « " EURO " »");
+    parse_fails(" EUR ", 0, ELG_EINPUT, "pas un montant : « EUR »");
+    parse_fails("+5", 0, ELG_EINPUT, "pas un montant : « +5 »");
+    parse_fails("1e3", 0, ELG_EINPUT, "pas un montant : « 1e3 »");
+    parse_fails(EURO " 5", 0, ELG_EINPUT, "pas un montant : « " EURO " 5 »");
+    parse_fails("5 " EURO " " EURO, 0, ELG_EINPUT, "pas un montant : « 5 " EURO " " EURO " »");
+    parse_fails("12 abc", 0, ELG_EINPUT, "pas un montant : « 12 abc »");
 
     elg_error err;
     elg_error_clear(&err);
@@ -237,7 +240,8 @@ static void test_add_sub(void **state) {
     assert_int_equal(elg_money_add(INT64_MAX, 1, &r, &err), ELG_EOVERFLOW);
     assert_int_equal(err.code, ELG_EOVERFLOW);
     assert_string_equal(err.message,
-                        "amount overflow: 92 233 720 368 547 758,07 " EURO " + 0,01 " EURO);
+                        "dépassement de capacité du montant : 92 233 720 368 547 758,07 " EURO
+                        " + 0,01 " EURO);
     assert_true(r == 42);
 
     elg_error_clear(&err);
@@ -245,7 +249,8 @@ static void test_add_sub(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_money_sub(INT64_MIN, 1, &r, &err), ELG_EOVERFLOW);
     assert_string_equal(err.message,
-                        "amount overflow: -92 233 720 368 547 758,08 " EURO " - 0,01 " EURO);
+                        "dépassement de capacité du montant : -92 233 720 368 547 758,08 " EURO
+                        " - 0,01 " EURO);
     elg_error_clear(&err);
     assert_int_equal(elg_money_sub(0, INT64_MIN, &r, &err), ELG_EOVERFLOW);
     elg_error_clear(&err);
@@ -302,25 +307,27 @@ static void test_rate_parse_rejects(void **state) {
     (void)state;
     rate_fails(
         "0.65", ELG_EINPUT,
-        "ambiguous rate \"0.65\" (add \"%\" or \"bp\", or write a fraction such as \"1/3\")");
-    rate_fails("65", ELG_EINPUT,
-               "ambiguous rate \"65\" (add \"%\" or \"bp\", or write a fraction such as \"1/3\")");
-    rate_fails("-5 %", ELG_EINPUT, "negative rate: \"-5 %\"");
-    rate_fails("-1/3", ELG_EINPUT, "negative rate: \"-1/3\"");
-    rate_fails("", ELG_EINPUT, "empty rate");
-    rate_fails("   ", ELG_EINPUT, "empty rate");
-    rate_fails("1/0", ELG_EINPUT, "zero denominator in rate \"1/0\"");
-    rate_fails("1/-3", ELG_EINPUT, "not a rate: \"1/-3\"");
-    rate_fails("1/", ELG_EINPUT, "not a rate: \"1/\"");
-    rate_fails("12,34567 %", ELG_EINPUT, "too many decimals in rate \"12,34567 %\" (at most four)");
-    rate_fails("12,5 bp", ELG_EINPUT, "not a rate: \"12,5 bp\"");
-    rate_fails("%", ELG_EINPUT, "not a rate: \"%\"");
-    rate_fails("abc", ELG_EINPUT, "not a rate: \"abc\"");
-    rate_fails("12, %", ELG_EINPUT, "not a rate: \"12, %\"");
+        "taux ambigu « 0.65 » (ajoutez « % » ou « bp », ou écrivez une fraction comme « 1/3 »)");
+    rate_fails(
+        "65", ELG_EINPUT,
+        "taux ambigu « 65 » (ajoutez « % » ou « bp », ou écrivez une fraction comme « 1/3 »)");
+    rate_fails("-5 %", ELG_EINPUT, "taux négatif : « -5 % »");
+    rate_fails("-1/3", ELG_EINPUT, "taux négatif : « -1/3 »");
+    rate_fails("", ELG_EINPUT, "taux vide");
+    rate_fails("   ", ELG_EINPUT, "taux vide");
+    rate_fails("1/0", ELG_EINPUT, "zéro au dénominateur du taux « 1/0 »");
+    rate_fails("1/-3", ELG_EINPUT, "pas un taux : « 1/-3 »");
+    rate_fails("1/", ELG_EINPUT, "pas un taux : « 1/ »");
+    rate_fails("12,34567 %", ELG_EINPUT,
+               "trop de décimales dans le taux « 12,34567 % » (quatre au plus)");
+    rate_fails("12,5 bp", ELG_EINPUT, "pas un taux : « 12,5 bp »");
+    rate_fails("%", ELG_EINPUT, "pas un taux : « % »");
+    rate_fails("abc", ELG_EINPUT, "pas un taux : « abc »");
+    rate_fails("12, %", ELG_EINPUT, "pas un taux : « 12, % »");
     rate_fails("9223372036854775808 bp", ELG_EOVERFLOW,
-               "rate too large: \"9223372036854775808 bp\"");
+               "taux trop grand : « 9223372036854775808 bp »");
     rate_fails("92233720368547758,08 %", ELG_EOVERFLOW,
-               "rate too large: \"92233720368547758,08 %\"");
+               "taux trop grand : « 92233720368547758,08 % »");
 }
 
 static void rate_format_is(int64_t num, int64_t den, const char *expected) {
@@ -401,7 +408,8 @@ static void test_apply_rate_errors(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_money_apply_rate_floor(INT64_MAX, twice, &got, &err), ELG_EOVERFLOW);
     assert_string_equal(err.message,
-                        "amount overflow: 92 233 720 368 547 758,07 " EURO " times 200 %");
+                        "dépassement de capacité du montant : 92 233 720 368 547 758,07 " EURO
+                        " fois 200 %");
     elg_error_clear(&err);
     assert_int_equal(elg_money_apply_rate_ceil(INT64_MIN, twice, &got, &err), ELG_EOVERFLOW);
     elg_error_clear(&err);
@@ -513,10 +521,10 @@ static void test_split_errors(void **state) {
     assert_int_equal(elg_money_split(-1, NULL, 3, parts, &err), ELG_EUSAGE);
     elg_error_clear(&err);
     assert_int_equal(elg_money_split(100, (const int64_t[]){1, 0, 1}, 3, parts, &err), ELG_EUSAGE);
-    assert_string_equal(err.message, "split: weights[1] is 0 (must be > 0)");
+    assert_string_equal(err.message, "répartition : weights[1] vaut 0 (doit être > 0)");
     elg_error_clear(&err);
     assert_int_equal(elg_money_split(100, (const int64_t[]){1, 2, -3}, 3, parts, &err), ELG_EUSAGE);
-    assert_string_equal(err.message, "split: weights[2] is -3 (must be > 0)");
+    assert_string_equal(err.message, "répartition : weights[2] vaut -3 (doit être > 0)");
 }
 
 int main(void) {

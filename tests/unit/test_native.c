@@ -361,7 +361,7 @@ static void test_native_field_reserved(void **state) {
     elg_eval *ev = prepare(r);
     elg_decision *d = decide(ev, &v.p);
     assert_int_equal(d->outcome, ELG_OUTCOME_ERROR);
-    assert_non_null(strstr(d->rules[0].message, "reserved to the rule library"));
+    assert_non_null(strstr(d->rules[0].message, "réservé à la bibliothèque de règles"));
     assert_non_null(strstr(d->rules[0].error_at, "calls/t.lua:1"));
     elg_decision_free(d);
     elg_eval_free(ev);

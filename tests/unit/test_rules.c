@@ -151,7 +151,7 @@ static void test_infinite_loop_stopped(void **state) {
                                 &limits);
     const elg_rule_result *x = rule_at(d, 0);
     assert_string_equal(status(x), "error");
-    assert_non_null(strstr(text(x->message), "instruction limit exceeded"));
+    assert_non_null(strstr(text(x->message), "limite d'instructions dépassée"));
     assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
     assert_string_equal(text(x->source), "rules/calls/t.lua:1");
     assert_string_equal(status(rule_at(d, 1)), "pass");
@@ -194,7 +194,7 @@ static void test_costly_pattern_refused(void **state) {
     for (size_t i = 0; i < 2; i++) {
         const elg_rule_result *x = rule_at(d, i);
         assert_string_equal(status(x), "error");
-        assert_non_null(strstr(text(x->message), "would take too long"));
+        assert_non_null(strstr(text(x->message), "prendrait trop de temps"));
     }
     assert_string_equal(text(rule_at(d, 1)->error_at), "rules/calls/t.lua:5");
     assert_string_equal(status(rule_at(d, 2)), "pass");
@@ -211,7 +211,7 @@ static void test_memory_limit(void **state) {
                                 "rule { id = 'after', check = function(p) return true end }\n",
                                 &limits);
     assert_string_equal(status(rule_at(d, 0)), "error");
-    assert_non_null(strstr(text(rule_at(d, 0)->message), "memory limit exceeded"));
+    assert_non_null(strstr(text(rule_at(d, 0)->message), "limite de mémoire dépassée"));
     assert_string_equal(status(rule_at(d, 1)), "pass");
     elg_decision_free(d);
 }
@@ -240,11 +240,11 @@ static void test_fresh_environment_and_frozen_library(void **state) {
         /* The global set by the first evaluation is gone in the second. */
         assert_string_equal(status(rule_at(d, 0)), "pass");
         assert_string_equal(status(rule_at(d, 1)), "error");
-        assert_non_null(strstr(text(rule_at(d, 1)->message), "string.rep is read-only"));
+        assert_non_null(strstr(text(rule_at(d, 1)->message), "string.rep est en lecture seule"));
         assert_string_equal(status(rule_at(d, 2)), "error");
-        assert_non_null(strstr(text(rule_at(d, 2)->message), "read-only"));
+        assert_non_null(strstr(text(rule_at(d, 2)->message), "lecture seule"));
         assert_string_equal(status(rule_at(d, 3)), "error");
-        assert_non_null(strstr(text(rule_at(d, 3)->message), "read-only"));
+        assert_non_null(strstr(text(rule_at(d, 3)->message), "lecture seule"));
         elg_decision_free(d);
     }
     elg_eval_free(ev);
@@ -259,9 +259,9 @@ static void test_invalid_results(void **state) {
                                 "rule { id = 'string', check = function(p) return 'yes' end }\n",
                                 NULL);
     assert_string_equal(status(rule_at(d, 0)), "error");
-    assert_non_null(strstr(text(rule_at(d, 0)->message), "returned nothing"));
+    assert_non_null(strstr(text(rule_at(d, 0)->message), "a rendu rien"));
     assert_string_equal(status(rule_at(d, 1)), "error");
-    assert_non_null(strstr(text(rule_at(d, 1)->message), "not an integer"));
+    assert_non_null(strstr(text(rule_at(d, 1)->message), "n'est pas un entier"));
     assert_string_equal(status(rule_at(d, 2)), "error");
     elg_decision_free(d);
 }
@@ -273,7 +273,7 @@ static void test_duplicate_rule_id(void **state) {
                                 NULL);
     const elg_rule_result *x = rule_at(d, 0);
     assert_string_equal(x->id, "chargement-regles");
-    assert_non_null(strstr(text(x->message), "duplicate rule id \"a\""));
+    assert_non_null(strstr(text(x->message), "id de règle \"a\""));
     assert_string_equal(text(x->error_at), "rules/calls/t.lua:2");
     elg_decision_free(d);
 }

@@ -78,7 +78,7 @@ static void test_read_lines_and_values(void **state) {
     assert_string_equal(s.siren[0], "524991205");
     /* The second row starts on line 4: the first spans lines 2 and 3. */
     assert_string_equal(
-        s.rejects[0], "t.csv:4:5: idBeneficiaire: SIRET \"52499120500014\" fails its check digit");
+        s.rejects[0], "t.csv:4:5: idBeneficiaire: SIRET « 52499120500014 » a une clé de contrôle fausse");
     /* 10,01 € x 0.333 = 3,33333 €: half up to 3,33 €; the SIRET written as a number is whole. */
     assert_int_equal(s.lines[1], 6);
     assert_int_equal(s.amounts[1], 333);
@@ -98,7 +98,7 @@ static void test_read_file_errors(void **state) {
                      ELG_EINPUT); /* a quote left open would swallow every row after it */
     assert_string_equal(err.file, "u.csv");
     assert_int_equal(err.line, 2);
-    assert_non_null(strstr(err.message, "CSV syntax: "));
+    assert_non_null(strstr(err.message, "syntaxe CSV : "));
     elg_error_clear(&err);
     static const char stray[] = "nomAttribuant,dateConvention,nomBeneficiaire,montant,"
                                 "rnaBeneficiaire\nA,2017-01-01,B,10,W123456789\n"
@@ -110,13 +110,14 @@ static void test_read_file_errors(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_scdl_read("e.csv", "", 0, false, on_row, on_reject, &s, NULL, &err),
                      ELG_EINPUT);
-    assert_string_equal(err.message, "no header row: the file is empty");
+    assert_string_equal(err.message, "pas de ligne d'en-tête : le fichier est vide");
     elg_error_clear(&err);
     static const char dup[] = "montant,SUB_MONTANT\n1,2\n";
     assert_int_equal(
         elg_scdl_read("d.csv", dup, sizeof dup - 1, false, on_row, on_reject, &s, NULL, &err),
         ELG_EINPUT);
-    assert_string_equal(err.message, "column \"SUB_MONTANT\" is montant again (first at column 1)");
+    assert_string_equal(err.message,
+                        "la colonne « SUB_MONTANT » est encore montant (déjà en colonne 1)");
     assert_int_equal(err.line, 1);
     assert_int_equal(err.column, 2);
 }
@@ -131,7 +132,7 @@ static void test_cells(void **state) {
     assert_false(elg_scdl_check_cell(14, "1.0001", why, sizeof why));
     assert_false(elg_scdl_check_cell(14, "0,5", why, sizeof why));
     assert_false(elg_scdl_check_cell(14, "", why, sizeof why));
-    assert_string_equal(why, "required, but empty");
+    assert_string_equal(why, "obligatoire, mais vide");
     assert_true(elg_scdl_check_cell(8, "99786.57", why, sizeof why));
     assert_false(elg_scdl_check_cell(8, "99 786.57", why, sizeof why));
     assert_true(elg_scdl_check_cell(11, "2017-03-30/2017-05-24", why, sizeof why));

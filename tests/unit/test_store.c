@@ -201,8 +201,9 @@ static void test_newer_schema_refused(void **state) {
     assert_int_equal(elg_store_open(f->path, &s, &err), ELG_ESTORE);
     assert_null(s);
     assert_int_equal(err.code, ELG_ESTORE);
-    snprintf(expect, sizeof expect, "database schema version %d is newer than this eligo (%d)",
-             newer, elg_store_schema_version());
+    snprintf(expect, sizeof expect,
+             "la version %d du schéma du magasin est plus récente que cet eligo (%d)", newer,
+             elg_store_schema_version());
     assert_string_equal(err.message, expect);
     assert_string_equal(err.file, f->path);
     /* And the database was left alone. */
@@ -221,7 +222,7 @@ static void test_not_a_database(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_store_open(f->path, &s, &err), ELG_ESTORE);
     assert_null(s);
-    assert_string_equal(err.message, "opening the store: file is not a database");
+    assert_string_equal(err.message, "ouverture du magasin : file is not a database");
     assert_string_equal(err.file, f->path);
 }
 
@@ -315,7 +316,7 @@ static void test_put_doc_bad_kind(void **state) {
     assert_int_equal(elg_store_put_doc(s, "grant", "g", "x", 1, "g.yaml", NULL, NULL, &err),
                      ELG_EUSAGE);
     assert_string_equal(err.message,
-                        "unknown document kind \"grant\" (expected financer, call or project)");
+                        "type de document inconnu « grant » (attendu : financer, call ou project)");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
     elg_store_close(s);
 }
@@ -328,13 +329,13 @@ static void test_get_doc_not_found(void **state) {
 
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "project", "x", 0, &doc, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no project \"x\" in the store");
+    assert_string_equal(err.message, "pas de document project « x » dans le magasin");
     assert_null(doc.body);
 
     put(s, "call", "AAP-2019", "id: AAP-2019\n", 1, 1);
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "call", "AAP-2019", 2, &doc, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no version 2 of call \"AAP-2019\" in the store");
+    assert_string_equal(err.message, "pas de version 2 du document call « AAP-2019 » dans le magasin");
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_doc(s, "project", "AAP-2019", 0, &doc, &err), ELG_ENOTFOUND);
     elg_store_close(s);
@@ -429,13 +430,13 @@ static void test_transaction_rollback(void **state) {
     assert_int_equal(elg_store_get_doc(s, "project", "zz", 0, &doc, &err), ELG_ENOTFOUND);
     elg_store_rollback(s);
     assert_int_equal(err.code, ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no project \"zz\" in the store");
+    assert_string_equal(err.message, "pas de document project « zz » dans le magasin");
 
     /* No nested transactions. */
     elg_error_clear(&err);
     assert_int_equal(elg_store_begin(s, &err), 0);
     assert_int_equal(elg_store_begin(s, &err), ELG_ESTORE);
-    assert_non_null(strstr(err.message, "starting a store transaction: "));
+    assert_non_null(strstr(err.message, "ouverture d'une transaction sur le magasin : "));
     elg_store_rollback(s);
     elg_store_close(s);
 }
@@ -463,14 +464,14 @@ static void test_rule_sources(void **state) {
 
     /* A hash that is not the content's is refused. */
     assert_int_equal(elg_store_put_rule_source(s, sha, "other", 5, &err), ELG_EUSAGE);
-    assert_non_null(strstr(err.message, "does not match its content"));
+    assert_non_null(strstr(err.message, "ne correspond pas à son contenu"));
     assert_int_equal(raw_int(f, "SELECT count(*) FROM rule_sources"), 1);
 
     elg_error_clear(&err);
     body = (char *)src;
     assert_int_equal(elg_store_get_rule_source(s, "00ff", &body, &len, &err), ELG_ENOTFOUND);
     assert_null(body);
-    assert_string_equal(err.message, "no rule source 00ff in the store");
+    assert_string_equal(err.message, "pas de source de règles 00ff dans le magasin");
     elg_store_close(s);
 }
 
@@ -568,7 +569,7 @@ static void test_decision_round_trip(void **state) {
     assert_string_equal(files.sha[1], sha_call);
 
     assert_int_equal(elg_store_get_decision(s, id + 100, &d, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no decision 101 in the store");
+    assert_string_equal(err.message, "pas de décision n° 101 dans le magasin");
     elg_error_clear(&err);
     assert_int_equal(elg_store_each_decision_file(s, id + 100, collect_file, &files, &err),
                      ELG_ENOTFOUND);
@@ -603,8 +604,9 @@ static void test_decision_is_atomic(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_store_add_decision(s, &d, missing, 2, &id, &err), ELG_EUSAGE);
     assert_int_equal(id, -1);
-    assert_non_null(strstr(err.message, "storing decision for project \"p1\" and call \"c1\": "
-                                        "rule file calls/x.lua: its source"));
+    assert_non_null(strstr(err.message,
+                           "enregistrement de la décision du projet « p1 » pour l'appel "
+                           "« c1 » : fichier de règles calls/x.lua : sa source"));
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decision_rule_files"), 0);
 
@@ -625,8 +627,9 @@ static void test_decision_is_atomic(void **state) {
     d.outcome = (char *)"maybe";
     elg_error_clear(&err);
     assert_int_equal(elg_store_add_decision(s, &d, NULL, 0, &id, &err), ELG_ESTORE);
-    assert_non_null(strstr(err.message, "storing decision for project \"p1\" and call \"c1\": "
-                                        "CHECK constraint failed"));
+    assert_non_null(strstr(err.message,
+                           "enregistrement de la décision du projet « p1 » pour l'appel "
+                           "« c1 » : CHECK constraint failed"));
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 2);
     elg_store_close(s);
 }
@@ -883,11 +886,11 @@ static void test_project_forms(void **state) {
 
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_project_form(s, "p9", 0, &sf, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no project \"p9\" in the store");
+    assert_string_equal(err.message, "pas de projet « p9 » dans le magasin");
     assert_null(sf.form);
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_project_form(s, "p1", 3, &sf, &err), ELG_ENOTFOUND);
-    assert_string_equal(err.message, "no version 3 of project \"p1\" in the store");
+    assert_string_equal(err.message, "pas de version 3 du projet « p1 » dans le magasin");
     elg_store_close(s);
 }
 
@@ -909,8 +912,9 @@ static void test_version_without_form(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_project_form(s, "p1", 0, &sf, &err), ELG_EINPUT);
     assert_string_equal(err.message,
-                        "project \"p1\" version 2 was stored before compact forms and does not "
-                        "pass today's document checks: import a corrected version");
+                        "le projet « p1 » version 2 a été enregistré avant les formes compactes et "
+                        "ne passe pas les contrôles actuels des documents : importez une version "
+                        "corrigée");
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_project_form(s, "p1", 2, &sf, &err), ELG_EINPUT);
     elg_error_clear(&err);
@@ -938,12 +942,12 @@ static void test_put_project_checked(void **state) {
     assert_int_equal(
         elg_store_put_doc(s, "project", "p2", body, strlen(body), "p2.yaml", NULL, NULL, &err),
         ELG_EUSAGE);
-    assert_string_equal(err.message, "project \"p2\": the document is project \"p1\"");
+    assert_string_equal(err.message, "projet « p2 » : le document est le projet « p1 »");
     elg_error_clear(&err);
     assert_int_equal(
         elg_store_put_doc(s, "project", "MEL", financer, strlen(financer), NULL, NULL, NULL, &err),
         ELG_EUSAGE);
-    assert_string_equal(err.message, "project \"MEL\": the document is a financer");
+    assert_string_equal(err.message, "projet « MEL » : le document est de type financer");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
 
     /* Already parsed: stored as it is, with its form. */
@@ -981,7 +985,8 @@ static void test_project_version_whole(void **state) {
     assert_int_equal(
         elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
         ELG_ESTORE);
-    assert_string_equal(err.message, "storing the compact form of project \"p1\": no form today");
+    assert_string_equal(err.message,
+                        "enregistrement de la forme compacte du projet « p1 » : no form today");
     elg_error_clear(&err);
     assert_int_equal(elg_store_commit(s, &err), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents WHERE kind = 'financer'"), 1);
@@ -1019,10 +1024,11 @@ static void test_project_form_without_document(void **state) {
     assert_int_equal(
         elg_store_put_doc(s, "project", "p1", body, strlen(body), "p1.yaml", NULL, NULL, &err),
         ELG_ESTORE);
-    assert_string_equal(err.message, "storing project \"p1\": no project today");
+    assert_string_equal(err.message, "enregistrement du document project « p1 » : no project today");
     elg_error_clear(&err);
     assert_int_equal(elg_store_commit(s, &err), ELG_ESTORE);
-    assert_string_equal(err.message, "committing to the store: FOREIGN KEY constraint failed");
+    assert_string_equal(err.message,
+                        "validation des écritures dans le magasin : FOREIGN KEY constraint failed");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 0);
@@ -1268,7 +1274,7 @@ static void test_migration_skips_unparsable_project(void **state) {
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
     elg_error_clear(&err);
     assert_int_equal(elg_store_get_project_form(s, "p1", 0, &sf, &err), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "does not pass today's document checks"));
+    assert_non_null(strstr(err.message, "ne passe pas les contrôles actuels des documents"));
     elg_store_close(s);
 }
 
