@@ -256,13 +256,13 @@ static void test_special(void **state) {
         snprintf(path, sizeof path, "%s/%s", sp, name[i]);
         assert_int_equal(elg_files_read(path, 100, &data, &len, &err), ELG_EINPUT);
         assert_null(data);
-        snprintf(expected, sizeof expected, "cannot read %s: not a regular file (%s)", path,
-                 what[i]);
+        snprintf(expected, sizeof expected, "impossible de lire %s : pas un fichier ordinaire (%s)",
+                 path, what[i]);
         assert_string_equal(err.message, expected);
     }
     memset(&err, 0, sizeof err);
     assert_int_equal(elg_files_read(sp, 100, &data, &len, &err), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "not a regular file (a directory)"));
+    assert_non_null(strstr(err.message, "pas un fichier ordinaire (a directory)"));
 
     /* A link to a regular file reads as the file. */
     snprintf(path, sizeof path, "%s/s.yaml", sp);
