@@ -8,6 +8,7 @@
  * line:column.
  */
 #include "doc_internal.h"
+#include "tr.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -202,10 +203,10 @@ static const struct {
     size_t max;
     const char *what;
 } text_limits[] = {
-    [TEXT_LINE] = {ELG_DOC_MAX_TEXT, "a one-line text"},
-    [TEXT_LONG] = {ELG_DOC_MAX_LONG_TEXT, "a multi-line text"},
-    [TEXT_ID] = {ELG_DOC_MAX_ID, "an id or a reference"},
-    [TEXT_PATH] = {ELG_DOC_MAX_PATH, "a rules path"},
+    [TEXT_LINE] = {ELG_DOC_MAX_TEXT, ELG_N("a one-line text")},
+    [TEXT_LONG] = {ELG_DOC_MAX_LONG_TEXT, ELG_N("a multi-line text")},
+    [TEXT_ID] = {ELG_DOC_MAX_ID, ELG_N("an id or a reference")},
+    [TEXT_PATH] = {ELG_DOC_MAX_PATH, ELG_N("a rules path")},
 };
 
 static bool is(const char *key, const char *name) {
@@ -244,7 +245,7 @@ static int text_fail(parse_ctx *c, const doc_frame *f, size_t depth, const doc_s
     char path[FIELD_MAX], message[FIELD_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    vsnprintf(message, sizeof message, elg_tr(fmt), ap);
     va_end(ap);
     doc_frames_path(f, depth, path, sizeof path);
     return doc_fail_pos(c, v->line, v->column, path, "%s", message);
@@ -282,7 +283,7 @@ static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, cons
     size_t chars = text_scan(cls, v->text, v->len, &refused, &found);
     if (chars > text_limits[cls].max)
         return text_fail(c, f, depth, v, "too long: %zu characters (at most %zu for %s)", chars,
-                         text_limits[cls].max, text_limits[cls].what);
+                         text_limits[cls].max, elg_tr(text_limits[cls].what));
     if (!found)
         return 0;
     if (refused == '\n')
@@ -291,7 +292,7 @@ static int check_text_value(parse_ctx *c, const doc_frame *f, size_t depth, cons
         return text_fail(c, f, depth, v, "tab not allowed in a one-line text");
     if (refused == 0x2028 || refused == 0x2029)
         return text_fail(c, f, depth, v, "line separator U+%04lX not allowed%s", refused,
-                         cls == TEXT_LONG ? " (use a line break)" : "");
+                         cls == TEXT_LONG ? elg_tr(" (use a line break)") : "");
     if (refused >= 0xFEFF)
         return text_fail(c, f, depth, v, "character U+%04lX not allowed", refused);
     return text_fail(c, f, depth, v, "control character U+%04lX not allowed", refused);
@@ -364,7 +365,7 @@ static int check_ident(parse_ctx *c, const char *path, const char *what, const c
              *s == '_' || *s == '-';
     if (!ok)
         return doc_fail_at(c, path, "invalid %s \"%s\" (use letters, digits, '.', '_' and '-')",
-                           what, text);
+                           elg_tr(what), text);
     return 0;
 }
 
@@ -526,7 +527,7 @@ int doc_conv_financer(parse_ctx *c, const raw_financer *r, elg_financer *f) {
     int rc;
     f->id = r->id;
     f->name = r->name;
-    if ((rc = check_ident(c, "id", "id", r->id)) || (rc = check_text(c, "name", r->name)) ||
+    if ((rc = check_ident(c, "id", ELG_N("id"), r->id)) || (rc = check_text(c, "name", r->name)) ||
         (rc = conv_enum(c, "nature", "nature", true, nature_names, COUNT(nature_names), r->nature,
                         &nature)))
         return rc;
@@ -546,7 +547,7 @@ static int conv_param(parse_ctx *c, const char *path, const raw_param *r, elg_pa
     int rc;
     p->name = r->name;
     p->source = r->source;
-    if ((rc = check_ident(c, path_key(sub, path, "name"), "parameter name", r->name)) ||
+    if ((rc = check_ident(c, path_key(sub, path, "name"), ELG_N("parameter name"), r->name)) ||
         (rc = check_text(c, path_key(sub, path, "source"), r->source)))
         return rc;
     const char *values[] = {NULL,    r->money, r->rate, r->integer,
@@ -736,8 +737,9 @@ int doc_conv_call(parse_ctx *c, raw_call *r, elg_call *call) {
     call->opens = r->opens;
     call->closes = r->closes;
     call->rules = r->rules;
-    if ((rc = check_ident(c, "id", "id", r->id)) || (rc = check_text(c, "title", r->title)) ||
-        (rc = check_ident(c, "financer", "financer id", r->financer)) ||
+    if ((rc = check_ident(c, "id", ELG_N("id"), r->id)) ||
+        (rc = check_text(c, "title", r->title)) ||
+        (rc = check_ident(c, "financer", ELG_N("financer id"), r->financer)) ||
         (rc = check_text(c, "basis", r->basis)) || (rc = check_text(c, "basis_ref", r->basis_ref)))
         return rc;
     if (r->opens && (rc = check_date(c, "opens", r->opens)))
@@ -828,7 +830,7 @@ static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r, 
     res->financer = r->financer;
     res->label = r->label;
     res->action = r->action;
-    if ((rc = check_ident(c, path_key(sub, path, "financer"), "financer id", r->financer)) ||
+    if ((rc = check_ident(c, path_key(sub, path, "financer"), ELG_N("financer id"), r->financer)) ||
         (rc = check_text(c, path_key(sub, path, "action"), r->action)) ||
         (rc = conv_money(c, path_key(sub, path, "amount"), r->amount, &res->amount)) ||
         (rc = conv_enum(c, path_key(sub, path, "status"), "statut de ressource", false,
@@ -847,7 +849,7 @@ static int conv_application(parse_ctx *c, const char *path, const raw_applicatio
     char sub[FIELD_MAX];
     int rc;
     a->call = r->call;
-    if ((rc = check_ident(c, path_key(sub, path, "call"), "call id", r->call)))
+    if ((rc = check_ident(c, path_key(sub, path, "call"), ELG_N("call id"), r->call)))
         return rc;
     return conv_money(c, path_key(sub, path, "requested"), r->requested, &a->requested);
 }
@@ -960,7 +962,8 @@ int doc_conv_project(parse_ctx *c, const raw_project *r, elg_project *p) {
     p->submitted = r->submitted;
     p->themes = r->themes;
     p->themes_count = r->themes_count;
-    if ((rc = check_ident(c, "id", "id", r->id)) || (rc = check_text(c, "title", r->title)) ||
+    if ((rc = check_ident(c, "id", ELG_N("id"), r->id)) ||
+        (rc = check_text(c, "title", r->title)) ||
         (rc = check_text(c, "owner_status", r->owner_status)) ||
         (rc = conv_legal_status(c, "owner_status", r->owner_status)))
         return rc;
@@ -1120,9 +1123,9 @@ int doc_conv_award(parse_ctx *c, const raw_award *r, elg_award *a) {
     a->payment_to = r->payment.to;
     a->scheme = r->scheme;
     a->rae = r->rae;
-    if ((rc = check_ident(c, "id", "id", r->id)) ||
-        (rc = check_ident(c, "project", "project id", r->project)) ||
-        (rc = check_ident(c, "call", "call id", r->call)))
+    if ((rc = check_ident(c, "id", ELG_N("id"), r->id)) ||
+        (rc = check_ident(c, "project", ELG_N("project id"), r->project)) ||
+        (rc = check_ident(c, "call", ELG_N("call id"), r->call)))
         return rc;
     if (r->decision) {
         if ((rc = conv_integer(c, "decision", r->decision, &a->decision)))

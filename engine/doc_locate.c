@@ -9,6 +9,7 @@
  * locator runs only on the error path.
  */
 #include "doc_internal.h"
+#include "tr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -145,19 +146,58 @@ static bool scalar_is_empty(const yaml_event_t *ev) {
            ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
+/* libyaml's own words for the problems a person most often makes, in the
+ * catalogue (po/fr.po) like eligo's; any other problem is shown as libyaml
+ * says it. */
+static const char *const yaml_problems[] = {
+    ELG_N("control characters are not allowed"),
+    ELG_N("invalid leading UTF-8 octet"),
+    ELG_N("invalid trailing UTF-8 octet"),
+    ELG_N("incomplete UTF-8 octet sequence"),
+    ELG_N("invalid Unicode character"),
+    ELG_N("found unexpected end of stream"),
+    ELG_N("found character that cannot start any token"),
+    ELG_N("mapping values are not allowed in this context"),
+    ELG_N("did not find expected key"),
+    ELG_N("did not find expected node content"),
+    ELG_N("did not find expected '-' indicator"),
+    ELG_N("did not find expected ',' or ']'"),
+    ELG_N("did not find expected ',' or '}'"),
+    ELG_N("could not find expected ':'"),
+    ELG_N("found a tab character that violates indentation"),
+    ELG_N("found unknown escape character"),
+    ELG_N("while scanning a quoted scalar"),
+    ELG_N("while scanning a simple key"),
+    ELG_N("while scanning a plain scalar"),
+    ELG_N("while parsing a block mapping"),
+    ELG_N("while parsing a block collection"),
+    ELG_N("while parsing a flow mapping"),
+    ELG_N("while parsing a flow sequence"),
+    ELG_N("while parsing a flow node"),
+    ELG_N("while parsing a block node"),
+    ELG_N("malformed YAML"),
+};
+
+static const char *yaml_words(const char *text) {
+    for (size_t i = 0; text && i < sizeof yaml_problems / sizeof yaml_problems[0]; i++)
+        if (strcmp(text, yaml_problems[i]) == 0)
+            return elg_tr(text);
+    return text;
+}
+
 /* What the user wrote, in the user's terms. */
 static const char *event_noun(const yaml_event_t *ev) {
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        return scalar_is_empty(ev) ? "an empty value" : "a text value";
+        return scalar_is_empty(ev) ? elg_tr("an empty value") : elg_tr("a text value");
     case YAML_SEQUENCE_START_EVENT:
-        return "a list";
+        return elg_tr("a list");
     case YAML_MAPPING_START_EVENT:
-        return "a mapping";
+        return elg_tr("a mapping");
     case YAML_ALIAS_EVENT:
-        return "an alias";
+        return elg_tr("an alias");
     default:
-        return "nothing";
+        return elg_tr("nothing");
     }
 }
 
@@ -198,19 +238,20 @@ static int fail_parser(parse_ctx *c, const yaml_parser_t *p) {
                 column++;
             }
         }
-        return doc_fail_pos(c, line, column, "", "invalid text: %s%s", problem,
-                            utf8 ? " (save the file as UTF-8)" : "");
+        return doc_fail_pos(c, line, column, "", "invalid text: %s%s", yaml_words(problem),
+                            utf8 ? elg_tr(" (save the file as UTF-8)") : "");
     }
-    const char *problem = p->problem ? p->problem : "malformed YAML";
+    const char *problem = yaml_words(p->problem ? p->problem : "malformed YAML");
     /* libyaml's message for a tab is about tokens; say what to do. */
-    const char *hint = byte_at(c, p->problem_mark) == '\t' ? "; indent with spaces, not tabs" : "";
+    const char *hint =
+        byte_at(c, p->problem_mark) == '\t' ? ELG_N("; indent with spaces, not tabs") : "";
     if (p->context)
         return fail_mark(c, p->problem_mark, "",
                          "syntax error: %s (%s started at line %d, column %d%s)", problem,
-                         p->context, (int)p->context_mark.line + 1, (int)p->context_mark.column + 1,
-                         hint);
+                         yaml_words(p->context), (int)p->context_mark.line + 1,
+                         (int)p->context_mark.column + 1, *hint ? elg_tr(hint) : "");
     return fail_mark(c, p->problem_mark, "", "syntax error: %s%s", problem,
-                     *hint ? " (indent with spaces, not tabs)" : "");
+                     *hint ? elg_tr(" (indent with spaces, not tabs)") : "");
 }
 
 static int fail_too_deep(parse_ctx *c, yaml_mark_t mark) {
@@ -493,17 +534,17 @@ static int check_tag(parse_ctx *c, const yaml_event_t *ev, const ywalk *w) {
     if (ev->type == YAML_SCALAR_EVENT) {
         tag = (const char *)ev->data.scalar.tag;
         names = scalar_tags;
-        where = "a value";
+        where = elg_tr("a value");
         allowed = "!!str, !!int, !!float, !!bool, !!timestamp";
     } else if (ev->type == YAML_MAPPING_START_EVENT) {
         tag = (const char *)ev->data.mapping_start.tag;
         names = mapping_tags;
-        where = "a mapping";
+        where = elg_tr("a mapping");
         allowed = "!!map";
     } else if (ev->type == YAML_SEQUENCE_START_EVENT) {
         tag = (const char *)ev->data.sequence_start.tag;
         names = sequence_tags;
-        where = "a list";
+        where = elg_tr("a list");
         allowed = "!!seq";
     }
     if (!tag || tag_in(tag, names))

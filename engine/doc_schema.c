@@ -8,6 +8,7 @@
  * finds the line:column of that path.
  */
 #include "doc_internal.h"
+#include "tr.h"
 
 #include <cyaml/cyaml.h>
 #include <stdarg.h>
@@ -390,10 +391,10 @@ static int report_cyaml(parse_ctx *c, elg_doc_kind kind, cyaml_err_t cerr,
         return doc_fail_pos(c, loc.line, loc.column, field, "duplicate field \"%s\"", arg);
     }
     if ((arg = starts_with(msg, "Load: Expecting "))) {
-        const char *expected = starts_with(arg, "STRING,")     ? "a text value"
-                               : starts_with(arg, "MAPPING,")  ? "a mapping"
-                               : starts_with(arg, "SEQUENCE,") ? "a list"
-                                                               : "another kind of value";
+        const char *expected = starts_with(arg, "STRING,")     ? elg_tr("a text value")
+                               : starts_with(arg, "MAPPING,")  ? elg_tr("a mapping")
+                               : starts_with(arg, "SEQUENCE,") ? elg_tr("a list")
+                                                               : elg_tr("another kind of value");
         if (doc_locate(c, full, NULL, 0, &loc))
             return doc_fail_pos(c, loc.line, loc.column, full, "expected %s, found %s", expected,
                                 loc.found);

@@ -53,7 +53,7 @@ assert_eq 0 "$RC" "an incomplete document is written"
 assert_contains "$(cat "$WORK/incomplete.yaml")" "# applicants: [{ name: ..., status: association, siret: ... }]" "applicants to complete"
 run eligo import "$WORK/incomplete.yaml"
 assert_eq 3 "$RC" "it does not import as it is"
-assert_contains "$ERR" 'missing field "applicants"' "names what is missing"
+assert_contains "$ERR" 'champ « applicants » manquant' "names what is missing"
 
 # What the form states is checked, at the line.
 bad() { # name sed-expression expected-error

@@ -79,7 +79,7 @@ beneficiaries: [{ name: A, rna: W123456789 }]
 ' AS BLOB), 'old.yaml', 'p', 'c', '99990000000012', '2018-01-01')"
 run eligo export scdl -o "$WORK/none.csv"
 assert_eq 3 "$RC" "an award that cannot be published"
-assert_eq "eligo: award old v1:5:9: funder: missing field \"siret\"" "$(head -1 <<<"$ERR")" \
+assert_eq "eligo: award old v1:5:9: funder: champ « siret » manquant" "$(head -1 <<<"$ERR")" \
     "names the award and the field"
 [[ -e $WORK/none.csv ]] && fail "nothing written on error"
 

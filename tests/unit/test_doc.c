@@ -361,14 +361,14 @@ static void test_error_format(void **state) {
 static void test_empty_input(void **state) {
     (void)state;
     elg_error err = parse_bad("", 0);
-    assert_string_equal(err.message, "empty document");
+    assert_string_equal(err.message, "document vide");
     assert_int_equal(err.line, 0);
     err = parse_bad(NULL, 0);
-    assert_string_equal(err.message, "empty document");
+    assert_string_equal(err.message, "document vide");
     err = parse_bad("---\n", 4);
-    assert_string_equal(err.message, "empty document");
+    assert_string_equal(err.message, "document vide");
     err = parse_bad("\n\n   \n", 6);
-    assert_string_equal(err.message, "empty document");
+    assert_string_equal(err.message, "document vide");
 }
 
 static void test_empty_file(void **state) {
@@ -381,7 +381,7 @@ static void test_empty_file(void **state) {
     elg_doc *doc = NULL;
     elg_error_clear(&err);
     assert_int_equal(elg_doc_load_file(path, &doc, &err), ELG_EINPUT);
-    assert_string_equal(err.message, "empty document");
+    assert_string_equal(err.message, "document vide");
     assert_string_equal(err.file, path);
     unlink(path);
 }
@@ -406,7 +406,7 @@ static void test_too_large(void **state) {
     text[len - 1] = 'x';
     text[len] = '\n';
     err = parse_bad(text, len + 1);
-    assert_string_equal(err.message, "document too large (the limit is 4 MiB)");
+    assert_string_equal(err.message, "document trop volumineux (la limite est de 4 Mio)");
     assert_int_equal(err.line, 0);
 
     /* The same through a file, which is read only up to the limit. */
@@ -421,7 +421,7 @@ static void test_too_large(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_doc_load_file(path, &doc, &err), ELG_EINPUT);
     assert_null(doc);
-    assert_string_equal(err.message, "document too large (the limit is 4 MiB)");
+    assert_string_equal(err.message, "document trop volumineux (la limite est de 4 Mio)");
     unlink(path);
     free(text);
 }
@@ -556,8 +556,9 @@ static void test_huge_id(void **state) {
     clock_t start = clock();
     elg_error err = parse_bad(text, len);
     double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
-    assert_string_equal(err.message,
-                        "too long: 100000 characters (at most 128 for an id or a reference)");
+    assert_string_equal(
+        err.message,
+        "trop long : 100000 caractères (au plus 128 pour un identifiant ou une référence)");
     assert_string_equal(err.field, "id");
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 5);
@@ -589,7 +590,7 @@ static void test_no_control_character_echoed(void **state) {
     err = parse_bad(texts[3], strlen(texts[3]));
     assert_string_equal(
         err.message,
-        "unknown kind \"fin\\u{001B}[2Jancer\" (expected financer, call, project, award)");
+        "kind inconnu « fin\\u{001B}[2Jancer » (financer, call, project ou award attendu)");
 }
 
 /* A bad document and the error it must give. */
@@ -604,8 +605,9 @@ static void assert_located(const located *cases, size_t n) {
         elg_error err = parse_bad(cases[i].text, strlen(cases[i].text));
         if (strcmp(err.message, cases[i].message) != 0 || strcmp(err.field, cases[i].field) != 0 ||
             err.line != cases[i].line || err.column != cases[i].column)
-            fail_msg("case %zu: got %d:%d | %s | %s", i, err.line, err.column, err.field,
-                     err.message);
+            fail_msg("case %zu: got %d:%d | %s | %s, expected %d:%d | %s | %s", i, err.line,
+                     err.column, err.field, err.message, cases[i].line, cases[i].column,
+                     cases[i].field, cases[i].message);
     }
 }
 
@@ -626,26 +628,26 @@ static void test_text_checks_without_walk(void **state) {
     static const located cases[] = {
         /* Refused on the loaded strings, then located by the walk. */
         {PROJECT_HEAD "title: \"T\xE2\x80\xAE\"\n" PROJECT_TAIL, 3, 8, "title",
-         "control character U+202E not allowed"},
+         "caractère de contrôle U+202E interdit"},
         {PROJECT_HEAD "title: \"T\tx\"\n" PROJECT_TAIL, 3, 8, "title",
-         "tab not allowed in a one-line text"},
+         "tabulation interdite dans un texte d'une ligne"},
         {PROJECT_HEAD "title: |\n  two\n  lines\n" PROJECT_TAIL, 3, 8, "title",
-         "line break not allowed in a one-line text"},
+         "saut de ligne interdit dans un texte d'une ligne"},
         {PROJECT_HEAD "title: T\napplicants: [{ name: A, status: association, commune: "
                       "\"Li\xEF\xBB\xBFlle\" }]\n"
                       "period: { start: 2018-01-01, end: 2018-12-31 }\nexpenses: []\n"
                       "resources: []\napplies_to: []\n",
-         4, 55, "applicants[0].commune", "character U+FEFF not allowed"},
+         4, 55, "applicants[0].commune", "caractère U+FEFF interdit"},
         {PROJECT_HEAD "title: T\nterritory: [Lille, \"Li\xE2\x80\xAElle\"]\n" PROJECT_TAIL, 4, 20,
-         "territory[1]", "control character U+202E not allowed"},
+         "territory[1]", "caractère de contrôle U+202E interdit"},
         /* The walk, for what the loaded strings cannot show. */
         {PROJECT_HEAD "title: !!binary VA==\n" PROJECT_TAIL, 3, 8, "title",
-         "YAML tag \"!!binary\" not allowed on a value (only !!str, !!int, !!float, !!bool, "
-         "!!timestamp)"},
+         "l'étiquette YAML « !!binary » n'est pas admise sur une valeur (seulement !!str, !!int, "
+         "!!float, !!bool, !!timestamp)"},
         {PROJECT_HEAD "title: \"T\\0x\"\n" PROJECT_TAIL, 3, 8, "title",
-         "control character U+0000 not allowed"},
+         "caractère de contrôle U+0000 interdit"},
         {PROJECT_HEAD "\"title\\0x\": T\n" PROJECT_TAIL, 3, 1, "",
-         "control character U+0000 not allowed in a field name"},
+         "caractère de contrôle U+0000 interdit dans un nom de champ"},
     };
     assert_located(cases, sizeof cases / sizeof cases[0]);
     /* The class of a value depends on its field: 129 characters are too long for a reference
@@ -660,8 +662,9 @@ static void test_text_checks_without_walk(void **state) {
                           "  - { financer: %s, amount: \"1\" }\napplies_to: []\n",
              x129, x129);
     elg_error err = parse_bad(text, strlen(text));
-    assert_string_equal(err.message,
-                        "too long: 129 characters (at most 128 for an id or a reference)");
+    assert_string_equal(
+        err.message,
+        "trop long : 129 caractères (au plus 128 pour un identifiant ou une référence)");
     assert_string_equal(err.field, "resources[1].financer");
     assert_int_equal(err.line, 9);
     assert_int_equal(err.column, 17);
@@ -686,14 +689,14 @@ static void test_kind_on_first_line(void **state) {
     (void)state;
     static const located cases[] = {
         {"kind: project\n  more\nid: x\n", 1, 7, "kind",
-         "unknown kind \"project more\" (expected financer, call, project, award)"},
+         "kind inconnu « project more » (financer, call, project ou award attendu)"},
         {"kind: project\nkind: financer\nid: x\nname: y\nnature: eu\n", 2, 1, "kind",
-         "duplicate field \"kind\""},
+         "champ « kind » en double"},
         {"kind: project\nid: x\nname: y\nnature: eu\n", 3, 1, "name", "champ inconnu « name »"},
         {"kind: projects\nid: x\n", 1, 7, "kind",
-         "unknown kind \"projects\" (expected financer, call, project, award)"},
+         "kind inconnu « projects » (financer, call, project ou award attendu)"},
         {"kind: financer\nid: x\nname: y\nnature: eu\n---\nkind: financer\n", 5, 1, "",
-         "a file holds one document: remove the second one"},
+         "un fichier contient un seul document : retirez le second"},
     };
     assert_located(cases, sizeof cases / sizeof cases[0]);
     static const char financer[] = "kind: financer\nid: x\nname: y\nnature: eu\n";
@@ -721,7 +724,7 @@ static void test_share_sum(void **state) {
          NULL},
         {"  - { name: A, status: association, share: \"50 %\" }\n"
          "  - { name: B, status: association, share: \"5001 bp\" }\n",
-         "share \"5001 bp\" takes the applicants' shares to 100,01 %, above 100 %"},
+         "la part « 5001 bp » porte les parts des porteurs à 100,01 %, au-delà de 100 %"},
         /* Two thirds and a third: exactly 100 %, whichever denominators. */
         {"  - { name: A, status: association, share: \"2/3\" }\n"
          "  - { name: B, status: association }\n"
@@ -731,12 +734,12 @@ static void test_share_sum(void **state) {
         {"  - { name: A, status: association, share: \"100 %\" }\n"
          "  - { name: B, status: association, share: \"0,01 %\" }\n"
          "  - { name: C, status: association, share: \"70 %\" }\n",
-         "share \"0,01 %\" takes the applicants' shares to 100,01 %, above 100 %"},
+         "la part « 0,01 % » porte les parts des porteurs à 100,01 %, au-delà de 100 %"},
         /* Denominators whose sum no spreadsheet writes are refused, not wrapped. */
         {"  - { name: A, status: association, share: \"1/4611686018427387903\" }\n"
          "  - { name: B, status: association, share: \"1/4611686018427387902\" }\n",
-         "share \"1/4611686018427387902\": the shares' denominators are too large to add them "
-         "exactly"},
+         "part « 1/4611686018427387902 » : les dénominateurs des parts sont trop grands pour les "
+         "additionner exactement"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[1024];
