@@ -717,23 +717,6 @@ out:
     return rc;
 }
 
-/*
- * SQLite's one process-wide setting eligo makes, before SQLite initialises
- * (the first store opened; later calls, or an embedding program that
- * initialised SQLite itself, leave it as it is): a statement journal stays
- * in memory up to 1 MiB instead of 64 KiB. Inserting a 4-5 KiB decision
- * splits B-tree pages; the rare insert that journals more than 64 KiB moved
- * the journal to a temporary file for the rest of the transaction, and from
- * then on every decision wrote eight pages there: three quarters of the
- * writes of a batch. 1 MiB covers any split of eligo's tables, and bounds
- * what a long import keeps in memory (16 MiB took its peak from 12 to 25 MiB).
- */
-static void configure_library(void) {
-    static int done; /* documented global: SQLite's own configuration is */
-    if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
-        (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
-}
-
 /* Connection settings: WAL so readers never block the writer, foreign keys
  * (off by default in SQLite), and NORMAL sync, which in WAL mode loses at most
  * the last transactions on power loss, never consistency. */
@@ -796,7 +779,6 @@ static int open_store(const char *path, int create, elg_store **out, elg_error *
 
     /* NOMUTEX: a store is used by one thread (store.h), so SQLite's
      * per-connection mutex would only cost time. */
-    configure_library();
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
                             SQLITE_OPEN_NOMUTEX,
