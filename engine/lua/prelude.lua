@@ -814,6 +814,9 @@ local lib_env = setmetatable({}, {
     end,
     __metatable = "globals",
 })
+-- The library's messages to rule authors are in the catalogue too; `tr` is
+-- the library's own, not a global of the rule files.
+rawset(lib_env, "tr", tr)
 
 G.require = function(name)
     if type(name) ~= "string" or not name:match("^[%w_]+$") then

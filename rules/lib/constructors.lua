@@ -20,10 +20,10 @@ local function need(spec, key, kind, ctor)
         ok = type(v) == kind
     end
     if not ok then
-        local what = kind == "cents" and "an amount in cents (eur(80820) or param \"...\")"
-            or kind == "rate" and "a rate (pct(65), bp(6500), frac(1, 3) or param \"...\")"
-            or "a " .. kind
-        error(string.format("%s: `%s` must be %s", ctor, key, what), 3)
+        local what = kind == "cents" and tr("an amount in cents (eur(80820) or param \"...\")")
+            or kind == "rate" and tr("a rate (pct(65), bp(6500), frac(1, 3) or param \"...\")")
+            or string.format(tr("a %s"), kind)
+        error(string.format(tr("%s: `%s` must be %s"), ctor, key, what), 3)
     end
     -- A plain copy of a rate, so that it can be reported in figures (a
     -- parameter comes as a read-only view).
@@ -40,7 +40,7 @@ function K.ceiling(spec)
     local max = need(spec, "max", "cents", "ceiling")
     local category, financer = spec.category, spec.financer
     if (category == nil) == (financer == nil) then
-        error("ceiling: give either `category` or `financer`", 2)
+        error(tr("ceiling: give either `category` or `financer`"), 2)
     end
     local label = category and budget.category_label(category) or financer
     rule {
@@ -113,11 +113,11 @@ end
 function K.share(spec)
     local financer = spec.financer
     if type(financer) ~= "string" and type(financer) ~= "table" then
-        error("share: `financer` must be a financer id or a list of ids", 2)
+        error(tr("share: `financer` must be a financer id or a list of ids"), 2)
     end
     local min = spec.min ~= nil and need(spec, "min", "rate", "share") or nil
     local max = spec.max ~= nil and need(spec, "max", "rate", "share") or nil
-    if not min and not max then error("share: give `min`, `max` or both", 2) end
+    if not min and not max then error(tr("share: give `min`, `max` or both"), 2) end
     local who = type(financer) == "table" and table.concat(financer, " + ") or financer
     local bounds = (min and ("au moins " .. fmt_rate(min)) or "") ..
         ((min and max) and " et " or "") .. (max and ("au plus " .. fmt_rate(max)) or "")
@@ -187,7 +187,7 @@ function K.rate_ceiling(spec)
     local max = need(spec, "max", "rate", "rate_ceiling")
     local financer, public = spec.financer, spec.public == true
     if (financer == nil) == (not public) then
-        error("rate_ceiling: give either `financer` or `public = true`", 2)
+        error(tr("rate_ceiling: give either `financer` or `public = true`"), 2)
     end
     local who = financer and (type(financer) == "table" and table.concat(financer, " + ") or financer)
     local label = who or "Aides publiques"
@@ -246,7 +246,7 @@ function K.self_financing(spec)
     local owners = spec.owner_statuses or PUBLIC_OWNERS
     local investment, exception = spec.investment, spec.exception
     if type(investment) ~= "boolean" then
-        error("self_financing: `investment` must be true or false (param \"...\" of type bool)", 2)
+        error(tr("self_financing: `investment` must be true or false (param \"...\" of type bool)"), 2)
     end
     rule {
         id = spec.id or "participation-minimale-maitre-ouvrage",
@@ -294,7 +294,7 @@ function K.envelope(spec)
     spec = spec or {}
     local committed = spec.committed or 0
     if math.type(committed) ~= "integer" then
-        error("envelope: `committed` must be an amount in cents", 2)
+        error(tr("envelope: `committed` must be an amount in cents"), 2)
     end
     rule {
         id = spec.id or "enveloppe",
@@ -344,7 +344,7 @@ end
 function K.split_grant(spec)
     spec = spec or {}
     local by = spec.by or "parity"
-    if by ~= "parity" and by ~= "shares" then error("split_grant: `by` must be \"parity\" or \"shares\"", 2) end
+    if by ~= "parity" and by ~= "shares" then error(tr("split_grant: `by` must be \"parity\" or \"shares\""), 2) end
     if spec.amount ~= nil then need(spec, "amount", "cents", "split_grant") end
     rule {
         id = spec.id or "repartition",
@@ -401,7 +401,7 @@ local CONVENTION_THRESHOLD = 2300000
 function K.convention(spec)
     spec = spec or {}
     local threshold = spec.threshold or CONVENTION_THRESHOLD
-    if math.type(threshold) ~= "integer" then error("convention: `threshold` must be an amount in cents", 2) end
+    if math.type(threshold) ~= "integer" then error(tr("convention: `threshold` must be an amount in cents"), 2) end
     local statuses = spec.statuses or { "association" }
     rule {
         id = spec.id or "convention-objectifs",
@@ -477,7 +477,7 @@ local function declared_entries(spec, key, ctor)
     local list = spec[key] or {}
     for i, e in ipairs(list) do
         if type(e) ~= "table" or type(e[1]) ~= "string" or math.type(e[2]) ~= "integer" then
-            error(string.format("%s: %s[%d] must be { id, amount[, label] }", ctor, key, i), 3)
+            error(string.format(tr("%s: %s[%d] must be { id, amount[, label] }"), ctor, key, i), 3)
         end
     end
     return list
@@ -500,7 +500,7 @@ function K.declared_totals(spec)
     local expenses = declared_entries(spec, "expenses", "declared_totals")
     local total = spec.total
     if total ~= nil and math.type(total) ~= "integer" then
-        error("declared_totals: `total` must be an amount in cents", 2)
+        error(tr("declared_totals: `total` must be an amount in cents"), 2)
     end
     rule {
         id = spec.id or "totaux-declares",

@@ -11,7 +11,7 @@ local in_list = plan.in_list
 local function list_of(spec, key, ctor)
     local v = spec[key]
     if type(v) ~= "table" then
-        error(string.format("%s: `%s` must be a list (param \"...\" of type list)", ctor, key), 3)
+        error(string.format(tr("%s: `%s` must be a list (param \"...\" of type list)"), ctor, key), 3)
     end
     return v
 end
@@ -30,9 +30,9 @@ function K.applicants(spec)
     local statuses = list_of(spec, "statuses", "applicants")
     local approval, required = spec.approval, spec.require_approval == true
     if approval ~= nil and type(approval) ~= "string" then
-        error("applicants: `approval` must be an approval id such as \"esus\"", 2)
+        error(tr("applicants: `approval` must be an approval id such as \"esus\""), 2)
     end
-    if required and not approval then error("applicants: require_approval needs `approval`", 2) end
+    if required and not approval then error(tr("applicants: require_approval needs `approval`"), 2) end
     rule {
         id = spec.id or "beneficiaires-eligibles",
         title = spec.title or "Les porteurs ont un statut éligible",
@@ -197,7 +197,7 @@ end
 function K.territory(spec)
     local communes = list_of(spec, "communes", "territory")
     local of_project, of_applicant = spec.project ~= false, spec.applicant == true
-    if not of_project and not of_applicant then error("territory: nothing to check", 2) end
+    if not of_project and not of_applicant then error(tr("territory: nothing to check"), 2) end
     -- The call's communes are normalised once, when the rule is declared
     -- (the list read then is still among the rule's facts), not for every
     -- project.
@@ -261,7 +261,7 @@ function K.window(spec)
     local from, to = spec.period_start, spec.period_end
     for _, k in ipairs({ "period_start", "period_end" }) do
         if spec[k] ~= nil and type(spec[k]) ~= "string" then
-            error("window: `" .. k .. "` must be a date YYYY-MM-DD (param \"...\" of type date)", 2)
+            error(string.format(tr("window: `%s` must be a date YYYY-MM-DD (param \"...\" of type date)"), k), 2)
         end
     end
     rule {
@@ -335,10 +335,10 @@ local function year_of(date) return tonumber(string.sub(date, 1, 4)) end
 -- undertaking.
 function K.de_minimis(spec)
     local ceiling = spec.ceiling
-    if math.type(ceiling) ~= "integer" then error("de_minimis: `ceiling` must be an amount in cents", 2) end
+    if math.type(ceiling) ~= "integer" then error(tr("de_minimis: `ceiling` must be an amount in cents"), 2) end
     local period = spec.period or "fiscal"
     if period ~= "fiscal" and period ~= "rolling" then
-        error("de_minimis: `period` must be \"fiscal\" or \"rolling\"", 2)
+        error(tr("de_minimis: `period` must be \"fiscal\" or \"rolling\""), 2)
     end
     local regulation = spec.regulation or "règlement de minimis"
     local undertakings = spec.undertakings or UNDERTAKINGS

@@ -6,11 +6,11 @@ local exports = {}
 for _, name in ipairs({ "money", "budget", "constructors", "eligibility" }) do
     for k, v in pairs(require(name)) do
         if exports[k] ~= nil then
-            error(string.format("rule library: %q is exported twice (module %s)", k, name))
+            error(string.format(tr("rule library: %q is exported twice (module %s)"), k, name))
         end
         -- A primitive of the sandbox (split, fmt, rule...) must not be replaced.
         if _ENV[k] ~= nil then
-            error(string.format("rule library: %q (module %s) would replace a primitive", k, name))
+            error(string.format(tr("rule library: %q (module %s) would replace a primitive"), k, name))
         end
         exports[k] = v
     end

@@ -12,19 +12,19 @@ local MAX_EUROS = 92233720368547758 -- largest whole-euro amount that fits in ce
 function M.eur(x)
     if math.type(x) == "integer" then
         if x > MAX_EUROS or x < -MAX_EUROS then
-            error(string.format("eur(%d): amount too large", x), 2)
+            error(string.format(tr("eur(%d): amount too large"), x), 2)
         end
         return x * 100
     elseif type(x) == "string" then
         return parse_amount(x)
     end
-    error("eur expects whole euros (eur(80820)) or text (eur(\"80 820,50 €\")), got " ..
-        (math.type(x) == "float" and "a decimal number" or type(x)), 2)
+    error(string.format(tr("eur expects whole euros (eur(80820)) or text (eur(\"80 820,50 €\")), got %s"),
+        math.type(x) == "float" and tr("a decimal number") or type(x)), 2)
 end
 
 local function check_int(x, what)
     if math.type(x) ~= "integer" then
-        error(what .. " must be an integer, got " .. (math.type(x) or type(x)), 3)
+        error(string.format(tr("%s must be an integer, got %s"), what, math.type(x) or type(x)), 3)
     end
 end
 
@@ -32,7 +32,7 @@ end
 function M.pct(n, scale)
     check_int(n, "pct")
     scale = scale or 1
-    check_int(scale, "pct scale")
+    check_int(scale, tr("pct scale"))
     return { num = n, den = 100 * scale }
 end
 
@@ -44,9 +44,9 @@ end
 
 -- frac(1, 3) is one third.
 function M.frac(n, d)
-    check_int(n, "frac numerator")
-    check_int(d, "frac denominator")
-    if d <= 0 then error("frac: the denominator must be positive", 2) end
+    check_int(n, tr("frac numerator"))
+    check_int(d, tr("frac denominator"))
+    if d <= 0 then error(tr("frac: the denominator must be positive"), 2) end
     return { num = n, den = d }
 end
 

@@ -166,7 +166,7 @@ function B.grant_parts(p, amount, by)
             weights[i] = s.num * (d.den // s.den)
         end
     elseif by ~= "parity" then
-        error("split_grant: `by` must be \"parity\" or \"shares\"", 3)
+        error(tr("split_grant: `by` must be \"parity\" or \"shares\""), 3)
     end
     local parts = split(amount, weights, n)
     local out = {}

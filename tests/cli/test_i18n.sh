@@ -23,7 +23,8 @@ run xgettext --from-code=UTF-8 -L C --no-wrap --sort-output "${keywords[@]}" -o 
     "$SRC"/engine/*.c "$SRC"/cli/*.c
 assert_eq 0 "$RC" "xgettext extracts the msgids ($ERR)"
 # The trusted Lua prelude's messages, through C.tr (engine/sandbox.c).
-run xgettext --from-code=UTF-8 -L Lua --no-wrap -ktr -o "$WORK/prelude.pot" "$SRC/engine/lua/prelude.lua"
+run xgettext --from-code=UTF-8 -L Lua --no-wrap -ktr -o "$WORK/prelude.pot" "$SRC/engine/lua/prelude.lua" \
+    "$SRC"/rules/lib/*.lua
 assert_eq 0 "$RC" "xgettext extracts the prelude's msgids ($ERR)"
 run msgcat --use-first -o "$WORK/eligo.pot" "$WORK/eligo.pot" "$WORK/prelude.pot"
 assert_eq 0 "$RC" "msgcat joins the two ($ERR)"

@@ -100,7 +100,7 @@ assert_eq "$f:1: « celing » n'est ni une fonction de la bibliothèque de règl
 printf 'ceiling { id = "c", category = "equipment",\n  max = param "plafon" }\n' >rules/calls/essai.lua
 run eligo lint calls/essai.yaml
 assert_contains "$OUT" "$f:2: paramètre « plafon » non défini par l'appel « essai » (vouliez-vous dire « plafond » ?)" "undefined parameter"
-assert_contains "$OUT" "$f:1: le fichier de règles ne se charge pas : ceiling: \`max\` must be" "the consequence at another line is kept"
+assert_contains "$OUT" "$f:1: le fichier de règles ne se charge pas : ceiling : \`max\` doit être" "the consequence at another line is kept"
 
 # A rule file given instead of its call document.
 run eligo lint rules/calls/essai.lua
