@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "files.h"
+#include "tr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,16 +23,17 @@ static const char *what_is(const char *path, mode_t mode) {
     int link = lstat(path, &l) == 0 && S_ISLNK(l.st_mode);
 
     if (S_ISFIFO(mode))
-        return link ? "a symbolic link to a FIFO" : "a FIFO";
+        return link ? elg_tr("a symbolic link to a FIFO") : elg_tr("a FIFO");
     if (S_ISSOCK(mode))
-        return link ? "a symbolic link to a socket" : "a socket";
+        return link ? elg_tr("a symbolic link to a socket") : elg_tr("a socket");
     if (S_ISCHR(mode))
-        return link ? "a symbolic link to a character device" : "a character device";
+        return link ? elg_tr("a symbolic link to a character device")
+                    : elg_tr("a character device");
     if (S_ISBLK(mode))
-        return link ? "a symbolic link to a block device" : "a block device";
+        return link ? elg_tr("a symbolic link to a block device") : elg_tr("a block device");
     if (S_ISDIR(mode))
-        return link ? "a symbolic link to a directory" : "a directory";
-    return link ? "a symbolic link to a special file" : "a special file";
+        return link ? elg_tr("a symbolic link to a directory") : elg_tr("a directory");
+    return link ? elg_tr("a symbolic link to a special file") : elg_tr("a special file");
 }
 
 /* Opens path for reading only if it is a regular file. Opening a FIFO

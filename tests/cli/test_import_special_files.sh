@@ -59,19 +59,19 @@ assert_eq $((nfinancers + ncalls + 1)) "$(rows documents)" \
     "every regular document stored, the symlinked project included"
 assert_eq 1 "$(rows project_forms)" "the project behind the symbolic link is stored"
 assert_contains "$OUT" "project   centres-sociaux-connectes-2018" "the linked project is reported"
-assert_contains "$ERR" "eligo: note : ignoré $docs/fifo.yaml : pas un fichier ordinaire (a FIFO)" \
+assert_contains "$ERR" "eligo: note : ignoré $docs/fifo.yaml : pas un fichier ordinaire (un tube nommé FIFO)" \
     "the FIFO is named"
 assert_contains "$ERR" \
-    "eligo: note : ignoré $docs/link-to-fifo.yaml : pas un fichier ordinaire (a symbolic link to a FIFO)" \
+    "eligo: note : ignoré $docs/link-to-fifo.yaml : pas un fichier ordinaire (un lien symbolique vers un tube nommé FIFO)" \
     "the link to a FIFO is named"
 assert_contains "$ERR" \
-    "eligo: note : ignoré $docs/null.yaml : pas un fichier ordinaire (a symbolic link to a character device)" \
+    "eligo: note : ignoré $docs/null.yaml : pas un fichier ordinaire (un lien symbolique vers un périphérique caractère)" \
     "the link to /dev/null is named"
 assert_contains "$ERR" \
-    "eligo: note : ignoré $docs/zero.yml : pas un fichier ordinaire (a symbolic link to a character device)" \
+    "eligo: note : ignoré $docs/zero.yml : pas un fichier ordinaire (un lien symbolique vers un périphérique caractère)" \
     "the link to /dev/zero is named"
 if [[ $have_socket == 1 ]]; then
-    assert_contains "$ERR" "eligo: note : ignoré $docs/sock.yaml : pas un fichier ordinaire (a socket)" \
+    assert_contains "$ERR" "eligo: note : ignoré $docs/sock.yaml : pas un fichier ordinaire (une socket)" \
         "the socket is named"
 fi
 assert_not_contains "$ERR" "pipe.fifo" "a special file without a .yaml name is not mentioned"
@@ -90,15 +90,15 @@ refused() {
     assert_eq 0 "$(rows documents)" "$1 given directly: no document written"
 }
 start_writer "$special/fifo.yaml"
-refused "$special/fifo.yaml" "a FIFO"
+refused "$special/fifo.yaml" "un tube nommé FIFO"
 check_writer "a FIFO given directly"
 start_writer "$special/fifo.yaml"
-refused "$docs/link-to-fifo.yaml" "a symbolic link to a FIFO"
+refused "$docs/link-to-fifo.yaml" "un lien symbolique vers un tube nommé FIFO"
 check_writer "a link to a FIFO given directly"
-refused /dev/null "a character device"
-refused "$docs/zero.yml" "a symbolic link to a character device"
+refused /dev/null "un périphérique caractère"
+refused "$docs/zero.yml" "un lien symbolique vers un périphérique caractère"
 if [[ $have_socket == 1 ]]; then
-    refused "$special/sock.yaml" "a socket"
+    refused "$special/sock.yaml" "une socket"
 fi
 # A pipe from the shell is a FIFO too.
 limited import <(cat "$seed")

@@ -231,8 +231,8 @@ static void test_special(void **state) {
     snprintf(path, sizeof path, "%s/s.yaml", sp);
     assert_string_equal(b.files.path[1], path);
     assert_int_equal(b.left_out.count, 3);
-    const char *what[] = {"a FIFO", "a symbolic link to a FIFO",
-                          "a symbolic link to a character device"};
+    const char *what[] = {"un tube nommé FIFO", "un lien symbolique vers un tube nommé FIFO",
+                          "un lien symbolique vers un périphérique caractère"};
     const char *name[] = {"f.yaml", "l.yaml", "n.yml"};
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", sp, name[i]);
@@ -262,7 +262,7 @@ static void test_special(void **state) {
     }
     memset(&err, 0, sizeof err);
     assert_int_equal(elg_files_read(sp, 100, &data, &len, &err), ELG_EINPUT);
-    assert_non_null(strstr(err.message, "pas un fichier ordinaire (a directory)"));
+    assert_non_null(strstr(err.message, "pas un fichier ordinaire (un répertoire)"));
 
     /* A link to a regular file reads as the file. */
     snprintf(path, sizeof path, "%s/s.yaml", sp);
