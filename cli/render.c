@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "labels.h"
 #include "money.h"
+#include "report.h"
 
 #define RED "\033[31m"
 #define GREEN "\033[32m"
@@ -68,24 +69,6 @@ static const char *status_color(elg_rule_status status) {
         break;
     }
     return DIM;
-}
-
-/* Failing rules first: errors, failures, missing facts, passes, then the
- * rest. */
-static int status_rank(elg_rule_status status) {
-    switch (status) {
-    case ELG_RULE_ERROR:
-        return 0;
-    case ELG_RULE_FAIL:
-        return 1;
-    case ELG_RULE_MISSING:
-        return 2;
-    case ELG_RULE_PASS:
-        return 3;
-    case ELG_RULE_NA:
-        break;
-    }
-    return 4;
 }
 
 int cli_path_is_amount(const char *path) {
@@ -210,9 +193,10 @@ void cli_render_decision(FILE *out, const cli_ctx *ctx, const elg_decision *d) {
     if (rs->basis && rs->basis[0])
         fprintf(out, "Base légale : %s\n", cli_escape(a, rs->basis));
     fprintf(out, "Règles :\n");
+    /* Failing rules first, in the audit page's order. */
     for (int want = 0; want <= 4; want++)
         for (size_t i = 0; i < d->rules_count; i++)
-            if (status_rank(d->rules[i].status) == want)
+            if (elg_report_status_rank(d->rules[i].status) == want)
                 print_rule(out, ctx, &d->rules[i], d, a);
     fprintf(out, "%sEmpreintes : projet %.12s…  règles %.12s…  eligo %s  le %s%s\n", c(ctx, DIM),
             d->project_sha256, rs->rule_files_sha256, rs->engine_version ? rs->engine_version : "",

@@ -81,6 +81,11 @@ elg_outcome elg_outcome_worst(elg_outcome a, elg_outcome b) {
     return gravity(a) >= gravity(b) ? a : b;
 }
 
+bool elg_rule_awaits_facts(const elg_rule_result *r) {
+    return r->status == ELG_RULE_MISSING || r->status == ELG_RULE_FAIL ||
+           r->status == ELG_RULE_ERROR;
+}
+
 /* ---- values ------------------------------------------------------------- */
 
 int elg_value_copy(elg_arena *a, const elg_value *v, elg_value *out) {

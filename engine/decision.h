@@ -221,10 +221,18 @@ typedef struct elg_rule_result {
     elg_value figures; /* a map (empty when none) */
     const char **notices;
     size_t notices_count;
-    const char **missing; /* paths read that the project does not provide */
+    /* The document fields a `missing` rule needs ("applicants[0].siret");
+     * empty on any other status. Decisions of earlier engines listed every
+     * absent field a rule read, on any status. */
+    const char **missing;
     size_t missing_count;
     int64_t duration_us;
 } elg_rule_result;
+
+/* Whether r's missing fields are ones the applicant must provide: a rule
+ * that did not conclude (missing; in earlier decisions, fail or error). A
+ * passing rule that read an absent optional field needs nothing. */
+bool elg_rule_awaits_facts(const elg_rule_result *r);
 
 typedef struct elg_cat_amount {
     const char *category; /* "staff", "equipment"... */

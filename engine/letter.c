@@ -827,15 +827,6 @@ static void rules_section(out *o, const elg_letter_input *in) {
 
 /* ---- what would have to change, what is missing ------------------------- */
 
-/* Rules whose missing facts the applicant must provide: those that did not
- * conclude because of them (a passing rule that read an absent optional
- * field needs nothing). Decisions made before the `missing` status listed
- * them on failing rules. */
-static bool needs_missing(const elg_rule_result *r) {
-    return r->status == ELG_RULE_MISSING || r->status == ELG_RULE_FAIL ||
-           r->status == ELG_RULE_ERROR;
-}
-
 static void changes_section(out *o, const elg_letter_input *in, int number) {
     const elg_decision *d = in->decision;
     char title[96];
@@ -899,7 +890,7 @@ static void changes_section(out *o, const elg_letter_input *in, int number) {
 static size_t missing_count(const elg_decision *d) {
     size_t n = 0;
     for (size_t i = 0; i < d->rules_count; i++)
-        if (needs_missing(&d->rules[i]))
+        if (elg_rule_awaits_facts(&d->rules[i]))
             n += d->rules[i].missing_count;
     return n;
 }
@@ -921,7 +912,7 @@ static void missing_section(out *o, const elg_letter_input *in, int number) {
     size_t n_listed = 0, more = 0;
     for (size_t i = 0; i < d->rules_count; i++) {
         const elg_rule_result *r = &d->rules[i];
-        if (!needs_missing(r))
+        if (!elg_rule_awaits_facts(r))
             continue;
         for (size_t k = 0; k < r->missing_count; k++) {
             const char *path = or_empty(r->missing[k]);

@@ -1159,8 +1159,7 @@ static int run_territory(const elg_native *n, rec *r, const elg_native_input *in
             }
         }
         if (checked == 0)
-            return finish(r, x, ELG_RULE_FAIL, "Territoire du projet non renseigné", NULL, NULL,
-                          NULL);
+            return ELG_NATIVE_FALLBACK; /* required: requirements_met let no such project by */
     }
     if (n->of_applicant) {
         for (size_t i = 0; i < p->applicants_count; i++) {
@@ -1171,17 +1170,8 @@ static int run_territory(const elg_native *n, rec *r, const elg_native_input *in
             if (!inside) {
                 const char *code = a->insee;
                 fact_line_str(r, "applicants", i, "insee", code);
-                if (!c && !code) {
-                    fact_line_str(r, "applicants", i, "name", a->name);
-                    if (!a->name)
-                        return ELG_NATIVE_FALLBACK;
-                    msg m;
-                    msg_init(&m);
-                    say(&m, "Commune du porteur %zu (%s) non renseignée", i + 1, a->name);
-                    if (m.over)
-                        return ELG_NATIVE_FALLBACK;
-                    return finish(r, x, ELG_RULE_FAIL, m.buf, NULL, NULL, NULL);
-                }
+                if (!c && !code)
+                    return ELG_NATIVE_FALLBACK; /* required, as above */
                 char canon[6];
                 inside = false;
                 if (code) {

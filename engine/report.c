@@ -287,14 +287,6 @@ static void figures_inline(FILE *f, const elg_value *figs) {
     }
 }
 
-/* The missing facts of the rules that did not conclude (a passing rule
- * that read an absent optional field needs nothing; decisions made before
- * the `missing` status listed them on failing rules). */
-static bool shows_missing(const elg_rule_result *r) {
-    return r->status == ELG_RULE_MISSING || r->status == ELG_RULE_FAIL ||
-           r->status == ELG_RULE_ERROR;
-}
-
 /* One screen: what was decided, on what, why, and how much. */
 static void summary(FILE *f, const elg_decision *d, const elg_report_context *ctx) {
     const elg_ruleset *rs = d->ruleset;
@@ -447,7 +439,7 @@ static void summary(FILE *f, const elg_decision *d, const elg_report_context *ct
     size_t shown = 0, more = 0; /* a summary fits on a screen: the rest is in each rule */
     for (size_t i = 0; i < total; i++) {
         const elg_rule_result *r = &d->rules[i];
-        for (size_t k = 0; shows_missing(r) && k < r->missing_count; k++) {
+        for (size_t k = 0; elg_rule_awaits_facts(r) && k < r->missing_count; k++) {
             if (shown == 20) {
                 more++;
                 continue;

@@ -717,7 +717,9 @@ end
 
 -- The fields of compiled requires `reqs` that data (the project's plain
 -- tables) lacks, in the order of the patterns then of the list elements:
--- { {path=, alternatives={paths}} }; empty when every one is there.
+-- one list of paths per field lacking, its alternatives in order
+-- ({ "applicants[0].commune", "applicants[0].insee" }); empty when every
+-- one is there.
 local function requires_missing(reqs, data)
     local out = {}
     local function walk(node, path, steps, k)

@@ -1477,6 +1477,24 @@ static void test_batch_key_in_write_order(void **state) {
     elg_store_close(s);
 }
 
+/* An eligible decision of call c1 with its record trace, for ruleset sha. */
+static elg_stored_decision record_row(const char *project, const char *trace, const char *sha) {
+    return (elg_stored_decision){
+        .project = (char *)project,
+        .project_version = 1,
+        .project_sha256 = (char *)"psha",
+        .call = (char *)"c1",
+        .call_version = 1,
+        .call_sha256 = (char *)"csha",
+        .ruleset_sha256 = (char *)"rsha",
+        .engine_version = (char *)"0.1.0",
+        .outcome = (char *)"eligible",
+        .figures = (char *)"{}",
+        .trace = (char *)trace,
+        .ruleset = (char *)sha,
+    };
+}
+
 /* ---- statement journals ------------------------------------------------ */
 
 /* A VFS that counts the writes SQLite makes into statement-journal files
@@ -1586,20 +1604,7 @@ static void test_few_statement_journal_writes(void **state) {
     assert_int_equal(elg_store_begin(s, &err), 0);
     for (int i = 0; i < N; i++) {
         snprintf(project, sizeof project, "p%05d", i);
-        elg_stored_decision d = {
-            .project = project,
-            .project_version = 1,
-            .project_sha256 = (char *)"psha",
-            .call = (char *)"c1",
-            .call_version = 1,
-            .call_sha256 = (char *)"csha",
-            .ruleset_sha256 = (char *)"rsha",
-            .engine_version = (char *)"0.1.0",
-            .outcome = (char *)"eligible",
-            .figures = (char *)"{}",
-            .trace = trace,
-            .ruleset = (char *)sha,
-        };
+        elg_stored_decision d = record_row(project, trace, sha);
         int64_t id = 0;
         if (elg_store_add_decision_record(s, &d, &id, created, sizeof created, &err))
             fail_msg("decision %d: %s", i, err.message);
@@ -1623,20 +1628,7 @@ static void test_decision_stamp(void **state) {
     const char *sha = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
     char created[40], sql[160], stored[40], now[40];
     int64_t id = 0;
-    elg_stored_decision d = {
-        .project = (char *)"p1",
-        .project_version = 1,
-        .project_sha256 = (char *)"psha",
-        .call = (char *)"c1",
-        .call_version = 1,
-        .call_sha256 = (char *)"csha",
-        .ruleset_sha256 = (char *)"rsha",
-        .engine_version = (char *)"0.1.0",
-        .outcome = (char *)"eligible",
-        .figures = (char *)"{}",
-        .trace = (char *)"{}",
-        .ruleset = (char *)sha,
-    };
+    elg_stored_decision d = record_row("p1", "{}", sha);
 
     elg_error_clear(&err);
     assert_int_equal(elg_store_begin(s, &err), 0);
