@@ -131,15 +131,19 @@ timed() {
 
 # eligo's decisions for the call, as `project outcome R1,R4` (`-` when no
 # rule failed), in project order; failed rules are named by the part of
-# their id before the dash (R5-materiel -> R5).
+# their id before the dash (R5-materiel -> R5). A record names a rule its
+# ruleset declares by position (docs/trace.md): its id is then the
+# ruleset's declaration at the same index.
 eligo_decisions() {
     sqlite3 -separator ' ' "$1" "
         SELECT d.project, d.outcome, coalesce((
-            SELECT group_concat(substr(json_extract(r.value, '\$.id'), 1,
-                                       instr(json_extract(r.value, '\$.id'), '-') - 1), ',')
-            FROM json_each(d.trace, '\$.rules') AS r
-            WHERE json_extract(r.value, '\$.status') = 'fail'), '-')
-        FROM decisions AS d WHERE d.call = 'bench-reference'
+            SELECT group_concat(substr(id, 1, instr(id, '-') - 1), ',')
+            FROM (SELECT coalesce(json_extract(r.value, '\$.id'),
+                                  json_extract(s.body, '\$.rules[' || r.key || '].id')) AS id
+                  FROM json_each(d.trace, '\$.rules') AS r
+                  WHERE json_extract(r.value, '\$.status') = 'fail')), '-')
+        FROM decisions AS d LEFT JOIN rulesets AS s ON s.sha256 = d.ruleset
+        WHERE d.call = 'bench-reference'
         ORDER BY d.project, d.id" >"$2"
 }
 

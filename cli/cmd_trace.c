@@ -187,10 +187,32 @@ static void csv_field(const char *s) {
     putchar('"');
 }
 
+/* The key figures as `trace list --format json` prints them: the full
+ * form, whichever form the row stores (docs/trace.md); NULL when they
+ * cannot be read. */
+static json_t *full_figures(const char *stored) {
+    json_t *as_is = json_loads(stored, 0, NULL);
+    json_t *first = json_array_get(json_object_get(as_is, "financers"), 0);
+    if (!json_is_array(first)) /* the full form already (decisions stored before 0.2) */
+        return as_is;
+    json_decref(as_is);
+    elg_arena *a = elg_arena_new();
+    elg_figures f;
+    elg_text t = {0};
+    elg_error err = {0};
+    json_t *j = NULL;
+    if (a && elg_figures_read(stored, a, &f, &err) == 0 &&
+        elg_figures_write_json(&f, &t, &err) == 0)
+        j = json_loadb(t.data, t.len, 0, NULL);
+    elg_text_release(&t);
+    elg_arena_free(a);
+    return j;
+}
+
 static int list_one(void *vctx, const elg_stored_decision *d) {
     list_ctx *l = vctx;
     char m[ELG_MONEY_FMT_MAX];
-    json_t *figures = json_loads(d->figures, 0, NULL);
+    json_t *figures = full_figures(d->figures);
     if (l->json == CLI_CSV) {
         json_t *cost = json_object_get(figures, "eligible_cost");
         printf("%lld,", (long long)d->id);

@@ -727,8 +727,17 @@ int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, el
     int rc = elg_store_get_decision(store, id, &row, err);
     if (rc)
         return rc;
-    rc = elg_decision_read(row.trace, strlen(row.trace), row.figures, find_ruleset, store, id,
-                           row.created_at, out, err);
+    elg_decision_row cols = {
+        .ruleset = row.ruleset,
+        .project = row.project,
+        .project_version = row.project_version,
+        .project_sha256 = row.project_sha256,
+        .outcome = row.outcome,
+        .figures = row.figures,
+        .id = id,
+        .created_at = row.created_at,
+    };
+    rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find_ruleset, store, out, err);
     if (rc && err->message[0]) {
         char msg[sizeof err->message];
         snprintf(msg, sizeof msg, "%s", err->message);

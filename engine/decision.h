@@ -17,10 +17,10 @@
  *   - the full decision document (format 1, the public contract of README:
  *     `check --format json`, `trace show --format json`): both halves
  *     inline, as it always was;
- *   - the stored record (format 2): the project's part with a reference to
- *     its ruleset, and per rule only what differs from the ruleset's
- *     declaration. elg_decision_read accepts both, so decisions stored by
- *     earlier versions still load, show and replay.
+ *   - the stored record (formats 2 to 4): the project's part with a
+ *     reference to its ruleset, and per rule only what differs from the
+ *     ruleset's declaration. elg_decision_read accepts every format, so
+ *     decisions stored by earlier versions still load, show and replay.
  *
  * Plain data with public fields, owned by the decision: strings and arrays
  * live in the decision's arena (or in its ruleset's), valid until
@@ -39,10 +39,13 @@
 #include "money.h"
 
 #define ELG_DECISION_FORMAT 1 /* the full document's "format" */
-/* The stored record's "format". 3: a rule's facts read while it was
- * declared (the same for every project) are in its ruleset, not repeated in
- * each record; 2 is still read. */
-#define ELG_DECISION_RECORD_FORMAT 3
+/* The stored record's "format". 4: what the row's columns hold (project,
+ * version, hash, outcome, ruleset) is not repeated in the record, fact
+ * paths are written once per shape ("expenses[].amount") and a rule its
+ * ruleset declares at the same position is named by that position. 3: a
+ * rule's facts read while it was declared (the same for every project) are
+ * in its ruleset, not repeated in each record. 2 and 3 are still read. */
+#define ELG_DECISION_RECORD_FORMAT 4
 
 /* ---- statuses and outcomes -------------------------------------------- */
 
@@ -283,7 +286,7 @@ typedef struct elg_decision {
     size_t params_count;
     elg_rule_result *rules; /* one per declared rule, in declaration order */
     size_t rules_count;
-    int stored_format; /* the format it was read from (1 or 2), 0 when built */
+    int stored_format; /* the format it was read from (1 to 4), 0 when built */
     elg_arena *arena;
 } elg_decision;
 
@@ -305,28 +308,49 @@ void elg_text_release(elg_text *t);
 int elg_decision_write_json(const elg_decision *d, elg_text *out, elg_error *err);
 /* One value as compact JSON. */
 int elg_value_write_json(const elg_value *v, elg_text *out, elg_error *err);
-/* The key figures alone (the decisions table's `figures` column). */
+/* The key figures alone as stored (the decisions table's `figures`
+ * column): each financer a list, in the order of the full form's keys. */
 int elg_decision_write_figures(const elg_decision *d, elg_text *out, elg_error *err);
-/* The stored record (format 2): refers to d->ruleset by sha256. */
+/* The key figures in their full form (`trace list --format json`). */
+int elg_figures_write_json(const elg_figures *f, elg_text *out, elg_error *err);
+/* The key figures stored in a decision's row (either form), read into *f
+ * with its text in arena a. */
+int elg_figures_read(const char *json, elg_arena *a, elg_figures *f, elg_error *err);
+/* The stored record (ELG_DECISION_RECORD_FORMAT): the project's half,
+ * referring to d->ruleset; the row's columns complete it (elg_decision_row). */
 int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *err);
 /* The ruleset's JSON (what its sha256 is computed over). */
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err);
 
-/* Finds the ruleset a format-2 record refers to (the store). *rs receives a
+/* Finds the ruleset a stored record refers to (the store). *rs receives a
  * new reference. */
 typedef int (*elg_ruleset_fn)(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err);
 
+/* What a stored decision's row holds beside its record (the columns of the
+ * decisions table, store.h): a record of format 4 leaves these to its row. */
+typedef struct elg_decision_row {
+    const char *ruleset; /* the sha256 of its ruleset */
+    const char *project;
+    int project_version;
+    const char *project_sha256;
+    const char *outcome;
+    const char *figures; /* the key figures' JSON */
+    int64_t id;
+    const char *created_at;
+} elg_decision_row;
+
 /*
  * Reads a decision from JSON text: a full document (format 1, with its own
- * ruleset built from its fields) or a stored record (format 2, whose ruleset
- * is fetched through find and whose key figures, stored beside it, are
- * figures_json). id and created_at are set from the arguments (0/NULL: from
- * the document's decision_id/created_at if any). ELG_ESTORE with a message
- * naming the field when the JSON is not a decision.
+ * ruleset built from its fields) or a stored record (formats 2 to 4, whose
+ * ruleset is fetched through find and whose key figures, stored beside it,
+ * are row->figures). row: the stored row (NULL for a document read alone,
+ * which is then a full document or a record of format 2 or 3); its id and
+ * created_at are set on the decision (0/NULL: from the document's
+ * decision_id/created_at if any). ELG_ESTORE with a message naming the
+ * field when the JSON is not a decision.
  */
-int elg_decision_read(const char *json, size_t len, const char *figures_json, elg_ruleset_fn find,
-                      void *find_ctx, int64_t id, const char *created_at, elg_decision **out,
-                      elg_error *err);
+int elg_decision_read(const char *json, size_t len, const elg_decision_row *row,
+                      elg_ruleset_fn find, void *find_ctx, elg_decision **out, elg_error *err);
 /* Reads a ruleset's JSON (as written by elg_ruleset_write_json). */
 int elg_ruleset_read(const char *json, size_t len, elg_ruleset **out, elg_error *err);
 

@@ -155,8 +155,14 @@ static int read_strings(reader *r, json_t *obj, const char *key, const char ***o
     return 0;
 }
 
+static int read_cat_map(reader *r, json_t *o, const char *key, elg_cat_amount **out, size_t *n);
+
 static int read_cats(reader *r, json_t *obj, const char *key, elg_cat_amount **out, size_t *n) {
-    json_t *o = json_object_get(obj, key);
+    return read_cat_map(r, json_object_get(obj, key), key, out, n);
+}
+
+/* An object of amounts by category (key: the field, for messages). */
+static int read_cat_map(reader *r, json_t *o, const char *key, elg_cat_amount **out, size_t *n) {
     *out = NULL;
     *n = 0;
     if (!o || json_is_null(o))
@@ -180,6 +186,36 @@ static int read_cats(reader *r, json_t *obj, const char *key, elg_cat_amount **o
     *out = c;
     *n = i;
     return 0;
+}
+
+/* A financer of the stored figures: [financer, nature, public, amount,
+ * requested, granted, earmarked, share_bp, max_grantable]. */
+static int read_compact_financer(reader *r, json_t *a, elg_financer_figures *x) {
+    static const char *const what = "a list of [financer, nature, public, amount, requested, "
+                                    "granted, earmarked, share_bp, max_grantable]";
+    json_t *v[9];
+    if (json_array_size(a) != 9)
+        return bad(r, "figures.financers", what);
+    for (size_t k = 0; k < 9; k++)
+        v[k] = json_array_get(a, k);
+    if (!json_is_string(v[0]) || !json_is_string(v[1]) || !json_is_boolean(v[2]) ||
+        !json_is_integer(v[3]) || !json_is_integer(v[4]) || !json_is_integer(v[5]) ||
+        !json_is_object(v[6]) || !(json_is_integer(v[7]) || json_is_null(v[7])) ||
+        !(json_is_integer(v[8]) || json_is_null(v[8])))
+        return bad(r, "figures.financers", what);
+    x->financer = elg_arena_strdup(r->a, json_string_value(v[0]));
+    x->nature = elg_arena_strdup(r->a, json_string_value(v[1]));
+    if (!x->financer || !x->nature)
+        return oom(r);
+    x->is_public = json_is_true(v[2]);
+    x->amount = json_integer_value(v[3]);
+    x->requested = json_integer_value(v[4]);
+    x->granted = json_integer_value(v[5]);
+    x->has_share = json_is_integer(v[7]);
+    x->share_bp = json_integer_value(v[7]);
+    x->has_max_grantable = json_is_integer(v[8]);
+    x->max_grantable = json_integer_value(v[8]);
+    return read_cat_map(r, v[6], "earmarked", &x->earmarked, &x->earmarked_count);
 }
 
 static int read_figures(reader *r, json_t *j, elg_figures *f) {
@@ -208,6 +244,11 @@ static int read_figures(reader *r, json_t *j, elg_figures *f) {
         json_t *o = json_array_get(fins, i);
         elg_financer_figures *x = &f->financers[i];
         bool gr, rq;
+        if (json_is_array(o)) {
+            if ((rc = read_compact_financer(r, o, x)))
+                return rc;
+            continue;
+        }
         if (!json_is_object(o))
             return bad(r, "figures.financers", "a list of objects");
         if ((rc = get_str(r, o, "financer", false, &x->financer)) ||
@@ -232,6 +273,16 @@ static int read_figures_of(reader *r, json_t *doc, const char *figures_json, elg
     json_error_t jerr;
     json_t *j = json_loads(figures_json, 0, &jerr);
     int rc = read_figures(r, j, f);
+    json_decref(j);
+    return rc;
+}
+
+int elg_figures_read(const char *json, elg_arena *a, elg_figures *f, elg_error *err) {
+    reader r = {a, err, "decision"};
+    json_error_t jerr;
+    json_t *j = json_loads(json, 0, &jerr);
+    memset(f, 0, sizeof *f);
+    int rc = read_figures(&r, j, f);
     json_decref(j);
     return rc;
 }
@@ -264,28 +315,68 @@ typedef struct fact_table {
     size_t count;
 } fact_table;
 
+/* A fact of format 4 written as [shape, index..., value]: its path is the
+ * shape with each "[]" given the next index (decision_write.c). */
+static int shaped_path(reader *r, json_t *paths, json_t *fact, const char **path, json_t **value) {
+    size_t n = json_array_size(fact);
+    json_int_t id = json_integer_value(json_array_get(fact, 0));
+    const char *shape = json_string_value(json_array_get(paths, (size_t)id));
+    if (id < 0 || !shape)
+        return bad(r, "facts", "a list of [path or shape, index..., value] naming its shape");
+    size_t holes = 0, len = strlen(shape);
+    for (const char *p = shape; (p = strstr(p, "[]")); p += 2)
+        holes++;
+    if (n != holes + 2)
+        return bad(r, "facts", "a list of [shape, one index per \"[]\", value]");
+    char *out = elg_arena_alloc(r->a, len + holes * 20 + 1);
+    if (!out)
+        return oom(r);
+    char *o = out;
+    size_t k = 1;
+    for (const char *p = shape; *p;) {
+        if (p[0] == '[' && p[1] == ']') {
+            json_t *i = json_array_get(fact, k++);
+            if (!json_is_integer(i) || json_integer_value(i) < 0)
+                return bad(r, "facts", "a list of [shape, index..., value] with integer indices");
+            o += snprintf(o, 22, "[%lld]", (long long)json_integer_value(i));
+            p += 2;
+        } else
+            *o++ = *p++;
+    }
+    *o = '\0';
+    *path = out;
+    *value = json_array_get(fact, n - 1);
+    return 0;
+}
+
 static int read_fact_table(reader *r, json_t *j, fact_table *t) {
     json_t *a = json_object_get(j, "facts");
+    json_t *paths = json_object_get(j, "paths");
     t->facts = NULL;
     t->count = 0;
     if (!a)
         return 0;
     if (!json_is_array(a))
         return bad(r, "facts", "a list");
+    if (paths && !json_is_array(paths))
+        return bad(r, "paths", "a list");
     t->count = json_array_size(a);
     t->facts = elg_arena_array(r->a, t->count, sizeof *t->facts);
     if (!t->facts)
         return oom(r);
     for (size_t i = 0; i < t->count; i++) {
         json_t *pair = json_array_get(a, i);
-        json_t *path = json_array_get(pair, 0);
-        if (json_array_size(pair) != 2 || !json_is_string(path))
+        json_t *path = json_array_get(pair, 0), *value = json_array_get(pair, 1);
+        int rc;
+        if (paths && json_is_integer(path)) {
+            if ((rc = shaped_path(r, paths, pair, &t->facts[i].path, &value)))
+                return rc;
+        } else if (json_array_size(pair) != 2 || !json_is_string(path)) {
             return bad(r, "facts", "a list of [path, value]");
-        t->facts[i].path = elg_arena_strdup(r->a, json_string_value(path));
-        if (!t->facts[i].path)
+        } else if (!(t->facts[i].path = elg_arena_strdup(r->a, json_string_value(path)))) {
             return oom(r);
-        int rc = read_value(r, json_array_get(pair, 1), &t->facts[i].value, 0);
-        if (rc)
+        }
+        if ((rc = read_value(r, value, &t->facts[i].value, 0)))
             return rc;
     }
     return 0;
@@ -425,12 +516,16 @@ static int read_rule(reader *r, json_t *o, const elg_rule_decl *decl, const fact
     const char *status;
     if (!json_is_object(o))
         return bad(r, "rules", "a list of objects");
-    if ((rc = get_str(r, o, "id", false, &x->id)) ||
+    /* A record of format 4 names a rule its ruleset declares at the same
+     * position by that position alone. */
+    if ((rc = get_str(r, o, "id", decl != NULL, &x->id)) ||
         (rc = get_str(r, o, "status", false, &status)) ||
         (rc = get_str(r, o, "message", false, &x->message)) ||
         (rc = get_str(r, o, "error_at", true, &x->error_at)) ||
         (rc = get_str(r, o, "traceback", true, &x->traceback)))
         return rc;
+    if (!x->id)
+        x->id = decl->id;
     if (!elg_rule_status_parse(status, &x->status))
         return elg_error_set(r->err, ELG_ESTORE, "%s: rule %s: unknown status \"%s\"", r->what,
                              x->id, status);
@@ -560,10 +655,10 @@ static int read_full(reader *r, json_t *j, elg_decision **out) {
     return read_rules(r, j, d, true);
 }
 
-/* A stored record: its ruleset is fetched by sha256. */
-static int read_record(reader *r, json_t *j, elg_ruleset_fn find, void *find_ctx,
+/* A stored record: its ruleset is fetched by sha256 (named by its row from
+ * format 4 on). */
+static int read_record(reader *r, json_t *j, const char *sha, elg_ruleset_fn find, void *find_ctx,
                        elg_decision **out) {
-    const char *sha = json_string_value(json_object_get(j, "ruleset"));
     if (!sha)
         return bad(r, "ruleset", "text");
     if (!find)
@@ -596,9 +691,30 @@ static int read_record(reader *r, json_t *j, elg_ruleset_fn find, void *find_ctx
     return read_rules(r, j, d, false);
 }
 
-int elg_decision_read(const char *json, size_t len, const char *figures_json, elg_ruleset_fn find,
-                      void *find_ctx, int64_t id, const char *created_at, elg_decision **out,
-                      elg_error *err) {
+/* The project's identity and outcome: a record of format 4 leaves them to
+ * its row, earlier formats hold them. */
+static int read_identity(reader *r, json_t *j, const elg_decision_row *row, bool from_row,
+                         const char **outcome, elg_decision *d) {
+    if (from_row) {
+        d->project = elg_arena_strdup(d->arena, row->project);
+        d->project_sha256 = elg_arena_strdup(d->arena, row->project_sha256);
+        d->project_version = row->project_version;
+        *outcome = row->outcome;
+        return d->project && d->project_sha256 ? 0 : oom(r);
+    }
+    int64_t v = 0;
+    int rc;
+    if ((rc = get_str(r, j, "project", false, &d->project)) ||
+        (rc = get_int(r, j, "project_version", &v)) ||
+        (rc = get_str(r, j, "project_sha256", false, &d->project_sha256)) ||
+        (rc = get_str(r, j, "outcome", false, outcome)))
+        return rc;
+    d->project_version = (int)v;
+    return 0;
+}
+
+int elg_decision_read(const char *json, size_t len, const elg_decision_row *row,
+                      elg_ruleset_fn find, void *find_ctx, elg_decision **out, elg_error *err) {
     *out = NULL;
     json_error_t jerr;
     json_t *j = json_loadb(json, len, 0, &jerr);
@@ -610,32 +726,37 @@ int elg_decision_read(const char *json, size_t len, const char *figures_json, el
     reader r = {NULL, err, "decision"};
     elg_decision *d = NULL;
     json_int_t format = json_integer_value(json_object_get(j, "format"));
+    bool from_row = format >= 4;
     int rc;
-    if (format == ELG_DECISION_FORMAT)
+    if (from_row &&
+        (!row || !row->ruleset || !row->project || !row->project_sha256 || !row->outcome))
+        rc = elg_error_set(err, ELG_ESTORE,
+                           "decision: a record of format %lld is read with its stored row",
+                           (long long)format);
+    else if (format == ELG_DECISION_FORMAT)
         rc = read_full(&r, j, &d);
-    else if (format == ELG_DECISION_RECORD_FORMAT || format == 2)
-        rc = read_record(&r, j, find, find_ctx, &d);
+    else if (format == ELG_DECISION_RECORD_FORMAT)
+        rc = read_record(&r, j, row->ruleset, find, find_ctx, &d);
+    else if (format == 2 || format == 3)
+        rc = read_record(&r, j, json_string_value(json_object_get(j, "ruleset")), find, find_ctx,
+                         &d);
     else
         rc = elg_error_set(err, ELG_ESTORE, "decision: unknown format %lld", (long long)format);
     const char *outcome = NULL;
-    int64_t v = 0;
-    if (rc == 0 && ((rc = get_str(&r, j, "project", false, &d->project)) ||
-                    (rc = get_int(&r, j, "project_version", &v)) ||
-                    (rc = get_str(&r, j, "project_sha256", false, &d->project_sha256)) ||
-                    (rc = get_str(&r, j, "outcome", false, &outcome)) ||
-                    (rc = read_figures_of(&r, j, figures_json, &d->figures))))
+    if (rc == 0 && ((rc = read_identity(&r, j, row, from_row, &outcome, d)) ||
+                    (rc = read_figures_of(&r, j, row ? row->figures : NULL, &d->figures))))
         goto out;
     if (rc)
         goto out;
-    d->project_version = (int)v;
     if (!elg_outcome_parse(outcome, &d->outcome)) {
         rc = elg_error_set(err, ELG_ESTORE, "decision: unknown outcome \"%s\"", outcome);
         goto out;
     }
     d->stored_format = (int)format;
-    d->id = id;
+    d->id = row ? row->id : 0;
     if (d->id == 0)
         d->id = json_integer_value(json_object_get(j, "decision_id"));
+    const char *created_at = row ? row->created_at : NULL;
     if ((rc = created_at ? (d->created_at = elg_arena_strdup(d->arena, created_at)) ? 0 : oom(&r)
                          : get_str(&r, j, "created_at", true, &d->created_at)))
         goto out;

@@ -251,7 +251,8 @@ static void w_str(writer *w, const char *s) {
         w_null(w);
 }
 
-static void w_key(writer *w, const char *k) {
+/* A key computed at run time (figures' keys, fact paths, categories). */
+static void w_dkey(writer *w, const char *k) {
     sep(w);
     if (!put_string(w, k, strlen(k)))
         put_string(w, INVALID_UTF8, strlen(INVALID_UTF8));
@@ -261,6 +262,17 @@ static void w_key(writer *w, const char *k) {
 
 /* Decimal digits written by hand: snprintf was a tenth of a record's cost. */
 static void w_int(writer *w, int64_t v) {
+    if (v >= 0 && v < 100) { /* fact indices, counts: most integers written */
+        sep(w);
+        if (!reserve(w, 2))
+            return;
+        char *o = w->out->data + w->out->len;
+        if (v >= 10)
+            *o++ = (char)('0' + v / 10);
+        *o++ = (char)('0' + v % 10);
+        w->out->len = (size_t)(o - w->out->data);
+        return;
+    }
     char buf[24];
     char *e = buf + sizeof buf, *p = e;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -274,18 +286,20 @@ static void w_int(writer *w, int64_t v) {
     put(w, p, (size_t)(e - p));
 }
 
-static void w_kstr(writer *w, const char *k, const char *v) {
-    w_key(w, k);
-    w_str(w, v);
+/* A key known when compiling: written as the quoted literal it is, without
+ * the escaping pass (keys were a third of a record's writing). k must be a
+ * string literal of plain characters. */
+static void w_lkey(writer *w, const char *quoted, size_t n) {
+    sep(w);
+    put(w, quoted, n);
+    w->after_key = true;
 }
+#define w_key(w, k) w_lkey((w), "\"" k "\":", sizeof("\"" k "\":") - 1)
+#define w_kstr(w, k, v) (w_key((w), k), w_str((w), (v)))
+#define w_kint(w, k, v) (w_key((w), k), w_int((w), (v)))
+#define w_kint_or_null(w, k, has, v) (w_key((w), k), w_int_or_null((w), (has), (v)))
 
-static void w_kint(writer *w, const char *k, int64_t v) {
-    w_key(w, k);
-    w_int(w, v);
-}
-
-static void w_kint_or_null(writer *w, const char *k, bool has, int64_t v) {
-    w_key(w, k);
+static void w_int_or_null(writer *w, bool has, int64_t v) {
     if (has)
         w_int(w, v);
     else
@@ -315,7 +329,7 @@ static void w_value(writer *w, const elg_value *v) {
     case ELG_VALUE_MAP:
         w_map_open(w);
         for (size_t i = 0; i < v->u.map.count; i++) {
-            w_key(w, v->u.map.pairs[i].key);
+            w_dkey(w, v->u.map.pairs[i].key);
             w_value(w, &v->u.map.pairs[i].value);
         }
         w_map_close(w);
@@ -323,23 +337,27 @@ static void w_value(writer *w, const elg_value *v) {
     }
 }
 
-static void w_strings(writer *w, const char *k, const char *const *s, size_t n) {
-    w_key(w, k);
+#define w_strings(w, k, s, n) (w_key((w), k), w_string_list((w), (s), (n)))
+static void w_string_list(writer *w, const char *const *s, size_t n) {
     w_array_open(w);
     for (size_t i = 0; i < n; i++)
         w_str(w, s[i]);
     w_array_close(w);
 }
 
-static void w_cats(writer *w, const char *k, const elg_cat_amount *c, size_t n) {
-    w_key(w, k);
+#define w_cats(w, k, c, n) (w_key((w), k), w_cat_map((w), (c), (n)))
+static void w_cat_map(writer *w, const elg_cat_amount *c, size_t n) {
     w_map_open(w);
-    for (size_t i = 0; i < n; i++)
-        w_kint(w, c[i].category, c[i].amount);
+    for (size_t i = 0; i < n; i++) {
+        w_dkey(w, c[i].category);
+        w_int(w, c[i].amount);
+    }
     w_map_close(w);
 }
 
-static void w_figures_value(writer *w, const elg_figures *f) {
+/* compact: the stored column's form, each financer a list in the order of
+ * the full form's keys (docs/trace.md), written for every decision. */
+static void w_figures_value(writer *w, const elg_figures *f, bool compact) {
     w_map_open(w);
     w_kstr(w, "call_financer", f->call_financer);
     w_kint(w, "eligible_cost", f->eligible_cost);
@@ -350,6 +368,20 @@ static void w_figures_value(writer *w, const elg_figures *f) {
     w_array_open(w);
     for (size_t i = 0; i < f->financers_count; i++) {
         const elg_financer_figures *x = &f->financers[i];
+        if (compact) {
+            w_array_open(w);
+            w_str(w, x->financer);
+            w_str(w, x->nature);
+            w_bool(w, x->is_public);
+            w_int(w, x->amount);
+            w_int(w, x->requested);
+            w_int(w, x->granted);
+            w_cat_map(w, x->earmarked, x->earmarked_count);
+            w_int_or_null(w, x->has_share, x->share_bp);
+            w_int_or_null(w, x->has_max_grantable, x->max_grantable);
+            w_array_close(w);
+            continue;
+        }
         w_map_open(w);
         w_kstr(w, "financer", x->financer);
         w_kstr(w, "nature", x->nature);
@@ -374,7 +406,7 @@ static void w_figures_value(writer *w, const elg_figures *f) {
 
 static void w_figures(writer *w, const elg_figures *f) {
     w_key(w, "figures");
-    w_figures_value(w, f);
+    w_figures_value(w, f, false);
 }
 
 int elg_value_write_json(const elg_value *v, elg_text *out, elg_error *err) {
@@ -386,13 +418,21 @@ int elg_value_write_json(const elg_value *v, elg_text *out, elg_error *err) {
     return writer_close(&w, err);
 }
 
-int elg_decision_write_figures(const elg_decision *d, elg_text *out, elg_error *err) {
+static int write_figures(const elg_figures *f, bool compact, elg_text *out, elg_error *err) {
     writer w;
     int rc = writer_open(&w, out, err);
     if (rc)
         return rc;
-    w_figures_value(&w, &d->figures);
+    w_figures_value(&w, f, compact);
     return writer_close(&w, err);
+}
+
+int elg_decision_write_figures(const elg_decision *d, elg_text *out, elg_error *err) {
+    return write_figures(&d->figures, true, out, err);
+}
+
+int elg_figures_write_json(const elg_figures *f, elg_text *out, elg_error *err) {
+    return write_figures(f, false, out, err);
 }
 
 static void w_edition(writer *w, const elg_ruleset *rs) {
@@ -496,7 +536,8 @@ static void w_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_re
                    const size_t *fact_index, size_t skip) {
     bool inline_decl = full || !declared_as(rs, i, r);
     w_map_open(w);
-    w_kstr(w, "id", r->id);
+    if (inline_decl) /* a record names a rule its ruleset declares by position */
+        w_kstr(w, "id", r->id);
     if (inline_decl)
         w_kstr(w, "title", r->title);
     w_kstr(w, "status", elg_rule_status_name(r->status));
@@ -527,7 +568,7 @@ static void w_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_re
     } else {
         w_map_open(w);
         for (size_t k = 0; k < r->facts_count; k++) {
-            w_key(w, r->facts[k].path);
+            w_dkey(w, r->facts[k].path);
             w_value(w, &r->facts[k].value);
         }
         w_map_close(w);
@@ -611,6 +652,107 @@ static int facts_index(const elg_decision *d, fact_table *ft) {
     return 0;
 }
 
+/* Fact paths repeat one shape with other indices ("expenses[0].amount",
+ * "expenses[1].amount"): a format 4 record writes each shape once, its
+ * indices replaced by "[]" ("expenses[].amount"), and each fact as
+ * [shape, index..., value]. A path that already holds "[]" is written as it
+ * is ([path, value]), so that reading back is exact. Only canonical
+ * indices are taken out (0, or up to nine digits without a leading zero);
+ * anything else between brackets stays in the shape. */
+typedef struct shape_table {
+    char *text; /* the shapes, each NUL-terminated */
+    size_t len, cap;
+    size_t *start; /* per shape, its offset in text */
+    uint64_t *hash;
+    size_t count;
+    size_t *slots; /* open addressing: 1 + shape, 0 when empty */
+    size_t mask;
+} shape_table;
+
+#define MAX_INDICES 16
+
+/* Splits path into its shape (appended to t->text, not yet kept) and its
+ * indices; returns how many, -1 when the path is written whole, -2 when
+ * out of memory. Runs between brackets are copied at once. */
+static int split_path(shape_table *t, const char *path, int64_t *idx, size_t *shape_len) {
+    size_t n = strlen(path);
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *d = realloc(t->text, cap);
+        if (!d)
+            return -2;
+        t->text = d;
+        t->cap = cap;
+    }
+    char *out = t->text + t->len, *o = out;
+    const char *p = path, *end = path + n;
+    int k = 0;
+    for (;;) {
+        const char *b = memchr(p, '[', (size_t)(end - p));
+        size_t run = (size_t)((b ? b : end) - p);
+        memcpy(o, p, run);
+        o += run;
+        if (!b)
+            break;
+        if (b[1] == ']')
+            return -1;
+        const char *q = b + 1;
+        int64_t v = 0;
+        while (q < end && *q >= '0' && *q <= '9' && q - b <= 9)
+            v = v * 10 + (*q++ - '0');
+        size_t digits = (size_t)(q - b - 1);
+        if (k < MAX_INDICES && q < end && *q == ']' && digits >= 1 &&
+            (digits == 1 || b[1] != '0')) {
+            idx[k++] = v;
+            *o++ = '[';
+            *o++ = ']';
+            p = q + 1;
+        } else {
+            *o++ = '[';
+            p = b + 1;
+        }
+    }
+    *o = '\0';
+    *shape_len = (size_t)(o - out);
+    return k;
+}
+
+/* The shape just split (at the end of t->text): its number, kept when new. */
+static long shape_id(shape_table *t, size_t len) {
+    const char *s = t->text + t->len;
+    uint64_t h = 1469598103934665603ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) { /* FNV-1a over words: shapes are short */
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 1099511628211ULL;
+    }
+    for (; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    h ^= h >> 29;
+    size_t at = (size_t)h & t->mask;
+    while (t->slots[at]) {
+        size_t id = t->slots[at] - 1;
+        if (t->hash[id] == h && strcmp(t->text + t->start[id], s) == 0)
+            return (long)id;
+        at = (at + 1) & t->mask;
+    }
+    t->start[t->count] = t->len;
+    t->hash[t->count] = h;
+    t->slots[at] = ++t->count;
+    t->len += len + 1;
+    return (long)(t->count - 1);
+}
+
+static void shapes_free(shape_table *t) {
+    free(t->text);
+    free(t->start);
+    free(t->hash);
+    free(t->slots);
+}
+
 static void w_project_part(writer *w, const elg_decision *d) {
     w_kstr(w, "project", d->project);
     w_kint(w, "project_version", d->project_version);
@@ -663,28 +805,63 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
     if (rc)
         return rc;
     const elg_ruleset *rs = d->ruleset;
+    fact_table ft;
+    if (facts_index(d, &ft)) {
+        elg_text_release(out);
+        return elg_error_set(err, ELG_ENOMEM, "out of memory writing a decision");
+    }
+    /* Per distinct fact: its shape (-1: written whole) and its indices. */
+    shape_table st = {0};
+    size_t cap = 16;
+    while (cap < ft.count * 2)
+        cap *= 2;
+    st.mask = cap - 1;
+    st.slots = calloc(cap, sizeof *st.slots);
+    st.start = malloc((ft.count + 1) * sizeof *st.start);
+    st.hash = malloc((ft.count + 1) * sizeof *st.hash);
+    long *shape = malloc((ft.count + 1) * sizeof *shape);
+    int *nidx = malloc((ft.count + 1) * sizeof *nidx);
+    int64_t *idx = malloc((ft.count * MAX_INDICES + 1) * sizeof *idx);
+    bool oom = !st.slots || !st.start || !st.hash || !shape || !nidx || !idx;
+    for (size_t k = 0; k < ft.count && !oom; k++) {
+        size_t len = 0;
+        int n = split_path(&st, ft.facts[k]->path, idx + k * MAX_INDICES, &len);
+        oom = n == -2;
+        nidx[k] = n;
+        shape[k] = n >= 0 ? shape_id(&st, len) : -1;
+    }
+    if (oom) {
+        rc = elg_error_set(err, ELG_ENOMEM, "out of memory writing a decision");
+        goto out;
+    }
+    /* The project, its version and hash, the outcome and the ruleset are
+     * the row's columns (store.h): the record does not repeat them. */
     w_map_open(&w);
     w_kint(&w, "format", ELG_DECISION_RECORD_FORMAT);
-    w_kstr(&w, "ruleset", rs->sha256);
-    w_project_part(&w, d);
-    w_kstr(&w, "outcome", elg_outcome_name(d->outcome));
     /* The key figures are stored beside the record (elg_decision_write_figures). */
     w_key(&w, "parameters");
     w_array_open(&w);
     for (size_t i = 0; i < d->params_count; i++)
         w_str(&w, d->params[i]->name);
     w_array_close(&w);
-    fact_table ft;
-    if (facts_index(d, &ft)) {
-        return elg_error_set(err, ELG_ENOMEM, "out of memory writing a decision");
-    }
+    w_key(&w, "paths");
+    w_array_open(&w);
+    for (size_t i = 0; i < st.count; i++)
+        w_str(&w, st.text + st.start[i]);
+    w_array_close(&w);
     /* Rules read the same facts again and again: each (path, value) is
      * written once, in first reading order, and rules name them by index. */
     w_key(&w, "facts");
     w_array_open(&w);
     for (size_t k = 0; k < ft.count; k++) {
         w_array_open(&w);
-        w_str(&w, ft.facts[k]->path);
+        if (shape[k] < 0)
+            w_str(&w, ft.facts[k]->path);
+        else {
+            w_int(&w, shape[k]);
+            for (int q = 0; q < nidx[k]; q++)
+                w_int(&w, idx[k * MAX_INDICES + (size_t)q]);
+        }
         w_value(&w, &ft.facts[k]->value);
         w_array_close(&w);
     }
@@ -697,11 +874,19 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
     }
     w_array_close(&w);
     w_map_close(&w);
+    rc = writer_close(&w, err);
+out:
+    if (rc)
+        elg_text_release(out);
     free(ft.facts);
     free(ft.index);
     free(ft.slots);
     free(ft.skip);
-    return writer_close(&w, err);
+    shapes_free(&st);
+    free(shape);
+    free(nidx);
+    free(idx);
+    return rc;
 }
 
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err) {

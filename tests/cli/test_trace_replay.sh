@@ -91,6 +91,44 @@ assert_eq "cette décision n'a pas noté les versions de ses financeurs : les pl
 run eligo --db "$WORK/older.db" replay 1
 assert_contains "$OUT" "note : cette décision n'a pas noté les versions de ses financeurs" "note in text"
 
+# A record as eligo 0.1 stored it (format 3: the project, its hash, the
+# outcome and the ruleset repeated in the record, each fact with its whole
+# path, each rule with its id; the key figures in their full form) shows,
+# lists, replays and diffs as today's record of the same decision.
+cp "$ELIGO_DB" "$WORK/format3.db"
+eligo trace show 1 --format json >"$WORK/today.json"
+sqlite3 "$ELIGO_DB" "SELECT trace FROM decisions WHERE id = 1" >"$WORK/rec4.json"
+sqlite3 "$ELIGO_DB" "SELECT s.body FROM rulesets AS s JOIN decisions AS d ON d.ruleset = s.sha256
+  WHERE d.id = 1" >"$WORK/ruleset.json"
+assert_eq 4 "$(jq .format "$WORK/rec4.json")" "records are stored in format 4"
+jq -c --slurpfile rs "$WORK/ruleset.json" --slurpfile doc "$WORK/today.json" '
+  def fill($shape; $idx): reduce $idx[] as $i ($shape; sub("\\[\\]"; "[\($i)]"));
+  . as $r | {format: 3, ruleset: $doc[0].ruleset_sha256_record, project: $doc[0].project,
+    project_version: $doc[0].project_version, project_sha256: $doc[0].project_sha256,
+    outcome: $doc[0].outcome, parameters: .parameters,
+    facts: [.facts[] | if (.[0] | type) == "number"
+                      then [fill($r.paths[.[0]]; .[1:-1]), .[-1]] else . end],
+    rules: [.rules | to_entries[] | .value + {id: (.value.id // $rs[0].rules[.key].id)}]}' \
+    "$WORK/rec4.json" >"$WORK/rec3.json"
+ruleset=$(sqlite3 "$ELIGO_DB" "SELECT ruleset FROM decisions WHERE id = 1")
+jq -c --arg rs "$ruleset" '.ruleset = $rs' "$WORK/rec3.json" >"$WORK/rec3b.json"
+jq -c .figures "$WORK/today.json" >"$WORK/figures-full.json"
+sqlite3 "$WORK/format3.db" "DROP TRIGGER decisions_no_update;
+  UPDATE decisions SET trace = CAST(readfile('$WORK/rec3b.json') AS TEXT),
+    figures = CAST(readfile('$WORK/figures-full.json') AS TEXT) WHERE id = 1"
+assert_eq 3 "$(sqlite3 "$WORK/format3.db" "SELECT trace ->> 'format' FROM decisions WHERE id = 1")" \
+    "decision 1 now holds a format 3 record"
+run eligo --db "$WORK/format3.db" trace show 1 --format json
+assert_eq 0 "$RC" "a format 3 record shows ($ERR)"
+assert_eq "$(cat "$WORK/today.json")" "$OUT" "the same document as from its format 4 record"
+run eligo --db "$WORK/format3.db" trace list --format json
+assert_eq "$(eligo trace list --format json)" "$OUT" "trace list: the same figures in either form"
+run eligo --db "$WORK/format3.db" replay 1 --format json
+assert_eq "0 true" "$RC $(jqr .same)" "a format 3 record replays identically ($ERR)"
+run eligo --db "$WORK/format3.db" trace diff 1 2 --format json
+assert_eq "$(eligo trace diff 1 2 --format json)" "$OUT" "and diffs as before"
+assert_contains "$(cat "$WORK/rec3b.json")" "\"facts\":[[\"" "the format 3 record has whole paths"
+
 # An altered stored rule source is refused, naming the file.
 cp "$ELIGO_DB" "$WORK/tampered.db"
 sqlite3 "$WORK/tampered.db" "DROP TRIGGER rule_sources_no_update;

@@ -68,7 +68,7 @@ static elg_decision *decide(json_t *j) {
     char *text = json_dumps(j, JSON_COMPACT);
     elg_decision *d = NULL;
     elg_error err = {0};
-    int rc = elg_decision_read(text, strlen(text), NULL, NULL, NULL, 0, NULL, &d, &err);
+    int rc = elg_decision_read(text, strlen(text), NULL, NULL, NULL, &d, &err);
     free(text);
     json_decref(j);
     if (rc != ELG_OK)
@@ -601,7 +601,7 @@ static void test_not_decisions(void **state) {
     /* What is not a decision never becomes one: the reader refuses it. */
     elg_decision *junk = NULL;
     elg_error err = {0};
-    assert_int_equal(elg_decision_read("{\"rules\":3}", 11, NULL, NULL, NULL, 0, NULL, &junk, &err),
+    assert_int_equal(elg_decision_read("{\"rules\":3}", 11, NULL, NULL, NULL, &junk, &err),
                      ELG_ESTORE);
     assert_null(junk);
     elg_error_clear(&err);

@@ -67,7 +67,7 @@ static int sources(void *ctx, const char *sha, char **body, size_t *len, elg_err
 static char *render(const char *json, elg_report_source_fn fn) {
     elg_decision *d = NULL;
     elg_error err = {0};
-    if (elg_decision_read(json, strlen(json), NULL, NULL, NULL, 0, NULL, &d, &err))
+    if (elg_decision_read(json, strlen(json), NULL, NULL, NULL, &d, &err))
         fail_msg("elg_decision_read: %s", err.message);
     char *html = elg_report_html(d, NULL, fn, NULL, &err);
     if (!html)
@@ -160,7 +160,7 @@ static void test_reviewer_layout(void **state) {
         "\"notices\":[],\"missing\":[\"applicants[0].siret\"],\"duration_us\":2}]}";
     elg_decision *d = NULL;
     elg_error err = {0};
-    if (elg_decision_read(json, strlen(json), NULL, NULL, NULL, 0, NULL, &d, &err))
+    if (elg_decision_read(json, strlen(json), NULL, NULL, NULL, &d, &err))
         fail_msg("elg_decision_read: %s", err.message);
     elg_applicant applicant = {.name = (char *)"Asso <A>",
                                .status = (char *)"association",
@@ -265,7 +265,7 @@ static void test_not_a_decision(void **state) {
     elg_decision *d = NULL;
     elg_error err = {0};
     assert_int_equal(
-        elg_decision_read(not_json, strlen(not_json), NULL, NULL, NULL, 0, NULL, &d, &err),
+        elg_decision_read(not_json, strlen(not_json), NULL, NULL, NULL, &d, &err),
         ELG_ESTORE);
     assert_null(d);
     /* ...and a decision without its ruleset (the call's half) is refused. */
