@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "letter.h"
+#include "tr.h"
 
 /* Removes one entry of a tree (nftw callback, children first). */
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -117,7 +118,7 @@ static int print_pdf(const char *html, char **pdf, size_t *pdf_len, elg_error *e
     snprintf(dir, sizeof dir, "%s/eligo-explain.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
         return elg_error_set(err, ELG_EIO, "cannot create a temporary directory in %s: %s",
-                             tmp && *tmp ? tmp : "/tmp", strerror(errno));
+                             tmp && *tmp ? tmp : "/tmp", elg_strerror(errno));
     snprintf(page, sizeof page, "%s/letter.html", dir);
     snprintf(out, sizeof out, "%s/letter.pdf", dir);
     snprintf(profile, sizeof profile, "%s/profile", dir);
@@ -247,7 +248,7 @@ int cmd_explain(cli_ctx *ctx, int argc, char **argv) {
     }
     FILE *f = output ? fopen(output, "wb") : stdout;
     if (!f) {
-        elg_error_set(&err, ELG_EIO, "cannot write %s: %s", output, strerror(errno));
+        elg_error_set(&err, ELG_EIO, "cannot write %s: %s", output, elg_strerror(errno));
         rc = cli_fail_in(ctx, &err);
         goto out;
     }

@@ -26,6 +26,7 @@
 #include "files.h"
 #include "lint.h"
 #include "ruletest.h"
+#include "tr.h"
 
 extern char **environ;
 
@@ -368,7 +369,7 @@ static char *luac_listing(const char *path, char *why, size_t why_size) {
         luac = "luac5.4";
     int out[2];
     if (pipe(out) != 0) {
-        snprintf(why, why_size, "pipe: %s", strerror(errno));
+        snprintf(why, why_size, "pipe: %s", elg_strerror(errno));
         return NULL;
     }
     posix_spawn_file_actions_t fa;
@@ -385,9 +386,9 @@ static char *luac_listing(const char *path, char *why, size_t why_size) {
     if (rc != 0) {
         close(out[0]);
         snprintf(why, why_size,
-                 "cannot run %s (%s): install the Debian package lua5.4 or set "
-                 "ELIGO_LUAC",
-                 luac, strerror(rc));
+                 elg_tr("cannot run %s (%s): install the Debian package lua5.4 or set "
+                        "ELIGO_LUAC"),
+                 luac, elg_strerror(rc));
         return NULL;
     }
     char *buf = NULL;
@@ -407,8 +408,8 @@ static char *luac_listing(const char *path, char *why, size_t why_size) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf) {
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
             snprintf(why, why_size,
-                     "cannot run %s: install the Debian package lua5.4 or set "
-                     "ELIGO_LUAC",
+                     elg_tr("cannot run %s: install the Debian package lua5.4 or set "
+                            "ELIGO_LUAC"),
                      luac);
         else
             why[0] = '\0'; /* a syntax error: the sandbox reports it */
@@ -484,8 +485,9 @@ static int lint_call_doc(const cli_ctx *ctx, elg_rules *rules, const char *path,
     size_t n = strlen(path);
     if (n > 4 && strcmp(path + n - 4, ".lua") == 0) {
         fprintf(stderr,
-                "eligo: %s is a rule file: lint takes call documents (YAML) or directories of "
-                "them; give the call document that names it in `rules:`\n",
+                elg_tr("eligo: %s is a rule file: lint takes call documents (YAML) or "
+                       "directories of them; give the call document that names it in "
+                       "`rules:`\n"),
                 path);
         return EXIT_INPUT;
     }

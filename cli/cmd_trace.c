@@ -17,6 +17,7 @@
 #include "labels.h"
 #include "replay.h"
 #include "report.h"
+#include "tr.h"
 
 enum { EXIT_DIVERGED = 1 }; /* replay: the decision does not come out the same */
 
@@ -329,7 +330,7 @@ static int trace_export(cli_ctx *ctx, int argc, char **argv) {
     }
     FILE *f = o.output ? fopen(o.output, "wb") : stdout;
     if (!f) {
-        elg_error_set(&err, ELG_EIO, "cannot write %s: %s", o.output, strerror(errno));
+        elg_error_set(&err, ELG_EIO, "cannot write %s: %s", o.output, elg_strerror(errno));
         rc = cli_fail(&err);
         goto out;
     }

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "doc_internal.h"
+#include "tr.h"
 
 /* ---- the document --------------------------------------------------------- */
 
@@ -262,7 +263,7 @@ int elg_doc_load_file(const char *path, elg_doc **out, elg_error *err) {
     *out = NULL;
     f = fopen(path, "rb");
     if (!f) {
-        rc = elg_error_set(err, ELG_EIO, "cannot open: %s", strerror(errno));
+        rc = elg_error_set(err, ELG_EIO, "cannot open: %s", elg_strerror(errno));
         elg_error_at(err, path, 0, 0, NULL);
         goto out;
     }
@@ -290,7 +291,7 @@ int elg_doc_load_file(const char *path, elg_doc **out, elg_error *err) {
             break;
     }
     if (ferror(f)) {
-        rc = elg_error_set(err, ELG_EIO, "cannot read: %s", strerror(errno));
+        rc = elg_error_set(err, ELG_EIO, "cannot read: %s", elg_strerror(errno));
         elg_error_at(err, path, 0, 0, NULL);
         goto out;
     }

@@ -538,7 +538,9 @@ int doc_conv_financer(parse_ctx *c, const raw_financer *r, elg_financer *f) {
 /* ---- call ---------------------------------------------------------------------- */
 
 /* Keys a parameter may hold its value in, in the order of elg_param_type. */
-#define PARAM_VALUE_KEYS "money, rate, integer, text, date, list, bool"
+/* The value keys (money, rate, integer, text, date, list, bool) are
+ * written out in the messages below: xgettext does not expand a macro, so
+ * a msgid built with one would never be found in the catalogue. */
 
 static int conv_param(parse_ctx *c, const char *path, const raw_param *r, elg_param *p) {
     char sub[FIELD_MAX];
@@ -561,7 +563,10 @@ static int conv_param(parse_ctx *c, const char *path, const raw_param *r, elg_pa
     }
     if (n == 0)
         return doc_fail_at(
-            c, path, "parameter \"%s\" has no value; expected one of " PARAM_VALUE_KEYS, r->name);
+            c, path,
+            "parameter \"%s\" has no value; expected one of money, rate, integer, text, date, "
+            "list, bool",
+            r->name);
     if (n > 1) {
         char keys[FIELD_MAX];
         size_t len = 0;
@@ -569,7 +574,8 @@ static int conv_param(parse_ctx *c, const char *path, const raw_param *r, elg_pa
             len += doc_bounded(keys + len, sizeof keys - len, "%s%s", i ? ", " : "", present[i]);
         return doc_fail_at_key(c, path, present[1],
                                "parameter \"%s\" has %d values (%s); "
-                               "expected exactly one of " PARAM_VALUE_KEYS,
+                               "expected exactly one of money, rate, integer, text, date, "
+                               "list, bool",
                                r->name, n, keys);
     }
     const char *vpath = path_key(sub, path, param_type_names[p->type]);

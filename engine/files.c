@@ -48,17 +48,17 @@ static int open_regular(const char *path, int *out, size_t *size, elg_error *err
 
     if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
-                             path, strerror(errno));
+                             path, elg_strerror(errno));
     if (!S_ISREG(st.st_mode))
         return elg_error_set(err, ELG_EINPUT, "cannot read %s: not a regular file (%s)", path,
                              what_is(path, st.st_mode));
     fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
-                             path, strerror(errno));
+                             path, elg_strerror(errno));
     if (fstat(fd, &st) != 0) {
         close(fd);
-        return elg_error_set(err, ELG_EIO, "cannot read %s: %s", path, strerror(errno));
+        return elg_error_set(err, ELG_EIO, "cannot read %s: %s", path, elg_strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
@@ -190,14 +190,14 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
     struct stat st;
     if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
-                             path, strerror(errno));
+                             path, elg_strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return fn(ctx, path); /* named by the caller: elg_files_read says what it is */
     if (depth > MAX_DEPTH)
         return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
     DIR *dir = opendir(path);
     if (!dir)
-        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path, strerror(errno));
+        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path, elg_strerror(errno));
     names entries = {0};
     int rc = 0;
     if (read_names(dir, &entries))

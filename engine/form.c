@@ -9,6 +9,7 @@
  * checks every step against it.
  */
 #include "form.h"
+#include "tr.h"
 
 #include <msgpack.h>
 #include <stdalign.h>
@@ -304,8 +305,10 @@ typedef struct reader {
     elg_error *err;
 } reader;
 
+/* what: a msgid (test_i18n extracts corrupt's second argument). */
 static int corrupt(reader *r, const char *what) {
     char path[160] = "";
+    what = elg_tr(what);
     size_t n = 0;
 
     for (int d = 0; d <= r->depth && d < MAX_DEPTH && r->at[d]; d++) {
@@ -342,7 +345,7 @@ static int get_text(reader *r, const msgpack_object *o, bool optional, char **ou
         return ELG_OK;
     }
     if (o->type != MSGPACK_OBJECT_STR)
-        return corrupt(r, optional ? "expected text or nil" : "expected text");
+        return optional ? corrupt(r, "expected text or nil") : corrupt(r, "expected text");
     /* A NUL inside would silently cut the text short. */
     if (memchr(o->via.str.ptr, '\0', o->via.str.size))
         return corrupt(r, "text contains a NUL byte");
@@ -445,7 +448,7 @@ static int get_record(reader *r, const record *rec, const msgpack_object *o, voi
         return corrupt(r, "records nested too deep"); /* the tables never nest deeper */
     if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != rec->count) {
         char what[64];
-        snprintf(what, sizeof what, "expected a record of %zu fields", rec->count);
+        snprintf(what, sizeof what, elg_tr("expected a record of %zu fields"), rec->count);
         return corrupt(r, what);
     }
     for (size_t i = 0; i < rec->count && rc == ELG_OK; i++) {

@@ -299,11 +299,11 @@ static int spawn(elg_pool *p, int i, elg_error *err) {
     worker *w = &p->w[i];
     int to[2], from[2];
     if (pipe(to))
-        return elg_error_set(err, ELG_EIO, "starting a worker: pipe: %s", strerror(errno));
+        return elg_error_set(err, ELG_EIO, "starting a worker: pipe: %s", elg_strerror(errno));
     if (pipe(from)) {
         close(to[0]);
         close(to[1]);
-        return elg_error_set(err, ELG_EIO, "starting a worker: pipe: %s", strerror(errno));
+        return elg_error_set(err, ELG_EIO, "starting a worker: pipe: %s", elg_strerror(errno));
     }
     memset((void *)w->pg, 0, sizeof *w->pg);
     fflush(NULL);
@@ -311,7 +311,7 @@ static int spawn(elg_pool *p, int i, elg_error *err) {
     pid_t pid = fork();
     if (pid < 0) {
         close(to[0]), close(to[1]), close(from[0]), close(from[1]);
-        return elg_error_set(err, ELG_EIO, "starting a worker: fork: %s", strerror(errno));
+        return elg_error_set(err, ELG_EIO, "starting a worker: fork: %s", elg_strerror(errno));
     }
     if (pid == 0) {
         /* A worker dies with its supervisor (Linux), even in the middle of
@@ -602,7 +602,7 @@ static int pump(elg_pool *p, elg_error *err) {
         return 0;
     int r = poll(fds, (nfds_t)nf, (int)wait_ms);
     if (r < 0 && errno != EINTR)
-        return elg_error_set(err, ELG_EIO, "waiting for the workers: %s", strerror(errno));
+        return elg_error_set(err, ELG_EIO, "waiting for the workers: %s", elg_strerror(errno));
     for (int k = 0; r > 0 && k < nf; k++) {
         if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
@@ -657,7 +657,7 @@ int elg_pool_open(elg_check_call *cc, elg_rules *rules, const elg_pool_opts *opt
             mmap(NULL, sizeof(page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (p->w[i].pg == MAP_FAILED) {
             p->w[i].pg = NULL;
-            rc = elg_error_set(err, ELG_ENOMEM, "mapping a worker's page: %s", strerror(errno));
+            rc = elg_error_set(err, ELG_ENOMEM, "mapping a worker's page: %s", elg_strerror(errno));
         }
     }
     for (int i = 0; i < p->n && rc == 0; i++)

@@ -89,7 +89,7 @@ static int load_recorded(void *ctx, const char *path, char **data, size_t *len, 
      * did not record is one it failed to read: replay reproduces that as
      * "not found" (the decision's own message says why it failed then). */
     return elg_error_set(err, ELG_ENOTFOUND, "cannot read rule file rules/%s: %s", path,
-                         strerror(ENOENT));
+                         elg_strerror(ENOENT));
 }
 
 static int mismatch(elg_error *err, int64_t id, const char *what, const char *doc_id, int version,

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "files.h"
+#include "luamsg.h"
 #include "rules_internal.h"
 #include "tr.h"
 
@@ -52,7 +53,8 @@ int elg_rules_read_file(const char *dir, const char *path, char **data, size_t *
     elg_error e = {0};
     int rc = elg_files_read(full, SIZE_MAX / 2, data, len, &e);
     if (rc == ELG_ENOTFOUND)
-        return elg_error_set(err, rc, "cannot read rule file rules/%s: %s", path, strerror(ENOENT));
+        return elg_error_set(err, rc, "cannot read rule file rules/%s: %s", path,
+                             elg_strerror(ENOENT));
     if (rc)
         return elg_error_set(err, rc, "rules/%s: %s", path, e.message);
     return 0;
@@ -601,7 +603,11 @@ int rules_push_chunk(elg_rules *r, const char *path, elg_error *err) {
     if (lua_isnil(L, -2)) {
         /* "rules/calls/x.lua:12: syntax error near ..." */
         const char *msg = lua_tostring(L, -1);
-        elg_error_set(err, ELG_ERULE, "%s", msg ? msg : "cannot compile");
+        char fr[ELG_LUAMSG_MAX];
+        elg_error_set(err, ELG_ERULE, "%s",
+                      !msg                                    ? elg_tr("cannot compile")
+                      : elg_luamsg_french(msg, fr, sizeof fr) ? fr
+                                                              : msg);
         char file[300];
         snprintf(file, sizeof file, "rules/%s", path);
         int line = 0;

@@ -18,6 +18,7 @@
 
 #include "embedded.h"
 #include "hash.h"
+#include "luamsg.h"
 #include "money.h"
 #include "tr.h"
 
@@ -357,9 +358,14 @@ static int is_rule_source(const char *src) {
 static int msgh(lua_State *L) {
     /* The message, kept at index 2: a table's address would make the
      * decision differ at each run. */
-    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
         luaL_tolstring(L, 1, NULL);
-    else
+        char fr[ELG_LUAMSG_MAX];
+        if (elg_luamsg_french(lua_tostring(L, -1), fr, sizeof fr)) {
+            lua_pop(L, 1);
+            lua_pushstring(L, fr);
+        }
+    } else
         lua_pushfstring(L, elg_tr("error object is a %s value"), luaL_typename(L, 1));
     luaL_Buffer b;
     lua_Debug ar;
@@ -370,7 +376,7 @@ static int msgh(lua_State *L) {
             continue;
         char line[512];
         int n = snprintf(line, sizeof line, "%s:%d%s%s%s\n", ar.source + 1, ar.currentline,
-                         ar.name ? " (in " : "", ar.name ? ar.name : "", ar.name ? ")" : "");
+                         ar.name ? " (dans " : "", ar.name ? ar.name : "", ar.name ? ")" : "");
         if (n > 0)
             luaL_addstring(&b, line);
         int lib = strncmp(ar.source, "@rules/lib/", 11) == 0;

@@ -144,19 +144,19 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
     switch (field) {
     case F_ID_ATTRIBUANT:
         if (!all_digits(t, 14)) {
-            snprintf(why, size, "\"%s\" is not 14 digits (pattern ^\\d{14}$)", t);
+            snprintf(why, size, elg_tr("\"%s\" is not 14 digits (pattern ^\\d{14}$)"), t);
             return false;
         }
         return true;
     case F_DATE_CONVENTION:
         if (!elg_doc_date_valid(t)) {
-            snprintf(why, size, "\"%s\" is not a date AAAA-MM-JJ", t);
+            snprintf(why, size, elg_tr("\"%s\" is not a date AAAA-MM-JJ"), t);
             return false;
         }
         return true;
     case F_RNA:
         if (!elg_rna_valid(t)) {
-            snprintf(why, size, "\"%s\" is not W and 9 digits (pattern ^W\\d{9}$)", t);
+            snprintf(why, size, elg_tr("\"%s\" is not W and 9 digits (pattern ^W\\d{9}$)"), t);
             return false;
         }
         return true;
@@ -169,13 +169,13 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
         return true;
     case F_RAE:
         if (utf8_chars(t) > 5) {
-            snprintf(why, size, "\"%s\" is longer than 5 characters", t);
+            snprintf(why, size, elg_tr("\"%s\" is longer than 5 characters"), t);
             return false;
         }
         return true;
     case F_MONTANT:
         if (!is_number(t)) {
-            snprintf(why, size, "\"%s\" is not a number (decimal point '.', no spaces)", t);
+            snprintf(why, size, elg_tr("\"%s\" is not a number (decimal point '.', no spaces)"), t);
             return false;
         }
         return true;
@@ -183,32 +183,33 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
         if (strcmp(t, "aide en numéraire") && strcmp(t, "aide en nature") &&
             strcmp(t, "aide en numéraire;aide en nature") &&
             strcmp(t, "aide en nature;aide en numéraire")) {
-            snprintf(why, size,
-                     "\"%s\" is not aide en numéraire, aide en nature or both joined by ';'", t);
+            snprintf(
+                why, size,
+                elg_tr("\"%s\" is not aide en numéraire, aide en nature or both joined by ';'"), t);
             return false;
         }
         return true;
     case F_PERIODE:
         if (!period_shaped(t)) {
-            snprintf(why, size, "\"%s\" is not AAAA-MM-JJ or AAAA-MM-JJ/AAAA-MM-JJ", t);
+            snprintf(why, size, elg_tr("\"%s\" is not AAAA-MM-JJ or AAAA-MM-JJ/AAAA-MM-JJ"), t);
             return false;
         }
         return true;
     case F_NOTIFICATION:
         if (strcmp(t, "oui") && strcmp(t, "non")) {
-            snprintf(why, size, "\"%s\" is not oui or non", t);
+            snprintf(why, size, elg_tr("\"%s\" is not oui or non"), t);
             return false;
         }
         return true;
     case F_POURCENTAGE: {
         int64_t units = 0;
         if (!is_number(t)) {
-            snprintf(why, size, "\"%s\" is not a number (decimal point '.')", t);
+            snprintf(why, size, elg_tr("\"%s\" is not a number (decimal point '.')"), t);
             return false;
         }
         if (!number_units(t, &units) || units < ELG_AWARD_SHARE_MIN ||
             units > ELG_AWARD_SHARE_UNITS) {
-            snprintf(why, size, "\"%s\" is not between 0.01 and 1", t);
+            snprintf(why, size, elg_tr("\"%s\" is not between 0.01 and 1"), t);
             return false;
         }
         return true;

@@ -294,18 +294,71 @@ struct elg_store {
 
 /* ---- errors and statement helpers ------------------------------------- */
 
+/* SQLite's words for its result codes (sqlite3_errstr), in French. */
+static const char *const sqlite_french[] = {
+    [SQLITE_ERROR] = ELG_N("SQL logic error"),
+    [SQLITE_PERM] = ELG_N("access permission denied"),
+    [SQLITE_BUSY] = ELG_N("database is locked"),
+    [SQLITE_LOCKED] = ELG_N("database table is locked"),
+    [SQLITE_NOMEM] = ELG_N("out of memory"),
+    [SQLITE_READONLY] = ELG_N("attempt to write a readonly database"),
+    [SQLITE_INTERRUPT] = ELG_N("interrupted"),
+    [SQLITE_IOERR] = ELG_N("disk I/O error"),
+    [SQLITE_CORRUPT] = ELG_N("database disk image is malformed"),
+    [SQLITE_FULL] = ELG_N("database or disk is full"),
+    [SQLITE_CANTOPEN] = ELG_N("unable to open database file"),
+    [SQLITE_PROTOCOL] = ELG_N("locking protocol"),
+    [SQLITE_SCHEMA] = ELG_N("database schema has changed"),
+    [SQLITE_TOOBIG] = ELG_N("string or blob too big"),
+    [SQLITE_CONSTRAINT] = ELG_N("constraint failed"),
+    [SQLITE_MISMATCH] = ELG_N("datatype mismatch"),
+    [SQLITE_NOTADB] = ELG_N("file is not a database"),
+};
+
+/* What SQLite said of the last failure on db, in French: its generic words
+ * by result code, and the constraint it names when a constraint failed. */
+static void sqlite_words(sqlite3 *db, char *out, size_t size) {
+    int primary = sqlite3_errcode(db) & 0xff;
+    const char *msg = sqlite3_errmsg(db);
+    static const char *const constraints[][2] = {
+        {"UNIQUE constraint failed: ", ELG_N("duplicate value refused (unique: %s)")},
+        {"NOT NULL constraint failed: ", ELG_N("missing value refused (not null: %s)")},
+        {"CHECK constraint failed: ", ELG_N("value refused by the check %s")},
+        {"FOREIGN KEY constraint failed", ELG_N("reference to a missing row refused%s")},
+    };
+    for (size_t i = 0; i < sizeof constraints / sizeof *constraints; i++) {
+        size_t k = strlen(constraints[i][0]);
+        if (strncmp(msg, constraints[i][0], k) == 0) {
+            snprintf(out, size, elg_tr(constraints[i][1]), msg + k);
+            return;
+        }
+    }
+    const char *generic = (size_t)primary < sizeof sqlite_french / sizeof *sqlite_french
+                              ? sqlite_french[primary]
+                              : NULL;
+    /* Its generic words only: a specific message (a trigger's, a missing
+     * table's) says more, and is kept. */
+    if (generic && strcmp(msg, sqlite3_errstr(primary)) == 0)
+        msg = elg_tr(generic);
+    else
+        msg = elg_tr(msg);
+    snprintf(out, size, "%s", msg);
+}
+
 /* Records an SQLite failure: what we were doing, then SQLite's own words.
  * Call it before anything else touches the connection, which could replace
  * the message. */
 static int db_errorv(sqlite3 *db, elg_error *err, const char *fmt, va_list ap) {
     int code = sqlite3_errcode(db) == SQLITE_NOMEM ? ELG_ENOMEM : ELG_ESTORE;
     size_t n;
+    char words[512];
 
     if (!err || err->code != 0)
         return code;
+    sqlite_words(db, words, sizeof words);
     elg_error_setv(err, code, fmt, ap);
     n = strlen(err->message);
-    snprintf(err->message + n, sizeof err->message - n, elg_tr(": %s"), sqlite3_errmsg(db));
+    snprintf(err->message + n, sizeof err->message - n, elg_tr(": %s"), words);
     return code;
 }
 

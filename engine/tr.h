@@ -43,6 +43,10 @@ const char *elg_tr(const char *msgid) __attribute__((format_arg(1)));
  * catalogue's msgctxt. The context is a string literal. */
 #define elg_trc(ctx, msgid) elg_tr(ctx "\004" msgid)
 
+/* strerror(errnum) in French for the errors a user meets (missing file,
+ * permission, full disk...); the C library's words for the others. */
+const char *elg_strerror(int errnum);
+
 /* Marks a string for extraction without translating it (static tables). */
 #define ELG_N(s) (s)
 

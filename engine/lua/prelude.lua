@@ -123,8 +123,9 @@ local WORK_BUDGET = 100000000
 local table_unpack = table.unpack
 local work_left = WORK_BUDGET
 
--- what is formatted from ... only when the call is refused: charging is on
--- every library call, refusing is rare.
+-- what is translated and formatted from ... only when the call is refused:
+-- charging is on every library call, refusing is rare (test_i18n extracts
+-- what with the keyword charge:2).
 local function charge(cost, what, ...)
     if cost > work_left then
         work_left = 0
@@ -135,7 +136,7 @@ local function charge(cost, what, ...)
             if type(a) == "string" and #a > 60 then args[i] = string_sub(a, 1, 57) .. "..." end
         end
         error(string_format(tr("%s would take too long (about %.0f steps, over the %d steps a rule may spend in library functions); use a simpler pattern, a plain find or smaller texts"),
-            string_format(what, table_unpack(args, 1, select("#", ...))), cost,
+            string_format(tr(what), table_unpack(args, 1, select("#", ...))), cost,
             WORK_BUDGET), 3)
     end
     work_left = work_left - cost

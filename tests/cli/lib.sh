@@ -21,6 +21,34 @@ run() {
     RC=$?
     OUT=$(cat "$WORK/out")
     ERR=$(cat "$WORK/err")
+    [[ $1 == eligo ]] && said "$@"
+}
+
+# What eligo says to a person (its text output and its errors, not the JSON,
+# CSV or HTML data of the documented contract) is kept, and finish fails
+# when it holds an English sentence: every message a user reads is French
+# (README "Language").
+said() {
+    local a data=0
+    for a in "$@"; do
+        case $a in --html | --format=json | --format=csv | json | csv | --csv) data=1 ;; esac
+    done
+    if ((data == 0)); then
+        grep -av '^[[:space:]]*[[{"]' "$WORK/out" >>"$WORK/said"
+    fi
+    cat "$WORK/err" >>"$WORK/said"
+}
+
+# Phrases of the English messages eligo, its libraries and Lua would print
+# (never in French text; ids, paths and JSON keys are not phrases).
+ENGLISH='attempt to|No such file|[Cc]annot |[Uu]nable to|is not a|not found|Permission denied|database is locked|exceeded|expected|must be|while scanning|while parsing|Is a directory|[Oo]ut of memory|failed:|[Ii]nvalid |should be| near '
+
+english_check() {
+    CHECKS=$((CHECKS + 1))
+    [[ -f $WORK/said ]] || return 0
+    local hits
+    hits=$(grep -aE "$ENGLISH" "$WORK/said" | grep -avE "${ENGLISH_ALLOWED:-^\$}" | head -5)
+    [[ -z $hits ]] || fail "English reached the user's screen: $hits"
 }
 
 fail() {
@@ -66,6 +94,7 @@ equipment_variant() {
 }
 
 finish() {
+    english_check
     echo "$CHECKS checks, $FAILURES failed"
     [[ $FAILURES -eq 0 ]]
     exit $?

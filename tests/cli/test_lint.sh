@@ -70,7 +70,7 @@ assert_contains "$OUT" "$f:1: la règle « r » n'a pas de base légale : ajoute
 printf 'balance {\n  id = "x"\n\nrule { id = "y" }\n' >rules/calls/essai.lua
 run eligo lint calls/essai.yaml
 assert_eq 1 "$RC" "syntax error exit code"
-assert_contains "$OUT" "$f:4: le fichier de règles ne se charge pas : '}' expected (to close '{' at line 1) near 'rule'" "syntax error at its line"
+assert_contains "$OUT" "$f:4: le fichier de règles ne se charge pas : « } » attendu (pour fermer « { » de la ligne 1) près de « rule »" "syntax error at its line"
 assert_not_contains "$OUT" "parametre-inutilise" "no unused-parameter claims after a load error"
 
 # A directory of calls; a non-call document given explicitly is an input error.
@@ -105,7 +105,7 @@ assert_contains "$OUT" "$f:1: le fichier de règles ne se charge pas : ceiling :
 # A rule file given instead of its call document.
 run eligo lint rules/calls/essai.lua
 assert_eq 3 "$RC" "a rule file is not a call document"
-assert_contains "$ERR" "rules/calls/essai.lua is a rule file: lint takes call documents" "says what to give"
+assert_contains "$ERR" "rules/calls/essai.lua est un fichier de règles : lint prend des documents d'appel" "says what to give"
 
 # The rule library is linted too.
 printf '\nfunction M.mal() return celing end\n' >>rules/lib/money.lua

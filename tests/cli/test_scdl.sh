@@ -124,7 +124,7 @@ done
 run eligo import scdl --strict "$DATA/exemple_invalide_erreurs_colonnes.csv"
 assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:1:5: nomBeneficiaire: la colonne 5 doit être nomBeneficiaire, trouvé « NOM_Beneficiaire »" \
     "a header error"
-assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:6:9: montant: \"100000,10\" is not a number (decimal point '.', no spaces)" \
+assert_contains "$OUT" "exemple_invalide_erreurs_colonnes.csv:6:9: montant: « 100000,10 » n'est pas un nombre (point décimal « . », sans espaces)" \
     "a cell error"
 
 # ---- every real file, as it is -------------------------------------------------------------------

@@ -434,7 +434,7 @@ static void test_missing_file(void **state) {
     assert_int_equal(elg_doc_load_file(DOCS "/no-such-file.yaml", &doc, &err), ELG_EIO);
     assert_null(doc);
     assert_int_equal(err.code, ELG_EIO);
-    assert_string_equal(err.message, "impossible d'ouvrir : No such file or directory");
+    assert_string_equal(err.message, "impossible d'ouvrir : Aucun fichier ou dossier de ce type");
     assert_string_equal(err.file, DOCS "/no-such-file.yaml");
 }
 

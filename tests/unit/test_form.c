@@ -320,14 +320,14 @@ static void test_truncated(void **state) {
     (void)state;
 
     encode(elg_doc_project(doc), &buf, &len);
-    assert_string_equal(refused(buf, 0, &err), "forme compacte de projet corrompue : truncated");
+    assert_string_equal(refused(buf, 0, &err), "forme compacte de projet corrompue : tronqué");
     for (size_t n = 0; n < len; n++) {
         /* Each prefix in its own allocation, so ASan sees any read past it. */
         char *prefix = malloc(n ? n : 1);
         assert_non_null(prefix);
         memcpy(prefix, buf, n);
         assert_string_equal(refused(prefix, n, &err),
-                            "forme compacte de projet corrompue : truncated");
+                            "forme compacte de projet corrompue : tronqué");
         free(prefix);
     }
     free(buf);
@@ -402,17 +402,16 @@ static void test_corruption_messages(void **state) {
     bad[6]++;
     assert_string_equal(
         refused(bad, len, &err),
-        "forme compacte de projet corrompue : content smaller than the size it declares");
+        "forme compacte de projet corrompue : contenu plus petit que la taille qu'il annonce");
     memcpy(bad, buf, len);
     bad[6]--;
-    assert_string_equal(
-        refused(bad, len, &err),
-        "forme compacte de projet corrompue : applies_to[1].call : content larger than the size it "
-        "declares"); /* the last text of that project */
+    assert_string_equal(refused(bad, len, &err),
+                        "forme compacte de projet corrompue : applies_to[1].call : contenu plus "
+                        "grand que la taille qu'il annonce"); /* the last text of that project */
     memcpy(bad, buf, len);
     bad[3] = 0x7f;
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet corrompue : implausible size");
+                        "forme compacte de projet corrompue : taille invraisemblable");
 
     memcpy(bad, buf, len);
     /* The id (a fixstr) becomes bytes of the same total length: bin 8. */
@@ -420,22 +419,22 @@ static void test_corruption_messages(void **state) {
     bad[8] = (char)0xc4;
     bad[9] = (char)((buf[8] & 0x1f) - 1);
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet corrompue : id : expected text");
+                        "forme compacte de projet corrompue : id : un texte attendu");
 
     memcpy(bad, buf, len);
     bad[len] = (char)0xc0;
     assert_string_equal(refused(bad, len + 1, &err),
-                        "forme compacte de projet corrompue : bytes after the end");
+                        "forme compacte de projet corrompue : des octets après la fin");
 
     memcpy(bad, buf, len);
     bad[0] = (char)0xc1; /* never used by MessagePack */
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet corrompue : not MessagePack");
+                        "forme compacte de projet corrompue : pas du MessagePack");
 
     memcpy(bad, buf, len);
     bad[0] = (char)0x92;
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet corrompue : bytes after the end");
+                        "forme compacte de projet corrompue : des octets après la fin");
     free(bad);
     free(buf);
 
@@ -445,7 +444,7 @@ static void test_corruption_messages(void **state) {
     encode(&p, &buf, &len);
     assert_string_equal(
         refused(buf, len, &err),
-        "forme compacte de projet corrompue : expenses[0].category : value out of range");
+        "forme compacte de projet corrompue : expenses[0].category : valeur hors limites");
     free(buf);
     elg_doc_free(doc);
 }

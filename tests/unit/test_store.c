@@ -222,7 +222,7 @@ static void test_not_a_database(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_store_open(f->path, &s, &err), ELG_ESTORE);
     assert_null(s);
-    assert_string_equal(err.message, "ouverture du magasin : file is not a database");
+    assert_string_equal(err.message, "ouverture du magasin : le fichier n'est pas une base SQLite");
     assert_string_equal(err.file, f->path);
 }
 
@@ -630,7 +630,7 @@ static void test_decision_is_atomic(void **state) {
     assert_int_equal(elg_store_add_decision(s, &d, NULL, 0, &id, &err), ELG_ESTORE);
     assert_non_null(strstr(err.message,
                            "enregistrement de la décision du projet « p1 » pour l'appel "
-                           "« c1 » : CHECK constraint failed"));
+                           "« c1 » : valeur refusée par la contrainte"));
     assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 2);
     elg_store_close(s);
 }
@@ -1030,7 +1030,7 @@ static void test_project_form_without_document(void **state) {
     elg_error_clear(&err);
     assert_int_equal(elg_store_commit(s, &err), ELG_ESTORE);
     assert_string_equal(err.message,
-                        "validation des écritures dans le magasin : FOREIGN KEY constraint failed");
+                        "validation des écritures dans le magasin : référence à une ligne absente refusée");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 0);
