@@ -456,11 +456,25 @@ int elg_check_store(elg_store *store, elg_rules *rules, elg_decision *d, elg_err
 
 /* ---- storing in two halves ----------------------------------------------------- */
 
+/* Appends at most max bytes of s (a hash) and a newline. */
+static size_t key_line(char *o, const char *s, size_t max) {
+    size_t n = strnlen(s, max);
+    memcpy(o, s, n);
+    o[n] = '\n';
+    return n + 1;
+}
+
 void elg_check_inputs_key(const elg_decision *d, char hex[65]) {
-    char text[16 + 2 * 130];
-    int n = snprintf(text, sizeof text, "eligo-inputs-1\n%.128s\n%.128s\n", d->project_sha256,
-                     d->ruleset->sha256);
-    elg_sha256_hex(text, (size_t)n, hex);
+    /* "eligo-inputs-1\n<project sha256>\n<ruleset sha256>\n", each hash cut
+     * at 128 bytes; assembled by hand, as snprintf was a tenth of a worker's
+     * encoding. */
+    static const char tag[] = "eligo-inputs-1\n";
+    char text[sizeof tag + 2 * 130];
+    size_t n = sizeof tag - 1;
+    memcpy(text, tag, n);
+    n += key_line(text + n, d->project_sha256, 128);
+    n += key_line(text + n, d->ruleset->sha256, sizeof d->ruleset->sha256 - 1);
+    elg_sha256_hex(text, n, hex);
 }
 
 struct elg_check_encoder {

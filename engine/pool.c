@@ -105,12 +105,20 @@ static int64_t now_us(void) {
 
 /* ---- the worker side ---------------------------------------------------------------- */
 
+/* s into dst[size], cut at size - 1 bytes: called before every rule of
+ * every project, where snprintf was 4 % of a worker's instructions. */
+static void publish(char *dst, size_t size, const char *s) {
+    size_t n = s ? strnlen(s, size - 1) : 0;
+    memcpy(dst, s ? s : "", n);
+    dst[n] = '\0';
+}
+
 static const char *on_rule(void *ctx, int index, const elg_rule_decl *decl) {
     elg_pool *p = ctx;
     page *pg = p->w[0].pg; /* a worker sees its own slot as w[0] (see spawn) */
     pg->rule = index;
-    snprintf(pg->id, sizeof pg->id, "%s", decl->id ? decl->id : "");
-    snprintf(pg->source, sizeof pg->source, "%s", decl->source ? decl->source : "");
+    publish(pg->id, sizeof pg->id, decl->id);
+    publish(pg->source, sizeof pg->source, decl->source);
     if (!p->stopping)
         return NULL;
     if (index == p->stop_rule)
