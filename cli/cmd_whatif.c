@@ -139,7 +139,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
         if (!ctx->rules_dir)
             return cli_open_rules(ctx, &none);
         fprintf(stderr,
-                "eligo : whatif : pas de bibliothèque de règles en usage à comparer "
+                "eligo: whatif : pas de bibliothèque de règles en usage à comparer "
                 "(cherchée en %s) ; indiquez-la avec la variable ELIGO_RULES\n",
                 ctx->rules_tried[0] ? ctx->rules_tried : "?");
         return EXIT_RULE;

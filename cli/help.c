@@ -140,7 +140,7 @@ int cli_unknown_command(const char *group, const char *word) {
     const char *words[64] = {0};
     size_t n = command_words(group, words, 64);
     const char *near = cli_suggest(word, words, n);
-    fputs("eligo : ", stderr);
+    fputs("eligo: ", stderr);
     if (group)
         fprintf(stderr, "sous-commande de %s inconnue « ", group);
     else

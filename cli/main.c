@@ -64,7 +64,7 @@ int cli_open_store_existing(const cli_ctx *ctx, elg_store **store) {
     *store = NULL;
     if (access(ctx->db_path, F_OK) != 0 ||
         elg_store_open_existing(ctx->db_path, store, &err) == ELG_ENOTFOUND) {
-        fputs("eligo : pas de magasin ", stderr);
+        fputs("eligo: pas de magasin ", stderr);
         put_store(ctx);
         fputs(" (il est créé par « eligo init » ou « eligo import » ; choisissez-en un autre "
               "avec --db FICHIER ou ELIGO_DB)\n",

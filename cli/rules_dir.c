@@ -55,13 +55,13 @@ int cli_open_rules(cli_ctx *ctx, elg_rules **rules) {
     *rules = NULL;
     if (!ctx->rules_dir) {
         fprintf(stderr,
-                "eligo : bibliothèque de règles introuvable (cherchée en %s) ; indiquez son "
+                "eligo: bibliothèque de règles introuvable (cherchée en %s) ; indiquez son "
                 "répertoire avec --rules RÉPERTOIRE ou la variable ELIGO_RULES\n",
                 ctx->rules_tried);
         return EXIT_RULE;
     }
     if (!elg_instdir_has_rules(ctx->rules_dir)) {
-        fputs("eligo : pas de bibliothèque de règles dans ", stderr);
+        fputs("eligo: pas de bibliothèque de règles dans ", stderr);
         cli_put_text(stderr, ctx->rules_dir);
         fprintf(stderr,
                 " (%s) : lib/init.lua y est absent ou illisible ; indiquez le répertoire des "

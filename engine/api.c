@@ -97,7 +97,7 @@ void eligo_close(eligo *e) {
 }
 
 const char *eligo_errmsg(const eligo *e) {
-    return e ? e->message : "eligo : pas de poignée (mémoire épuisée ?)";
+    return e ? e->message : "eligo: pas de poignée (mémoire épuisée ?)";
 }
 
 static int usable(eligo *e) {
