@@ -722,16 +722,7 @@ static int split_path(shape_table *t, const char *path, int64_t *idx, size_t *sh
 /* The shape just split (at the end of t->text): its number, kept when new. */
 static long shape_id(shape_table *t, size_t len) {
     const char *s = t->text + t->len;
-    uint64_t h = 1469598103934665603ULL;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) { /* FNV-1a over words: shapes are short */
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        h = (h ^ x) * 1099511628211ULL;
-    }
-    for (; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    h ^= h >> 29;
+    uint64_t h = hash_text(s);
     size_t at = (size_t)h & t->mask;
     while (t->slots[at]) {
         size_t id = t->slots[at] - 1;

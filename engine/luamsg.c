@@ -13,7 +13,6 @@
 #include "luamsg.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_CAPS 4
@@ -140,28 +139,18 @@ static const struct {
     {"no value", "aucune valeur", "aucune valeur"},
 };
 
-/* ---- a growable text ----------------------------------------------------- */
+/* ---- the caller's buffer ---------------------------------------------- */
 
 typedef struct text {
     char *s;
     size_t len, cap;
-    bool oom;
+    bool over; /* the French does not fit */
 } text;
 
 static void add(text *t, const char *s, size_t n) {
-    if (t->oom)
+    if (t->over || t->len + n + 1 > t->cap) {
+        t->over = true;
         return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *d = realloc(t->s, cap);
-        if (!d) {
-            t->oom = true;
-            return;
-        }
-        t->s = d;
-        t->cap = cap;
     }
     memcpy(t->s + t->len, s, n);
     t->len += n;
@@ -397,13 +386,13 @@ static size_t position(const char *s) {
 bool elg_luamsg_french(const char *msg, char *out, size_t size) {
     if (!msg || strlen(msg) > MAX_MESSAGE || size == 0)
         return false;
-    text t = {0};
+    text t = {out, 0, size, false};
+    out[0] = '\0';
     const char *s = msg;
     for (size_t k; (k = position(s)) > 0; s += k)
         add(&t, s, k);
-    bool ok = translate_body(s, strlen(s), &t) && !t.oom && t.len < size;
-    if (ok)
-        memcpy(out, t.s, t.len + 1);
-    free(t.s);
-    return ok;
+    if (translate_body(s, strlen(s), &t) && !t.over)
+        return true;
+    out[0] = '\0';
+    return false;
 }

@@ -18,9 +18,9 @@
 #include <stddef.h>
 
 /* Writes the French of msg into out (size bytes) and returns true; false,
- * out untouched, when msg is not one of Lua's known messages, or its French
- * does not fit (keep msg then). Allocates nothing that outlives the call, so
- * it may be called where Lua can raise. */
+ * out left empty, when msg is not one of Lua's known messages, or its French
+ * does not fit (keep msg then). Allocates nothing, so it may be called where
+ * Lua can raise. */
 bool elg_luamsg_french(const char *msg, char *out, size_t size);
 
 /* A buffer that holds the French of any message it translates. */
