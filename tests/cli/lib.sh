@@ -93,6 +93,22 @@ equipment_variant() {
     assert_eq 0 "$RC" "import the equipment variant ($ERR)"
 }
 
+# Whether without_source hides the source tree here.
+can_hide_source() { unshare -rm true 2>/dev/null; }
+
+# without_source SCRIPT [ARG...]: runs `bash SCRIPT ARG...` with the source
+# tree hidden (an empty tmpfs over $SRC in a private mount namespace) where
+# the system allows one, and says so where it does not; WORK and SRC must be
+# exported for the script.
+without_source() {
+    if can_hide_source; then
+        unshare -rm bash -c 'mount -t tmpfs none "$SRC" && exec bash "$@"' _ "$@"
+    else
+        echo "note: no mount namespace here: the source tree stays visible"
+        bash "$@"
+    fi
+}
+
 finish() {
     english_check
     echo "$CHECKS checks, $FAILURES failed"

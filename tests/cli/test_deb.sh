@@ -63,18 +63,11 @@ step list "$1" trace list --format csv
 step help "$1" help check
 SCRIPT
 export WORK SRC
-hidden() { # PROGRAM SHARE TAG
-    if unshare -rm true 2>/dev/null; then
-        unshare -rm bash -c 'mount -t tmpfs none "$SRC" && exec bash "$WORK/use.sh" "$@"' _ "$@"
-    else
-        echo "note: no mount namespace here: the source tree stays visible"
-        bash "$WORK/use.sh" "$@"
-    fi
-}
+hidden() { without_source "$WORK/use.sh" "$@"; } # PROGRAM SHARE TAG
 used() { # TAG WHAT
     local t=$1
     u() { cat "$WORK/$t.$1.$2"; }
-    if unshare -rm true 2>/dev/null; then
+    if can_hide_source; then
         assert_eq 0 "$(cat "$WORK/$t.src_entries")" "$2: the source tree is hidden"
     fi
     assert_eq 0 "$(u init rc)" "$2: init ($(u init err))"
