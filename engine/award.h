@@ -73,7 +73,9 @@ typedef struct elg_aid_received {
     const char *date;         /* YYYY-MM-DD: the convention's date */
     elg_cents amount;         /* the beneficiary's part: montant x pourcentageSubvention */
     const char *object;
-    const char *source; /* file:line it was read from */
+    const char *source;    /* file:line it was read from */
+    const char *reference; /* referenceDecision, or NULL: what a resource line's
+                            * grant_reference names (elg_published_line) */
 } elg_aid_received;
 
 /* A grant's whole, in share units: pourcentageSubvention is units / 10 000. */

@@ -3,6 +3,7 @@
  */
 #include "check.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,21 +235,39 @@ elg_eval *elg_check_call_eval(elg_check_call *cc) {
 
 /* ---- aid received (eligo import scdl) -----------------------------------------------
  * The project as rules see it: its document, and the grants other funders published for its
- * applicants' SIRENs (each applicant's SIREN once). */
+ * applicants' SIRENs (each applicant's SIREN once); and, for each resource line that names the
+ * act that granted it, what its financer published under that act (elg_published_line). */
+
+/* The texts kept per aid: its date, its source as rules read it, its funder's SIRET and its
+ * referenceDecision (the last two may be NULL). */
+enum { AID_DATE, AID_SOURCE, AID_FUNDER, AID_REFERENCE, AID_TEXTS };
 
 typedef struct aid_view {
     elg_project project;
     elg_declared_aid *aids;
-    char **texts; /* the aids' dates and sources */
+    char **texts; /* AID_TEXTS per aid */
     size_t count, cap;
+    elg_published_line *published; /* one per resource line, or NULL */
+    char **published_sources;      /* the lines' source texts */
 } aid_view;
 
 static void aid_view_release(aid_view *v) {
-    for (size_t i = 0; i < v->count * 2; i++)
+    for (size_t i = 0; i < v->count * AID_TEXTS; i++)
         free(v->texts[i]);
     free(v->texts);
     free(v->aids);
+    if (v->published_sources)
+        for (size_t i = 0; i < v->project.resources_count; i++)
+            free(v->published_sources[i]);
+    free(v->published_sources);
+    free(v->published);
     memset(v, 0, sizeof *v);
+}
+
+static char *strdup_or_null(const char *s, bool *failed) {
+    char *d = s ? strdup(s) : NULL;
+    *failed |= s && !d;
+    return d;
 }
 
 static int collect_aid(void *ctx, const elg_aid_received *aid) {
@@ -259,25 +278,86 @@ static int collect_aid(void *ctx, const elg_aid_received *aid) {
         if (!aids)
             return ELG_ENOMEM;
         v->aids = aids;
-        char **texts = realloc(v->texts, cap * 2 * sizeof *texts);
+        char **texts = realloc(v->texts, cap * AID_TEXTS * sizeof *texts);
         if (!texts)
             return ELG_ENOMEM;
         v->texts = texts;
         v->cap = cap;
     }
+    bool failed = false;
     size_t n = strlen(aid->funder_name) + strlen(aid->source) + 4;
-    char *date = strdup(aid->date), *source = malloc(n);
-    if (source)
-        snprintf(source, n, "%s (%s)", aid->funder_name, aid->source);
-    v->texts[v->count * 2] = date;
-    v->texts[v->count * 2 + 1] = source;
-    v->aids[v->count] = (elg_declared_aid){date, aid->amount, source};
+    char **t = v->texts + v->count * AID_TEXTS;
+    t[AID_DATE] = strdup_or_null(aid->date, &failed);
+    t[AID_SOURCE] = malloc(n);
+    failed |= !t[AID_SOURCE];
+    if (t[AID_SOURCE])
+        snprintf(t[AID_SOURCE], n, "%s (%s)", aid->funder_name, aid->source);
+    t[AID_FUNDER] = strdup_or_null(aid->funder_siret, &failed);
+    t[AID_REFERENCE] = strdup_or_null(aid->reference, &failed);
+    v->aids[v->count] = (elg_declared_aid){t[AID_DATE], aid->amount, t[AID_SOURCE]};
     v->count++;
-    return date && source ? 0 : ELG_ENOMEM;
+    return failed ? ELG_ENOMEM : 0;
 }
 
-static int aid_view_fill(elg_store *store, const char *until, const elg_project *p, aid_view *v,
-                         elg_error *err) {
+static const elg_financer *set_find(const financer_set *set, const char *id) {
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->financers[i]->id, id) == 0)
+            return set->financers[i];
+    return NULL;
+}
+
+/* Ties the resource lines that name their act to the aid collected: an aid is published for
+ * line r when its funder's SIREN is r's financer's, and its referenceDecision is r's
+ * grant_reference (and its date r's grant_date when r gives one). Every line is compared with
+ * the whole of what was published under its act: two lines naming the same act each see it. */
+static int tie_published(aid_view *v, const financer_set *fins, elg_error *err) {
+    const elg_project *p = &v->project;
+    bool any = false;
+    for (size_t i = 0; i < p->resources_count && !any; i++)
+        any = p->resources[i].grant_reference != NULL;
+    if (!any)
+        return 0;
+    v->published = calloc(p->resources_count, sizeof *v->published);
+    v->published_sources = calloc(p->resources_count, sizeof *v->published_sources);
+    if (!v->published || !v->published_sources)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < p->resources_count; i++) {
+        const elg_resource *r = &p->resources[i];
+        const elg_financer *f = r->grant_reference ? set_find(fins, r->financer) : NULL;
+        if (!f || !f->siret)
+            continue;
+        elg_published_line *line = &v->published[i];
+        size_t first = 0;
+        for (size_t j = 0; j < v->count; j++) {
+            char *const *t = v->texts + j * AID_TEXTS;
+            if (!t[AID_FUNDER] || !t[AID_REFERENCE] || strncmp(t[AID_FUNDER], f->siret, 9) != 0 ||
+                strcmp(t[AID_REFERENCE], r->grant_reference) != 0 ||
+                (r->grant_date && strcmp(t[AID_DATE], r->grant_date) != 0))
+                continue;
+            if (line->rows++ == 0)
+                first = j;
+            int rc = elg_money_add(line->amount, v->aids[j].amount, &line->amount, err);
+            if (rc)
+                return rc;
+        }
+        if (line->rows == 0)
+            continue;
+        const char *src = v->texts[first * AID_TEXTS + AID_SOURCE];
+        size_t n = strlen(src) + 32;
+        if (!(v->published_sources[i] = malloc(n)))
+            return elg_error_set(err, ELG_ENOMEM, "out of memory");
+        if (line->rows == 1)
+            snprintf(v->published_sources[i], n, "%s", src);
+        else
+            snprintf(v->published_sources[i], n, "%s + %zu", src, line->rows - 1);
+        line->source = v->published_sources[i];
+    }
+    v->project.published = v->published;
+    return 0;
+}
+
+static int aid_view_fill(elg_store *store, const char *until, const elg_project *p,
+                         const financer_set *fins, aid_view *v, elg_error *err) {
     memset(v, 0, sizeof *v);
     v->project = *p;
     for (size_t i = 0; i < p->applicants_count; i++) {
@@ -302,7 +382,10 @@ static int aid_view_fill(elg_store *store, const char *until, const elg_project 
     }
     v->project.aid_received = v->aids;
     v->project.aid_received_count = v->count;
-    return 0;
+    int rc = tie_published(v, fins, err);
+    if (rc)
+        aid_view_release(v);
+    return rc;
 }
 
 int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_project *in,
@@ -310,7 +393,8 @@ int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_pro
     if (!store)
         return elg_eval_decide(cc->ev, in, out, err);
     aid_view view;
-    int rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL, in->project, &view, err);
+    int rc = aid_view_fill(store, cc->aid_until[0] ? cc->aid_until : NULL, in->project, &cc->fins,
+                           &view, err);
     if (rc)
         return rc;
     elg_eval_project with = {&view.project, in->version, in->sha256};

@@ -100,6 +100,8 @@ typedef struct elg_financer {
     char *id;
     char *name;
     elg_nature nature;
+    char *siret; /* 14 digits with a valid check digit, or NULL: what links the grants it
+                  * publishes (SCDL idAttribuant, compared by SIREN) to its resource lines */
 } elg_financer;
 
 /* ---- call -------------------------------------------------------------- */
@@ -215,7 +217,21 @@ typedef struct elg_resource {
     elg_resource_status status;
     elg_category earmark; /* 0 when not earmarked */
     char *action;         /* as elg_expense.action; may be NULL */
+    /* The act that granted the line, as its financer publishes it in SCDL (referenceDecision
+     * and dateConvention): what ties the line to a published grant. NULL when not given;
+     * grant_date only with grant_reference, and both only on a granted line. */
+    char *grant_reference;
+    char *grant_date; /* YYYY-MM-DD, may be NULL */
 } elg_resource;
+
+/* What the financer of a resource line published for it (eligo import scdl): the parts of the
+ * SCDL rows whose funder SIREN is the financer's, whose beneficiary SIREN is an applicant's, and
+ * whose referenceDecision (and dateConvention, when the line gives grant_date) is the line's. */
+typedef struct elg_published_line {
+    size_t rows;        /* 0: nothing published matches the line */
+    elg_cents amount;   /* the sum of their parts */
+    const char *source; /* "file:line" of the first, "+ N" when several */
+} elg_published_line;
 
 /* An aid the applicant declares having received (de minimis declaration). */
 typedef struct elg_declared_aid {
@@ -254,6 +270,9 @@ typedef struct elg_project {
      * the grants other funders published for the applicants' SIRENs (eligo import scdl). */
     const elg_declared_aid *aid_received;
     size_t aid_received_count;
+    /* Also filled by the engine: one entry per resource line, what its financer published for
+     * it; NULL when no line is tied to a published grant. */
+    const elg_published_line *published;
 } elg_project;
 
 /* ---- documents --------------------------------------------------------- */

@@ -522,14 +522,18 @@ static bool first_repeat(keyed *items, size_t n, size_t *repeat, size_t *first) 
 
 /* ---- financer -------------------------------------------------------------------- */
 
+static int check_siret(parse_ctx *c, const char *path, const char *text);
+
 int doc_conv_financer(parse_ctx *c, const raw_financer *r, elg_financer *f) {
     int nature = 0;
     int rc;
     f->id = r->id;
     f->name = r->name;
+    f->siret = r->siret;
     if ((rc = check_ident(c, "id", ELG_N("id"), r->id)) || (rc = check_text(c, "name", r->name)) ||
         (rc = conv_enum(c, "nature", "nature", true, nature_names, COUNT(nature_names), r->nature,
-                        &nature)))
+                        &nature)) ||
+        (r->siret && (rc = check_siret(c, "siret", r->siret))))
         return rc;
     f->nature = (elg_nature)nature;
     return 0;
@@ -847,6 +851,19 @@ static int conv_resource(parse_ctx *c, const char *path, const raw_resource *r, 
         return rc;
     res->status = status ? (elg_resource_status)status : ELG_RES_REQUESTED;
     res->earmark = (elg_category)earmark;
+    res->grant_reference = r->grant_reference;
+    res->grant_date = r->grant_date;
+    if ((rc = check_text(c, path_key(sub, path, "grant_reference"), r->grant_reference)) ||
+        (r->grant_date && (rc = check_date(c, path_key(sub, path, "grant_date"), r->grant_date))))
+        return rc;
+    if (r->grant_date && !r->grant_reference)
+        return doc_fail_at(c, path_key(sub, path, "grant_date"),
+                           "grant_date dates the act named by grant_reference: give both");
+    /* The reference names the act that granted the line: a line still requested has none. */
+    if (r->grant_reference && res->status != ELG_RES_GRANTED)
+        return doc_fail_at(
+            c, path_key(sub, path, "grant_reference"),
+            "a line tied to the act that granted it is granted: add status: granted");
     return 0;
 }
 

@@ -62,6 +62,7 @@ typedef struct raw_financer {
     char *id;
     char *name;
     char *nature;
+    char *siret;
 } raw_financer;
 
 typedef struct raw_call {
@@ -112,6 +113,8 @@ typedef struct raw_resource {
     char *label;
     char *earmark;
     char *action;
+    char *grant_reference;
+    char *grant_date;
 } raw_resource;
 
 typedef struct raw_aid {

@@ -42,6 +42,7 @@ static const cyaml_schema_field_t financer_fields[] = {
     STR("id", REQ, raw_financer, id),
     STR("name", REQ, raw_financer, name),
     STR("nature", REQ, raw_financer, nature),
+    STR("siret", OPT, raw_financer, siret),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t financer_schema = {
@@ -132,6 +133,8 @@ static const cyaml_schema_field_t resource_fields[] = {
     STR("label", OPT, raw_resource, label),
     STR("earmark", OPT, raw_resource, earmark),
     STR("action", OPT, raw_resource, action),
+    STR("grant_reference", OPT, raw_resource, grant_reference),
+    STR("grant_date", OPT, raw_resource, grant_date),
     CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t resource_entry = {

@@ -73,11 +73,12 @@ _Static_assert(sizeof(elg_resource_status) == sizeof(int), "elg_resource_status 
  * ELG_FORM_FORMAT raised), or the form would lose it: on the usual 64-bit
  * targets, a changed size stops the build here as a reminder. */
 #if UINTPTR_MAX == UINT64_MAX
-/* 176: with aid_received (16 bytes), which the engine fills and the form never holds. */
-_Static_assert(sizeof(elg_project) == 176, "elg_project changed: update project_fields");
+/* 184: with aid_received and published (24 bytes), which the engine fills and the form never
+ * holds. */
+_Static_assert(sizeof(elg_project) == 184, "elg_project changed: update project_fields");
 _Static_assert(sizeof(elg_applicant) == 88, "elg_applicant changed: update applicant_fields");
 _Static_assert(sizeof(elg_expense) == 32, "elg_expense changed: update expense_fields");
-_Static_assert(sizeof(elg_resource) == 40, "elg_resource changed: update resource_fields");
+_Static_assert(sizeof(elg_resource) == 56, "elg_resource changed: update resource_fields");
 _Static_assert(sizeof(elg_declared_aid) == 24, "elg_declared_aid changed: update aid_fields");
 _Static_assert(sizeof(elg_application) == 16, "elg_application changed: update application_fields");
 #endif
@@ -106,6 +107,8 @@ static const field resource_fields[] = {
     ENUM(elg_resource, status, ELG_RES_REQUESTED, ELG_RES_GRANTED),
     ENUM(elg_resource, earmark, 0, ELG_CAT_OTHER), /* 0: not earmarked */
     OPT_TEXT(elg_resource, action),
+    OPT_TEXT(elg_resource, grant_reference),
+    OPT_TEXT(elg_resource, grant_date),
 };
 static const record resource_record = RECORD(elg_resource, resource_fields);
 
@@ -517,6 +520,8 @@ int elg_form_decode_project(const void *buf, size_t len, elg_form_project **out,
         rc = elg_error_set(err, ELG_ENOMEM, "decoding a compact project form: out of memory");
         goto out;
     }
+    /* The engine-filled members (aid_received, published) are not in the form: empty. */
+    memset(&f->project, 0, sizeof f->project);
     r.base = (unsigned char *)f->arena;
     r.cap = arena;
     if ((rc = get_record(&r, &project_record, &u.data.via.array.ptr[2], &f->project, 0)))

@@ -29,7 +29,8 @@
 #include "error.h"
 
 /* The layout version written in every form. */
-#define ELG_FORM_FORMAT 1
+/* 2: a resource line's grant_reference and grant_date. */
+#define ELG_FORM_FORMAT 2
 
 /* Encodes every field of p into *buf, malloc'ed (the caller frees it with
  * free), of *len bytes. ELG_EUSAGE when a field that every project has (id,

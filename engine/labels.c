@@ -76,6 +76,7 @@ static const row figures[] = {
     {"public", "financements publics"},
     {"owner", "part du maître d'ouvrage"},
     {"total", "total"},
+    {"published_beyond", "publié (SCDL) au-delà du plan"},
 };
 
 static const char *const count_figures[] = {"differences"};

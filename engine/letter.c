@@ -691,6 +691,12 @@ static char *shape_sentence(out *o, const elg_rule_result *r, elg_cents *gap, co
                 "de %s en permet au plus %s",
                 M(o, a), BP(o, elg_money_ratio_bp_half_up(a, c)), M(o, c),
                 elg_rate_format(rate, rb, sizeof rb), M(o, b));
+        elg_cents beyond;
+        if (fig_int(r, "published_beyond", &beyond) && beyond > 0)
+            fprintf(f,
+                    " (le montant compte %s que le financeur a publiés en open data pour cette "
+                    "aide au-delà de votre plan de financement)",
+                    M(o, beyond));
         fputs(pass ? "." : "", f);
         if (fail) {
             fprintf(f, " : elle le dépasse de %s.", M(o, a - b));

@@ -706,9 +706,19 @@ static int run_balance(rec *r, const elg_native_input *in, elg_rule_result *x) {
     return finish(r, x, e == res ? ELG_RULE_PASS : ELG_RULE_FAIL, m.buf, &f, NULL, NULL);
 }
 
+/* Whether a resource line is tied to what its financer published (elg_published_line): the
+ * share checks then count it, in Lua (budget.counted_resources_of), which says so in its text. */
+static bool any_published(const elg_project *p) {
+    for (size_t i = 0; p->published && i < p->resources_count; i++)
+        if (p->published[i].rows)
+            return true;
+    return false;
+}
+
 static int run_ceiling(const elg_native *n, rec *r, const elg_native_input *in, elg_rule_result *x,
                        elg_cents *grant, bool *has_grant) {
-    if (!n->label || (n->has_financer && (n->financer_is_list || n->financers.count != 1)))
+    if (!n->label || (n->has_financer && (n->financer_is_list || n->financers.count != 1)) ||
+        (n->has_financer && any_published(in->project)))
         return ELG_NATIVE_FALLBACK;
     elg_cents amount;
     if (n->category ? !expenses_of(r, in->project, n->category, &amount)
@@ -812,7 +822,7 @@ static int run_earmark(const elg_native *n, rec *r, const elg_native_input *in, 
 static int run_rate_ceiling(const elg_native *n, rec *r, const elg_native_input *in,
                             elg_rule_result *x, elg_cents *grant, bool *has_grant) {
     const elg_project *p = in->project;
-    if (!n->label || n->has_financer == n->public_)
+    if (!n->label || n->has_financer == n->public_ || any_published(p))
         return ELG_NATIVE_FALLBACK;
     elg_cents cost, amount = 0, cap;
     if (!expenses_of(r, p, 0, &cost))

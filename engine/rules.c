@@ -458,7 +458,7 @@ void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *res = &p->resources[i];
         const elg_financer *f = find_financer(financers, financers_count, res->financer);
-        lua_createtable(L, 0, 7);
+        lua_createtable(L, 0, 9);
         set_str(L, "financer", res->financer);
         set_str(L, "label", res->label);
         set_int(L, "amount", res->amount);
@@ -466,6 +466,14 @@ void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *
         if (res->earmark)
             set_str(L, "earmark", elg_category_name(res->earmark));
         set_str(L, "action", res->action);
+        set_str(L, "grant_reference", res->grant_reference);
+        set_str(L, "grant_date", res->grant_date);
+        /* What the financer published under that act (engine/check.c): the share checks count
+         * it when it is more than the line says. */
+        if (p->published && p->published[i].rows) {
+            set_int(L, "published", p->published[i].amount);
+            set_str(L, "published_source", p->published[i].source);
+        }
         if (f) {
             set_str(L, "nature", elg_nature_name(f->nature));
             lua_pushboolean(L, elg_nature_is_public(f->nature));

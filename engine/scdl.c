@@ -886,6 +886,7 @@ static int tolerant_row(reader *r) {
                 .amount = part,
                 .object = raw(r, F_OBJET),
                 .source = source,
+                .reference = *raw(r, F_REFERENCE) ? raw(r, F_REFERENCE) : NULL,
             },
         .rna = *rna ? rna : NULL,
     };

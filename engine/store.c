@@ -704,6 +704,7 @@ out:
 static int (*const migration_code[])(sqlite3 *db, elg_error *err) = {
     [2] = backfill_forms,
     [7] = allow_incomplete,
+    [8] = backfill_forms,
 };
 
 /* Applies the migrations the database lacks, all in one transaction, so a
@@ -2460,8 +2461,8 @@ int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
         return elg_error_set(err, ELG_EUSAGE, "elg_store_put_aid_received: missing argument");
     if ((rc = prepare(s,
                       "INSERT OR IGNORE INTO aid_received (file_sha256, line, source, siren, siret,"
-                      " beneficiary, funder_name, funder_siret, date, amount, object, rna)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                      " beneficiary, funder_name, funder_siret, date, amount, object, rna,"
+                      " reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                       &st, err)))
         return rc;
     if (bind_text(st, 1, file_sha256) != SQLITE_OK || sqlite3_bind_int(st, 2, line) != SQLITE_OK ||
@@ -2473,7 +2474,7 @@ int elg_store_put_aid_received(elg_store *s, const char *file_sha256, int line,
         bind_text(st, 9, aid->date) != SQLITE_OK ||
         sqlite3_bind_int64(st, 10, aid->amount) != SQLITE_OK ||
         bind_text(st, 11, aid->object) != SQLITE_OK || bind_text(st, 12, aid->rna) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
+        bind_text(st, 13, aid->reference) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc =
             db_error(s->db, err, "storing the aid received at %s", aid->source ? aid->source : "?");
     else
@@ -2491,7 +2492,7 @@ int elg_store_each_aid_received(elg_store *s, const char *siren, const char *unt
         return elg_error_set(err, ELG_EUSAGE, "elg_store_each_aid_received: missing argument");
     if ((rc = prepare(s,
                       "SELECT siren, siret, beneficiary, funder_name, funder_siret, date, amount,"
-                      " object, source, rna FROM aid_received WHERE siren = ?1"
+                      " object, source, rna, reference FROM aid_received WHERE siren = ?1"
                       " AND (?2 IS NULL OR imported_at <= ?2) ORDER BY date, source",
                       &st, err)))
         return rc;
@@ -2511,6 +2512,7 @@ int elg_store_each_aid_received(elg_store *s, const char *siren, const char *unt
             .object = col_text(st, 7),
             .source = col_text(st, 8),
             .rna = (const char *)sqlite3_column_text(st, 9),
+            .reference = (const char *)sqlite3_column_text(st, 10),
         };
         if (!aid.siren || !aid.beneficiary || !aid.funder_name || !aid.date || !aid.object ||
             !aid.source) {

@@ -322,3 +322,31 @@ CREATE UNIQUE INDEX decisions_by_inputs ON decisions (ruleset, project, inputs_k
 -- place the way SQLite documents for such changes (writable_schema, then a
 -- new schema_version), in this migration's transaction.
 SELECT 1;
+
+-- migration: 8
+
+-- Grants published in SCDL tied to the resource lines they fund: a financer
+-- document may give its SIRET, a resource line the reference (and date) of
+-- the act that granted it, and the aid received keeps the referenceDecision
+-- it was published under (engine/check.c matches the three). Rows imported
+-- before this migration keep no reference and tie to no line: the table is
+-- append-only and keyed by the file's content and line, so importing the
+-- same file again adds nothing. They still count as aid received by the
+-- beneficiary (de minimis).
+ALTER TABLE aid_received ADD COLUMN reference TEXT;
+
+-- The compact form's format 2 holds a resource line's grant_reference and
+-- grant_date: every form is encoded again (store.c backfill_forms, right
+-- after this SQL, from the verbatim YAML).
+DROP TRIGGER project_forms_no_delete;
+DROP TRIGGER project_calls_no_delete;
+DELETE FROM project_calls;
+DELETE FROM project_forms;
+CREATE TRIGGER project_forms_no_delete BEFORE DELETE ON project_forms
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;
+CREATE TRIGGER project_calls_no_delete BEFORE DELETE ON project_calls
+BEGIN
+    SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
+END;

@@ -582,6 +582,22 @@ G.field = function(v, key)
     return path_of(path, key)
 end
 
+-- published_grant(line): what the financer of resource line `line` (a view,
+-- p.resources[i]) published under the act that granted it, when the line
+-- names that act (grant_reference) and an imported SCDL file holds it
+-- (engine/check.c ties them): its amount in cents and its source, or nil.
+-- Both are facts of the rule when there is such a grant, and nothing is read
+-- otherwise, so that a plan tied to no published grant has the trace it had
+-- before the tie existed.
+G.published_grant = function(line)
+    local d = view_data(line)
+    if d == nil then
+        error(tr("published_grant expects a resource line of the project (p.resources[i])"), 2)
+    end
+    if d.published == nil then return nil end
+    return line.published, line.published_source
+end
+
 G.pass = function(message, figures) return result("pass", message, figures) end
 G.fail = function(message, figures) return result("fail", message, figures) end
 G.na = function(message, figures) return result("not-applicable", message, figures) end

@@ -58,6 +58,39 @@ function B.resources_of(p, financers)
     return sum_lines(p.resources, function(r) return set[r.financer] end)
 end
 
+-- What lines count in a share check: each line's amount, or what its
+-- financer published under the act that granted it (published_grant, eligo
+-- import scdl) when that is more: the plan cannot hide part of a grant the
+-- financer has made public. Returns that total, and the part of it published
+-- beyond the lines (0 when nothing published exceeds them).
+local function counted_lines(lines, keep)
+    local t, beyond = 0, 0
+    for _, line in ipairs(lines) do
+        if keep(line) then
+            local amount = line.amount
+            local published = published_grant(line)
+            if published ~= nil and published > amount then
+                beyond = add(beyond, sub(published, amount))
+                amount = published
+            end
+            t = add(t, amount)
+        end
+    end
+    return t, beyond
+end
+
+-- counted_resources_of(p, financers): resources_of as a share check counts
+-- it (counted_lines).
+function B.counted_resources_of(p, financers)
+    local set = id_set(financers)
+    return counted_lines(p.resources, function(r) return set[r.financer] end)
+end
+
+-- counted_public_resources(p): public_resources as a share check counts it.
+function B.counted_public_resources(p)
+    return counted_lines(p.resources, function(r) return r.public end)
+end
+
 -- Total of the resources earmarked to category, from the given financer(s)
 -- or from any financer when financers is nil.
 function B.earmarked(p, category, financers)

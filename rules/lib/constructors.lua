@@ -31,6 +31,15 @@ local function need(spec, key, kind, ctor)
     return v
 end
 
+-- A financer's share as share checks count it (budget.counted_resources_of):
+-- what a granted line's financer published for it (eligo import scdl)
+-- counts when it is more than the line. The part published beyond the plan
+-- is a figure (published_beyond) and is said after the amount.
+local function beyond_text(beyond)
+    if beyond == 0 then return "" end
+    return " (dont " .. fmt(beyond) .. " de subventions publiées (SCDL) au-delà du plan)"
+end
+
 -- ceiling { category = "equipment", max = param "max_equipment" }
 -- ceiling { financer = "MEL", max = eur(60000) }
 -- An absolute cap on an expense category or on what a financer gives.
@@ -49,16 +58,21 @@ function K.ceiling(spec)
         basis = spec.basis, kind = "ceiling",
         native = { op = "ceiling", category = category, financer = financer, max = max, label = label },
         check = function(p, c)
-            local amount = category and budget.expenses_of(p, category)
-                or budget.resources_of(p, financer)
-            local figures = { amount = amount, max = max }
-            if financer and financer == c.financer then decision_figure("max_grantable", max) end
-            if amount <= max then
-                return pass(string.format("%s : %s ≤ plafond %s", label, fmt(amount), fmt(max)),
-                    figures)
+            local amount, beyond = 0, 0
+            if category then
+                amount = budget.expenses_of(p, category)
+            else
+                amount, beyond = budget.counted_resources_of(p, financer)
             end
-            return fail(string.format("%s : %s > plafond %s (dépassement %s)", label,
-                fmt(amount), fmt(max), fmt(sub(amount, max))), figures)
+            local figures = { amount = amount, max = max }
+            if beyond > 0 then figures.published_beyond = beyond end
+            if financer and financer == c.financer then decision_figure("max_grantable", max) end
+            local said = label .. " : " .. fmt(amount) .. beyond_text(beyond)
+            if amount <= max then
+                return pass(string.format("%s ≤ plafond %s", said, fmt(max)), figures)
+            end
+            return fail(string.format("%s > plafond %s (dépassement %s)", said, fmt(max),
+                fmt(sub(amount, max))), figures)
         end,
     }
 end
@@ -182,7 +196,9 @@ end
 -- Example: 1 300 000 € of FEDER on 2 000 000 € at 65 % passes exactly at
 -- the cap; 1 300 000,01 € fails. Reports the cap as the maximum grantable
 -- when the financer is the call's; with public = true, the cap less the
--- other public aid when the call's money is public.
+-- other public aid when the call's money is public. A granted line tied to
+-- what its financer published (grant_reference, eligo import scdl) counts
+-- the published amount when it is more (budget.counted_resources_of).
 function K.rate_ceiling(spec)
     local max = need(spec, "max", "rate", "rate_ceiling")
     local financer, public = spec.financer, spec.public == true
@@ -198,17 +214,24 @@ function K.rate_ceiling(spec)
         native = { op = "rate_ceiling", financer = financer, public = public, max = max, label = label },
         check = function(p, c)
             local cost = budget.total_expenses(p)
-            local amount = financer and budget.resources_of(p, financer) or budget.public_resources(p)
+            local amount, beyond
+            if financer then
+                amount, beyond = budget.counted_resources_of(p, financer)
+            else
+                amount, beyond = budget.counted_public_resources(p)
+            end
             local cap = apply_rate_floor(cost, max)
             local figures = { amount = amount, eligible_cost = cost, rate = max, cap = cap }
+            if beyond > 0 then figures.published_beyond = beyond end
             if financer and financer == c.financer then
                 decision_figure("max_grantable", cap)
             elseif public and call_money_is_public(p, c) then
-                local others = sub(amount, budget.resources_of(p, c.financer))
+                local others = sub(amount, (budget.counted_resources_of(p, c.financer)))
                 decision_figure("max_grantable", cap > others and sub(cap, others) or 0)
             end
-            local text = string.format("%s : %s pour un coût éligible de %s, soit %s (plafond %s : %s)",
-                label, fmt(amount), fmt(cost), money.fmt_share(amount, cost), fmt_rate(max), fmt(cap))
+            local text = string.format("%s : %s%s pour un coût éligible de %s, soit %s (plafond %s : %s)",
+                label, fmt(amount), beyond_text(beyond), fmt(cost), money.fmt_share(amount, cost),
+                fmt_rate(max), fmt(cap))
             if amount <= cap then return pass(text, figures) end
             return fail(text .. ", dépassement " .. fmt(sub(amount, cap)), figures)
         end,

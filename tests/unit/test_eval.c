@@ -28,8 +28,8 @@ static elg_expense expenses[] = {
     {ELG_CAT_EQUIPMENT, "Matériel", 8082000, NULL},
 };
 static elg_resource resources[] = {
-    {"MEL", NULL, 6000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL},
-    {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0, NULL},
+    {"MEL", NULL, 6000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL, NULL, NULL},
+    {"SELF", NULL, 7082000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL},
 };
 static elg_applicant applicants[] = {
     {"Asso", "association", NULL, NULL, "Lille", NULL, false, {0, 1}, NULL, 0}};
@@ -61,8 +61,8 @@ static elg_call call = {
     .params = params,
     .params_count = 2,
 };
-static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
-static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
+static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY, NULL};
+static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF, NULL};
 static const elg_financer *financers[] = {&mel, &self};
 
 static elg_rules *open_rules(const char *src, const elg_limits *limits) {

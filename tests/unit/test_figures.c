@@ -33,8 +33,8 @@ static elg_project project = {
     .applies_to_count = 1,
 };
 static elg_call call = {.id = "c", .financer = "MEL"};
-static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
-static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
+static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY, NULL};
+static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF, NULL};
 static const elg_financer *financers[] = {&mel, &self};
 
 /* The amount of category cat in c[0..n), -1 when absent. */

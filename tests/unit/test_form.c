@@ -78,6 +78,8 @@ static void assert_projects_equal(const elg_project *a, const elg_project *b) {
         assert_int_equal(a->resources[i].status, b->resources[i].status);
         assert_int_equal(a->resources[i].earmark, b->resources[i].earmark);
         assert_text(a->resources[i].action, b->resources[i].action);
+        assert_text(a->resources[i].grant_reference, b->resources[i].grant_reference);
+        assert_text(a->resources[i].grant_date, b->resources[i].grant_date);
     }
     assert_int_equal(a->applies_to_count, b->applies_to_count);
     for (size_t i = 0; i < a->applies_to_count; i++) {
@@ -226,7 +228,11 @@ static void test_null_and_empty(void **state) {
     };
     elg_expense expenses[] = {{.category = ELG_CAT_OTHER, .label = "", .amount = 0}};
     elg_resource resources[] = {
-        {.financer = "MEL", .amount = INT64_MAX, .status = ELG_RES_GRANTED},
+        {.financer = "MEL",
+         .amount = INT64_MAX,
+         .status = ELG_RES_GRANTED,
+         .grant_reference = "",
+         .grant_date = "2016-12-05"},
         {.financer = "self",
          .label = "fonds propres",
          .amount = 1,
@@ -394,9 +400,9 @@ static void test_corruption_messages(void **state) {
     assert_int_equal((unsigned char)buf[7], 0x9d);
 
     memcpy(bad, buf, len);
-    bad[1] = 2;
+    bad[1] = 1; /* the format before a resource line's grant_reference and grant_date */
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet au format 2, cet eligo lit le format 1");
+                        "forme compacte de projet au format 1, cet eligo lit le format 2");
 
     memcpy(bad, buf, len);
     bad[6]++;

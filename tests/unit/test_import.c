@@ -190,8 +190,9 @@ static void test_unknown_reference(void **state) {
     project(f, "b.yaml", "p1", "CAFF", "c1");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
     assert_int_equal(s.count, 0); /* no report for a failed import */
-    assert_string_equal(err.message,
-                        "document financer « CAFF » inconnu (importez-le d'abord ou dans le même lot)");
+    assert_string_equal(
+        err.message,
+        "document financer « CAFF » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
     assert_string_equal(err.field, "resources[0].financer");
@@ -236,8 +237,9 @@ static void test_first_bad_document_wins(void **state) {
     call(f, "c.yaml", "c1", "F");
     call(f, "d.yaml", "c1", "F");
     assert_int_equal(import_dir(f, &err, &s), ELG_EINPUT);
-    assert_string_equal(err.message,
-                        "document financer « MISSING » inconnu (importez-le d'abord ou dans le même lot)");
+    assert_string_equal(
+        err.message,
+        "document financer « MISSING » inconnu (importez-le d'abord ou dans le même lot)");
     snprintf(path, sizeof path, "%s/b.yaml", f->dir);
     assert_string_equal(err.file, path);
 

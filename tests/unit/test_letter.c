@@ -39,8 +39,7 @@ static const char decision_json[] =
 static char *render(elg_letter_format format, const char *sha) {
     elg_decision *d = NULL;
     elg_error err = {0};
-    if (elg_decision_read(decision_json, strlen(decision_json), NULL, NULL, NULL, &d,
-                          &err))
+    if (elg_decision_read(decision_json, strlen(decision_json), NULL, NULL, NULL, &d, &err))
         fail_msg("elg_decision_read: %s", err.message);
     elg_letter_financer mel = {"MEL", "Métropole Européenne de Lille"};
     elg_letter_input in = {

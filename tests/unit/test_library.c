@@ -22,11 +22,11 @@
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
-static elg_financer feder = {"FEDER", "FEDER", ELG_NATURE_EU};
-static elg_financer etat = {"ETAT", "État", ELG_NATURE_STATE};
-static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
-static elg_financer priv = {"MECENE", "Mécène", ELG_NATURE_PRIVATE};
+static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY, NULL};
+static elg_financer feder = {"FEDER", "FEDER", ELG_NATURE_EU, NULL};
+static elg_financer etat = {"ETAT", "État", ELG_NATURE_STATE, NULL};
+static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF, NULL};
+static elg_financer priv = {"MECENE", "Mécène", ELG_NATURE_PRIVATE, NULL};
 static const elg_financer *financers[] = {&mel, &feder, &etat, &self, &priv};
 
 /* The project under test: reset by reset() to one association in Lille
@@ -49,8 +49,8 @@ static void reset(void) {
     memset(aids, 0, sizeof aids);
     expenses[0] = (elg_expense){ELG_CAT_STAFF, "Animation", 6000000, NULL};
     expenses[1] = (elg_expense){ELG_CAT_EQUIPMENT, "Matériel", 4000000, NULL};
-    resources[0] = (elg_resource){"MEL", NULL, 3000000, ELG_RES_REQUESTED, 0, NULL};
-    resources[1] = (elg_resource){"SELF", NULL, 7000000, ELG_RES_REQUESTED, 0, NULL};
+    resources[0] = (elg_resource){"MEL", NULL, 3000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
+    resources[1] = (elg_resource){"SELF", NULL, 7000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
     applicants[0] = (elg_applicant){.name = "Asso A", .status = "association", .commune = "Lille"};
     applies[0] = (elg_application){"t", 3000000};
     territory[0] = "Lille";
@@ -168,8 +168,9 @@ static void test_earmark_several_financers(void **state) {
     reset();
     /* MEL 30 000 + ETAT 30 000 earmarked to staff 60 000: exactly at it. */
     resources[0].earmark = ELG_CAT_STAFF;
-    resources[1] = (elg_resource){"ETAT", NULL, 3000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL};
-    resources[2] = (elg_resource){"SELF", NULL, 4000000, ELG_RES_REQUESTED, 0, NULL};
+    resources[1] =
+        (elg_resource){"ETAT", NULL, 3000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL, NULL, NULL};
+    resources[2] = (elg_resource){"SELF", NULL, 4000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
     project.resources_count = 3;
     const char *src = "earmark { financer = { 'MEL', 'ETAT' }, category = 'staff' }";
     assert_string_equal(status(src), "pass");
@@ -199,8 +200,8 @@ static void test_rate_ceiling_edges(void **state) {
     /* FEDER 1 300 000 on 2 000 000 at 65 %: exactly at the cap. */
     expenses[0].amount = 120000000;
     expenses[1].amount = 80000000;
-    resources[0] = (elg_resource){"FEDER", NULL, 130000000, ELG_RES_REQUESTED, 0, NULL};
-    resources[1] = (elg_resource){"SELF", NULL, 70000000, ELG_RES_REQUESTED, 0, NULL};
+    resources[0] = (elg_resource){"FEDER", NULL, 130000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
+    resources[1] = (elg_resource){"SELF", NULL, 70000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
     const char *src = "rate_ceiling { id = 'taux', financer = 'FEDER', max = pct(65) }";
     assert_string_equal(status(src), "pass");
     assert_message("FEDER : 1 300 000,00 € pour un coût éligible de 2 000 000,00 €, soit 65,00 % "
@@ -229,8 +230,8 @@ static void test_rate_ceiling_public(void **state) {
     (void)state;
     reset();
     /* Public aid: MEL 30 000 + ETAT 50 000 = 80 000 on 100 000 at 80 %: at the cap. */
-    resources[1] = (elg_resource){"ETAT", NULL, 5000000, ELG_RES_REQUESTED, 0, NULL};
-    resources[2] = (elg_resource){"SELF", NULL, 2000000, ELG_RES_REQUESTED, 0, NULL};
+    resources[1] = (elg_resource){"ETAT", NULL, 5000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
+    resources[2] = (elg_resource){"SELF", NULL, 2000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
     project.resources_count = 3;
     const char *src = "rate_ceiling { id = 'aides', public = true, max = pct(80) }";
     assert_string_equal(status(src), "pass");
@@ -260,7 +261,7 @@ static void test_self_financing_edges(void **state) {
     assert_string_equal(status(src), "pass");
     assert_message("20 000,00 € sur 100 000,00 € de financements publics");
     /* Private financing does not count in the base. */
-    resources[2] = (elg_resource){"MECENE", NULL, 5000000, ELG_RES_REQUESTED, 0, NULL};
+    resources[2] = (elg_resource){"MECENE", NULL, 5000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL};
     project.resources_count = 3;
     assert_string_equal(status(src), "pass");
     /* One cent short: 19 999,99 of 99 999,99 is under 20 %. */
@@ -621,9 +622,9 @@ static void two_actions(void) {
     expenses[0] = (elg_expense){ELG_CAT_STAFF, "Réalisation ville", 1080000, "1"};
     expenses[1] = (elg_expense){ELG_CAT_SERVICES, "Opérateur externe", 420000, "1"};
     expenses[2] = (elg_expense){ELG_CAT_STAFF, "Réalisation ville", 500000, "2"};
-    resources[0] = (elg_resource){"MEL", NULL, 1000000, ELG_RES_GRANTED, 0, "1"};
-    resources[1] = (elg_resource){"SELF", NULL, 500000, ELG_RES_GRANTED, 0, "1"};
-    resources[2] = (elg_resource){"MEL", NULL, 500000, ELG_RES_GRANTED, 0, "2"};
+    resources[0] = (elg_resource){"MEL", NULL, 1000000, ELG_RES_GRANTED, 0, "1", NULL, NULL};
+    resources[1] = (elg_resource){"SELF", NULL, 500000, ELG_RES_GRANTED, 0, "1", NULL, NULL};
+    resources[2] = (elg_resource){"MEL", NULL, 500000, ELG_RES_GRANTED, 0, "2", NULL, NULL};
     project.expenses_count = 3;
     project.resources_count = 3;
 }

@@ -55,9 +55,9 @@ static elg_expense base_expenses[] = {
     {ELG_CAT_SERVICES, "Prestations", 1000000, NULL},
 };
 static elg_resource base_resources[] = {
-    {"MEL", NULL, 4000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL},
-    {"CAF", NULL, 1000000, ELG_RES_REQUESTED, 0, NULL},
-    {"SELF", NULL, 9082000, ELG_RES_REQUESTED, 0, NULL},
+    {"MEL", NULL, 4000000, ELG_RES_REQUESTED, ELG_CAT_STAFF, NULL, NULL, NULL},
+    {"CAF", NULL, 1000000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL},
+    {"SELF", NULL, 9082000, ELG_RES_REQUESTED, 0, NULL, NULL, NULL},
 };
 static char *esus[] = {"esus"};
 static elg_applicant base_applicants[] = {
@@ -89,9 +89,9 @@ static elg_call call = {
     .params = params,
     .params_count = 6,
 };
-static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY};
-static elg_financer caf = {"CAF", "CAF", ELG_NATURE_SOCIAL_SECURITY};
-static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF};
+static elg_financer mel = {"MEL", "Métropole", ELG_NATURE_LOCAL_AUTHORITY, NULL};
+static elg_financer caf = {"CAF", "CAF", ELG_NATURE_SOCIAL_SECURITY, NULL};
+static elg_financer self = {"SELF", "Autofinancement", ELG_NATURE_SELF, NULL};
 static const elg_financer *financers[] = {&mel, &caf, &self};
 
 /* A project to change: copies of the base lines. */

@@ -264,9 +264,8 @@ static void test_not_a_decision(void **state) {
     static const char not_json[] = "{\"rules\":1}";
     elg_decision *d = NULL;
     elg_error err = {0};
-    assert_int_equal(
-        elg_decision_read(not_json, strlen(not_json), NULL, NULL, NULL, &d, &err),
-        ELG_ESTORE);
+    assert_int_equal(elg_decision_read(not_json, strlen(not_json), NULL, NULL, NULL, &d, &err),
+                     ELG_ESTORE);
     assert_null(d);
     /* ...and a decision without its ruleset (the call's half) is refused. */
     d = elg_decision_new(NULL);

@@ -78,7 +78,8 @@ static void test_read_lines_and_values(void **state) {
     assert_string_equal(s.siren[0], "524991205");
     /* The second row starts on line 4: the first spans lines 2 and 3. */
     assert_string_equal(
-        s.rejects[0], "t.csv:4:5: idBeneficiaire: SIRET « 52499120500014 » a une clé de contrôle fausse");
+        s.rejects[0],
+        "t.csv:4:5: idBeneficiaire: SIRET « 52499120500014 » a une clé de contrôle fausse");
     /* 10,01 € x 0.333 = 3,33333 €: half up to 3,33 €; the SIRET written as a number is whole. */
     assert_int_equal(s.lines[1], 6);
     assert_int_equal(s.amounts[1], 333);

@@ -1029,8 +1029,9 @@ static void test_project_form_without_document(void **state) {
                         "enregistrement du document project « p1 » : no project today");
     elg_error_clear(&err);
     assert_int_equal(elg_store_commit(s, &err), ELG_ESTORE);
-    assert_string_equal(err.message,
-                        "validation des écritures dans le magasin : référence à une ligne absente refusée");
+    assert_string_equal(
+        err.message,
+        "validation des écritures dans le magasin : référence à une ligne absente refusée");
     assert_int_equal(raw_int(f, "SELECT count(*) FROM documents"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 0);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 0);
@@ -1163,21 +1164,29 @@ static void test_forms_streamed_in_chunks(void **state) {
     elg_store_close(s);
 }
 
-/* Migration 1 alone, as stores were before the compact forms. */
-static void create_v1_store(const fixture *f) {
-    char *sql = NULL, *end, msg[256];
+/* The SQL of migrations 1 to n, as a store of schema version n was made (the C steps of
+ * those migrations are not run: no project is stored yet). */
+static void create_store_at(const fixture *f, int n) {
+    char *sql = NULL, *end, msg[256], marker[32];
     size_t len = 0;
     elg_error err;
 
     elg_error_clear(&err);
     assert_int_equal(
         elg_files_read(ELIGO_SOURCE_DIR "/schemas/store.sql", 1 << 20, &sql, &len, &err), 0);
-    end = strstr(sql, "\n-- migration: 2\n");
+    snprintf(marker, sizeof marker, "\n-- migration: %d\n", n + 1);
+    end = strstr(sql, marker);
     assert_non_null(end);
     end[1] = '\0';
     assert_int_equal(raw_exec(f, strstr(sql, "-- migration: 1\n"), msg, sizeof msg), SQLITE_OK);
-    assert_int_equal(raw_exec(f, "PRAGMA user_version = 1", msg, sizeof msg), SQLITE_OK);
+    snprintf(marker, sizeof marker, "PRAGMA user_version = %d", n);
+    assert_int_equal(raw_exec(f, marker, msg, sizeof msg), SQLITE_OK);
     free(sql);
+}
+
+/* Migration 1 alone, as stores were before the compact forms. */
+static void create_v1_store(const fixture *f) {
+    create_store_at(f, 1);
 }
 
 static void raw_put(const fixture *f, const char *kind, const char *id, int version,
@@ -1257,6 +1266,36 @@ static void test_migration_backfills_forms(void **state) {
     assert_int_equal(l.count, 1);
     assert_string_equal(l.seen[0], "p1@2");
     elg_store_close(s);
+}
+
+/* Migration 8: the forms of format 1 (without a resource line's grant_reference) are encoded
+ * again from the verbatim YAML, and the aid received gains its referenceDecision. */
+static void test_migration_encodes_forms_again(void **state) {
+    fixture *f = *state;
+    elg_store *s;
+    char v1[512], sql[1024], msg[256];
+
+    create_store_at(f, 7);
+    project_yaml(v1, sizeof v1, "p1", "Premier", "{ call: c1, requested: 1 }");
+    raw_put(f, "project", "p1", 1, v1);
+    /* A form as eligo wrote it before: its format number is 1 (its content is not read). */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO project_forms (id, version, sha256, form) SELECT id, version, sha256,"
+             " X'930100' FROM documents WHERE id = 'p1';"
+             "INSERT INTO project_calls (call, project, version) VALUES ('c1', 'p1', 1)");
+    assert_int_equal(raw_exec(f, sql, msg, sizeof msg), SQLITE_OK);
+
+    s = open_store(f);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM project_calls"), 1);
+    assert_form(s, "p1", 0, 1, v1, "Premier");
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_table_info('aid_received')"
+                                " WHERE name = 'reference'"),
+                     1);
+    elg_store_close(s);
+    /* The forms stay immutable. */
+    assert_int_not_equal(raw_exec(f, "DELETE FROM project_forms", msg, sizeof msg), SQLITE_OK);
 }
 
 /* A project stored before forms that no longer passes the document checks
@@ -1687,6 +1726,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_forms_streamed_in_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_project_forms_for_call, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_backfills_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_encodes_forms_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_skips_unparsable_project, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
