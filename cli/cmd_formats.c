@@ -20,8 +20,10 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv) {
                                          {"since", required_argument, 0, 's'},
                                          {"until", required_argument, 0, 'u'},
                                          {"output", required_argument, 0, 'o'},
+                                         {"data-subvention", no_argument, 0, 'd'},
                                          {0, 0, 0, 0}};
     elg_award_filter filter = {0};
+    unsigned flags = 0;
     const char *output = NULL;
     int c;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -53,6 +55,9 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv) {
         case 'o':
             output = optarg;
             break;
+        case 'd':
+            flags |= ELG_SCDL_DATA_SUBVENTION;
+            break;
         default:
             return cli_usage("export scdl: unknown option");
         }
@@ -66,7 +71,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv) {
     elg_error err = {0};
     char *csv = NULL;
     size_t len = 0, rows = 0;
-    if (elg_scdl_export(store, &filter, &csv, &len, &rows, &err)) {
+    if (elg_scdl_export_with(store, &filter, flags, &csv, &len, &rows, &err)) {
         rc = cli_fail(&err);
         fprintf(stderr, elg_tr("eligo: nothing was written\n"));
         elg_store_close(store);

@@ -246,7 +246,8 @@ const cli_command cli_commands[] = {
      "0\tsuccès\n2\terreur d'usage\n3\tune attribution ne peut être publiée\n5\terreur du "
      "magasin"},
     {"export scdl", NULL,
-     "export scdl [--call APPEL] [--funder SIRET] [--since DATE] [--until DATE] [-o FICHIER]",
+     "export scdl [--call APPEL] [--funder SIRET] [--since DATE] [--until DATE] "
+     "[--data-subvention] [-o FICHIER]",
      "écrit les attributions en données ouvertes SCDL 2.1.1 (CSV)",
      "Écrit la dernière version de chaque attribution enregistrée (ou de celles d'un appel, du "
      "SIRET d'un financeur, d'une période de convention : --since et --until sont des débuts de "
@@ -255,10 +256,14 @@ const cli_command cli_commands[] = {
      "de chaque bénéficiaire en dix-millièmes, par la méthode du plus fort reste, de somme "
      "exactement 1 par attribution. Chaque ligne est vérifiée contre le schéma et la clé de "
      "chaque SIRET avant toute écriture ; une attribution qui ne peut être publiée est nommée "
-     "avec son champ, et rien n'est écrit. Guide : docs/formats.md.",
+     "avec son champ, et rien n'est écrit. --data-subvention ajoute les 6 colonnes du projet "
+     "d'extension Data.Subvention de l'État (statutLabel, montantDemande, exerciceBudgetaire, "
+     "dateDecision, cofinancement, attribuantsCofinanceurs) : le fichier n'est alors plus "
+     "SCDL 2.1.1 strict. Guide : docs/formats.md.",
      "--call APPEL\tles attributions de cet appel\n--funder SIRET\tcelles de ce financeur\n"
      "--since DATE\tconventions à partir de cette date\n--until DATE\tconventions jusqu'à "
-     "cette date\n-o FICHIER\técrit dans ce fichier plutôt que sur la sortie standard",
+     "cette date\n--data-subvention\tajoute les colonnes Data.Subvention\n-o FICHIER\técrit "
+     "dans ce fichier plutôt que sur la sortie standard",
      "0\tle fichier est écrit\n2\terreur d'usage\n3\tune attribution ne peut être publiée "
      "(rien n'est écrit)\n5\terreur du magasin"},
     {"help", cli_help_command, "help [COMMANDE [SOUS-COMMANDE]] [--man | --bash-completion]",

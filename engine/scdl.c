@@ -224,7 +224,13 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size) {
 struct elg_scdl_writer {
     char *buf;
     size_t len, cap;
+    int columns; /* ELG_SCDL_FIELDS, or with the Data.Subvention ones */
     bool failed;
+};
+
+static const char *const ds_names[ELG_SCDL_DS_FIELDS] = {
+    "statutLabel",  "montantDemande", "exerciceBudgetaire",
+    "dateDecision", "cofinancement",  "attribuantsCofinanceurs",
 };
 
 static void put(elg_scdl_writer *w, const char *s, size_t n) {
@@ -269,7 +275,7 @@ static void put_cell(elg_scdl_writer *w, const char *text) {
 }
 
 static void put_row(elg_scdl_writer *w, const char *const *cells) {
-    for (int i = 0; i < ELG_SCDL_FIELDS; i++) {
+    for (int i = 0; i < w->columns; i++) {
         if (i)
             put(w, ",", 1);
         put_cell(w, cells[i]);
@@ -277,16 +283,24 @@ static void put_row(elg_scdl_writer *w, const char *const *cells) {
     put(w, "\n", 1);
 }
 
-elg_scdl_writer *elg_scdl_writer_new(void) {
+static elg_scdl_writer *writer_new(bool data_subvention) {
     elg_scdl_writer *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    put_row(w, field_names);
+    const char *names[ELG_SCDL_FIELDS + ELG_SCDL_DS_FIELDS];
+    memcpy(names, field_names, sizeof field_names);
+    memcpy(names + ELG_SCDL_FIELDS, ds_names, sizeof ds_names);
+    w->columns = ELG_SCDL_FIELDS + (data_subvention ? ELG_SCDL_DS_FIELDS : 0);
+    put_row(w, names);
     if (w->failed) {
         elg_scdl_writer_free(w);
         return NULL;
     }
     return w;
+}
+
+elg_scdl_writer *elg_scdl_writer_new(void) {
+    return writer_new(false);
 }
 
 int elg_scdl_writer_row(elg_scdl_writer *w, const char *const *cells, elg_error *err) {
@@ -339,8 +353,90 @@ static void format_share(int64_t units, char *buf, size_t size) {
 typedef struct export_ctx {
     elg_scdl_writer *w;
     size_t rows;
+    elg_store *store;
+    bool data_subvention;
     elg_error *err;
 } export_ctx;
+
+/* ---- the Data.Subvention columns -------------------------------------------------- */
+
+/* A stored document parsed with today's checks: the latest version when version is 0. */
+static int load_doc(elg_store *store, const char *kind, const char *id, int version, elg_doc **doc,
+                    elg_error *err) {
+    elg_stored_doc sd;
+    *doc = NULL;
+    int rc = elg_store_get_doc(store, kind, id, version, &sd, err);
+    if (rc)
+        return rc;
+    char name[512];
+    snprintf(name, sizeof name, "store:%s/%s@%d", kind, id, sd.version);
+    rc = elg_doc_parse(name, sd.body, sd.body_len, doc, err);
+    elg_store_doc_release(&sd);
+    return rc;
+}
+
+/* cofinancement and attribuantsCofinanceurs of award a (scdl.h): into names (';' between
+ * them; empty when none). */
+static int cofinancers(export_ctx *x, const char *name, const elg_award *a, char *names,
+                       size_t size) {
+    elg_doc *call = NULL, *project = NULL, *fin = NULL;
+    int version = 0, rc;
+    names[0] = '\0';
+    if (a->decision > 0) {
+        elg_stored_decision d;
+        if ((rc = elg_store_get_decision(x->store, a->decision, &d, x->err))) {
+            elg_error_at(x->err, name, 0, 0, "decision");
+            return rc;
+        }
+        version = d.project_version;
+        elg_store_decision_release(&d);
+    }
+    if ((rc = load_doc(x->store, "call", a->call, 0, &call, x->err))) {
+        elg_error_at(x->err, name, 0, 0, "call");
+        goto out;
+    }
+    if ((rc = load_doc(x->store, "project", a->project, version, &project, x->err))) {
+        elg_error_at(x->err, name, 0, 0, "project");
+        goto out;
+    }
+    const char *own = elg_doc_call(call)->financer;
+    const elg_project *p = elg_doc_project(project);
+    size_t len = 0;
+    for (size_t i = 0; i < p->resources_count; i++) {
+        const char *id = p->resources[i].financer;
+        bool seen = strcmp(id, own) == 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(p->resources[j].financer, id) == 0;
+        if (seen)
+            continue;
+        if ((rc = load_doc(x->store, "financer", id, 0, &fin, x->err))) {
+            char field[64];
+            snprintf(field, sizeof field, "project %s: resources[%zu].financer", p->id, i);
+            elg_error_at(x->err, name, 0, 0, field);
+            goto out;
+        }
+        const elg_financer *f = elg_doc_financer(fin);
+        if (f->nature != ELG_NATURE_SELF) {
+            size_t n = strlen(f->name);
+            if (len + n + 2 > size) {
+                rc = elg_error_set(x->err, ELG_EINPUT, "attribuantsCofinanceurs: too many names");
+                elg_error_at(x->err, name, 0, 0, "project");
+                goto out;
+            }
+            if (len)
+                names[len++] = ';';
+            memcpy(names + len, f->name, n + 1);
+            len += n;
+        }
+        elg_doc_free(fin);
+        fin = NULL;
+    }
+out:
+    elg_doc_free(fin);
+    elg_doc_free(project);
+    elg_doc_free(call);
+    return rc;
+}
 
 /* The award's rows, each checked against the schema before it is written. */
 static int award_rows(export_ctx *x, const char *name, const elg_award *a) {
@@ -392,10 +488,18 @@ static int award_rows(export_ctx *x, const char *name, const elg_award *a) {
         "amount",
         "scheme",
     };
+    char requested[32] = "", year[5] = "", others[2048] = "";
+    if (x->data_subvention) {
+        if ((rc = cofinancers(x, name, a, others, sizeof others)))
+            goto out;
+        if (a->has_requested)
+            format_euros(a->requested, requested, sizeof requested);
+        snprintf(year, sizeof year, "%.4s", a->convention_date);
+    }
     for (size_t i = 0; i < a->beneficiaries_count; i++) {
         const elg_award_beneficiary *b = &a->beneficiaries[i];
         format_share(units[i], share, sizeof share);
-        const char *cells[ELG_SCDL_FIELDS] = {
+        const char *cells[ELG_SCDL_FIELDS + ELG_SCDL_DS_FIELDS] = {
             a->funder_name,
             a->funder_siret,
             a->convention_date,
@@ -412,6 +516,12 @@ static int award_rows(export_ctx *x, const char *name, const elg_award *a) {
             a->eu_notification ? "oui" : "non",
             share,
             a->scheme,
+            "attribuée",
+            requested[0] ? requested : NULL,
+            year,
+            a->convention_date,
+            others[0] ? "oui" : "non",
+            others[0] ? others : NULL,
         };
         char why[512], field[64];
         if (b->siret && !elg_siret_valid(b->siret)) {
@@ -467,7 +577,13 @@ static int export_one(void *ctx, const elg_stored_doc *d) {
 
 int elg_scdl_export(elg_store *store, const elg_award_filter *filter, char **csv, size_t *len,
                     size_t *rows, elg_error *err) {
-    export_ctx x = {.w = elg_scdl_writer_new(), .err = err};
+    return elg_scdl_export_with(store, filter, 0, csv, len, rows, err);
+}
+
+int elg_scdl_export_with(elg_store *store, const elg_award_filter *filter, unsigned flags,
+                         char **csv, size_t *len, size_t *rows, elg_error *err) {
+    bool ds = (flags & ELG_SCDL_DATA_SUBVENTION) != 0;
+    export_ctx x = {.w = writer_new(ds), .store = store, .data_subvention = ds, .err = err};
     if (!store || !csv) {
         elg_scdl_writer_free(x.w);
         return elg_error_set(err, ELG_EUSAGE, "elg_scdl_export: missing argument");

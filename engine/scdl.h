@@ -49,6 +49,22 @@ bool elg_scdl_check_cell(int field, const char *text, char *why, size_t size);
 int elg_scdl_export(elg_store *store, const elg_award_filter *filter, char **csv, size_t *len,
                     size_t *rows, elg_error *err);
 
+/* Columns of the State's Data.Subvention draft extension, written after the 16 with
+ * ELG_SCDL_DATA_SUBVENTION (docs/formats.md): statutLabel ("attribuée": an award is a voted
+ * grant), montantDemande (amounts.requested, empty when not given), exerciceBudgetaire and
+ * dateDecision (the year and the date of convention.date, the one act an award records),
+ * cofinancement (oui / non) and attribuantsCofinanceurs (the names of the plan's other
+ * financers, ';' between them, in plan order): the resource lines of the project version the
+ * award's decision was made on (its latest version when the award names no decision) whose
+ * financer is neither the call's financer nor self-financing. A file with these columns is no
+ * longer SCDL 2.1.1 as a Table Schema validator holds it (extra columns). */
+#define ELG_SCDL_DS_FIELDS 6
+enum { ELG_SCDL_DATA_SUBVENTION = 1 << 0 };
+
+/* elg_scdl_export with flags (ELG_SCDL_DATA_SUBVENTION, or 0 for SCDL 2.1.1 exactly). */
+int elg_scdl_export_with(elg_store *store, const elg_award_filter *filter, unsigned flags,
+                         char **csv, size_t *len, size_t *rows, elg_error *err);
+
 /* One row read from a file. cells are the schema's 16 columns, normalised (NULL when absent);
  * aid is what the store keeps (its siren NULL when the beneficiary has only an RNA number).
  * Everything is borrowed for the call. */

@@ -59,6 +59,30 @@ run eligo export scdl --funder 21060004500392
 assert_eq 1 "$(wc -l <<<"$OUT")" "an unknown funder: the header only"
 run eligo export scdl --funder 99990000000012 -o "$WORK/funder.csv"
 assert_eq "5 ligne(s) écrite(s) dans $WORK/funder.csv" "$ERR" "by funder"
+
+# The Data.Subvention draft columns, after the schema's 16: the MEL's award of 60 000 € on
+# 60 000 € requested, co-financed by the plan's other financers (not the call's own, the MEL).
+run eligo export scdl --call mel-strategie-digitale-2018 --data-subvention -o "$WORK/ds.csv"
+assert_eq 0 "$RC" "export with the Data.Subvention columns ($ERR)"
+assert_eq "$(head -1 "$WORK/all.csv"),statutLabel,montantDemande,exerciceBudgetaire,dateDecision,cofinancement,attribuantsCofinanceurs" \
+    "$(head -1 "$WORK/ds.csv")" "the 16 columns, then the six"
+ds=$(node -e '
+const { Table } = require(process.argv[1] + "/node_modules/tableschema");
+Table.load(process.argv[2]).then((t) => t.read({ cast: false })).then((rows) => {
+  for (const r of rows) console.log(r.length + "|" + r.slice(16).join("|"));
+});' "$TOOLS" "$WORK/ds.csv")
+assert_eq "22|attribuée|60000|2018|2018-03-15|oui|Fonds européen de développement régional (programme opérationnel FEDER 2014-2020);État;Conseil départemental du Nord;Caisse d'allocations familiales du Nord
+22|attribuée|60000|2018|2018-03-15|oui|Fonds européen de développement régional (programme opérationnel FEDER 2014-2020);État;Conseil départemental du Nord;Caisse d'allocations familiales du Nord" \
+    "$ds" "each row: status, amount requested, year, date, the co-financers in plan order"
+run eligo export scdl --call mel-strategie-digitale-2018 -o "$WORK/mel.csv"
+assert_eq "$(cat "$WORK/mel.csv")" "$(sed -E 's/(,[^,]*){6}$//' "$WORK/ds.csv")" \
+    "the first 16 columns are the plain export's"
+validate "$WORK/ds.csv"
+assert_eq 1 "$RC" "a Table Schema validator refuses the extra columns: not SCDL 2.1.1 strict"
+run eligo export scdl --call feder-iti-inclusion-numerique-2018 --data-subvention
+assert_contains "$OUT" ",oui,État;Conseil départemental du Nord;Caisse d'allocations familiales du Nord;Métropole Européenne de Lille" \
+    "the FEDER award's co-financers leave out the FEDER"
+
 run eligo export csv
 assert_eq 2 "$RC" "unknown export format"
 
