@@ -350,3 +350,12 @@ CREATE TRIGGER project_calls_no_delete BEFORE DELETE ON project_calls
 BEGIN
     SELECT RAISE(ABORT, 'project forms are immutable: import a new version instead');
 END;
+
+-- migration: 9
+
+-- The decisions' outcome and the documents' kind constraints written as
+-- equalities joined by OR instead of IN lists, which SQLite checks by
+-- building a temporary b-tree on every row written. They accept and refuse
+-- the same values; store.c (checks_without_in) rewrites both declarations in
+-- place, as migration 7 did.
+SELECT 1;

@@ -1239,6 +1239,16 @@ static void test_migration_allows_incomplete(void **state) {
     assert_int_equal(raw_int(f, "SELECT instr(sql, '''incomplete''') > 0 FROM sqlite_schema"
                                 " WHERE name = 'decisions'"),
                      1);
+    /* Migration 9: no IN list left in either constraint, which refuse the same values. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+                                " ('decisions', 'documents') AND instr(sql, ' IN (') > 0"),
+                     0);
+    assert_int_not_equal(raw_exec(f,
+                                  "INSERT INTO documents (kind, id, version, sha256, body, source)"
+                                  " VALUES ('award', 'a', 1, printf('%064d', 0), x'00', 'a')",
+                                  msg, sizeof msg),
+                         SQLITE_OK);
+    assert_non_null(strstr(msg, "CHECK constraint failed"));
 }
 
 static void test_migration_backfills_forms(void **state) {
@@ -1275,7 +1285,7 @@ static void test_migration_encodes_forms_again(void **state) {
     elg_store *s;
     char v1[512], sql[1024], msg[256];
 
-    create_store_at(f, 7);
+    create_store_at(f, 6); /* so that migration 7's own step runs too */
     project_yaml(v1, sizeof v1, "p1", "Premier", "{ call: c1, requested: 1 }");
     raw_put(f, "project", "p1", 1, v1);
     /* A form as eligo wrote it before: its format number is 1 (its content is not read). */
