@@ -167,6 +167,9 @@ static void test_open_creates_schema(void **state) {
     assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 20);
     elg_store_close(s);
 
+    /* A new store's pages are 16 KiB (configure, engine/store.c). */
+    assert_int_equal(raw_int(f, "PRAGMA page_size"), 16384);
+
     /* Reopening an up-to-date store changes nothing. */
     s = open_store(f);
     assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
@@ -1268,6 +1271,8 @@ static void test_migration_backfills_forms(void **state) {
 
     s = open_store(f);
     assert_int_equal(raw_int(f, "PRAGMA user_version"), elg_store_schema_version());
+    /* An older store keeps its page size: SQLite changes it only by rewriting the file. */
+    assert_int_equal(raw_int(f, "PRAGMA page_size"), 4096);
     assert_int_equal(raw_int(f, "SELECT count(*) FROM project_forms"), 3);
     assert_form(s, "p1", 0, 2, v2, "Second");
     assert_form(s, "p1", 1, 1, v1, "Premier");
