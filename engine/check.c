@@ -388,6 +388,37 @@ static int aid_view_fill(elg_store *store, const char *until, const elg_project 
     return rc;
 }
 
+/* The sha256 of what the view adds to the project (elg_decision.aid_sha256): every aid row's
+ * date, source, funder, reference and amount in the order read, and every line's tie; "" when
+ * it adds nothing. */
+static int aid_view_hash(const aid_view *v, char hex[65], elg_error *err) {
+    hex[0] = '\0';
+    if (v->count == 0)
+        return 0;
+    elg_sha256_ctx *h = elg_sha256_begin();
+    if (!h)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory");
+    static const char tag[] = "eligo-aid-1\n";
+    elg_sha256_update(h, tag, sizeof tag - 1);
+    for (size_t i = 0; i < v->count; i++) {
+        char amount[32];
+        int n = snprintf(amount, sizeof amount, "\n%lld\n", (long long)v->aids[i].amount);
+        for (int t = 0; t < AID_TEXTS; t++) {
+            const char *text = v->texts[i * AID_TEXTS + t];
+            elg_sha256_update(h, text ? text : "", text ? strlen(text) + 1 : 1);
+        }
+        elg_sha256_update(h, amount, (size_t)n);
+    }
+    for (size_t i = 0; v->published && i < v->project.resources_count; i++) {
+        char line[64];
+        int n = snprintf(line, sizeof line, "%zu:%zu:%lld\n", i, v->published[i].rows,
+                         (long long)v->published[i].amount);
+        elg_sha256_update(h, line, (size_t)n);
+    }
+    elg_sha256_end(h, hex);
+    return 0;
+}
+
 int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_project *in,
                         elg_decision **out, elg_error *err) {
     if (!store)
@@ -399,6 +430,10 @@ int elg_check_decide_in(elg_check_call *cc, elg_store *store, const elg_eval_pro
         return rc;
     elg_eval_project with = {&view.project, in->version, in->sha256};
     rc = elg_eval_decide(cc->ev, &with, out, err);
+    if (rc == 0 && (rc = aid_view_hash(&view, (*out)->aid_sha256, err))) {
+        elg_decision_free(*out);
+        *out = NULL;
+    }
     aid_view_release(&view);
     return rc;
 }
@@ -550,14 +585,17 @@ static size_t key_line(char *o, const char *s, size_t max) {
 
 void elg_check_inputs_key(const elg_decision *d, char hex[65]) {
     /* "eligo-inputs-1\n<project sha256>\n<ruleset sha256>\n", each hash cut
-     * at 128 bytes; assembled by hand, as snprintf was a tenth of a worker's
-     * encoding. */
+     * at 128 bytes, then "<aid sha256>\n" when the evaluation was given
+     * published aid (so that a project without any keeps the key it had);
+     * assembled by hand, as snprintf was a tenth of a worker's encoding. */
     static const char tag[] = "eligo-inputs-1\n";
-    char text[sizeof tag + 2 * 130];
+    char text[sizeof tag + 3 * 130];
     size_t n = sizeof tag - 1;
     memcpy(text, tag, n);
     n += key_line(text + n, d->project_sha256, 128);
     n += key_line(text + n, d->ruleset->sha256, sizeof d->ruleset->sha256 - 1);
+    if (d->aid_sha256[0])
+        n += key_line(text + n, d->aid_sha256, sizeof d->aid_sha256 - 1);
     elg_sha256_hex(text, n, hex);
 }
 

@@ -82,8 +82,11 @@ int elg_check_store(elg_store *store, elg_rules *rules, elg_decision *d, elg_err
  * The inputs key of a decision is the sha256 of "eligo-inputs-1\n", its
  * project version's sha256, "\n", its ruleset's sha256 and "\n": the ruleset
  * covers the call version, the rule files, the parameters in force, the
- * financer versions, the limits and the engine version. A keyed insert
- * stores nothing when a decision with the same key is stored.
+ * financer versions, the limits and the engine version; then, when the
+ * evaluation was given published aid (eligo import scdl), its sha256
+ * (elg_decision.aid_sha256) and "\n", so that importing a file changes the
+ * key of exactly the projects whose aid it changes. A keyed insert stores
+ * nothing when a decision with the same key is stored.
  */
 void elg_check_inputs_key(const elg_decision *d, char hex[65]);
 

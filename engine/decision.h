@@ -287,6 +287,12 @@ typedef struct elg_decision {
     elg_rule_result *rules; /* one per declared rule, in declaration order */
     size_t rules_count;
     int stored_format; /* the format it was read from (1 to 4), 0 when built */
+    /* The sha256 of the published aid the evaluation was given (engine/check.c: the
+     * applicants' aid received and the resource lines' published grants), "" when none: what
+     * a batch's inputs key adds, so that a batch run again after `eligo import scdl` decides
+     * again the projects whose aid changed. Not part of the record (replay reads the aid as
+     * it stood). */
+    char aid_sha256[65];
     elg_arena *arena;
 } elg_decision;
 

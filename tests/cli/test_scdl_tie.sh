@@ -44,6 +44,8 @@ assert_eq "VILLE : 25 000,00 € pour un coût éligible de 60 000,00 €, soit 
 assert_eq "[]" "$(jq -c '[.rules[].facts | keys[] | select(test("published"))]' <<<"$OUT")" \
     "no published fact is read while nothing is tied"
 first=$(jqr '.decision_id')
+run eligo batch parts --jobs 1
+assert_eq 0 "$RC" "a batch before anything is published ($ERR)"
 
 # What the funders published. Only the second row is the line's grant: the first is another
 # act of the same funder under the same reference (another date), the third the same reference
@@ -114,12 +116,21 @@ assert_eq "VILLE : 46 000,00 € pour un coût éligible de 60 000,00 €, soit 
 assert_eq null "$(jqr '.rules[0].figures.published_beyond')" "nothing beyond the plan"
 assert_eq 4500000 "$(jqr '.rules[0].facts["resources[0].published"]')" "what was published is still a fact"
 
-# A whole call ties them the same way in worker processes.
+# A whole call ties them the same way in worker processes. The batch made before the import is
+# not taken for this one: the aid a project was given is part of its decision's inputs key.
 run eligo batch parts --jobs 2 --format json
 assert_eq 0 "$RC" "batch ($ERR)"
 last=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE project = 'r'")
 run eligo trace show "$last" --format json
 assert_eq 14499900 "$(jqr '.rules[0].figures.amount')" "batch --jobs 2 counts the published rows"
+keyed() { sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE project = '$1' AND inputs_key IS NOT NULL"; }
+assert_eq 2 "$(keyed q)" "q decided again in batch once its aid was published"
+last=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE project = 'q' AND inputs_key IS NOT NULL")
+run eligo trace show "$last" --format json
+assert_eq fail "$(jqr '.rules[0].status')" "with the published grant"
+run eligo batch parts --jobs 1
+assert_eq 0 "$RC" "the same batch again ($ERR)"
+assert_eq "2 1 1" "$(keyed q) $(keyed r) $(keyed s)" "nothing decided twice from the same inputs"
 
 # What the tie needs is checked at import, located.
 sed -e 's/, grant_date: 2017-03-01 }/ }/' -e 's/status: granted, //' "$WORK/q.yaml" >"$WORK/bad1.yaml"
