@@ -132,6 +132,40 @@ run eligo batch parts --jobs 1
 assert_eq 0 "$RC" "the same batch again ($ERR)"
 assert_eq "2 1 1" "$(keyed q) $(keyed r) $(keyed s)" "nothing decided twice from the same inputs"
 
+# On a real published file: the schema's valid example names Antibes' convention « CONV N°
+# 2074-15 2015-06-19 » of 2015-07-07 for SIRET 52499120500013, 5 % of 99 786,57 € (docs/formats.md).
+cat >"$WORK/antibes.yaml" <<'YAML'
+kind: financer
+id: ANTIBES
+name: Ville d'Antibes
+nature: local-authority
+siret: "21060004500392"
+YAML
+cat >"$WORK/cea.yaml" <<'YAML'
+kind: project
+id: cea
+title: Fonctionnement
+applicants: [{ name: CEA, status: association, siret: "52499120500013" }]
+period: { start: 2015-07-01, end: 2015-12-31 }
+expenses: [{ category: services, label: Fonctionnement, amount: "9 000" }]
+resources:
+  - { financer: ANTIBES, amount: "4 000", status: granted,
+      grant_reference: "CONV N° 2074-15 2015-06-19", grant_date: 2015-07-07 }
+  - { financer: SELF, amount: "5 000" }
+applies_to: [{ call: parts, requested: "4 000" }]
+YAML
+cat >>"$RULES/calls/parts.lua" <<'LUA'
+rate_ceiling { id = "taux-antibes", financer = "ANTIBES", max = pct(50) }
+LUA
+run eligo import "$WORK/antibes.yaml" "$WORK/cea.yaml"
+assert_eq 0 "$RC" "import Antibes and its project ($ERR)"
+run eligo import scdl "$SRC/tests/data/scdl/exemple_valide.csv"
+assert_eq 0 "$RC" "import the schema's valid example ($ERR)"
+run eligo check cea --format json
+assert_eq "ANTIBES : 4 989,33 € (dont 989,33 € de subventions publiées (SCDL) au-delà du plan) pour un coût éligible de 9 000,00 €, soit 55,44 % (plafond 50 % : 4 500,00 €), dépassement 489,33 €" \
+    "$(jq -r '.rules[] | select(.id == "taux-antibes") | .message' <<<"$OUT")" \
+    "the published 5 % of 99 786,57 € counted against the line's 4 000 €"
+
 # What the tie needs is checked at import, located.
 sed -e 's/, grant_date: 2017-03-01 }/ }/' -e 's/status: granted, //' "$WORK/q.yaml" >"$WORK/bad1.yaml"
 sed -i 's/^id: q$/id: bad1/' "$WORK/bad1.yaml"
