@@ -299,13 +299,6 @@ static int collect_aid(void *ctx, const elg_aid_received *aid) {
     return failed ? ELG_ENOMEM : 0;
 }
 
-static const elg_financer *set_find(const financer_set *set, const char *id) {
-    for (size_t i = 0; i < set->count; i++)
-        if (strcmp(set->financers[i]->id, id) == 0)
-            return set->financers[i];
-    return NULL;
-}
-
 /* Ties the resource lines that name their act to the aid collected: an aid is published for
  * line r when its funder's SIREN is r's financer's, and its referenceDecision is r's
  * grant_reference (and its date r's grant_date when r gives one). Every line is compared with
@@ -323,7 +316,9 @@ static int tie_published(aid_view *v, const financer_set *fins, elg_error *err) 
         return elg_error_set(err, ELG_ENOMEM, "out of memory");
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *r = &p->resources[i];
-        const elg_financer *f = r->grant_reference ? set_find(fins, r->financer) : NULL;
+        const elg_financer *f = r->grant_reference
+                                    ? elg_financer_find(fins->financers, fins->count, r->financer)
+                                    : NULL;
         if (!f || !f->siret)
             continue;
         elg_published_line *line = &v->published[i];

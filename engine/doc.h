@@ -104,6 +104,9 @@ typedef struct elg_financer {
                   * publishes (SCDL idAttribuant, compared by SIREN) to its resource lines */
 } elg_financer;
 
+/* The financer of id among fs[0..n), or NULL. */
+const elg_financer *elg_financer_find(const elg_financer *const *fs, size_t n, const char *id);
+
 /* ---- call -------------------------------------------------------------- */
 
 typedef enum elg_param_type {

@@ -90,6 +90,13 @@ bool elg_nature_is_public(elg_nature n) {
            n == ELG_NATURE_SOCIAL_SECURITY;
 }
 
+const elg_financer *elg_financer_find(const elg_financer *const *fs, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fs[i]->id, id) == 0)
+            return fs[i];
+    return NULL;
+}
+
 const char *elg_param_type_name(elg_param_type t) {
     return table_name(param_type_names, COUNT(param_type_names), (int)t);
 }

@@ -5,13 +5,6 @@
 
 #include <string.h>
 
-static const elg_financer *find(const elg_financer *const *fs, size_t n, const char *id) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(fs[i]->id, id) == 0)
-            return fs[i];
-    return NULL;
-}
-
 /* Adds v to the amount of category cat in list c[0..*n) (appended at 0
  * when absent; c has room for every category). */
 static int add_cat(elg_cat_amount *c, size_t *n, const char *cat, elg_cents v, elg_error *err) {
@@ -47,7 +40,7 @@ int elg_figures_compute(const elg_project *p, const elg_call *call,
     }
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *r = &p->resources[i];
-        const elg_financer *fin = find(financers, financers_count, r->financer);
+        const elg_financer *fin = elg_financer_find(financers, financers_count, r->financer);
         size_t k = 0;
         while (k < f.financers_count && strcmp(f.financers[k].financer, r->financer) != 0)
             k++;

@@ -473,13 +473,6 @@ static void fact_list_item(rec *r, const strlist *l, size_t k) {
 
 /* ---- what the Lua helpers compute ------------------------------------- */
 
-static const elg_financer *financer_of(const elg_native_input *in, const char *id) {
-    for (size_t i = 0; i < in->financers_count; i++)
-        if (strcmp(in->financers[i]->id, id) == 0)
-            return in->financers[i];
-    return NULL;
-}
-
 static bool in_set(const strlist *l, const char *v) {
     for (size_t i = 0; v && i < l->count; i++)
         if (strcmp(l->items[i], v) == 0)
@@ -527,7 +520,8 @@ static bool resources_of(rec *r, const elg_project *p, const strlist *set, elg_c
 /* resources[i].public as the view shows it: absent when the financer's
  * document is unknown. */
 static bool resource_public(rec *r, const elg_native_input *in, size_t i) {
-    const elg_financer *f = financer_of(in, in->project->resources[i].financer);
+    const elg_financer *f =
+        elg_financer_find(in->financers, in->financers_count, in->project->resources[i].financer);
     char p[96];
     path_of(p, sizeof p, "resources", i, "public");
     if (!f) {
@@ -717,8 +711,8 @@ static bool any_published(const elg_project *p) {
 
 static int run_ceiling(const elg_native *n, rec *r, const elg_native_input *in, elg_rule_result *x,
                        elg_cents *grant, bool *has_grant) {
-    if (!n->label || (n->has_financer && (n->financer_is_list || n->financers.count != 1)) ||
-        (n->has_financer && any_published(in->project)))
+    if (!n->label || (n->has_financer && (n->financer_is_list || n->financers.count != 1 ||
+                                          any_published(in->project))))
         return ELG_NATIVE_FALLBACK;
     elg_cents amount;
     if (n->category ? !expenses_of(r, in->project, n->category, &amount)

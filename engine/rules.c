@@ -400,13 +400,6 @@ static void push_strings(lua_State *L, char **items, size_t n) {
     }
 }
 
-static const elg_financer *find_financer(const elg_financer *const *fs, size_t n, const char *id) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(fs[i]->id, id) == 0)
-            return fs[i];
-    return NULL;
-}
-
 void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *const *financers,
                         size_t financers_count) {
     lua_createtable(L, 0, 16);
@@ -457,7 +450,7 @@ void rules_push_project(lua_State *L, const elg_project *p, const elg_financer *
     lua_createtable(L, (int)p->resources_count, 0);
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *res = &p->resources[i];
-        const elg_financer *f = find_financer(financers, financers_count, res->financer);
+        const elg_financer *f = elg_financer_find(financers, financers_count, res->financer);
         lua_createtable(L, 0, 9);
         set_str(L, "financer", res->financer);
         set_str(L, "label", res->label);
