@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "doc.h"
 #include "files.h"
 #include "hash.h"
@@ -360,26 +361,12 @@ typedef struct export_ctx {
 
 /* ---- the Data.Subvention columns -------------------------------------------------- */
 
-/* A stored document parsed with today's checks: the latest version when version is 0. */
-static int load_doc(elg_store *store, const char *kind, const char *id, int version, elg_doc **doc,
-                    elg_error *err) {
-    elg_stored_doc sd;
-    *doc = NULL;
-    int rc = elg_store_get_doc(store, kind, id, version, &sd, err);
-    if (rc)
-        return rc;
-    char name[512];
-    snprintf(name, sizeof name, "store:%s/%s@%d", kind, id, sd.version);
-    rc = elg_doc_parse(name, sd.body, sd.body_len, doc, err);
-    elg_store_doc_release(&sd);
-    return rc;
-}
-
 /* cofinancement and attribuantsCofinanceurs of award a (scdl.h): into names (';' between
  * them; empty when none). */
 static int cofinancers(export_ctx *x, const char *name, const elg_award *a, char *names,
                        size_t size) {
     elg_doc *call = NULL, *project = NULL, *fin = NULL;
+    elg_stored_doc call_sd = {0}, project_sd = {0}, fin_sd = {0};
     int version = 0, rc;
     names[0] = '\0';
     if (a->decision > 0) {
@@ -391,11 +378,12 @@ static int cofinancers(export_ctx *x, const char *name, const elg_award *a, char
         version = d.project_version;
         elg_store_decision_release(&d);
     }
-    if ((rc = load_doc(x->store, "call", a->call, 0, &call, x->err))) {
+    if ((rc = elg_check_load_doc(x->store, "call", a->call, 0, &call_sd, &call, x->err))) {
         elg_error_at(x->err, name, 0, 0, "call");
         goto out;
     }
-    if ((rc = load_doc(x->store, "project", a->project, version, &project, x->err))) {
+    if ((rc = elg_check_load_doc(x->store, "project", a->project, version, &project_sd, &project,
+                                 x->err))) {
         elg_error_at(x->err, name, 0, 0, "project");
         goto out;
     }
@@ -409,7 +397,7 @@ static int cofinancers(export_ctx *x, const char *name, const elg_award *a, char
             seen = strcmp(p->resources[j].financer, id) == 0;
         if (seen)
             continue;
-        if ((rc = load_doc(x->store, "financer", id, 0, &fin, x->err))) {
+        if ((rc = elg_check_load_doc(x->store, "financer", id, 0, &fin_sd, &fin, x->err))) {
             char field[64];
             snprintf(field, sizeof field, "project %s: resources[%zu].financer", p->id, i);
             elg_error_at(x->err, name, 0, 0, field);
@@ -429,12 +417,16 @@ static int cofinancers(export_ctx *x, const char *name, const elg_award *a, char
             len += n;
         }
         elg_doc_free(fin);
+        elg_store_doc_release(&fin_sd);
         fin = NULL;
     }
 out:
     elg_doc_free(fin);
+    elg_store_doc_release(&fin_sd);
     elg_doc_free(project);
+    elg_store_doc_release(&project_sd);
     elg_doc_free(call);
+    elg_store_doc_release(&call_sd);
     return rc;
 }
 
