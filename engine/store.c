@@ -247,17 +247,19 @@ static const char batch_schema[] =
     "CREATE TEMP TABLE IF NOT EXISTS import_refs ("
     " seq INTEGER NOT NULL, pos INTEGER NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,"
     " id TEXT NOT NULL, PRIMARY KEY (seq, pos)) WITHOUT ROWID;"
-    /* A batch's projects, kept in the order its allocation policy reads
-     * them (engine/envelope.h): sorted by SQLite, not in memory. The key is
-     * that order (seq, unique in a phase, makes it unique), so each item
-     * writes one b-tree: a rowid table with its key and an index in that
-     * order wrote three. */
+    /* A batch's projects, appended as they are decided and sorted once, by
+     * SQLite's external sorter, into the order its allocation policy reads
+     * them (engine/envelope.h): never sorted in memory. Kept in that order
+     * instead (a b-tree keyed by it), each item was an insert at a random
+     * place: past the connection's page cache (some 20 000 items), every
+     * item rewrote a page of the TEMP file and journaled another, three
+     * system calls an item at 100 000 and a batch a third slower. Appended,
+     * the file is written once, in order. */
     "CREATE TEMP TABLE IF NOT EXISTS batch_items ("
     " phase INTEGER NOT NULL, seq INTEGER NOT NULL, grp TEXT NOT NULL, sort_key TEXT NOT NULL,"
     " project TEXT NOT NULL,"
     " version INTEGER NOT NULL, edition TEXT, outcome TEXT NOT NULL, requested INTEGER,"
-    " grantable INTEGER NOT NULL, decision_id INTEGER NOT NULL, reused INTEGER NOT NULL,"
-    " PRIMARY KEY (phase, grp, sort_key, seq)) WITHOUT ROWID;";
+    " grantable INTEGER NOT NULL, decision_id INTEGER NOT NULL, reused INTEGER NOT NULL);";
 
 /* Migration 2's backfill (backfill_forms), listed here so that
  * elg_store_explain_each shows its plan too. */
