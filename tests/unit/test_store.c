@@ -1431,9 +1431,6 @@ static const struct {
 } allowed_scans[] = {
     /* Listing every decision reads them all; by the date index, in order. */
     {"decision_list_all", "SCAN decisions USING INDEX decisions_by_date"},
-    /* A batch's items, each read once after the batch, sorted by SQLite's
-     * external sorter into allocation order (TEMP; engine/envelope.h). */
-    {"batch_items_each", "SCAN temp.batch_items"},
     /* The import report: every document the batch read, once (TEMP). */
     {"batch_each", "SCAN temp.import_docs"},
     /* The deferred references, once at the end of an import; only forward and
