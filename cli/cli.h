@@ -164,5 +164,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv);        /* cmd_batch.c */
 int cmd_whatif(cli_ctx *ctx, int argc, char **argv);       /* cmd_whatif.c */
 /* The default of --jobs: the number of cores online (cmd_batch.c). */
 int cli_default_jobs(void);
+/* --jobs N: 0 to 256; -1 for anything else (cmd_batch.c). */
+int cli_parse_jobs(const char *v, int *out);
 
 #endif

@@ -222,7 +222,7 @@ static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
 
 /* ---- the command -------------------------------------------------------------------- */
 
-static int parse_jobs(const char *v, int *out) {
+int cli_parse_jobs(const char *v, int *out) {
     char *end;
     long n = strtol(v, &end, 10);
     if (*end || n < 0 || n > 256)
@@ -277,7 +277,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
             }
             break;
         case 'j':
-            if (parse_jobs(optarg, &bo.jobs)) {
+            if (cli_parse_jobs(optarg, &bo.jobs)) {
                 free(projects);
                 return cli_usage("batch : --jobs attend un nombre de 0 à 256, pas « %s »", optarg);
             }

@@ -110,12 +110,13 @@ static int read_file(const char *path, char **body, size_t *len, elg_error *err)
 int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     static const struct option opts[] = {{"params", required_argument, 0, 'p'},
                                          {"format", required_argument, 0, 'f'},
+                                         {"jobs", required_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *params = NULL;
-    int json = 0, c;
+    int json = 0, c, jobs = cli_default_jobs();
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:f:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:f:j:h", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
             params = optarg;
@@ -124,6 +125,10 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
             json = cli_parse_format(optarg);
             if (json < 0)
                 return cli_usage("whatif : --format vaut text ou json, pas « %s »", optarg);
+            break;
+        case 'j':
+            if (cli_parse_jobs(optarg, &jobs))
+                return cli_usage("whatif : --jobs attend un nombre de 0 à 256, pas « %s »", optarg);
             break;
         case 'h':
             return cli_help("whatif");
@@ -189,22 +194,24 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     } else if (elg_check_call_open(store, rules[1], call_id, 0, NULL, 0, &cc[1], &err)) {
         goto fail;
     }
-    if (elg_whatif_run(store, cc[0], cc[1], on_change, &o, &sum, &err))
+    elg_whatif_opts wo = {jobs,    ctx->limits.time_ms, ctx->limits.memory, ctx->db_path, rules[0],
+                          rules[1]};
+    if (elg_whatif_run(store, cc[0], cc[1], &wo, on_change, &o, &sum, &err))
         goto fail;
     for (int k = 0; k < 2; k++)
         if (elg_envelope_allocate(store, k, elg_check_call_doc(cc[k]), k ? &sum.after : &sum.before,
                                   NULL, NULL, &rep[k], &err))
             goto fail;
     if (json) {
-        json_t *s =
-            json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "call",
-                      call_id, "projects", (json_int_t)sum.projects, "changed",
-                      (json_int_t)sum.changed, "to_ineligible", (json_int_t)sum.to_ineligible,
-                      "to_eligible", (json_int_t)sum.to_eligible, "to_error",
-                      (json_int_t)sum.to_error, "from_error", (json_int_t)sum.from_error,
-                      "to_incomplete", (json_int_t)sum.to_incomplete, "from_incomplete",
-                      (json_int_t)sum.from_incomplete, "figures_only", (json_int_t)sum.figures_only,
-                      "envelope_before", env_json(&rep[0]), "envelope_after", env_json(&rep[1]));
+        json_t *s = json_pack(
+            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "call", call_id,
+            "projects", (json_int_t)sum.projects, "changed", (json_int_t)sum.changed,
+            "to_ineligible", (json_int_t)sum.to_ineligible, "to_eligible",
+            (json_int_t)sum.to_eligible, "to_error", (json_int_t)sum.to_error, "from_error",
+            (json_int_t)sum.from_error, "to_incomplete", (json_int_t)sum.to_incomplete,
+            "from_incomplete", (json_int_t)sum.from_incomplete, "figures_only",
+            (json_int_t)sum.figures_only, "killed", (json_int_t)sum.killed, "envelope_before",
+            env_json(&rep[0]), "envelope_after", env_json(&rep[1]));
         json_t *doc = json_pack("{s:o, s:o}", "changes", o.changes, "summary", s);
         o.changes = NULL;
         char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -223,6 +230,8 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
                sum.from_error, sum.to_incomplete, sum.from_incomplete, sum.figures_only);
         printf("Accordable : %s → %s\n", eur(rep[0].call.grantable, a, sizeof a),
                eur(rep[1].call.grantable, b, sizeof b));
+        if (sum.killed)
+            printf("Projets arrêtés à l'échéance : %" PRId64 "\n", sum.killed);
         if (sum.before.has_envelope || sum.after.has_envelope)
             printf("Enveloppe : dépassement %s → %s ; projets au-delà %zu → %zu\n",
                    eur(rep[0].call.overrun, a, sizeof a), eur(rep[1].call.overrun, b, sizeof b),

@@ -107,17 +107,21 @@ const cli_command cli_commands[] = {
      "projet inconnu, magasin absent\n4\tla bibliothèque de règles est introuvable ou ne se "
      "charge pas\n5\terreur du magasin"},
     {"whatif", cmd_whatif,
-     "whatif APPEL --rules RÉPERTOIRE | --params FICHIER [--format text|json]",
+     "whatif APPEL --rules RÉPERTOIRE | --params FICHIER [--format text|json] [--jobs N]",
      "les décisions d'un appel que des règles ou des paramètres modifiés changeraient",
      "Décide chaque projet de APPEL (dernières versions) avec les règles et l'appel "
      "enregistrés, puis avec ceux qui sont modifiés : les fichiers de règles de RÉPERTOIRE "
      "(--rules, rangé comme rules/), ou l'appel avec les paramètres de FICHIER (YAML : "
      "« parameters: » avec des entrées comme dans un document d'appel) à la place des siens. "
      "Liste les projets dont le résultat ou les chiffres clés changent, avec les règles "
-     "responsables, avant → après, et l'enveloppe avant → après. N'enregistre rien.",
+     "responsables, avant → après, et l'enveloppe avant → après. N'enregistre rien. Chaque "
+     "côté est décidé par --jobs processus de travail sous un superviseur qui tient le délai "
+     "(--max-time) : une règle qui ne rend pas la main donne une décision en erreur ; la "
+     "sortie est la même quel que soit N.",
      "--rules RÉPERTOIRE\tles règles modifiées (les règles en usage : ELIGO_RULES, sinon "
      "celles installées)\n--params FICHIER\tles paramètres modifiés de l'appel\n"
-     "--format text|json\ttexte, ou un objet JSON",
+     "--format text|json\ttexte, ou un objet JSON\n--jobs N\tprocessus de travail par côté "
+     "(par défaut : le nombre de cœurs ; 0 : dans ce processus, sans délai supervisé)",
      "0\taucune décision ne change\n1\tdes décisions changent\n2\terreur d'usage\n3\tappel "
      "inconnu, FICHIER invalide, magasin absent\n4\tles règles ne se chargent pas\n5\terreur "
      "du magasin"},

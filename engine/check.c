@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -731,24 +732,40 @@ static int insert_ruleset(elg_store *store, elg_wire_reader *r, const char *sha,
     return rc;
 }
 
-int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_inserted *out,
-                     elg_error *err) {
+/* The fields of an encoded decision (elg_check_encode), up to its ruleset
+ * part: texts in f (f[1] and f[4] unused: the versions are numbers). */
+typedef struct encoded {
     const char *f[13];
-    size_t n;
-    uint64_t pver = 0, cver = 0, with_ruleset = 0;
+    size_t n[13];
+    uint64_t pver, cver, with_ruleset;
+} encoded;
+
+static int read_encoded(elg_wire_reader *r, encoded *e, elg_error *err) {
     int rc = 0;
-    memset(out, 0, sizeof *out);
+    memset(e, 0, sizeof *e);
     for (int i = 0; i < 13 && rc == 0; i++) {
         if (i == 1)
-            rc = elg_wire_get_u64(r, &pver, err);
+            rc = elg_wire_get_u64(r, &e->pver, err);
         else if (i == 4)
-            rc = elg_wire_get_u64(r, &cver, err);
+            rc = elg_wire_get_u64(r, &e->cver, err);
         else
-            rc = elg_wire_get(r, &f[i], &n, err);
+            rc = elg_wire_get(r, &e->f[i], &e->n[i], err);
     }
-    if (rc || (rc = elg_wire_get_u64(r, &with_ruleset, err)))
+    if (rc == 0)
+        rc = elg_wire_get_u64(r, &e->with_ruleset, err);
+    return rc;
+}
+
+int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_inserted *out,
+                     elg_error *err) {
+    encoded e;
+    memset(out, 0, sizeof *out);
+    int rc = read_encoded(r, &e, err);
+    if (rc)
         return rc;
-    if (with_ruleset && (rc = insert_ruleset(store, r, f[11], err)))
+    const char *const *f = e.f;
+    uint64_t pver = e.pver, cver = e.cver;
+    if (e.with_ruleset && (rc = insert_ruleset(store, r, f[11], err)))
         return rc;
     elg_stored_decision row = {
         .project = (char *)f[0],
@@ -771,6 +788,98 @@ int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_
     out->created = 1;
     return elg_store_add_decision_record(store, &row, &out->id, out->created_at,
                                          sizeof out->created_at, err);
+}
+
+/* ---- decoding without a store ------------------------------------------ */
+
+struct elg_check_decoder {
+    elg_ruleset **rulesets; /* each carried once; a call has one per edition */
+    size_t count, cap;
+};
+
+elg_check_decoder *elg_check_decoder_new(void) {
+    return calloc(1, sizeof(elg_check_decoder));
+}
+
+void elg_check_decoder_free(elg_check_decoder *dec) {
+    if (!dec)
+        return;
+    for (size_t i = 0; i < dec->count; i++)
+        elg_ruleset_unref(dec->rulesets[i]);
+    free(dec->rulesets);
+    free(dec);
+}
+
+static elg_ruleset *decoder_find(const elg_check_decoder *dec, const char *sha256) {
+    for (size_t i = 0; i < dec->count; i++)
+        if (strcmp(dec->rulesets[i]->sha256, sha256) == 0)
+            return dec->rulesets[i];
+    return NULL;
+}
+
+/* Reads the ruleset part of an encoded decision (its JSON, then its rule
+ * files, skipped: a decision read back needs no sources) and keeps it. */
+static int decode_ruleset(elg_check_decoder *dec, elg_wire_reader *r, const char *sha,
+                          elg_error *err) {
+    const char *json, *skip;
+    size_t json_len, n;
+    uint64_t nfiles;
+    int rc = elg_wire_get(r, &json, &json_len, err);
+    if (rc == 0)
+        rc = elg_wire_get_u64(r, &nfiles, err);
+    for (uint64_t i = 0; rc == 0 && i < nfiles * 3; i++)
+        rc = elg_wire_get(r, &skip, &n, err); /* path, sha256, body: bounded by r->end */
+    if (rc || decoder_find(dec, sha))
+        return rc;
+    elg_ruleset *rs = NULL;
+    if ((rc = elg_ruleset_read(json, json_len, &rs, err)))
+        return rc;
+    if (strcmp(rs->sha256, sha) != 0) {
+        elg_ruleset_unref(rs);
+        return elg_error_set(err, ELG_ESTORE, "a worker's ruleset does not have its sha256");
+    }
+    if (dec->count == dec->cap) {
+        size_t cap = dec->cap ? dec->cap * 2 : 4;
+        elg_ruleset **a = realloc(dec->rulesets, cap * sizeof *a);
+        if (!a) {
+            elg_ruleset_unref(rs);
+            return elg_error_set(err, ELG_ENOMEM, "out of memory reading a decision");
+        }
+        dec->rulesets = a;
+        dec->cap = cap;
+    }
+    dec->rulesets[dec->count++] = rs;
+    return 0;
+}
+
+static int decoder_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
+    elg_ruleset *found = decoder_find(ctx, sha256);
+    if (!found)
+        return elg_error_set(err, ELG_ESTORE, "decision of unknown ruleset %.64s", sha256);
+    *rs = elg_ruleset_ref(found);
+    return 0;
+}
+
+int elg_check_decode(elg_check_decoder *dec, elg_wire_reader *r, elg_decision **out,
+                     elg_error *err) {
+    encoded e;
+    *out = NULL;
+    int rc = read_encoded(r, &e, err);
+    if (rc)
+        return rc;
+    if (e.with_ruleset && (rc = decode_ruleset(dec, r, e.f[11], err)))
+        return rc;
+    if (e.pver > INT32_MAX)
+        return elg_error_set(err, ELG_ESTORE, "malformed decision from a worker");
+    elg_decision_row cols = {
+        .ruleset = e.f[11],
+        .project = e.f[0],
+        .project_version = (int)e.pver,
+        .project_sha256 = e.f[2],
+        .outcome = e.f[8],
+        .figures = e.f[9],
+    };
+    return elg_decision_read(e.f[10], e.n[10], &cols, decoder_ruleset, dec, out, err);
 }
 
 static void free_all(elg_decision **ds, size_t n) {

@@ -120,6 +120,22 @@ int elg_check_insert(elg_store *store, struct elg_wire_reader *r, int keyed,
                      elg_check_inserted *out, elg_error *err);
 
 /*
+ * Turns encoded decisions (elg_check_encode's bytes) back into decisions,
+ * without a store: what a supervisor that stores nothing (`eligo whatif`)
+ * reads from its workers. The decision is read from its record and key
+ * figures by elg_decision_read, as a stored one is. Remembers the rulesets
+ * the encoded decisions carried (the first decision of each ruleset
+ * carries it, elg_check_encoder); a decision whose ruleset it has not seen
+ * is an ELG_ESTORE error.
+ */
+typedef struct elg_check_decoder elg_check_decoder;
+elg_check_decoder *elg_check_decoder_new(void);      /* NULL: out of memory */
+void elg_check_decoder_free(elg_check_decoder *dec); /* NULL ok */
+/* Reads the encoded decision at *r (advanced past it) into *out. */
+int elg_check_decode(elg_check_decoder *dec, struct elg_wire_reader *r, elg_decision **out,
+                     elg_error *err);
+
+/*
  * Evaluates project_id (latest version) against call_id, or, when call_id is
  * NULL, against every call listed in its applies_to, and stores every
  * decision in one transaction. *decisions receives a malloc'ed array of

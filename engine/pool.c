@@ -770,11 +770,16 @@ int64_t elg_pool_killed(const elg_pool *p) {
 void elg_pool_close(elg_pool *p) {
     if (!p)
         return;
+    /* Every worker is killed, idle ones too: an idle worker would end when
+     * its pipe closes, but the workers of another pool of this process
+     * (whatif has one per side) inherited the supervisor's end of that pipe
+     * at their fork, so it may never close for it. A worker has nothing to
+     * finish: every result was consumed, and it would _exit anyway. */
     for (int i = 0; i < p->n; i++) {
         worker *w = &p->w[i];
-        if (w->pid > 0 && w->on)
-            kill(w->pid, SIGKILL); /* stopped mid-chunk (an error): no need to wait */
-        close_fd(&w->to);          /* an idle worker then ends by itself */
+        if (w->pid > 0)
+            kill(w->pid, SIGKILL);
+        close_fd(&w->to);
     }
     for (int i = 0; i < p->n; i++) {
         reap(&p->w[i]);

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "batch.h"
 #include "form.h"
+#include "pool.h"
 #include "ytree.h"
 
 /* ---- parameters replaced --------------------------------------------------- */
@@ -179,6 +181,8 @@ static int responsible(const elg_decision *a, const elg_decision *b, elg_whatif_
     return 0;
 }
 
+typedef struct pending pending;
+
 typedef struct run {
     elg_store *store;
     elg_check_call *cc[2];
@@ -187,15 +191,33 @@ typedef struct run {
     void *ctx;
     elg_whatif_summary *sum;
     elg_error *err;
+    /* jobs >= 1: a pool and a decoder per side, and each side's decisions
+     * waiting for the other side's (each pool gives them in submission
+     * order, so the heads of the two queues are the same project). */
+    elg_pool *pool[2];
+    elg_check_decoder *dec[2];
+    struct side {
+        struct run *R;
+        int k;
+        pending *q; /* q[head..count) wait */
+        size_t head, count, cap;
+    } side[2];
 } run;
 
-static int note(run *R, int phase, const elg_project *p, const elg_decision *d) {
+/* A decision of one side and the submission date its envelope item needs
+ * (the supervisor reads no project). */
+struct pending {
+    elg_decision *d;
+    char *date; /* NULL: none */
+};
+
+static int note(run *R, int phase, const char *date, const elg_decision *d) {
     const char *group;
     char key[32];
     const elg_figures *f = &d->figures;
     const char *edition = d->ruleset->edition_name;
-    elg_envelope_item_keys(&R->pol[phase], edition, elg_envelope_submission_date(p),
-                           f->has_requested, f->requested, &group, key);
+    elg_envelope_item_keys(&R->pol[phase], edition, date, f->has_requested, f->requested, &group,
+                           key);
     elg_batch_item it = {
         .seq = R->sum->projects,
         .group = group,
@@ -230,46 +252,167 @@ static void count(elg_whatif_summary *s, const elg_decision *a, const elg_decisi
         s->from_error++;
 }
 
+/* Both decisions of one project (borrowed): notes them, counts and reports
+ * a change. */
+static int compare(run *R, elg_decision *const d[2], const char *const date[2]) {
+    elg_whatif_change c = {0};
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++)
+        rc = note(R, k, date[k], d[k]);
+    if (rc)
+        return rc;
+    R->sum->projects++;
+    if (!elg_whatif_differs(d[0], d[1]))
+        return 0;
+    count(R->sum, d[0], d[1]);
+    c = (elg_whatif_change){d[0], d[1], elg_envelope_grantable(d[0]), elg_envelope_grantable(d[1]),
+                            NULL, 0};
+    if (responsible(d[0], d[1], &c))
+        return elg_error_set(R->err, ELG_ENOMEM, "out of memory comparing decisions");
+    rc = R->fn ? R->fn(R->ctx, &c) : 0;
+    free(c.rules);
+    return rc;
+}
+
+/* jobs == 0: both sides decided here. */
 static int on_form(void *vctx, const elg_stored_form *f) {
     run *R = vctx;
     elg_form_project *fp = NULL;
     elg_decision *d[2] = {NULL, NULL};
-    elg_whatif_change c = {0};
     int rc = elg_form_decode_project(f->form, f->form_len, &fp, R->err);
     if (rc)
         return rc;
     elg_eval_project in = {elg_form_project_get(fp), f->version, f->sha256};
     for (int k = 0; k < 2 && rc == 0; k++)
-        if ((rc = elg_check_decide_in(R->cc[k], R->store, &in, &d[k], R->err)) == 0)
-            rc = note(R, k, in.project, d[k]);
-    if (rc)
-        goto out;
-    R->sum->projects++;
-    if (!elg_whatif_differs(d[0], d[1]))
-        goto out;
-    count(R->sum, d[0], d[1]);
-    c = (elg_whatif_change){d[0], d[1], elg_envelope_grantable(d[0]), elg_envelope_grantable(d[1]),
-                            NULL, 0};
-    if (responsible(d[0], d[1], &c)) {
-        rc = elg_error_set(R->err, ELG_ENOMEM, "out of memory comparing decisions");
-        goto out;
-    }
-    rc = R->fn ? R->fn(R->ctx, &c) : 0;
-out:
-    free(c.rules);
+        rc = elg_check_decide_in(R->cc[k], R->store, &in, &d[k], R->err);
+    const char *date = elg_envelope_submission_date(in.project);
+    if (rc == 0)
+        rc = compare(R, d, (const char *const[2]){date, date});
     elg_decision_free(d[0]);
     elg_decision_free(d[1]);
     elg_form_project_free(fp);
     return rc;
 }
 
+/* ---- jobs >= 1: both sides decided by supervised workers ------------------------------ */
+
+static void pending_free(pending *p) {
+    elg_decision_free(p->d);
+    free(p->date);
+}
+
+/* Compares the projects whose two decisions have both come. */
+static int pair(run *R) {
+    struct side *a = &R->side[0], *b = &R->side[1];
+    int rc = 0;
+    while (rc == 0 && a->head < a->count && b->head < b->count) {
+        pending *x = &a->q[a->head++], *y = &b->q[b->head++];
+        if (strcmp(x->d->project, y->d->project) != 0 ||
+            x->d->project_version != y->d->project_version)
+            rc = elg_error_set(R->err, ELG_ESTORE,
+                               "whatif: the workers' decisions are out of step (%s, %s)",
+                               x->d->project, y->d->project);
+        else
+            rc = compare(R, (elg_decision *const[2]){x->d, y->d},
+                         (const char *const[2]){x->date, y->date});
+        pending_free(x);
+        pending_free(y);
+    }
+    for (int k = 0; k < 2; k++) { /* what is left moves to the front */
+        struct side *s = &R->side[k];
+        if (!s->head)
+            continue;
+        memmove(s->q, s->q + s->head, (s->count - s->head) * sizeof *s->q);
+        s->count -= s->head;
+        s->head = 0;
+    }
+    return rc;
+}
+
+/* A pool's consume: one side's result, decoded, queued, then paired. */
+static int consume(void *vctx, elg_wire_reader *r) {
+    struct side *s = vctx;
+    run *R = s->R;
+    elg_batch_result res;
+    elg_decision *d = NULL;
+    int rc = elg_batch_read_result(r, &res, R->err);
+    if (rc)
+        return rc;
+    elg_wire_reader dr = {res.decision, res.decision + res.decision_len};
+    if ((rc = elg_check_decode(R->dec[s->k], &dr, &d, R->err)))
+        return rc;
+    if (s->count == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        pending *q = realloc(s->q, cap * sizeof *q);
+        if (!q) {
+            elg_decision_free(d);
+            return elg_error_set(R->err, ELG_ENOMEM, "out of memory comparing decisions");
+        }
+        s->q = q;
+        s->cap = cap;
+    }
+    pending *p = &s->q[s->count];
+    p->d = d;
+    p->date = res.date && *res.date ? strdup(res.date) : NULL;
+    if (res.date && *res.date && !p->date) {
+        elg_decision_free(d);
+        return elg_error_set(R->err, ELG_ENOMEM, "out of memory comparing decisions");
+    }
+    s->count++;
+    return pair(R);
+}
+
+static int on_form_pooled(void *vctx, const elg_stored_form *f) {
+    run *R = vctx;
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++)
+        rc =
+            elg_pool_submit(R->pool[k], f->id, f->version, f->sha256, f->form, f->form_len, R->err);
+    return rc;
+}
+
+static int run_pooled(run *R, const elg_whatif_opts *o) {
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        R->side[k] = (struct side){.R = R, .k = k};
+        if (!(R->dec[k] = elg_check_decoder_new())) {
+            rc = elg_error_set(R->err, ELG_ENOMEM, "out of memory starting whatif");
+            break;
+        }
+        elg_pool_opts po = {o->jobs, o->max_time_ms, o->max_memory,
+                            consume, &R->side[k],    o->db_path};
+        rc =
+            elg_pool_open(R->cc[k], k ? o->rules_after : o->rules_before, &po, &R->pool[k], R->err);
+    }
+    if (rc == 0)
+        rc = elg_store_each_project_form_for_call(R->store, elg_check_call_doc(R->cc[0])->id,
+                                                  on_form_pooled, R, R->err);
+    for (int k = 0; k < 2 && rc == 0; k++)
+        rc = elg_pool_finish(R->pool[k], R->err);
+    if (rc == 0 && (R->side[0].count || R->side[1].count))
+        rc = elg_error_set(R->err, ELG_ESTORE, "whatif: a worker's decisions are missing");
+    for (int k = 0; k < 2; k++) {
+        if (R->pool[k])
+            R->sum->killed += elg_pool_killed(R->pool[k]);
+        elg_pool_close(R->pool[k]);
+        elg_check_decoder_free(R->dec[k]);
+        for (size_t i = R->side[k].head; i < R->side[k].count; i++)
+            pending_free(&R->side[k].q[i]);
+        free(R->side[k].q);
+    }
+    return rc;
+}
+
 int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *after,
-                   elg_whatif_fn fn, void *ctx, elg_whatif_summary *out, elg_error *err) {
+                   const elg_whatif_opts *opts, elg_whatif_fn fn, void *ctx,
+                   elg_whatif_summary *out, elg_error *err) {
     run R = {.store = store, .cc = {before, after}, .fn = fn, .ctx = ctx, .sum = out, .err = err};
     memset(out, 0, sizeof *out);
     int rc = elg_envelope_policy_of(elg_check_call_doc(before), &R.pol[0], err);
     if (rc == 0)
         rc = elg_envelope_policy_of(elg_check_call_doc(after), &R.pol[1], err);
+    if (rc == 0 && opts && opts->jobs > 0 && (!opts->rules_before || !opts->rules_after))
+        rc = elg_error_set(err, ELG_EUSAGE, "elg_whatif_run: workers need both sides' rules");
     if (rc == 0)
         rc = elg_store_batch_items_clear(store, err);
     if (rc)
@@ -278,6 +421,8 @@ int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *aft
     out->after = R.pol[1];
     /* The batch items are TEMP rows, written outside any transaction of the
      * database file: whatif takes no write lock on the store. */
+    if (opts && opts->jobs > 0)
+        return run_pooled(&R, opts);
     return elg_store_each_project_form_for_call(store, elg_check_call_doc(before)->id, on_form, &R,
                                                 err);
 }

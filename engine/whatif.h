@@ -57,13 +57,29 @@ typedef struct elg_whatif_summary {
     int64_t to_error, from_error;
     int64_t to_incomplete, from_incomplete; /* -> incomplete; incomplete -> (in)eligible */
     int64_t figures_only;                   /* same outcome, other key figures */
+    int64_t killed; /* decisions whose worker was stopped at the deadline (either side) */
     elg_envelope_policy before, after;
 } elg_whatif_summary;
 
+/* How the decisions are made (NULL: as with jobs 0). */
+typedef struct elg_whatif_opts {
+    /* 0: both sides in this process, unsupervised; N >= 1: each side on N
+     * worker processes under the supervisor of engine/pool.h, which holds
+     * the deadline: a rule that never returns (inside a C function of the
+     * string library, say) gets an `error` decision instead of holding the
+     * comparison. The output is the same for every N. */
+    int jobs;
+    uint64_t max_time_ms; /* the supervisor's deadline per project; 0: the default */
+    size_t max_memory;    /* the sandbox's cap, for the workers' address-space limit */
+    const char *db_path;  /* the store's path, which workers open for the aid received */
+    elg_rules *rules_before, *rules_after; /* each side's rules (jobs >= 1) */
+} elg_whatif_opts;
+
 /* Decides every project of before's call on both sides, calling fn for
- * each change (borrowed for the call), and notes both sides as batch
- * items. */
+ * each change (borrowed for the call), in project id order whatever the
+ * jobs, and notes both sides as batch items. */
 int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *after,
-                   elg_whatif_fn fn, void *ctx, elg_whatif_summary *out, elg_error *err);
+                   const elg_whatif_opts *opts, elg_whatif_fn fn, void *ctx,
+                   elg_whatif_summary *out, elg_error *err);
 
 #endif
