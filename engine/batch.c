@@ -288,6 +288,45 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
 
 /* ---- one project, supervised (eligo check) ------------------------------------ */
 
+typedef struct decide_ctx {
+    elg_check_decoder *dec;
+    elg_decision *d;
+    elg_error *err;
+} decide_ctx;
+
+static int decide_consume(void *vctx, elg_wire_reader *r) {
+    decide_ctx *c = vctx;
+    elg_batch_result res;
+    int rc = elg_batch_read_result(r, &res, c->err);
+    if (rc)
+        return rc;
+    if (c->d)
+        return elg_error_set(c->err, ELG_ESTORE, "a worker sent two decisions for one project");
+    elg_wire_reader dr = {res.decision, res.decision + res.decision_len};
+    return elg_check_decode(c->dec, &dr, &c->d, c->err);
+}
+
+int elg_batch_decide(elg_check_call *cc, elg_rules *rules, const elg_stored_form *f,
+                     const elg_batch_opts *opts, elg_decision **out, elg_error *err) {
+    decide_ctx c = {elg_check_decoder_new(), NULL, err};
+    elg_pool_opts po = {1, opts->max_time_ms, opts->max_memory, decide_consume, &c, opts->db_path};
+    elg_pool *pool = NULL;
+    *out = NULL;
+    int rc = c.dec ? 0 : elg_error_set(err, ELG_ENOMEM, "out of memory deciding a project");
+    if (rc == 0 && (rc = elg_pool_open(cc, rules, &po, &pool, err)) == 0 &&
+        (rc = elg_pool_submit(pool, f->id, f->version, f->sha256, f->form, f->form_len, err)) == 0)
+        rc = elg_pool_finish(pool, err);
+    elg_pool_close(pool);
+    if (rc == 0 && !c.d)
+        rc = elg_error_set(err, ELG_ESTORE, "a worker sent no decision");
+    if (rc == 0)
+        *out = c.d;
+    else
+        elg_decision_free(c.d);
+    elg_check_decoder_free(c.dec);
+    return rc;
+}
+
 static void free_all(elg_decision **ds, size_t n) {
     for (size_t i = 0; i < n; i++)
         elg_decision_free(ds[i]);

@@ -79,6 +79,16 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
                   const elg_batch_opts *opts, elg_batch_summary *out, elg_error *err);
 
 /*
+ * Decides the project version f against cc on one worker process under the
+ * supervisor (engine/pool.h), and reads the decision back from the bytes the
+ * worker sent (elg_check_decode): nothing is stored. A rule that does not
+ * hand back by opts->max_time_ms gets an `error` decision naming it, instead
+ * of holding the caller. Uses opts' max_time_ms, max_memory and db_path.
+ */
+int elg_batch_decide(elg_check_call *cc, elg_rules *rules, const elg_stored_form *f,
+                     const elg_batch_opts *opts, elg_decision **out, elg_error *err);
+
+/*
  * elg_check_project (engine/check.h) with each decision made in a worker
  * process under the supervisor (engine/pool.h), so that the deadline
  * (opts->max_time_ms) holds whatever the rules do, inside C library calls

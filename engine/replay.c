@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "check.h"
 #include "diff.h"
 #include "hash.h"
@@ -104,6 +105,7 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
                         elg_error *err) {
     elg_decision *stored = NULL, *fresh = NULL;
     elg_check_call *cc = NULL;
+    elg_stored_form form = {0};
     json_t *diff = NULL, *notes = json_array();
     replay_loader ld = {.store = store, .id = id};
     elg_rules *rules = NULL;
@@ -142,7 +144,17 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
                                   pinned ? was->financers : NULL, was->financers_count, &cc, err)))
         goto out;
     elg_check_call_aid_until(cc, stored->created_at); /* the aid received it saw */
-    if ((rc = elg_check_decide(cc, store, stored->project, stored->project_version, &fresh, err)))
+    /* Decided on a worker under the supervisor's deadline, as `check` and
+     * `batch` decide: replaying the decision of a rule that never handed
+     * back (stopped at the deadline) ran it to its end in this process. */
+    if ((rc = elg_store_get_project_form(store, stored->project, stored->project_version, &form,
+                                         err)))
+        goto out;
+    elg_batch_opts bo = {
+        .max_time_ms = eff.time_ms, .max_memory = eff.memory, .db_path = elg_store_path(store)};
+    if (bo.db_path && !*bo.db_path)
+        bo.db_path = NULL;
+    if ((rc = elg_batch_decide(cc, rules, &form, &bo, &fresh, err)))
         goto out;
     if (strcmp(fresh->project_sha256, stored->project_sha256) != 0) {
         rc = mismatch(err, id, "project", stored->project, stored->project_version,
@@ -181,6 +193,7 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
         rc = elg_error_set(err, ELG_ENOMEM, "out of memory replaying decision %lld", (long long)id);
 out:
     elg_decision_free(fresh);
+    elg_store_form_release(&form);
     elg_check_call_close(cc);
     elg_rules_free(rules);
     loader_release(&ld);

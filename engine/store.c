@@ -916,6 +916,10 @@ int elg_store_open_existing(const char *path, elg_store **out, elg_error *err) {
     return open_store(path, 0, out, err);
 }
 
+const char *elg_store_path(const elg_store *s) {
+    return s && s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+}
+
 void elg_store_close(elg_store *s) {
     if (!s)
         return;

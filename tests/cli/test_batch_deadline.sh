@@ -4,8 +4,10 @@
 # killed with its worker at --max-time; the project's decision is an `error`
 # naming the rule and its file:line, and the batch (and `eligo check`) goes on.
 source "$(dirname "$0")/lib.sh"
-# A decision stopped at the deadline is not meant to replay the same (and
-# replaying it runs the slow rule in one process).
+# A decision stopped at the deadline is not meant to replay the same in
+# general (a rule near the deadline may end on one run and not on another):
+# test_trace_replay_all leaves this test's decisions out; the replay below is
+# of a rule far beyond it.
 if [[ -n ${ELIGO_TEST_DB:-} ]]; then
     echo "skipped under test_trace_replay_all: its decisions are stopped at a deadline"
     finish
@@ -46,6 +48,16 @@ assert_eq "limite de temps dépassée (1000 ms) : le superviseur a arrêté l'é
 assert_eq "rules/calls/slow.lua:2" "$(jqr '.rules[1].error_at')" "error_at"
 assert_contains "$(jqr '.rules[0].message')" "non exécutée : limite de temps dépassée (1000 ms) : le superviseur a arrêté l'évaluation dans la règle gsub-vide" "the other rules say why"
 assert_eq 1000 "$(jqr '.limits.time_ms')" "the limit is recorded"
+
+# Replay decides on a supervised worker too: the decision stopped at the
+# deadline replays the same, within the bound. Regression: replay decided in
+# process and ran the gsub to its end (about 40 s), then found it passed.
+t0=$(now_ms)
+run eligo replay "$id"
+ms=$(($(now_ms) - t0))
+assert_eq 0 "$RC" "replay: the same decision ($OUT $ERR)"
+CHECKS=$((CHECKS + 1))
+[[ $ms -lt 6000 ]] || fail "replay took $ms ms (1 000 ms deadline recorded)"
 
 # eligo check takes the same supervised path.
 t0=$(now_ms)
