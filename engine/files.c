@@ -42,14 +42,14 @@ static const char *what_is(const char *path, mode_t mode) {
  * O_NONBLOCK and checked again with fstat, in case path was replaced in
  * between. The flag stays: regular files ignore it (open(2)). *size is the
  * file's size at the fstat, a hint for the buffer. */
-static int open_regular(const char *path, int *out, size_t *size, elg_error *err) {
+static int open_regular(const char *path, bool listed, int *out, size_t *size, elg_error *err) {
     struct stat st;
     int fd;
 
-    if (stat(path, &st) != 0)
+    if (!listed && stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
                              path, elg_strerror(errno));
-    if (!S_ISREG(st.st_mode))
+    if (!listed && !S_ISREG(st.st_mode))
         return elg_error_set(err, ELG_EINPUT, "cannot read %s: not a regular file (%s)", path,
                              what_is(path, st.st_mode));
     fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -73,13 +73,14 @@ static int open_regular(const char *path, int *out, size_t *size, elg_error *err
 /* The buffer starts at the size fstat gave, plus room to see the end of the
  * file in the same buffer; it doubles if the file grew since. Straight read(2)
  * calls: stdio's buffer would only copy the bytes once more. */
-int elg_files_read(const char *path, size_t max, char **data, size_t *len, elg_error *err) {
+static int read_file(const char *path, bool listed, size_t max, char **data, size_t *len,
+                     elg_error *err) {
     char *buf = NULL;
     size_t n = 0, cap = 0, size = 0;
     int fd = -1, rc;
     *data = NULL;
     *len = 0;
-    rc = open_regular(path, &fd, &size, err);
+    rc = open_regular(path, listed, &fd, &size, err);
     if (rc)
         return rc;
     for (;;) {
@@ -116,6 +117,14 @@ out:
     close(fd);
     free(buf);
     return rc;
+}
+
+int elg_files_read(const char *path, size_t max, char **data, size_t *len, elg_error *err) {
+    return read_file(path, false, max, data, len, err);
+}
+
+int elg_files_read_listed(const char *path, size_t max, char **data, size_t *len, elg_error *err) {
+    return read_file(path, true, max, data, len, err);
 }
 
 char *elg_files_join(const char *dir, const char *rel) {
@@ -185,19 +194,20 @@ static int read_names(DIR *dir, names *out) {
     return 0;
 }
 
-static int walk(const char *path, const char *const *suffixes, int depth, elg_files_fn fn,
+static int walk(const char *path, const char *const *suffixes, int depth, elg_files_entry_fn fn,
                 elg_files_skip_fn skip, void *ctx, elg_error *err) {
     struct stat st;
     if (stat(path, &st) != 0)
         return elg_error_set(err, errno == ENOENT ? ELG_ENOTFOUND : ELG_EIO, "cannot read %s: %s",
                              path, elg_strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return fn(ctx, path); /* named by the caller: elg_files_read says what it is */
+        return fn(ctx, path, false); /* named by the caller: elg_files_read says what it is */
     if (depth > MAX_DEPTH)
         return elg_error_set(err, ELG_EINPUT, "%s: directories nested too deep", path);
     DIR *dir = opendir(path);
     if (!dir)
-        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path, elg_strerror(errno));
+        return elg_error_set(err, ELG_EIO, "cannot open directory %s: %s", path,
+                             elg_strerror(errno));
     names entries = {0};
     int rc = 0;
     if (read_names(dir, &entries))
@@ -219,12 +229,12 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
         int seen = !regular && stat(full, &st) == 0;
         if (regular) {
             if (has_suffix(name, suffixes))
-                rc = fn(ctx, full);
+                rc = fn(ctx, full, true);
         } else if (seen && S_ISDIR(st.st_mode))
             rc = walk(full, suffixes, depth + 1, fn, skip, ctx, err);
         else if (has_suffix(name, suffixes)) {
             if (!seen || S_ISREG(st.st_mode))
-                rc = fn(ctx, full);
+                rc = fn(ctx, full, false);
             else if (skip)
                 skip(ctx, full, what_is(full, st.st_mode));
         }
@@ -235,14 +245,26 @@ static int walk(const char *path, const char *const *suffixes, int depth, elg_fi
     return rc;
 }
 
-int elg_files_walk(const char *path, const char *const *suffixes, elg_files_fn fn,
+int elg_files_walk(const char *path, const char *const *suffixes, elg_files_entry_fn fn,
                    elg_files_skip_fn skip, void *ctx, elg_error *err) {
     return walk(path, suffixes, 0, fn, skip, ctx, err);
 }
 
+typedef struct each_ctx {
+    elg_files_fn fn;
+    void *ctx;
+} each_ctx;
+
+static int each_entry(void *vctx, const char *path, bool listed_regular) {
+    each_ctx *e = vctx;
+    (void)listed_regular;
+    return e->fn(e->ctx, path);
+}
+
 int elg_files_each(const char *path, const char *const *suffixes, elg_files_fn fn, void *ctx,
                    elg_error *err) {
-    return walk(path, suffixes, 0, fn, NULL, ctx, err);
+    each_ctx e = {fn, ctx};
+    return walk(path, suffixes, 0, each_entry, NULL, &e, err);
 }
 
 typedef struct list {
@@ -251,8 +273,9 @@ typedef struct list {
     elg_error *err;
 } list;
 
-static int push(void *ctx, const char *path) {
+static int push(void *ctx, const char *path, bool listed_regular) {
     list *l = ctx;
+    (void)listed_regular;
     char *s = strdup(path);
     if (!s)
         return elg_error_set(l->err, ELG_ENOMEM, "out of memory");

@@ -123,7 +123,7 @@ static int check_refs(batch *b, int64_t seq, const elg_doc *doc, elg_error *err)
 }
 
 /* Reads, parses, writes and notes one file, then checks its references. */
-static int import_file(batch *b, const char *path, elg_error *err) {
+static int import_file(batch *b, const char *path, bool listed_regular, elg_error *err) {
     int64_t seq = b->count++;
     char *body = NULL, *earlier = NULL;
     size_t len = 0;
@@ -131,7 +131,8 @@ static int import_file(batch *b, const char *path, elg_error *err) {
     const char *kind, *id;
     int rc, version = 0, created = 0;
 
-    if ((rc = elg_files_read(path, ELG_DOC_MAX_BYTES, &body, &len, err)) ||
+    if ((rc = (listed_regular ? elg_files_read_listed : elg_files_read)(path, ELG_DOC_MAX_BYTES,
+                                                                        &body, &len, err)) ||
         (rc = elg_doc_parse(path, body, len, &doc, err)))
         goto out;
     kind = elg_doc_kind_name(elg_doc_kind_of(doc));
@@ -176,9 +177,9 @@ typedef struct walk_ctx {
     elg_error *err;
 } walk_ctx;
 
-static int walk_file(void *ctx, const char *path) {
+static int walk_file(void *ctx, const char *path, bool listed_regular) {
     walk_ctx *w = ctx;
-    return import_file(w->b, path, w->err);
+    return import_file(w->b, path, listed_regular, w->err);
 }
 
 static void walk_skip(void *ctx, const char *path, const char *what) {
