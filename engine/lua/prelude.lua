@@ -197,6 +197,7 @@ local function pattern_cost(p, n)
     return cost
 end
 
+local to_count = math.tointeger
 local function guard(name, fn)
     return function(s, p, a, plain, ...)
         if type(s) == "string" and type(p) == "string" then
@@ -206,6 +207,19 @@ local function guard(name, fn)
             else
                 charge(pattern_cost(p, #s), "string.%s with pattern %q on a text of %d bytes",
                     name, p, #s)
+            end
+            if name == "gsub" and type(a) == "string" then
+                -- The replacement is expanded at every match, up to #s + 1
+                -- of them (an empty match at each position) or the count
+                -- asked for: each "%" of it a step, its plain runs copied at
+                -- once. "%0" a million times at 5 000 empty matches did
+                -- 5 * 10^9 steps that wrote nothing, out of reach of the
+                -- pattern's charge and of the memory limit.
+                local matches = #s + 1
+                local most = to_count(plain)
+                if most and most >= 0 and most < matches then matches = most end
+                charge(matches * (#a // 2 + 1), "string.gsub with a replacement of %d bytes on a text of %d bytes",
+                    #a, #s)
             end
         end
         return fn(s, p, a, plain, ...)

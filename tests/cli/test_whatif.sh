@@ -75,31 +75,34 @@ done
 run eligo whatif $CALL --params "$WORK/params.yaml" --jobs x
 assert_eq 2 "$RC" "--jobs takes a number"
 
-# An edited rule that never hands back (a gsub that runs in C for about 40 s,
-# out of reach of the instruction count): the supervisor stops it at
+# An edited rule that does not hand back in time (every instruction compares
+# two equal 128 MiB texts; the in-process clock, read every 1 000
+# instructions, would see the deadline seconds later): the supervisor stops it at
 # --max-time and the project gets an error naming the rule and its line,
-# instead of whatif hanging. Regression: whatif decided in process and took
-# the whole time for each project.
+# instead of whatif taking those seconds for each project in turn.
+# Regression: whatif decided in process.
 mkdir -p "$WORK/slow"
 cp -r "$SRC/rules/lib" "$SRC/rules/calls" "$WORK/slow/"
 cat >>"$WORK/slow/calls/$CALL.lua" <<'LUA'
-rule { id = "gsub-vide", title = "gsub d'un motif vide", check = function(p)
-    local out = string.gsub(string.rep("a", 5000), "x*", string.rep("%0", 1000000))
-    return pass(tostring(#out))
+rule { id = "comparaison-lente", title = "Instructions lentes", check = function(p)
+    local a, b = "x", "x"
+    for _ = 1, 27 do a = a .. a end
+    for _ = 1, 27 do b = b .. b end
+    while true do local _ = a == b end
 end }
 LUA
-line=$(grep -n '^rule { id = "gsub-vide"' "$WORK/slow/calls/$CALL.lua" | cut -d: -f1)
+line=$(grep -n '^rule { id = "comparaison-lente"' "$WORK/slow/calls/$CALL.lua" | cut -d: -f1)
 t0=${EPOCHREALTIME/[.,]/}
-run eligo --max-time 500 whatif $CALL --rules "$WORK/slow" --format json --jobs 2
+run eligo --max-time 500 --max-memory 512 whatif $CALL --rules "$WORK/slow" --format json --jobs 2
 t1=${EPOCHREALTIME/[.,]/}
 assert_eq 1 "$RC" "a rule stopped at the deadline: decisions change ($ERR)"
 (( (t1 - t0) / 1000 < 30000 )) || fail "whatif took $(( (t1 - t0) / 1000 )) ms: not stopped at the deadline"
 assert_eq "8 8 8" "$(jqr '.summary | "\(.projects) \(.to_error) \(.killed)"')" "every project: an error, its worker stopped"
-assert_eq "gsub-vide:absent>error rules/calls/$CALL.lua:$line" \
-    "$(jqr '[.changes[].rules[] | select(.id == "gsub-vide") | "\(.id):\(.before)>\(.after) \(.source)"] | unique | join(" ")')" \
+assert_eq "comparaison-lente:absent>error rules/calls/$CALL.lua:$line" \
+    "$(jqr '[.changes[].rules[] | select(.id == "comparaison-lente") | "\(.id):\(.before)>\(.after) \(.source)"] | unique | join(" ")')" \
     "the rule responsible and its line"
-assert_contains "$(jqr '.changes[0].rules[] | select(.id == "gsub-vide") | .message_after')" \
-    "le superviseur a arrêté l'évaluation dans la règle gsub-vide" "the supervisor's message"
+assert_contains "$(jqr '.changes[0].rules[] | select(.id == "comparaison-lente") | .message_after')" \
+    "le superviseur a arrêté l'évaluation dans la règle comparaison-lente" "the supervisor's message"
 
 # Nothing changes: exit 0.
 cat >"$WORK/same.yaml" <<'YAML'
