@@ -294,16 +294,22 @@ typedef struct decide_ctx {
     elg_error *err;
 } decide_ctx;
 
+int elg_batch_read_decision(elg_wire_reader *r, elg_check_decoder *dec, elg_batch_result *res,
+                            elg_decision **out, elg_error *err) {
+    *out = NULL;
+    int rc = elg_batch_read_result(r, res, err);
+    if (rc)
+        return rc;
+    elg_wire_reader dr = {res->decision, res->decision + res->decision_len};
+    return elg_check_decode(dec, &dr, out, err);
+}
+
 static int decide_consume(void *vctx, elg_wire_reader *r) {
     decide_ctx *c = vctx;
     elg_batch_result res;
-    int rc = elg_batch_read_result(r, &res, c->err);
-    if (rc)
-        return rc;
     if (c->d)
         return elg_error_set(c->err, ELG_ESTORE, "a worker sent two decisions for one project");
-    elg_wire_reader dr = {res.decision, res.decision + res.decision_len};
-    return elg_check_decode(c->dec, &dr, &c->d, c->err);
+    return elg_batch_read_decision(r, c->dec, &res, &c->d, c->err);
 }
 
 int elg_batch_decide(elg_check_call *cc, elg_rules *rules, const elg_stored_form *f,

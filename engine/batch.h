@@ -114,5 +114,9 @@ typedef struct elg_batch_result {
 } elg_batch_result;
 /* Reads the next result at *r (advanced past it). */
 int elg_batch_read_result(struct elg_wire_reader *r, elg_batch_result *out, elg_error *err);
+/* elg_batch_read_result, then its encoded decision read back into *out by
+ * dec (elg_check_decode): what a supervisor that stores nothing reads. */
+int elg_batch_read_decision(struct elg_wire_reader *r, elg_check_decoder *dec,
+                            elg_batch_result *res, elg_decision **out, elg_error *err);
 
 #endif

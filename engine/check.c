@@ -696,19 +696,40 @@ out:
     return rc;
 }
 
+/* The head of the ruleset part of an encoded decision: its JSON and how
+ * many rule files follow, each three fields (rule_file). nfiles is checked
+ * against the bytes left, so that no caller loops on a forged count. */
+static int ruleset_head(elg_wire_reader *r, const char **json, size_t *json_len, uint64_t *nfiles,
+                        elg_error *err) {
+    int rc = elg_wire_get(r, json, json_len, err);
+    if (rc == 0)
+        rc = elg_wire_get_u64(r, nfiles, err);
+    if (rc == 0 && *nfiles > (uint64_t)(r->end - r->p))
+        rc = elg_error_set(err, ELG_ESTORE, "truncated message from a worker");
+    return rc;
+}
+
+/* One rule file of the ruleset part: its path, sha256 and source. */
+static int rule_file(elg_wire_reader *r, const char **path, const char **sha, const char **body,
+                     size_t *body_len, elg_error *err) {
+    size_t n;
+    int rc = elg_wire_get(r, path, &n, err);
+    if (rc == 0)
+        rc = elg_wire_get(r, sha, &n, err);
+    if (rc == 0)
+        rc = elg_wire_get(r, body, body_len, err);
+    return rc;
+}
+
 /* Reads the ruleset part of an encoded decision, storing it when the store
  * lacks it. */
 static int insert_ruleset(elg_store *store, elg_wire_reader *r, const char *sha, elg_error *err) {
     const char *json;
     size_t json_len;
     uint64_t nfiles;
-    int rc = elg_wire_get(r, &json, &json_len, err);
-    if (rc == 0)
-        rc = elg_wire_get_u64(r, &nfiles, err);
+    int rc = ruleset_head(r, &json, &json_len, &nfiles, err);
     if (rc)
         return rc;
-    if (nfiles > (uint64_t)(r->end - r->p))
-        return elg_error_set(err, ELG_ESTORE, "truncated message from a worker");
     int has = 0;
     if ((rc = elg_store_has_ruleset(store, sha, &has, err)))
         return rc;
@@ -716,15 +737,12 @@ static int insert_ruleset(elg_store *store, elg_wire_reader *r, const char *sha,
     if (!refs)
         return elg_error_set(err, ELG_ENOMEM, "out of memory storing a ruleset");
     for (uint64_t i = 0; i < nfiles && rc == 0; i++) {
-        const char *path, *fsha, *body;
-        size_t n, body_len;
-        if ((rc = elg_wire_get(r, &path, &n, err)) || (rc = elg_wire_get(r, &fsha, &n, err)) ||
-            (rc = elg_wire_get(r, &body, &body_len, err)))
+        const char *body;
+        size_t body_len;
+        if ((rc = rule_file(r, &refs[i].path, &refs[i].sha256, &body, &body_len, err)))
             break;
-        refs[i].path = path;
-        refs[i].sha256 = fsha;
         if (!has)
-            rc = elg_store_put_rule_source(store, fsha, body, body_len, err);
+            rc = elg_store_put_rule_source(store, refs[i].sha256, body, body_len, err);
     }
     if (rc == 0 && !has)
         rc = elg_store_put_ruleset(store, sha, json, json_len, refs, (size_t)nfiles, err);
@@ -821,14 +839,12 @@ static elg_ruleset *decoder_find(const elg_check_decoder *dec, const char *sha25
  * files, skipped: a decision read back needs no sources) and keeps it. */
 static int decode_ruleset(elg_check_decoder *dec, elg_wire_reader *r, const char *sha,
                           elg_error *err) {
-    const char *json, *skip;
-    size_t json_len, n;
+    const char *json, *path, *fsha, *body;
+    size_t json_len, body_len;
     uint64_t nfiles;
-    int rc = elg_wire_get(r, &json, &json_len, err);
-    if (rc == 0)
-        rc = elg_wire_get_u64(r, &nfiles, err);
-    for (uint64_t i = 0; rc == 0 && i < nfiles * 3; i++)
-        rc = elg_wire_get(r, &skip, &n, err); /* path, sha256, body: bounded by r->end */
+    int rc = ruleset_head(r, &json, &json_len, &nfiles, err);
+    for (uint64_t i = 0; rc == 0 && i < nfiles; i++)
+        rc = rule_file(r, &path, &fsha, &body, &body_len, err);
     if (rc || decoder_find(dec, sha))
         return rc;
     elg_ruleset *rs = NULL;

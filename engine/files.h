@@ -15,9 +15,8 @@
 #ifndef ELG_FILES_H
 #define ELG_FILES_H
 
-#include <stddef.h>
-
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 

@@ -152,8 +152,6 @@ int elg_replay_decision(elg_store *store, const elg_limits *limits, int64_t id, 
         goto out;
     elg_batch_opts bo = {
         .max_time_ms = eff.time_ms, .max_memory = eff.memory, .db_path = elg_store_path(store)};
-    if (bo.db_path && !*bo.db_path)
-        bo.db_path = NULL;
     if ((rc = elg_batch_decide(cc, rules, &form, &bo, &fresh, err)))
         goto out;
     if (strcmp(fresh->project_sha256, stored->project_sha256) != 0) {

@@ -917,7 +917,8 @@ int elg_store_open_existing(const char *path, elg_store **out, elg_error *err) {
 }
 
 const char *elg_store_path(const elg_store *s) {
-    return s && s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+    const char *path = s && s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+    return path && *path ? path : NULL;
 }
 
 void elg_store_close(elg_store *s) {

@@ -35,8 +35,8 @@ int elg_store_open(const char *path, elg_store **out, elg_error *err);
 int elg_store_open_existing(const char *path, elg_store **out, elg_error *err);
 void elg_store_close(elg_store *store);
 /* The file the store was opened from (what worker processes open again:
- * a connection is never carried across fork); NULL or "" for a store in
- * memory. Borrowed from the connection. */
+ * a connection is never carried across fork); NULL for a store in memory.
+ * Borrowed from the connection. */
 const char *elg_store_path(const elg_store *store);
 
 /* Schema version this build writes (PRAGMA user_version). */

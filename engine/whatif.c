@@ -335,11 +335,8 @@ static int consume(void *vctx, elg_wire_reader *r) {
     run *R = s->R;
     elg_batch_result res;
     elg_decision *d = NULL;
-    int rc = elg_batch_read_result(r, &res, R->err);
+    int rc = elg_batch_read_decision(r, R->dec[s->k], &res, &d, R->err);
     if (rc)
-        return rc;
-    elg_wire_reader dr = {res.decision, res.decision + res.decision_len};
-    if ((rc = elg_check_decode(R->dec[s->k], &dr, &d, R->err)))
         return rc;
     if (s->count == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
