@@ -137,11 +137,15 @@ static int run_eval(const char *dir, long n, long batch, result *r) {
     elg_check_call_close(cc);
     elg_rules_free(rules);
     elg_store_close(store);
-    /* Stored bytes per decision, measured with the sqlite3 program. */
-    char cmd[8300];
+    /* Stored bytes per decision, measured with the sqlite3 program: the
+     * record (as text or compressed), the key figures, and their share of
+     * the rulesets and of the record dictionaries. */
+    char cmd[8400];
     snprintf(cmd, sizeof cmd,
-             "sqlite3 '%s' 'SELECT (SELECT sum(length(trace) + length(figures)) FROM decisions) +"
-             " (SELECT coalesce(sum(length(body)), 0) FROM rulesets)'",
+             "sqlite3 '%s' 'SELECT (SELECT sum(length(trace) + coalesce(length(trace_z), 0) +"
+             " length(figures)) FROM decisions) +"
+             " (SELECT coalesce(sum(length(body)), 0) FROM rulesets) +"
+             " (SELECT coalesce(sum(length(dict)), 0) FROM trace_dicts)'",
              db);
     FILE *p = popen(cmd, "r");
     double total = 0;

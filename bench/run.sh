@@ -79,7 +79,8 @@ eligo="$build/eligo"
 gen="$build/bench/eligo_bench_gen"
 floor="$build/bench/eligo_bench_floor"
 store_bench="$build/bench/eligo_bench_store"
-for b in "$eligo" "$gen" "$floor" "$store_bench"; do
+decisions="$build/bench/eligo_bench_decisions"
+for b in "$eligo" "$gen" "$floor" "$store_bench" "$decisions"; do
     [[ -x "$b" ]] || die "$b is missing: build first (scripts/build.sh $build)"
 done
 command -v node >/dev/null && command -v npm >/dev/null ||
@@ -131,20 +132,11 @@ timed() {
 
 # eligo's decisions for the call, as `project outcome R1,R4` (`-` when no
 # rule failed), in project order; failed rules are named by the part of
-# their id before the dash (R5-materiel -> R5). A record names a rule its
-# ruleset declares by position (docs/trace.md): its id is then the
-# ruleset's declaration at the same index.
+# their id before the dash (R5-materiel -> R5). Read through the engine
+# (bench/decisions.c): records are stored compressed (store migration 10)
+# and may name their rules by position in their ruleset.
 eligo_decisions() {
-    sqlite3 -separator ' ' "$1" "
-        SELECT d.project, d.outcome, coalesce((
-            SELECT group_concat(substr(id, 1, instr(id, '-') - 1), ',')
-            FROM (SELECT coalesce(json_extract(r.value, '\$.id'),
-                                  json_extract(s.body, '\$.rules[' || r.key || '].id')) AS id
-                  FROM json_each(d.trace, '\$.rules') AS r
-                  WHERE json_extract(r.value, '\$.status') = 'fail')), '-')
-        FROM decisions AS d LEFT JOIN rulesets AS s ON s.sha256 = d.ruleset
-        WHERE d.call = 'bench-reference'
-        ORDER BY d.project, d.id" >"$2"
+    "$decisions" "$1" bench-reference >"$2"
 }
 
 # Compares decision file $2 (engine $1) with eligo's ($3): sets verdict.

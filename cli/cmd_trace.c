@@ -36,6 +36,7 @@ static int64_t decision_id(const char *s) {
 typedef struct trace_opts {
     int json; /* CLI_TEXT, CLI_JSON or (trace list) CLI_CSV */
     int html;
+    int record; /* trace list --record */
     const char *output;
     elg_decision_filter filter;
 } trace_opts;
@@ -65,19 +66,24 @@ static const char *option_name(const struct option *opts, int c) {
  * from argv[optind]. Returns -1 after printing what's help, EXIT_USAGE on
  * error. */
 static int parse_opts(int argc, char **argv, const char *what, trace_opts *o) {
-    enum { O_PROJECT = 256, O_CALL, O_OUTCOME, O_SINCE, O_UNTIL, O_HTML };
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'},    {"help", no_argument, 0, 'h'},
-        {"output", required_argument, 0, 'o'},    {"project", required_argument, 0, O_PROJECT},
-        {"call", required_argument, 0, O_CALL},   {"outcome", required_argument, 0, O_OUTCOME},
-        {"since", required_argument, 0, O_SINCE}, {"until", required_argument, 0, O_UNTIL},
-        {"html", no_argument, 0, O_HTML},         {0, 0, 0, 0}};
+    enum { O_PROJECT = 256, O_CALL, O_OUTCOME, O_SINCE, O_UNTIL, O_HTML, O_RECORD };
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"project", required_argument, 0, O_PROJECT},
+                                         {"call", required_argument, 0, O_CALL},
+                                         {"outcome", required_argument, 0, O_OUTCOME},
+                                         {"since", required_argument, 0, O_SINCE},
+                                         {"until", required_argument, 0, O_UNTIL},
+                                         {"html", no_argument, 0, O_HTML},
+                                         {"record", no_argument, 0, O_RECORD},
+                                         {0, 0, 0, 0}};
     int c, listing = strcmp(what, "trace list") == 0, exporting = strcmp(what, "trace export") == 0;
     memset(o, 0, sizeof *o);
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:ho:", opts, NULL)) != -1) {
         int filter = c >= O_PROJECT && c <= O_UNTIL;
-        if ((filter && !listing) || ((c == 'o' || c == O_HTML) && !exporting) ||
+        if (((filter || c == O_RECORD) && !listing) || ((c == 'o' || c == O_HTML) && !exporting) ||
             (c == 'f' && exporting))
             return cli_usage("%s: option --%s does not apply", what, option_name(opts, c));
         switch (c) {
@@ -93,6 +99,9 @@ static int parse_opts(int argc, char **argv, const char *what, trace_opts *o) {
             break;
         case O_HTML:
             o->html = 1;
+            break;
+        case O_RECORD:
+            o->record = 1;
             break;
         case O_PROJECT:
             o->filter.project = optarg;
@@ -141,7 +150,9 @@ static int one_decision(cli_ctx *ctx, int argc, char **argv, const char *what, t
 
 typedef struct list_ctx {
     int json;
+    int record;
     size_t count;
+    elg_error err; /* why the listing stopped */
 } list_ctx;
 
 /* Prints s in width columns (counting UTF-8 characters, not bytes), left
@@ -233,6 +244,21 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
                               d->project_sha256, "call", d->call, "call_version", d->call_version,
                               "ruleset_sha256", d->ruleset_sha256, "engine_version",
                               d->engine_version, "call_sha256", d->call_sha256, "figures", figures);
+        /* The row's record as the store keeps it (docs/trace.md), which a
+         * compressed row no longer shows to SQL, and the ruleset it
+         * completes. */
+        if (o && l->record) {
+            json_t *rec = json_loads(d->trace, 0, NULL);
+            if (!rec) {
+                json_decref(o);
+                json_decref(figures);
+                return elg_error_set(&l->err, ELG_ESTORE,
+                                     "decision %lld: its stored record is not JSON",
+                                     (long long)d->id);
+            }
+            json_object_set_new(o, "ruleset", d->ruleset ? json_string(d->ruleset) : json_null());
+            json_object_set_new(o, "record", rec);
+        }
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         if (s)
             puts(s);
@@ -272,17 +298,19 @@ static int trace_list(cli_ctx *ctx, int argc, char **argv) {
     if (optind != argc)
         return cli_usage("trace list takes no arguments, only filters (--project, --call, "
                          "--outcome, --since, --until)");
+    if (o.record && o.json != CLI_JSON)
+        return cli_usage("trace list: --record needs --format json");
     elg_store *store;
     if ((rc = cli_open_store_existing(ctx, &store)))
         return rc;
-    list_ctx l = {o.json, 0};
+    list_ctx l = {o.json, o.record, 0, {0}};
     elg_error err = {0};
     if (o.json == CLI_CSV)
         fputs("decision_id,created_at,outcome,project,project_version,call,call_version,"
               "eligible_cost,ruleset_sha256\r\n",
               stdout);
     if (elg_store_each_decision(store, &o.filter, list_one, &l, &err))
-        rc = cli_fail_in(ctx, &err);
+        rc = cli_fail_in(ctx, l.err.code ? &l.err : &err);
     else if (o.json == CLI_TEXT)
         printf("%zu décision%s\n", l.count, l.count > 1 ? "s" : "");
     elg_store_close(store);

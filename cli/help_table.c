@@ -135,7 +135,7 @@ const cli_command cli_commands[] = {
      "absent\n5\terreur du magasin"},
     {"trace list", NULL,
      "trace list [--project ID] [--call ID] [--outcome eligible|ineligible|incomplete|error]\n"
-     "           [--since DATE] [--until DATE] [--format text|json|csv]",
+     "           [--since DATE] [--until DATE] [--format text|json|csv] [--record]",
      "liste les décisions enregistrées, de la plus ancienne à la plus récente",
      "Liste les décisions enregistrées, une ligne par décision. Les dates sont des préfixes ISO "
      "8601 de l'heure de la décision (UTC), bornes comprises : --since 2024-03 --until "
@@ -146,7 +146,9 @@ const cli_command cli_commands[] = {
      "--since DATE\tà partir de cette date\n"
      "--until DATE\tjusqu'à cette date\n"
      "--format text|json|csv\ttexte, une ligne JSON par décision, ou un tableau CSV (RFC 4180, "
-     "montants en centimes)",
+     "montants en centimes)\n"
+     "--record\tavec --format json : chaque ligne donne aussi l'enregistrement de la décision tel "
+     "que le magasin le garde (record, docs/trace.md) et son jeu de règles (ruleset)",
      "0\tsuccès (même sans décision)\n2\terreur d'usage\n3\tmagasin absent\n5\terreur du "
      "magasin"},
     {"trace show", NULL, "trace show DÉCISION [--format text|json]",

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "tr.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "embedded.h"
 #include "form.h"
 #include "hash.h"
+#include "zrecord.h"
 
 /* The prepared statements of a store, by role. */
 enum {
@@ -68,6 +70,10 @@ enum {
     ST_BITEM_ADD,
     ST_BITEM_EACH,
     ST_FORM_COUNT_FOR_CALL,
+    ST_ZDICT_FIND,
+    ST_ZDICT_GET,
+    ST_ZDICT_PUT,
+    ST_ZDICT_BY_SHA,
     ST_COUNT
 };
 
@@ -75,7 +81,8 @@ enum {
 #define FORM_COLS "f.id, f.version, f.sha256, f.form"
 #define DEC_COLS                                                                                   \
     "id, project, project_version, project_sha256, call, call_version, call_sha256, "              \
-    "ruleset_sha256, engine_version, outcome, figures, trace, created_at, ruleset"
+    "ruleset_sha256, engine_version, outcome, figures, trace, created_at, ruleset, trace_z, "      \
+    "trace_dict"
 
 /* Each statement with a name for elg_store_explain_each. */
 static const struct {
@@ -189,8 +196,9 @@ static const struct {
     [ST_DEC_RECORD_INSERT] = {"decision_record_insert",
                               "INSERT INTO decisions (project, project_version, project_sha256,"
                               " call, call_version, call_sha256, ruleset_sha256, engine_version,"
-                              " outcome, figures, trace, ruleset, created_at)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+                              " outcome, figures, trace, ruleset, created_at, trace_z, trace_dict)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                              " ?14, ?15)"},
     /* A batch's decision (engine/batch.h): stored unless one with the same
      * inputs is (migrations 5 and 6); then no row changes and the existing
      * one is looked up. Neither insert has RETURNING nor lets SQLite stamp
@@ -199,8 +207,8 @@ static const struct {
         {"decision_keyed_insert",
          "INSERT INTO decisions (project, project_version, project_sha256,"
          " call, call_version, call_sha256, ruleset_sha256, engine_version,"
-         " outcome, figures, trace, ruleset, created_at, inputs_key)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+         " outcome, figures, trace, ruleset, created_at, trace_z, trace_dict, inputs_key)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
          " ON CONFLICT (ruleset, project, inputs_key) WHERE inputs_key IS NOT NULL"
          " DO NOTHING"},
     [ST_DEC_BY_INPUTS] = {"decision_by_inputs",
@@ -231,6 +239,14 @@ static const struct {
                                 "SELECT count(*) FROM project_calls AS c"
                                 " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
                                 " FROM project_forms AS l WHERE l.id = c.project)"},
+    /* Record dictionaries (migration 10): the first one kept for a ruleset,
+     * one by id, and a new one (kept once by content). */
+    [ST_ZDICT_FIND] = {"trace_dict_find", "SELECT id, dict FROM trace_dicts WHERE ruleset = ?1"
+                                          " ORDER BY id LIMIT 1"},
+    [ST_ZDICT_GET] = {"trace_dict_get", "SELECT dict FROM trace_dicts WHERE id = ?1"},
+    [ST_ZDICT_PUT] = {"trace_dict_put", "INSERT INTO trace_dicts (ruleset, sha256, dict)"
+                                        " VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING"},
+    [ST_ZDICT_BY_SHA] = {"trace_dict_by_sha", "SELECT id FROM trace_dicts WHERE sha256 = ?1"},
 };
 
 /*
@@ -293,6 +309,25 @@ struct elg_store {
      * same one. Forgotten on rollback, which may have undone its insert;
      * rulesets are never deleted otherwise (append-only). */
     char ruleset_seen[65];
+    /* Record compression (zrecord.h, migration 10) for the ruleset of the
+     * last record stored: looked up in trace_dicts, else trained on the
+     * ruleset's next ELG_ZREC_SAMPLES records (stored as they are), then
+     * used for the rest. Forgotten on rollback, which may have undone the
+     * dictionary's insert. */
+    struct {
+        char ruleset[65];
+        enum { Z_UNKNOWN, Z_TRAINING, Z_READY, Z_OFF } state;
+        int64_t dict_id;
+        elg_zrec_trainer *trainer;
+        elg_zrec_encoder *enc;
+    } z;
+    /* Decoders of the dictionaries read lately, by id (a listing may mix
+     * rulesets); also forgotten on rollback, which may free an id. */
+    struct {
+        int64_t id;
+        elg_zrec_decoder *dec;
+    } zdec[4];
+    unsigned zdec_next;
 };
 
 /* ---- errors and statement helpers ------------------------------------- */
@@ -857,6 +892,157 @@ out:
     return rc;
 }
 
+/* ---- compressed records (migration 10) --------------------------------- */
+
+/* Forgets what the store knew of record dictionaries. */
+static void zrec_forget(elg_store *s) {
+    elg_zrec_trainer_free(s->z.trainer);
+    elg_zrec_encoder_free(s->z.enc);
+    memset(&s->z, 0, sizeof s->z);
+    for (size_t i = 0; i < sizeof s->zdec / sizeof s->zdec[0]; i++)
+        elg_zrec_decoder_free(s->zdec[i].dec);
+    memset(s->zdec, 0, sizeof s->zdec);
+    s->zdec_next = 0;
+}
+
+/* Keeps dict as a dictionary of ruleset and gets its id (the same content
+ * kept by another connection is found, not kept twice). */
+static int zrec_put_dict(elg_store *s, const char *ruleset, const void *dict, size_t len,
+                         int64_t *id, elg_error *err) {
+    char sha[ELG_SHA256_HEX];
+    elg_sha256_hex(dict, len, sha);
+    sqlite3_stmt *st = s->stmt[ST_ZDICT_PUT];
+    int ok = bind_text(st, 1, ruleset) == SQLITE_OK && bind_text(st, 2, sha) == SQLITE_OK &&
+             sqlite3_bind_blob(st, 3, dict, (int)len, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_DONE;
+    stmt_done(st);
+    if (ok) {
+        st = s->stmt[ST_ZDICT_BY_SHA];
+        ok = bind_text(st, 1, sha) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+        if (ok)
+            *id = sqlite3_column_int64(st, 0);
+        stmt_done(st);
+    }
+    return ok ? 0 : db_error(s->db, err, "keeping the record dictionary of ruleset %s", ruleset);
+}
+
+/* Readies s->z for a record of ruleset: its dictionary if one is kept,
+ * else a trainer. */
+static int zrec_start(elg_store *s, const char *ruleset, elg_error *err) {
+    zrec_forget(s);
+    snprintf(s->z.ruleset, sizeof s->z.ruleset, "%s", ruleset);
+    sqlite3_stmt *st = s->stmt[ST_ZDICT_FIND];
+    int rc = 0, step = SQLITE_ERROR;
+    if (bind_text(st, 1, ruleset) == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        s->z.dict_id = sqlite3_column_int64(st, 0);
+        const void *dict = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        if ((rc = elg_zrec_encoder_new(dict, len, &s->z.enc, err)) == 0)
+            s->z.state = Z_READY;
+    } else if (step == SQLITE_DONE) {
+        if ((s->z.trainer = elg_zrec_trainer_new()))
+            s->z.state = Z_TRAINING;
+        else
+            rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
+    } else {
+        rc = db_error(s->db, err, "reading the record dictionary of ruleset %s", ruleset);
+    }
+    stmt_done(st);
+    if (rc)
+        zrec_forget(s);
+    return rc;
+}
+
+/* Binds a record's trace as the store keeps it, at ?text (the JSON, or ''),
+ * ?z (the compressed record or NULL) and ?z + 1 (its dictionary's id or
+ * NULL). A ruleset's records are kept as they are until its
+ * dictionary is trained, on the ELG_ZREC_SAMPLES-th; samples zstd cannot
+ * train on leave the ruleset uncompressed for this connection. */
+static int bind_trace(elg_store *s, sqlite3_stmt *st, int text, int z_at,
+                      const elg_stored_decision *d, elg_error *err) {
+    size_t len = strlen(d->trace);
+    int rc = 0;
+    if (strcmp(s->z.ruleset, d->ruleset) != 0 && (rc = zrec_start(s, d->ruleset, err)))
+        return rc;
+    if (s->z.state == Z_READY) {
+        const void *z;
+        size_t zlen;
+        if ((rc = elg_zrec_encode(s->z.enc, d->trace, len, &z, &zlen, err)))
+            return rc;
+        if (zlen > INT_MAX)
+            return elg_error_set(err, ELG_ESTORE,
+                                 "storing decision for project \"%s\": its "
+                                 "record is too large",
+                                 d->project);
+        if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, z_at, z, (int)zlen, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, z_at + 1, s->z.dict_id) != SQLITE_OK)
+            return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+        return 0;
+    }
+    if (s->z.state == Z_TRAINING) {
+        if ((rc = elg_zrec_trainer_add(s->z.trainer, d->trace, len, err)))
+            return rc;
+        if (elg_zrec_trainer_count(s->z.trainer) == ELG_ZREC_SAMPLES) {
+            void *dict = NULL;
+            size_t dlen = 0;
+            elg_error terr = {0};
+            int trained = elg_zrec_train(s->z.trainer, &dict, &dlen, &terr);
+            elg_zrec_trainer_free(s->z.trainer);
+            s->z.trainer = NULL;
+            s->z.state = Z_OFF;
+            if (trained == ELG_ENOMEM)
+                rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
+            else if (trained == 0 &&
+                     (rc = zrec_put_dict(s, d->ruleset, dict, dlen, &s->z.dict_id, err)) == 0 &&
+                     (rc = elg_zrec_encoder_new(dict, dlen, &s->z.enc, err)) == 0)
+                s->z.state = Z_READY;
+            free(dict);
+            if (rc)
+                return rc;
+        }
+    }
+    if (sqlite3_bind_text(st, text, d->trace, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_null(st, z_at) != SQLITE_OK || sqlite3_bind_null(st, z_at + 1) != SQLITE_OK)
+        return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+    return 0;
+}
+
+/* The decoder of dictionary id, read once and kept among the last few. */
+static int zrec_decoder(elg_store *s, int64_t id, elg_zrec_decoder **out, elg_error *err) {
+    const size_t n = sizeof s->zdec / sizeof s->zdec[0];
+    for (size_t i = 0; i < n; i++) {
+        if (s->zdec[i].dec && s->zdec[i].id == id) {
+            *out = s->zdec[i].dec;
+            return 0;
+        }
+    }
+    sqlite3_stmt *st = s->stmt[ST_ZDICT_GET];
+    elg_zrec_decoder *dec = NULL;
+    int rc = 0, step = SQLITE_ERROR;
+    if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        rc = elg_zrec_decoder_new(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                                  &dec, err);
+    else if (step == SQLITE_DONE)
+        rc = elg_error_set(err, ELG_ESTORE, "record dictionary %lld is not in the store",
+                           (long long)id);
+    else
+        rc = db_error(s->db, err, "reading record dictionary %lld", (long long)id);
+    stmt_done(st);
+    if (rc)
+        return rc;
+    size_t slot = s->zdec_next++ % n;
+    elg_zrec_decoder_free(s->zdec[slot].dec);
+    s->zdec[slot].id = id;
+    s->zdec[slot].dec = dec;
+    *out = dec;
+    return 0;
+}
+
 /* ---- open and close ---------------------------------------------------- */
 
 /* Opens the store at path; create: whether a missing file is created. */
@@ -928,6 +1114,7 @@ void elg_store_close(elg_store *s) {
         sqlite3_finalize(s->stmt[i]);
     for (int i = 0; i < LIST_VARIANTS; i++)
         sqlite3_finalize(s->list[i]);
+    zrec_forget(s);
     /* close_v2 cannot fail with SQLITE_BUSY; an open transaction is rolled
      * back. */
     sqlite3_close_v2(s->db);
@@ -959,6 +1146,7 @@ void elg_store_rollback(elg_store *s) {
     if (!s)
         return;
     s->ruleset_seen[0] = '\0';
+    zrec_forget(s);
     if (sqlite3_get_autocommit(s->db))
         return;
     /* Nothing to report: the caller is already handling the error that made
@@ -1665,8 +1853,11 @@ out:
 /* ---- decisions --------------------------------------------------------- */
 
 /* Points d at the current row of a DEC_COLS query (strings are SQLite's,
- * valid until the statement moves). */
-static int decision_view(sqlite3_stmt *st, elg_stored_decision *d) {
+ * valid until the statement moves), its trace decompressed into *owned
+ * (for the caller to free) when it is kept compressed. */
+static int decision_view(elg_store *s, sqlite3_stmt *st, elg_stored_decision *d, char **owned,
+                         elg_error *err) {
+    *owned = NULL;
     memset(d, 0, sizeof *d);
     d->id = sqlite3_column_int64(st, 0);
     d->project = (char *)col_text(st, 1);
@@ -1684,7 +1875,21 @@ static int decision_view(sqlite3_stmt *st, elg_stored_decision *d) {
     d->ruleset = (char *)col_text(st, 13); /* NULL for decisions stored before rulesets */
     if (!d->project || !d->project_sha256 || !d->call || !d->call_sha256 || !d->ruleset_sha256 ||
         !d->engine_version || !d->outcome || !d->figures || !d->trace || !d->created_at)
-        return ELG_ENOMEM;
+        return db_error(s->db, err, "reading decision %lld", (long long)d->id);
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+        elg_zrec_decoder *dec;
+        size_t len;
+        const void *z = sqlite3_column_blob(st, 14);
+        size_t zlen = (size_t)sqlite3_column_bytes(st, 14);
+        elg_error why = {0};
+        int rc = zrec_decoder(s, sqlite3_column_int64(st, 15), &dec, &why);
+        if (rc == 0)
+            rc = elg_zrec_decode(dec, z, zlen, owned, &len, &why);
+        if (rc)
+            return elg_error_set(err, rc, "reading decision %lld: %s", (long long)d->id,
+                                 why.message);
+        d->trace = *owned;
+    }
     return 0;
 }
 
@@ -1934,7 +2139,8 @@ static void store_stamp(char out[32]) {
 }
 
 /* Binds ?1-?12 of a format-2 decision row (ST_DEC_RECORD_INSERT,
- * ST_DEC_KEYED_INSERT); SQLITE_OK or the first failure. */
+ * ST_DEC_KEYED_INSERT) but its trace (bind_trace); SQLITE_OK or the first
+ * failure. */
 static int bind_record(sqlite3_stmt *st, const elg_stored_decision *d) {
     int rc = bind_text(st, 1, d->project);
     if (rc == SQLITE_OK)
@@ -1945,10 +2151,12 @@ static int bind_record(sqlite3_stmt *st, const elg_stored_decision *d) {
         rc = bind_text(st, 4, d->call);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 5, d->call_version);
-    const char *text[] = {d->call_sha256, d->ruleset_sha256, d->engine_version, d->outcome,
-                          d->figures,     d->trace,          d->ruleset};
+    const char *text[] = {d->call_sha256, d->ruleset_sha256, d->engine_version,
+                          d->outcome,     d->figures,        NULL,
+                          d->ruleset};
     for (int i = 0; i < 7 && rc == SQLITE_OK; i++)
-        rc = bind_text(st, 6 + i, text[i]);
+        if (text[i])
+            rc = bind_text(st, 6 + i, text[i]);
     return rc;
 }
 
@@ -1960,6 +2168,10 @@ int elg_store_add_decision_record(elg_store *s, const elg_stored_decision *d, in
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no ruleset");
     char at[32];
     store_stamp(at);
+    if (!d->trace)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no trace");
+    if ((rc = bind_trace(s, st, 11, 14, d, err)))
+        goto out;
     if (bind_record(st, d) != SQLITE_OK || bind_text(st, 13, at) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
         rc = db_error(s->db, err, "storing decision for project \"%s\" and call \"%s\"", d->project,
@@ -1975,6 +2187,7 @@ out:
 
 int elg_store_get_decision(elg_store *s, int64_t id, elg_stored_decision *out, elg_error *err) {
     elg_stored_decision view;
+    char *owned = NULL;
     sqlite3_stmt *st;
     int rc = 0, step;
 
@@ -1993,14 +2206,17 @@ int elg_store_get_decision(elg_store *s, int64_t id, elg_stored_decision *out, e
         rc = elg_error_set(err, ELG_ENOTFOUND, "no decision %lld in the store", (long long)id);
         goto out;
     }
-    if (step != SQLITE_ROW || decision_view(st, &view) != 0) {
+    if (step != SQLITE_ROW) {
         rc = db_error(s->db, err, "reading decision %lld", (long long)id);
         goto out;
     }
+    if ((rc = decision_view(s, st, &view, &owned, err)))
+        goto out;
     if (decision_copy(&view, out) != 0)
         rc = elg_error_set(err, ELG_ENOMEM, "reading decision %lld: out of memory", (long long)id);
 
 out:
+    free(owned);
     stmt_done(st);
     return rc;
 }
@@ -2120,11 +2336,12 @@ int elg_store_each_decision(elg_store *s, const elg_decision_filter *filter,
         }
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (decision_view(st, &view) != 0) {
-            rc = db_error(s->db, err, "listing decisions");
+        char *owned;
+        if ((rc = decision_view(s, st, &view, &owned, err)))
             goto out;
-        }
-        if ((rc = fn(ctx, &view)) != 0)
+        rc = fn(ctx, &view);
+        free(owned);
+        if (rc != 0)
             goto out;
     }
     if (step != SQLITE_DONE)
@@ -2198,10 +2415,14 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     *created = 0;
     if (!d->ruleset || !inputs_key)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: missing argument");
+    if (!d->trace)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: no trace");
     char stamp[32];
     store_stamp(stamp);
+    if ((rc = bind_trace(s, st, 11, 14, d, err)))
+        goto out;
     if (bind_record(st, d) != SQLITE_OK || bind_text(st, 13, stamp) != SQLITE_OK ||
-        bind_text(st, 14, inputs_key) != SQLITE_OK) {
+        bind_text(st, 16, inputs_key) != SQLITE_OK) {
         rc = db_error(s->db, err, "storing decision for project \"%s\"", d->project);
         goto out;
     }

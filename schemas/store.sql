@@ -359,3 +359,36 @@ END;
 -- the same values; store.c (checks_without_in) rewrites both declarations in
 -- place, as migration 7 did.
 SELECT 1;
+
+-- migration: 10
+
+-- Decision records compressed (engine/zrecord.h): once 64 decisions of a
+-- ruleset are stored by one connection, it trains a zstd dictionary on
+-- them, keeps it here, and compresses the ruleset's later records with it
+-- into trace_z, leaving trace empty ('') and naming the dictionary in
+-- trace_dict. A record is stored in one form or the other, never both;
+-- the store gives back the same text either way (store.h). Dictionaries,
+-- like the records they decode, are never changed or removed. Several may
+-- serve one ruleset (two processes that trained at once).
+CREATE TABLE trace_dicts (
+    id      INTEGER PRIMARY KEY,
+    ruleset TEXT    NOT NULL REFERENCES rulesets (sha256),
+    sha256  TEXT    NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    dict    BLOB    NOT NULL
+) STRICT;
+
+CREATE INDEX trace_dicts_by_ruleset ON trace_dicts (ruleset, id);
+
+CREATE TRIGGER trace_dicts_no_update BEFORE UPDATE ON trace_dicts
+BEGIN
+    SELECT RAISE(ABORT, 'record dictionaries are immutable');
+END;
+
+CREATE TRIGGER trace_dicts_no_delete BEFORE DELETE ON trace_dicts
+BEGIN
+    SELECT RAISE(ABORT, 'record dictionaries are immutable');
+END;
+
+ALTER TABLE decisions ADD COLUMN trace_dict INTEGER REFERENCES trace_dicts (id);
+ALTER TABLE decisions ADD COLUMN trace_z BLOB
+    CHECK ((trace_z IS NULL) = (trace_dict IS NULL) AND (trace_z IS NULL OR trace = ''));

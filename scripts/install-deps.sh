@@ -13,7 +13,7 @@ set -euo pipefail
 # the second compiler scripts/test.sh builds with.
 packages=(gcc clang make cmake pkg-config git
           liblua5.4-dev lua5.4 libsqlite3-dev libcyaml-dev libyaml-dev libjansson-dev libssl-dev
-          libmsgpack-dev libcsv-dev libmimalloc-dev
+          libmsgpack-dev libzstd-dev libcsv-dev libmimalloc-dev
           libcmocka-dev jq sqlite3
           man-db groff-base dpkg-dev gettext)
 # man-db and groff-base: test_install.sh renders eligo(1); dpkg-dev: `cpack -G DEB`

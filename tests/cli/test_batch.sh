@@ -110,17 +110,37 @@ done
 run eligo import "$WORK/many"
 assert_eq 0 "$RC" "import 240 projects ($ERR)"
 # The stored decisions in order, without what is not an input (each rule's
-# duration_us).
+# duration_us): their records through `trace list --record` (most are
+# stored compressed: SQL no longer reads them), their inputs keys by SQL.
 dump() {
-    sqlite3 "$ELIGO_DB" "SELECT json_object('project', project, 'outcome', outcome, 'figures',
-        json(figures), 'trace', json(trace), 'ruleset', ruleset, 'inputs', inputs_key)
-        FROM decisions WHERE id > $1 ORDER BY id" | jq -c 'del(.trace.rules[].duration_us)'
+    eligo trace list --call $CALL --format json --record |
+        jq -c --argjson last "$1" 'select(.decision_id > $last)' | jq -c -s 'sort_by(.decision_id)[] |
+        {project, outcome, figures, ruleset, record: (.record | del(.rules[].duration_us))}'
+    sqlite3 "$ELIGO_DB" "SELECT inputs_key FROM decisions WHERE id > $1 ORDER BY id"
 }
 last=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions")
 run eligo batch $CALL --jobs 0 --format csv --unit 7
 cut -d, -f1-9 <<<"$OUT" >"$WORK/csv.0"
 dump "$last" >"$WORK/dec.0"
-assert_eq 240 "$(($(wc -l <"$WORK/dec.0")))" "240 new decisions stored (the five seeds already are)"
+assert_eq 480 "$(($(wc -l <"$WORK/dec.0")))" "240 new decisions stored (the five seeds already are), each with its inputs key"
+assert_eq 176 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE id > $last AND trace_z IS NOT NULL AND trace = ''")" \
+    "the records after the ruleset's first 64 are stored compressed"
+# A compressed decision shows, replays and diffs as any other.
+z=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE trace_z IS NOT NULL")
+t=$(sqlite3 "$ELIGO_DB" "SELECT min(id) FROM decisions WHERE id > $last AND trace_z IS NULL")
+run eligo replay "$z"
+assert_eq 0 "$RC" "replay of compressed decision $z ($ERR)"
+assert_contains "$OUT" "rejouée : identique" "compressed decision $z replays identically"
+run eligo trace show "$z" --format json
+assert_eq "ccs-240 mel-appel-projets-territoires" "$(jqr '"\(.project) \(.call)"')" "trace show of compressed decision $z"
+run eligo trace diff "$t" "$z" --format json
+assert_eq 0 "$RC" "diff of a stored and a compressed decision ($ERR)"
+assert_eq "false" "$(jqr '.same')" "two projects' decisions differ"
+run eligo trace list --record
+assert_eq 2 "$RC" "--record without --format json is refused"
+assert_contains "$ERR" "--record demande --format json" "and says why"
+run eligo trace show "$z" --record
+assert_eq 2 "$RC" "--record is trace list's only"
 for j in $JOBS; do
     # A store as it was before the batch: the same decisions must be made.
     cp "$ELIGO_DB" "$WORK/j.db"

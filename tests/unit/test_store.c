@@ -162,9 +162,10 @@ static void test_open_creates_schema(void **state) {
     assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name"
                                 " IN ('documents', 'rule_sources', 'decisions',"
                                 " 'decision_rule_files', 'project_forms', 'project_calls',"
-                                " 'rulesets', 'ruleset_files', 'awards', 'aid_received')"),
-                     10);
-    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 20);
+                                " 'rulesets', 'ruleset_files', 'awards', 'aid_received',"
+                                " 'trace_dicts')"),
+                     11);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 22);
     elg_store_close(s);
 
     /* A new store's pages are 16 KiB (configure, engine/store.c). */
@@ -1481,8 +1482,8 @@ static void test_every_query_indexed(void **state) {
     assert_int_equal(elg_store_explain_each(s, check_plan, &c, &err), 0);
     if (c.bad_len)
         fail_msg("statements reading a whole table:\n%s", c.bad);
-    /* 43 prepared statements, the backfill, 32 decision listings. */
-    assert_int_equal(c.count, 43 + 1 + 32);
+    /* 47 prepared statements, the backfill, 32 decision listings. */
+    assert_int_equal(c.count, 47 + 1 + 32);
     /* Streaming a call's projects, a chunk after the last id read, neither
      * reads other calls nor sorts. */
     assert_non_null(strstr(c.form_for_call, "SEARCH c USING PRIMARY KEY (call=? AND project>?)"));
@@ -1715,6 +1716,207 @@ static void test_decision_stamp(void **state) {
     assert_true(atol(now) >= 0 && atol(now) < 10000);
 }
 
+/* ---- compressed records (migration 10) --------------------------------- */
+
+/* The i-th test record: JSON like a decision's record, varying as theirs
+ * do (amounts, names), written into buf. */
+static const char *record_text(char *buf, size_t size, int i) {
+    snprintf(buf, size,
+             "{\"format\":4,\"paths\":[\"applicants[].name\",\"expenses[].amount\"],"
+             "\"facts\":[[0,0,\"Porteur %d\"],[1,0,%d],[1,1,%d]],\"rules\":["
+             "{\"status\":\"pass\",\"message\":\"Statuts éligibles : Porteur %d (association)\","
+             "\"facts\":[0],\"duration_us\":%d},"
+             "{\"status\":\"%s\",\"message\":\"Matériel : %d,%02d € ≤ plafond 80 820,00 €\","
+             "\"facts\":[1,2],\"figures\":{\"amount\":%d,\"max\":8082000},\"duration_us\":3}]}",
+             i, 1000 + i * 37, 52 * i, i, i % 7, i % 3 ? "pass" : "fail", i * 13, i % 100,
+             i * 1301);
+    return buf;
+}
+
+static void add_records(elg_store *s, const char *ruleset, int from, int to, int64_t *ids) {
+    elg_error err;
+    char trace[1024], project[32], created[40];
+    elg_error_clear(&err);
+    for (int i = from; i < to; i++) {
+        snprintf(project, sizeof project, "p%05d", i);
+        elg_stored_decision d = record_row(project, record_text(trace, sizeof trace, i), ruleset);
+        if (elg_store_add_decision_record(s, &d, &ids[i], created, sizeof created, &err))
+            fail_msg("record %d: %s", i, err.message);
+    }
+}
+
+static void assert_records(elg_store *s, const int64_t *ids, int from, int to) {
+    elg_error err;
+    char trace[1024];
+    elg_error_clear(&err);
+    for (int i = from; i < to; i++) {
+        elg_stored_decision d;
+        if (elg_store_get_decision(s, ids[i], &d, &err))
+            fail_msg("decision %lld: %s", (long long)ids[i], err.message);
+        assert_string_equal(d.trace, record_text(trace, sizeof trace, i));
+        elg_store_decision_release(&d);
+    }
+}
+
+typedef struct record_walk {
+    int next;
+    int bad;
+} record_walk;
+
+static int check_walked(void *ctx, const elg_stored_decision *d) {
+    record_walk *w = ctx;
+    char trace[1024];
+    w->bad += strcmp(d->trace, record_text(trace, sizeof trace, w->next++)) != 0;
+    return 0;
+}
+
+/* A ruleset's first 64 records are stored as they are, the rest compressed
+ * with the dictionary made from them; every read gives back the same text
+ * (one by one and in a listing); another connection finds the dictionary
+ * and compresses from its first record. */
+static void test_records_compressed(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd";
+    enum { N = 200, MORE = 20 };
+    int64_t ids[N + MORE];
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    add_records(s, sha, 0, N, ids);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM trace_dicts"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE trace_z IS NULL"
+                                " AND trace <> '' AND id <= 64"),
+                     64);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE trace_z IS NOT NULL"
+                                " AND trace = '' AND trace_dict = 1 AND id > 64"),
+                     N - 64);
+    /* Smaller: the records here are about 400 bytes. */
+    assert_true(raw_int(f, "SELECT max(length(trace_z)) FROM decisions") < 200);
+    assert_records(s, ids, 0, N);
+    record_walk w = {0};
+    assert_int_equal(elg_store_each_decision(s, NULL, check_walked, &w, &err), 0);
+    assert_int_equal(w.next, N);
+    assert_int_equal(w.bad, 0);
+    elg_store_close(s);
+
+    s = open_store(f);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    add_records(s, sha, N, N + MORE, ids);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM trace_dicts"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE trace_z IS NOT NULL"),
+                     N + MORE - 64);
+    assert_records(s, ids, 0, N + MORE);
+    elg_store_close(s);
+}
+
+/* Records all the same ("{}"), whose dictionary has nothing to learn,
+ * read back. */
+static void test_records_all_alike(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    char created[40];
+    int64_t id = 0;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    for (int i = 0; i < 100; i++) {
+        elg_stored_decision d = record_row("p", "{}", sha);
+        assert_int_equal(elg_store_add_decision_record(s, &d, &id, created, sizeof created, &err),
+                         0);
+    }
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    for (int64_t i = 1; i <= id; i++) {
+        elg_stored_decision d;
+        assert_int_equal(elg_store_get_decision(s, i, &d, &err), 0);
+        assert_string_equal(d.trace, "{}");
+        elg_store_decision_release(&d);
+    }
+    elg_store_close(s);
+}
+
+/* A rollback undoes the dictionary made in its transaction: the store
+ * forgets it, makes another from the next records, and reads all back. */
+static void test_record_dictionary_rolled_back(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+    enum { N = 80 };
+    int64_t ids[N];
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    add_records(s, sha, 0, N, ids);
+    elg_store_rollback(s);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM trace_dicts"), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 0);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    add_records(s, sha, 0, N, ids);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM trace_dicts"), 1);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE trace_z IS NOT NULL"),
+                     N - 64);
+    assert_records(s, ids, 0, N);
+    elg_store_close(s);
+}
+
+/* A damaged compressed record is refused with the decision's number, never
+ * read as other text: cut short, or its checksum changed. */
+static void test_damaged_record_refused(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "1111111111111111111111111111111111111111111111111111111111111111";
+    enum { N = 70 };
+    int64_t ids[N];
+    char msg[256];
+    static const char *const damage[] = {
+        "UPDATE decisions SET trace_z = substr(trace_z, 1, length(trace_z) - 1) WHERE id = 66",
+        "UPDATE decisions SET trace_z = CAST(substr(trace_z, 1, length(trace_z) - 4) ||"
+        " (CASE WHEN substr(trace_z, -4) = x'00000000' THEN x'01000000' ELSE x'00000000' END)"
+        " AS BLOB) WHERE id = 67",
+        "UPDATE decisions SET trace_z = CAST(trace_z || x'00' AS BLOB) WHERE id = 68",
+        "UPDATE decisions SET trace_dict = 99 WHERE id = 69",
+    };
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    add_records(s, sha, 0, N, ids);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    elg_store_close(s);
+    assert_int_equal(
+        raw_exec(f, "PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_update", msg, sizeof msg),
+        SQLITE_OK);
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++)
+        if (raw_exec(f, damage[i], msg, sizeof msg) != SQLITE_OK)
+            fail_msg("%s: %s", damage[i], msg);
+    s = open_store(f);
+    for (int64_t id = 66; id <= 69; id++) {
+        elg_stored_decision d;
+        char want[32];
+        elg_error_clear(&err);
+        assert_int_equal(elg_store_get_decision(s, id, &d, &err), ELG_ESTORE);
+        snprintf(want, sizeof want, "%lld", (long long)id);
+        if (!strstr(err.message, want))
+            fail_msg("decision %lld: %s", (long long)id, err.message);
+    }
+    /* The others still read. */
+    assert_records(s, ids, 0, 65);
+    assert_records(s, ids, 69, N);
+    elg_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_creates_schema, setup, teardown),
@@ -1750,6 +1952,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_few_statement_journal_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_stamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_compressed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_all_alike, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_dictionary_rolled_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_record_refused, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
