@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "tr.h"
 #include "wire.h"
+#include "zrecord.h"
 
 /* ---- financers ------------------------------------------------------------ */
 
@@ -595,10 +596,25 @@ void elg_check_inputs_key(const elg_decision *d, char hex[65]) {
     elg_sha256_hex(text, n, hex);
 }
 
+/* A worker compresses its records itself (engine/zrecord.h), so that the
+ * supervisor, the store's one writer, does not: with a dictionary made from
+ * its own first ELG_ZREC_SAMPLES records of a ruleset (sent as text), sent
+ * once with the first record it compressed. */
+typedef struct encoder_z {
+    char ruleset[65];
+    elg_zrec_trainer *trainer;
+    elg_zrec_encoder *enc;
+    void *dict;
+    size_t dict_len;
+    char dict_sha[ELG_SHA256_HEX];
+    bool dict_sent, off;
+} encoder_z;
+
 struct elg_check_encoder {
     elg_rules *rules;
     char (*sent)[65];
     size_t count, cap;
+    encoder_z z;
 };
 
 elg_check_encoder *elg_check_encoder_new(elg_rules *rules) {
@@ -608,15 +624,60 @@ elg_check_encoder *elg_check_encoder_new(elg_rules *rules) {
     return e;
 }
 
+static void encoder_z_clear(encoder_z *z) {
+    elg_zrec_trainer_free(z->trainer);
+    elg_zrec_encoder_free(z->enc);
+    free(z->dict);
+    memset(z, 0, sizeof *z);
+}
+
 void elg_check_encoder_free(elg_check_encoder *e) {
     if (!e)
         return;
     free(e->sent);
+    encoder_z_clear(&e->z);
     free(e);
 }
 
 void elg_check_encoder_reset(elg_check_encoder *e) {
     e->count = 0;
+    e->z.dict_sent = false;
+}
+
+/* The record's form on the wire: *blob set when it goes compressed (else
+ * the text goes as it is). Samples, trains, compresses as above; a ruleset
+ * whose dictionary cannot be made goes as text. */
+static int encoder_z_record(elg_check_encoder *e, const char *ruleset, const elg_text *text,
+                            const void **blob, size_t *blob_len, elg_error *err) {
+    encoder_z *z = &e->z;
+    int rc = 0;
+    *blob = NULL;
+    if (strcmp(z->ruleset, ruleset) != 0) {
+        encoder_z_clear(z);
+        snprintf(z->ruleset, sizeof z->ruleset, "%s", ruleset);
+    }
+    if (z->off)
+        return 0;
+    if (z->enc)
+        return elg_zrec_encode(z->enc, text->data, text->len, blob, blob_len, err);
+    if (!z->trainer && !(z->trainer = elg_zrec_trainer_new()))
+        return elg_error_set(err, ELG_ENOMEM, "out of memory encoding a decision");
+    if ((rc = elg_zrec_trainer_add(z->trainer, text->data, text->len, err)))
+        return rc;
+    if (elg_zrec_trainer_count(z->trainer) < ELG_ZREC_SAMPLES)
+        return 0;
+    elg_error why = {0};
+    rc = elg_zrec_train(z->trainer, &z->dict, &z->dict_len, &why);
+    elg_zrec_trainer_free(z->trainer);
+    z->trainer = NULL;
+    if (rc == ELG_ENOMEM)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory encoding a decision");
+    if (rc == 0 && (rc = elg_zrec_encoder_new(z->dict, z->dict_len, &z->enc, err)))
+        return rc;
+    z->off = z->enc == NULL;
+    if (z->enc)
+        elg_sha256_hex(z->dict, z->dict_len, z->dict_sha);
+    return 0;
 }
 
 /* Whether rs was encoded already; else notes it. -1: out of memory. */
@@ -683,10 +744,30 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
         (rc = elg_wire_put_str(out, rs->rule_files_sha256, err)) ||
         (rc = elg_wire_put_str(out, rs->engine_version, err)) ||
         (rc = elg_wire_put_str(out, elg_outcome_name(d->outcome), err)) ||
-        (rc = elg_wire_put(out, figs.data, figs.len, err)) ||
-        (rc = elg_wire_put(out, trace.data, trace.len, err)) ||
-        (rc = elg_wire_put_str(out, rs->sha256, err)) || (rc = elg_wire_put_str(out, key, err)) ||
-        (rc = elg_wire_put_u64(out, seen ? 0 : 1, err)))
+        (rc = elg_wire_put(out, figs.data, figs.len, err)))
+        goto out;
+    /* The record: its text, or (1) the sha256 of its dictionary, the
+     * dictionary the first time (1) or not (0), and the compressed bytes. */
+    const void *blob = NULL;
+    size_t blob_len = 0;
+    if ((rc = encoder_z_record(e, rs->sha256, &trace, &blob, &blob_len, err)))
+        goto out;
+    if (!blob) {
+        rc = elg_wire_put_u64(out, 0, err);
+        if (rc == 0)
+            rc = elg_wire_put(out, trace.data, trace.len, err);
+    } else {
+        bool with_dict = !e->z.dict_sent;
+        if ((rc = elg_wire_put_u64(out, 1, err)) ||
+            (rc = elg_wire_put_str(out, e->z.dict_sha, err)) ||
+            (rc = elg_wire_put_u64(out, with_dict ? 1 : 0, err)) ||
+            (with_dict && (rc = elg_wire_put(out, e->z.dict, e->z.dict_len, err))) ||
+            (rc = elg_wire_put(out, blob, blob_len, err)))
+            goto out;
+        e->z.dict_sent = true;
+    }
+    if (rc || (rc = elg_wire_put_str(out, rs->sha256, err)) ||
+        (rc = elg_wire_put_str(out, key, err)) || (rc = elg_wire_put_u64(out, seen ? 0 : 1, err)))
         goto out;
     if (!seen)
         rc = encode_ruleset(e, rs, out, err);
@@ -751,12 +832,34 @@ static int insert_ruleset(elg_store *store, elg_wire_reader *r, const char *sha,
 }
 
 /* The fields of an encoded decision (elg_check_encode), up to its ruleset
- * part: texts in f (f[1] and f[4] unused: the versions are numbers). */
+ * part: texts in f (f[1] and f[4] unused: the versions are numbers); the
+ * record, f[10], is compressed when zsha is set (its dictionary in dict the
+ * first time). */
 typedef struct encoded {
     const char *f[13];
     size_t n[13];
     uint64_t pver, cver, with_ruleset;
+    const char *zsha;
+    const void *dict;
+    size_t dict_len;
 } encoded;
+
+static int read_record(elg_wire_reader *r, encoded *e, elg_error *err) {
+    uint64_t form, with_dict = 0;
+    size_t n;
+    int rc = elg_wire_get_u64(r, &form, err);
+    if (rc == 0 && form > 1)
+        rc = elg_error_set(err, ELG_ESTORE, "malformed decision from a worker");
+    if (rc == 0 && form == 1 && (rc = elg_wire_get(r, &e->zsha, &n, err)) == 0 &&
+        (rc = elg_wire_get_u64(r, &with_dict, err)) == 0 && with_dict) {
+        const char *d;
+        if ((rc = elg_wire_get(r, &d, &e->dict_len, err)) == 0)
+            e->dict = d;
+    }
+    if (rc == 0)
+        rc = elg_wire_get(r, &e->f[10], &e->n[10], err);
+    return rc;
+}
 
 static int read_encoded(elg_wire_reader *r, encoded *e, elg_error *err) {
     int rc = 0;
@@ -766,6 +869,8 @@ static int read_encoded(elg_wire_reader *r, encoded *e, elg_error *err) {
             rc = elg_wire_get_u64(r, &e->pver, err);
         else if (i == 4)
             rc = elg_wire_get_u64(r, &e->cver, err);
+        else if (i == 10)
+            rc = read_record(r, e, err);
         else
             rc = elg_wire_get(r, &e->f[i], &e->n[i], err);
     }
@@ -796,9 +901,14 @@ int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_
         .engine_version = (char *)f[7],
         .outcome = (char *)f[8],
         .figures = (char *)f[9],
-        .trace = (char *)f[10],
+        .trace = e.zsha ? NULL : (char *)f[10],
         .ruleset = (char *)f[11],
+        .trace_z = e.zsha ? f[10] : NULL,
+        .trace_z_len = e.zsha ? e.n[10] : 0,
+        .trace_dict_sha256 = e.zsha,
     };
+    if (e.dict && (rc = elg_store_put_trace_dict(store, f[11], e.dict, e.dict_len, err)))
+        return rc;
     snprintf(out->project, sizeof out->project, "%s", f[0]);
     if (keyed)
         return elg_store_add_decision_keyed(store, &row, f[12], &out->id, out->created_at,
@@ -813,6 +923,13 @@ int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_
 struct elg_check_decoder {
     elg_ruleset **rulesets; /* each carried once; a call has one per edition */
     size_t count, cap;
+    /* The record dictionaries the workers sent, by sha256: one per worker
+     * and ruleset (a few). */
+    struct {
+        char sha[ELG_SHA256_HEX];
+        elg_zrec_decoder *dec;
+    } * dicts;
+    size_t ndicts;
 };
 
 elg_check_decoder *elg_check_decoder_new(void) {
@@ -825,6 +942,9 @@ void elg_check_decoder_free(elg_check_decoder *dec) {
     for (size_t i = 0; i < dec->count; i++)
         elg_ruleset_unref(dec->rulesets[i]);
     free(dec->rulesets);
+    for (size_t i = 0; i < dec->ndicts; i++)
+        elg_zrec_decoder_free(dec->dicts[i].dec);
+    free(dec->dicts);
     free(dec);
 }
 
@@ -876,6 +996,26 @@ static int decoder_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_
     return 0;
 }
 
+/* The text of a compressed record, with the dictionary its worker sent
+ * (kept when it comes with this record); *text malloc'ed. */
+static int decode_record(elg_check_decoder *dec, const encoded *e, char **text, size_t *len,
+                         elg_error *err) {
+    if (e->dict) {
+        void *grown = realloc(dec->dicts, (dec->ndicts + 1) * sizeof *dec->dicts);
+        if (!grown)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory reading a decision");
+        dec->dicts = grown;
+        int rc = elg_zrec_decoder_new(e->dict, e->dict_len, &dec->dicts[dec->ndicts].dec, err);
+        if (rc)
+            return rc;
+        snprintf(dec->dicts[dec->ndicts++].sha, ELG_SHA256_HEX, "%s", e->zsha);
+    }
+    for (size_t i = dec->ndicts; i-- > 0;)
+        if (strcmp(dec->dicts[i].sha, e->zsha) == 0)
+            return elg_zrec_decode(dec->dicts[i].dec, e->f[10], e->n[10], text, len, err);
+    return elg_error_set(err, ELG_ESTORE, "record dictionary %s is not in the store", e->zsha);
+}
+
 int elg_check_decode(elg_check_decoder *dec, elg_wire_reader *r, elg_decision **out,
                      elg_error *err) {
     encoded e;
@@ -887,6 +1027,10 @@ int elg_check_decode(elg_check_decoder *dec, elg_wire_reader *r, elg_decision **
         return rc;
     if (e.pver > INT32_MAX)
         return elg_error_set(err, ELG_ESTORE, "malformed decision from a worker");
+    char *text = NULL;
+    size_t text_len = e.n[10];
+    if (e.zsha && (rc = decode_record(dec, &e, &text, &text_len, err)))
+        return rc;
     elg_decision_row cols = {
         .ruleset = e.f[11],
         .project = e.f[0],
@@ -895,7 +1039,9 @@ int elg_check_decode(elg_check_decoder *dec, elg_wire_reader *r, elg_decision **
         .outcome = e.f[8],
         .figures = e.f[9],
     };
-    return elg_decision_read(e.f[10], e.n[10], &cols, decoder_ruleset, dec, out, err);
+    rc = elg_decision_read(text ? text : e.f[10], text_len, &cols, decoder_ruleset, dec, out, err);
+    free(text);
+    return rc;
 }
 
 static void free_all(elg_decision **ds, size_t n) {

@@ -328,6 +328,13 @@ struct elg_store {
         elg_zrec_decoder *dec;
     } zdec[4];
     unsigned zdec_next;
+    /* The ids of dictionaries that workers' records name by sha256, lately
+     * kept or found (elg_store_put_trace_dict); also forgotten on rollback. */
+    struct {
+        char sha[65];
+        int64_t id;
+    } zsha[8];
+    unsigned zsha_next;
 };
 
 /* ---- errors and statement helpers ------------------------------------- */
@@ -903,6 +910,14 @@ static void zrec_forget(elg_store *s) {
         elg_zrec_decoder_free(s->zdec[i].dec);
     memset(s->zdec, 0, sizeof s->zdec);
     s->zdec_next = 0;
+    memset(s->zsha, 0, sizeof s->zsha);
+    s->zsha_next = 0;
+}
+
+static void zsha_note(elg_store *s, const char *sha, int64_t id) {
+    size_t slot = s->zsha_next++ % (sizeof s->zsha / sizeof s->zsha[0]);
+    snprintf(s->zsha[slot].sha, sizeof s->zsha[slot].sha, "%s", sha);
+    s->zsha[slot].id = id;
 }
 
 /* Keeps dict as a dictionary of ruleset and gets its id (the same content
@@ -923,7 +938,42 @@ static int zrec_put_dict(elg_store *s, const char *ruleset, const void *dict, si
             *id = sqlite3_column_int64(st, 0);
         stmt_done(st);
     }
-    return ok ? 0 : db_error(s->db, err, "keeping the record dictionary of ruleset %s", ruleset);
+    if (!ok)
+        return db_error(s->db, err, "keeping the record dictionary of ruleset %s", ruleset);
+    zsha_note(s, sha, *id);
+    return 0;
+}
+
+int elg_store_put_trace_dict(elg_store *s, const char *ruleset, const void *dict, size_t len,
+                             elg_error *err) {
+    int64_t id;
+    if (!s || !ruleset || !dict || !len || len > INT_MAX)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_put_trace_dict: missing argument");
+    return zrec_put_dict(s, ruleset, dict, len, &id, err);
+}
+
+/* The id of the dictionary of that sha256: kept lately, else looked up. */
+static int zsha_find(elg_store *s, const char *sha, int64_t *id, elg_error *err) {
+    for (size_t i = 0; i < sizeof s->zsha / sizeof s->zsha[0]; i++) {
+        if (s->zsha[i].sha[0] && strcmp(s->zsha[i].sha, sha) == 0) {
+            *id = s->zsha[i].id;
+            return 0;
+        }
+    }
+    sqlite3_stmt *st = s->stmt[ST_ZDICT_BY_SHA];
+    int step = SQLITE_ERROR, rc = 0;
+    if (bind_text(st, 1, sha) == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        zsha_note(s, sha, *id);
+    } else if (step == SQLITE_DONE) {
+        rc = elg_error_set(err, ELG_ESTORE, "record dictionary %s is not in the store", sha);
+    } else {
+        rc = db_error(s->db, err, "reading record dictionary %s", sha);
+    }
+    stmt_done(st);
+    return rc;
 }
 
 /* Readies s->z for a record of ruleset: its dictionary if one is kept,
@@ -962,8 +1012,24 @@ static int zrec_start(elg_store *s, const char *ruleset, elg_error *err) {
  * train on leave the ruleset uncompressed for this connection. */
 static int bind_trace(elg_store *s, sqlite3_stmt *st, int text, int z_at,
                       const elg_stored_decision *d, elg_error *err) {
-    size_t len = strlen(d->trace);
     int rc = 0;
+    if (d->trace_z) { /* compressed by a worker */
+        int64_t id = 0;
+        if (!d->trace_dict_sha256 || d->trace_z_len > INT_MAX)
+            return elg_error_set(err, ELG_EUSAGE,
+                                 "storing decision for project \"%s\": its "
+                                 "compressed record names no dictionary",
+                                 d->project);
+        if ((rc = zsha_find(s, d->trace_dict_sha256, &id, err)))
+            return rc;
+        if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, z_at, d->trace_z, (int)d->trace_z_len, SQLITE_STATIC) !=
+                SQLITE_OK ||
+            sqlite3_bind_int64(st, z_at + 1, id) != SQLITE_OK)
+            return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+        return 0;
+    }
+    size_t len = strlen(d->trace);
     if (strcmp(s->z.ruleset, d->ruleset) != 0 && (rc = zrec_start(s, d->ruleset, err)))
         return rc;
     if (s->z.state == Z_READY) {
@@ -2168,7 +2234,7 @@ int elg_store_add_decision_record(elg_store *s, const elg_stored_decision *d, in
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no ruleset");
     char at[32];
     store_stamp(at);
-    if (!d->trace)
+    if (!d->trace && !d->trace_z)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_record: no trace");
     if ((rc = bind_trace(s, st, 11, 14, d, err)))
         goto out;
@@ -2415,7 +2481,7 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     *created = 0;
     if (!d->ruleset || !inputs_key)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: missing argument");
-    if (!d->trace)
+    if (!d->trace && !d->trace_z)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_add_decision_keyed: no trace");
     char stamp[32];
     store_stamp(stamp);

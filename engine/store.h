@@ -208,6 +208,13 @@ typedef struct elg_stored_decision {
     char *trace;      /* JSON object: the full decision document */
     char *created_at; /* ISO 8601 UTC */
     char *ruleset;    /* sha256 of its ruleset (format 2 trace); NULL for older decisions */
+    /* Inserts only (borrowed, never set by reads, not freed by release): the
+     * record already compressed by a batch's worker (engine/zrecord.h) with
+     * the dictionary of that sha256, handed to elg_store_put_trace_dict
+     * first; trace is then ignored. Reads always give the text. */
+    const void *trace_z;
+    size_t trace_z_len;
+    const char *trace_dict_sha256;
 } elg_stored_decision;
 
 void elg_store_decision_release(elg_stored_decision *d);
@@ -237,6 +244,12 @@ int elg_store_put_ruleset(elg_store *store, const char *sha256, const char *body
                           const elg_rule_file_ref *files, size_t files_count, elg_error *err);
 int elg_store_get_ruleset(elg_store *store, const char *sha256, char **body, size_t *len,
                           elg_error *err);
+
+/* Keeps dict (len bytes) as a record dictionary of ruleset (stored), once by
+ * content, for the decisions that follow to name by its sha256
+ * (trace_dict_sha256 above). Inside the caller's transaction. */
+int elg_store_put_trace_dict(elg_store *store, const char *ruleset, const void *dict, size_t len,
+                             elg_error *err);
 
 /* Appends a decision whose d->ruleset is stored (its trace is the format 2
  * record): one row, no per-decision file rows. *id and created_at (a

@@ -151,6 +151,13 @@ for j in $JOBS; do
     ELIGO_DB=$WORK/j.db dump "$last" >"$WORK/dec.$j"
     assert_eq "" "$(diff "$WORK/csv.0" "$WORK/csv.$j")" "--jobs $j: the same output"
     assert_eq "" "$(diff "$WORK/dec.0" "$WORK/dec.$j" | head -c 600)" "--jobs $j: the same decisions, in the same order"
+    # The workers compress their records past their first 64, each with a
+    # dictionary of its own that it sends; the writer compresses those 64
+    # with the dictionary the store already has (from the --jobs 0 run).
+    assert_eq 0 "$(sqlite3 "$WORK/j.db" "SELECT count(*) FROM decisions WHERE id > $last AND trace_z IS NULL")" \
+        "--jobs $j: every record stored compressed"
+    dicts=$(sqlite3 "$WORK/j.db" "SELECT count(*) FROM trace_dicts")
+    [[ $dicts -ge 2 && $dicts -le $((1 + j)) ]] || fail "--jobs $j: $dicts record dictionaries"
 done
 
 # --- a progress bar on a terminal (stderr), with the rate ------------------------------------

@@ -3,7 +3,8 @@
  * elg_check_encode -> elg_check_decode gives the decision again, as
  * elg_diff_decisions sees it, for the decision that carries its ruleset and
  * for the next ones that only name it; a decoder that has not seen the
- * ruleset, and every truncation of the bytes, are errors, never a crash.
+ * ruleset, and every truncation of the bytes, are errors, never a crash;
+ * records a worker compresses read back the same.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "import.h"
 #include "rules.h"
 #include "wire.h"
+#include "zrecord.h"
 
 #ifndef ELIGO_SOURCE_DIR
 #error "ELIGO_SOURCE_DIR must be defined"
@@ -191,11 +193,70 @@ static void test_truncated(void **state) {
     collected_free(&c);
 }
 
+/* One encoder's records beyond its first ELG_ZREC_SAMPLES of a ruleset go
+ * compressed (engine/zrecord.h), the first of them with its dictionary:
+ * all read back the same; a compressed one without its dictionary, and
+ * every prefix of the one that carries it, are refused. */
+static void test_compressed_round_trip(void **state) {
+    fixture *f = *state;
+    enum { N = ELG_ZREC_SAMPLES + 6 };
+    elg_decision *d = NULL;
+    elg_error err = {0};
+    assert_int_equal(elg_check_decide(f->cc, f->store, "cine-cite-social", 0, &d, &err), 0);
+    elg_check_encoder *enc = elg_check_encoder_new(f->rules);
+    elg_text bytes = {0};
+    size_t end[N];
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(elg_check_encode(enc, d, &bytes, &err), 0);
+        end[i] = bytes.len;
+    }
+    size_t plain = end[1] - end[0], with_dict = end[64] - end[63], compressed = end[65] - end[64];
+    assert_true(compressed < plain);
+    assert_true(with_dict > compressed);
+    elg_check_decoder *dec = elg_check_decoder_new();
+    elg_wire_reader r = {bytes.data, bytes.data + bytes.len};
+    for (size_t i = 0; i < N; i++) {
+        elg_decision *back = NULL;
+        assert_int_equal(elg_check_decode(dec, &r, &back, &err), 0);
+        assert_ptr_equal(r.p, bytes.data + end[i]);
+        json_t *diff = elg_diff_decisions(d, back, &err);
+        assert_non_null(diff);
+        assert_true(elg_diff_same(diff));
+        json_decref(diff);
+        elg_decision_free(back);
+    }
+    elg_check_decoder_free(dec);
+    /* A fresh decoder has the ruleset (the first message), not the
+     * dictionary: decision 65 is refused. */
+    dec = elg_check_decoder_new();
+    r = (elg_wire_reader){bytes.data, bytes.data + end[0]};
+    elg_decision *back = NULL;
+    assert_int_equal(elg_check_decode(dec, &r, &back, &err), 0);
+    elg_decision_free(back);
+    back = NULL;
+    r = (elg_wire_reader){bytes.data + end[64], bytes.data + end[65]};
+    elg_error_clear(&err);
+    assert_int_equal(elg_check_decode(dec, &r, &back, &err), ELG_ESTORE);
+    assert_null(back);
+    elg_check_decoder_free(dec);
+    for (size_t len = 0; len < with_dict; len += len < 64 ? 1 : 13) {
+        char *copy = malloc(len ? len : 1);
+        assert_non_null(copy);
+        memcpy(copy, bytes.data + end[63], len);
+        assert_int_not_equal(refused(copy, len), 0);
+        free(copy);
+    }
+    elg_text_release(&bytes);
+    elg_check_encoder_free(enc);
+    elg_decision_free(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ruleset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compressed_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
