@@ -5,25 +5,72 @@
  *     PROJECT OUTCOME R1,R4      (the failed rules, "-" when none)
  *
  * a failed rule named by the part of its id before the dash (R5-materiel ->
- * R5). Records are read through the engine (elg_check_load_decision), which
- * decompresses them (store migration 10) and names rules a record gives by
- * position: SQL on the trace column alone no longer sees them.
+ * R5). Records are read through the engine (the store, which decompresses
+ * them: store migration 10; elg_decision_read, which names the rules a
+ * record gives by position): SQL on the trace column alone no longer sees
+ * them. The ruleset is read once, not once a decision.
  *
  * Usage: eligo_bench_decisions DB CALL_ID
  */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "decision.h"
 #include "store.h"
 
-static int print_decision(elg_store *store, int64_t id) {
+/* The ruleset of the last decision read, kept: a batch's decisions share
+ * one (per edition), and reading its JSON again for each of a million
+ * decisions would be most of this program's time. */
+typedef struct rulesets {
+    elg_store *store;
+    elg_ruleset *last;
+} rulesets;
+
+static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
+    rulesets *c = ctx;
+    if (!c->last || strcmp(c->last->sha256, sha256) != 0) {
+        char *body = NULL;
+        size_t len = 0;
+        elg_ruleset *found = NULL;
+        int rc = elg_store_get_ruleset(c->store, sha256, &body, &len, err);
+        if (rc == 0)
+            rc = elg_ruleset_read(body, len, &found, err);
+        free(body);
+        if (rc)
+            return rc;
+        elg_ruleset_unref(c->last);
+        c->last = found;
+    }
+    *rs = elg_ruleset_ref(c->last);
+    return 0;
+}
+
+/* Reads decision id as elg_check_load_decision does (the stored row, its
+ * record decompressed by the store), with the ruleset kept above. */
+static int print_decision(rulesets *c, int64_t id) {
+    elg_stored_decision row = {0};
     elg_decision *d = NULL;
     elg_error err = {0};
-    if (elg_check_load_decision(store, id, &d, &err)) {
-        fprintf(stderr, "eligo_bench_decisions: %s\n", err.message);
+    int rc = elg_store_get_decision(c->store, id, &row, &err);
+    if (rc == 0) {
+        elg_decision_row cols = {
+            .ruleset = row.ruleset,
+            .project = row.project,
+            .project_version = row.project_version,
+            .project_sha256 = row.project_sha256,
+            .outcome = row.outcome,
+            .figures = row.figures,
+            .id = id,
+            .created_at = row.created_at,
+        };
+        rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find_ruleset, c, &d, &err);
+    }
+    elg_store_decision_release(&row);
+    if (rc) {
+        fprintf(stderr, "eligo_bench_decisions: decision %lld: %s\n", (long long)id, err.message);
         return 1;
     }
     printf("%s %s ", d->project, elg_outcome_name(d->outcome));
@@ -65,9 +112,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "eligo_bench_decisions: %s: %s\n", argv[1], err.message);
         rc = 1;
     }
-    int step;
+    rulesets c = {store, NULL};
+    int step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = print_decision(store, sqlite3_column_int64(st, 0));
+        rc = print_decision(&c, sqlite3_column_int64(st, 0));
+    elg_ruleset_unref(c.last);
     if (rc == 0 && step != SQLITE_DONE) {
         fprintf(stderr, "eligo_bench_decisions: %s: %s\n", argv[1], sqlite3_errmsg(db));
         rc = 1;
