@@ -614,7 +614,8 @@ struct elg_check_encoder {
     elg_rules *rules;
     char (*sent)[65];
     size_t count, cap;
-    encoder_z z;
+    encoder_z z[4]; /* the last rulesets' (a call's editions alternate) */
+    unsigned z_next;
 };
 
 elg_check_encoder *elg_check_encoder_new(elg_rules *rules) {
@@ -635,27 +636,35 @@ void elg_check_encoder_free(elg_check_encoder *e) {
     if (!e)
         return;
     free(e->sent);
-    encoder_z_clear(&e->z);
+    for (size_t i = 0; i < sizeof e->z / sizeof e->z[0]; i++)
+        encoder_z_clear(&e->z[i]);
     free(e);
 }
 
 void elg_check_encoder_reset(elg_check_encoder *e) {
     e->count = 0;
-    e->z.dict_sent = false;
+    for (size_t i = 0; i < sizeof e->z / sizeof e->z[0]; i++)
+        e->z[i].dict_sent = false;
 }
 
 /* The record's form on the wire: *blob set when it goes compressed (else
  * the text goes as it is). Samples, trains, compresses as above; a ruleset
  * whose dictionary cannot be made goes as text. */
 static int encoder_z_record(elg_check_encoder *e, const char *ruleset, const elg_text *text,
-                            const void **blob, size_t *blob_len, elg_error *err) {
-    encoder_z *z = &e->z;
+                            encoder_z **zp, const void **blob, size_t *blob_len, elg_error *err) {
+    const size_t n = sizeof e->z / sizeof e->z[0];
+    encoder_z *z = NULL;
     int rc = 0;
     *blob = NULL;
-    if (strcmp(z->ruleset, ruleset) != 0) {
+    for (size_t i = 0; i < n && !z; i++)
+        if (e->z[i].ruleset[0] && strcmp(e->z[i].ruleset, ruleset) == 0)
+            z = &e->z[i];
+    if (!z) {
+        z = &e->z[e->z_next++ % n];
         encoder_z_clear(z);
         snprintf(z->ruleset, sizeof z->ruleset, "%s", ruleset);
     }
+    *zp = z;
     if (z->off)
         return 0;
     if (z->enc)
@@ -750,21 +759,22 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
      * dictionary the first time (1) or not (0), and the compressed bytes. */
     const void *blob = NULL;
     size_t blob_len = 0;
-    if ((rc = encoder_z_record(e, rs->sha256, &trace, &blob, &blob_len, err)))
+    encoder_z *z = NULL;
+    if ((rc = encoder_z_record(e, rs->sha256, &trace, &z, &blob, &blob_len, err)))
         goto out;
     if (!blob) {
         rc = elg_wire_put_u64(out, 0, err);
         if (rc == 0)
             rc = elg_wire_put(out, trace.data, trace.len, err);
     } else {
-        bool with_dict = !e->z.dict_sent;
+        bool with_dict = !z->dict_sent;
         if ((rc = elg_wire_put_u64(out, 1, err)) ||
-            (rc = elg_wire_put_str(out, e->z.dict_sha, err)) ||
+            (rc = elg_wire_put_str(out, z->dict_sha, err)) ||
             (rc = elg_wire_put_u64(out, with_dict ? 1 : 0, err)) ||
-            (with_dict && (rc = elg_wire_put(out, e->z.dict, e->z.dict_len, err))) ||
+            (with_dict && (rc = elg_wire_put(out, z->dict, z->dict_len, err))) ||
             (rc = elg_wire_put(out, blob, blob_len, err)))
             goto out;
-        e->z.dict_sent = true;
+        z->dict_sent = true;
     }
     if (rc || (rc = elg_wire_put_str(out, rs->sha256, err)) ||
         (rc = elg_wire_put_str(out, key, err)) || (rc = elg_wire_put_u64(out, seen ? 0 : 1, err)))

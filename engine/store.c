@@ -309,18 +309,20 @@ struct elg_store {
      * same one. Forgotten on rollback, which may have undone its insert;
      * rulesets are never deleted otherwise (append-only). */
     char ruleset_seen[65];
-    /* Record compression (zrecord.h, migration 10) for the ruleset of the
-     * last record stored: looked up in trace_dicts, else trained on the
-     * ruleset's next ELG_ZREC_SAMPLES records (stored as they are), then
-     * used for the rest. Forgotten on rollback, which may have undone the
-     * dictionary's insert. */
-    struct {
+    /* Record compression (zrecord.h, migration 10) for the rulesets of the
+     * last records stored (a call's editions alternate in a batch): each
+     * looked up in trace_dicts, else trained on the ruleset's next
+     * ELG_ZREC_SAMPLES records (stored as they are), then used for the
+     * rest. Forgotten on rollback, which may have undone a dictionary's
+     * insert. */
+    struct zslot {
         char ruleset[65];
-        enum { Z_UNKNOWN, Z_TRAINING, Z_READY, Z_OFF } state;
+        enum { Z_TRAINING = 1, Z_READY, Z_OFF } state;
         int64_t dict_id;
         elg_zrec_trainer *trainer;
         elg_zrec_encoder *enc;
-    } z;
+    } z[4];
+    unsigned z_next;
     /* Decoders of the dictionaries read lately, by id (a listing may mix
      * rulesets); also forgotten on rollback, which may free an id. */
     struct {
@@ -901,11 +903,17 @@ out:
 
 /* ---- compressed records (migration 10) --------------------------------- */
 
+static void zslot_clear(struct zslot *z) {
+    elg_zrec_trainer_free(z->trainer);
+    elg_zrec_encoder_free(z->enc);
+    memset(z, 0, sizeof *z);
+}
+
 /* Forgets what the store knew of record dictionaries. */
 static void zrec_forget(elg_store *s) {
-    elg_zrec_trainer_free(s->z.trainer);
-    elg_zrec_encoder_free(s->z.enc);
-    memset(&s->z, 0, sizeof s->z);
+    for (size_t i = 0; i < sizeof s->z / sizeof s->z[0]; i++)
+        zslot_clear(&s->z[i]);
+    s->z_next = 0;
     for (size_t i = 0; i < sizeof s->zdec / sizeof s->zdec[0]; i++)
         elg_zrec_decoder_free(s->zdec[i].dec);
     memset(s->zdec, 0, sizeof s->zdec);
@@ -976,24 +984,32 @@ static int zsha_find(elg_store *s, const char *sha, int64_t *id, elg_error *err)
     return rc;
 }
 
-/* Readies s->z for a record of ruleset: its dictionary if one is kept,
- * else a trainer. */
-static int zrec_start(elg_store *s, const char *ruleset, elg_error *err) {
-    zrec_forget(s);
-    snprintf(s->z.ruleset, sizeof s->z.ruleset, "%s", ruleset);
+/* The compression state of ruleset: kept among the last few, else started
+ * in place of the oldest: its dictionary if one is kept, else a trainer. */
+static int zrec_slot(elg_store *s, const char *ruleset, struct zslot **out, elg_error *err) {
+    const size_t n = sizeof s->z / sizeof s->z[0];
+    for (size_t i = 0; i < n; i++) {
+        if (s->z[i].state && strcmp(s->z[i].ruleset, ruleset) == 0) {
+            *out = &s->z[i];
+            return 0;
+        }
+    }
+    struct zslot *z = &s->z[s->z_next++ % n];
+    zslot_clear(z);
+    snprintf(z->ruleset, sizeof z->ruleset, "%s", ruleset);
     sqlite3_stmt *st = s->stmt[ST_ZDICT_FIND];
     int rc = 0, step = SQLITE_ERROR;
     if (bind_text(st, 1, ruleset) == SQLITE_OK)
         step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        s->z.dict_id = sqlite3_column_int64(st, 0);
+        z->dict_id = sqlite3_column_int64(st, 0);
         const void *dict = sqlite3_column_blob(st, 1);
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        if ((rc = elg_zrec_encoder_new(dict, len, &s->z.enc, err)) == 0)
-            s->z.state = Z_READY;
+        if ((rc = elg_zrec_encoder_new(dict, len, &z->enc, err)) == 0)
+            z->state = Z_READY;
     } else if (step == SQLITE_DONE) {
-        if ((s->z.trainer = elg_zrec_trainer_new()))
-            s->z.state = Z_TRAINING;
+        if ((z->trainer = elg_zrec_trainer_new()))
+            z->state = Z_TRAINING;
         else
             rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
     } else {
@@ -1001,7 +1017,8 @@ static int zrec_start(elg_store *s, const char *ruleset, elg_error *err) {
     }
     stmt_done(st);
     if (rc)
-        zrec_forget(s);
+        zslot_clear(z);
+    *out = z;
     return rc;
 }
 
@@ -1030,12 +1047,13 @@ static int bind_trace(elg_store *s, sqlite3_stmt *st, int text, int z_at,
         return 0;
     }
     size_t len = strlen(d->trace);
-    if (strcmp(s->z.ruleset, d->ruleset) != 0 && (rc = zrec_start(s, d->ruleset, err)))
+    struct zslot *z;
+    if ((rc = zrec_slot(s, d->ruleset, &z, err)))
         return rc;
-    if (s->z.state == Z_READY) {
-        const void *z;
+    if (z->state == Z_READY) {
+        const void *zbytes;
         size_t zlen;
-        if ((rc = elg_zrec_encode(s->z.enc, d->trace, len, &z, &zlen, err)))
+        if ((rc = elg_zrec_encode(z->enc, d->trace, len, &zbytes, &zlen, err)))
             return rc;
         if (zlen > INT_MAX)
             return elg_error_set(err, ELG_ESTORE,
@@ -1043,28 +1061,28 @@ static int bind_trace(elg_store *s, sqlite3_stmt *st, int text, int z_at,
                                  "record is too large",
                                  d->project);
         if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, z_at, z, (int)zlen, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, z_at + 1, s->z.dict_id) != SQLITE_OK)
+            sqlite3_bind_blob(st, z_at, zbytes, (int)zlen, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, z_at + 1, z->dict_id) != SQLITE_OK)
             return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
         return 0;
     }
-    if (s->z.state == Z_TRAINING) {
-        if ((rc = elg_zrec_trainer_add(s->z.trainer, d->trace, len, err)))
+    if (z->state == Z_TRAINING) {
+        if ((rc = elg_zrec_trainer_add(z->trainer, d->trace, len, err)))
             return rc;
-        if (elg_zrec_trainer_count(s->z.trainer) == ELG_ZREC_SAMPLES) {
+        if (elg_zrec_trainer_count(z->trainer) == ELG_ZREC_SAMPLES) {
             void *dict = NULL;
             size_t dlen = 0;
             elg_error terr = {0};
-            int trained = elg_zrec_train(s->z.trainer, &dict, &dlen, &terr);
-            elg_zrec_trainer_free(s->z.trainer);
-            s->z.trainer = NULL;
-            s->z.state = Z_OFF;
+            int trained = elg_zrec_train(z->trainer, &dict, &dlen, &terr);
+            elg_zrec_trainer_free(z->trainer);
+            z->trainer = NULL;
+            z->state = Z_OFF;
             if (trained == ELG_ENOMEM)
                 rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
             else if (trained == 0 &&
-                     (rc = zrec_put_dict(s, d->ruleset, dict, dlen, &s->z.dict_id, err)) == 0 &&
-                     (rc = elg_zrec_encoder_new(dict, dlen, &s->z.enc, err)) == 0)
-                s->z.state = Z_READY;
+                     (rc = zrec_put_dict(s, d->ruleset, dict, dlen, &z->dict_id, err)) == 0 &&
+                     (rc = elg_zrec_encoder_new(dict, dlen, &z->enc, err)) == 0)
+                z->state = Z_READY;
             free(dict);
             if (rc)
                 return rc;

@@ -251,12 +251,54 @@ static void test_compressed_round_trip(void **state) {
     elg_decision_free(d);
 }
 
+/* Two editions' decisions in alternation: each ruleset's records go
+ * compressed after its own first 64, and all read back the same. */
+static void test_compressed_two_editions(void **state) {
+    fixture *f = *state;
+    enum { N = 2 * ELG_ZREC_SAMPLES + 10 };
+    elg_decision *d[2] = {NULL, NULL};
+    elg_error err = {0};
+    assert_int_equal(
+        elg_check_decide(f->cc, f->store, "lille-transfert-savoir-faire-2012", 0, &d[0], &err), 0);
+    assert_int_equal(
+        elg_check_decide(f->cc, f->store, "lille-transfert-savoir-faire-2013", 0, &d[1], &err), 0);
+    assert_string_not_equal(d[0]->ruleset->sha256, d[1]->ruleset->sha256);
+    elg_check_encoder *enc = elg_check_encoder_new(f->rules);
+    elg_text bytes = {0};
+    size_t end[N];
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(elg_check_encode(enc, d[i % 2], &bytes, &err), 0);
+        end[i] = bytes.len;
+    }
+    /* Past both trainings, each message is smaller than the first two. */
+    assert_true(end[N - 1] - end[N - 2] < end[2] - end[1]);
+    assert_true(end[N - 2] - end[N - 3] < end[3] - end[2]);
+    elg_check_decoder *dec = elg_check_decoder_new();
+    elg_wire_reader r = {bytes.data, bytes.data + bytes.len};
+    for (size_t i = 0; i < N; i++) {
+        elg_decision *back = NULL;
+        assert_int_equal(elg_check_decode(dec, &r, &back, &err), 0);
+        json_t *diff = elg_diff_decisions(d[i % 2], back, &err);
+        assert_non_null(diff);
+        assert_true(elg_diff_same(diff));
+        json_decref(diff);
+        elg_decision_free(back);
+    }
+    assert_ptr_equal(r.p, r.end);
+    elg_check_decoder_free(dec);
+    elg_text_release(&bytes);
+    elg_check_encoder_free(enc);
+    elg_decision_free(d[0]);
+    elg_decision_free(d[1]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ruleset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compressed_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compressed_two_editions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1814,6 +1814,32 @@ static void test_records_compressed(void **state) {
     elg_store_close(s);
 }
 
+/* Two rulesets' records in alternation (a call's editions in a batch):
+ * each ruleset gets its dictionary after its own first 64, and every
+ * record reads back. */
+static void test_records_of_two_rulesets(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha[2] = {"2222222222222222222222222222222222222222222222222222222222222222",
+                          "3333333333333333333333333333333333333333333333333333333333333333"};
+    enum { N = 200 };
+    int64_t ids[N];
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(elg_store_put_ruleset(s, sha[k], "{}", 2, NULL, 0, &err), 0);
+    for (int i = 0; i < N; i++)
+        add_records(s, sha[i % 2], i, i + 1, ids);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(DISTINCT ruleset) FROM trace_dicts"), 2);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions WHERE trace_z IS NOT NULL"),
+                     N - 2 * 64);
+    assert_records(s, ids, 0, N);
+    elg_store_close(s);
+}
+
 /* Records all the same ("{}"), whose dictionary has nothing to learn,
  * read back. */
 static void test_records_all_alike(void **state) {
@@ -1954,6 +1980,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_ruleset_seen_forgotten_on_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records_compressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records_all_alike, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_of_two_rulesets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_dictionary_rolled_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_record_refused, setup, teardown),
     };
