@@ -5,16 +5,15 @@
  *     PROJECT OUTCOME R1,R4      (the failed rules, "-" when none)
  *
  * a failed rule named by the part of its id before the dash (R5-materiel ->
- * R5). Records are read through the engine (the store, which decompresses
- * them: store migration 10; elg_decision_read, which names the rules a
- * record gives by position): SQL on the trace column alone no longer sees
- * them. The ruleset is read once, not once a decision.
+ * R5). Records are read through the engine (elg_check_load_decision_with:
+ * the store decompresses them, store migration 10, and the reader names
+ * the rules a record gives by position): SQL on the trace column alone no
+ * longer sees them. The ruleset is read once, not once a decision.
  *
  * Usage: eligo_bench_decisions DB CALL_ID
  */
 #include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -32,13 +31,8 @@ typedef struct rulesets {
 static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
     rulesets *c = ctx;
     if (!c->last || strcmp(c->last->sha256, sha256) != 0) {
-        char *body = NULL;
-        size_t len = 0;
         elg_ruleset *found = NULL;
-        int rc = elg_store_get_ruleset(c->store, sha256, &body, &len, err);
-        if (rc == 0)
-            rc = elg_ruleset_read(body, len, &found, err);
-        free(body);
+        int rc = elg_check_find_ruleset(c->store, sha256, &found, err);
         if (rc)
             return rc;
         elg_ruleset_unref(c->last);
@@ -48,29 +42,11 @@ static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_err
     return 0;
 }
 
-/* Reads decision id as elg_check_load_decision does (the stored row, its
- * record decompressed by the store), with the ruleset kept above. */
 static int print_decision(rulesets *c, int64_t id) {
-    elg_stored_decision row = {0};
     elg_decision *d = NULL;
     elg_error err = {0};
-    int rc = elg_store_get_decision(c->store, id, &row, &err);
-    if (rc == 0) {
-        elg_decision_row cols = {
-            .ruleset = row.ruleset,
-            .project = row.project,
-            .project_version = row.project_version,
-            .project_sha256 = row.project_sha256,
-            .outcome = row.outcome,
-            .figures = row.figures,
-            .id = id,
-            .created_at = row.created_at,
-        };
-        rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find_ruleset, c, &d, &err);
-    }
-    elg_store_decision_release(&row);
-    if (rc) {
-        fprintf(stderr, "eligo_bench_decisions: decision %lld: %s\n", (long long)id, err.message);
+    if (elg_check_load_decision_with(c->store, id, find_ruleset, c, &d, &err)) {
+        fprintf(stderr, "eligo_bench_decisions: %s\n", err.message);
         return 1;
     }
     printf("%s %s ", d->project, elg_outcome_name(d->outcome));

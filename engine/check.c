@@ -596,97 +596,38 @@ void elg_check_inputs_key(const elg_decision *d, char hex[65]) {
     elg_sha256_hex(text, n, hex);
 }
 
-/* A worker compresses its records itself (engine/zrecord.h), so that the
- * supervisor, the store's one writer, does not: with a dictionary made from
- * its own first ELG_ZREC_SAMPLES records of a ruleset (sent as text), sent
- * once with the first record it compressed. */
-typedef struct encoder_z {
-    char ruleset[65];
-    elg_zrec_trainer *trainer;
-    elg_zrec_encoder *enc;
-    void *dict;
-    size_t dict_len;
-    char dict_sha[ELG_SHA256_HEX];
-    bool dict_sent, off;
-} encoder_z;
-
 struct elg_check_encoder {
     elg_rules *rules;
     char (*sent)[65];
     size_t count, cap;
-    encoder_z z[4]; /* the last rulesets' (a call's editions alternate) */
-    unsigned z_next;
+    /* A worker compresses its records itself (engine/zrecord.h), so that
+     * the supervisor, the store's one writer, does not; it sends each
+     * dictionary it makes once, with the first record compressed with it. */
+    elg_zrec_packer *pack;
 };
 
 elg_check_encoder *elg_check_encoder_new(elg_rules *rules) {
     elg_check_encoder *e = calloc(1, sizeof *e);
+    if (e && !(e->pack = elg_zrec_packer_new())) {
+        free(e);
+        return NULL;
+    }
     if (e)
         e->rules = rules;
     return e;
-}
-
-static void encoder_z_clear(encoder_z *z) {
-    elg_zrec_trainer_free(z->trainer);
-    elg_zrec_encoder_free(z->enc);
-    free(z->dict);
-    memset(z, 0, sizeof *z);
 }
 
 void elg_check_encoder_free(elg_check_encoder *e) {
     if (!e)
         return;
     free(e->sent);
-    for (size_t i = 0; i < sizeof e->z / sizeof e->z[0]; i++)
-        encoder_z_clear(&e->z[i]);
+    elg_zrec_packer_free(e->pack);
     free(e);
 }
 
 void elg_check_encoder_reset(elg_check_encoder *e) {
     e->count = 0;
-    for (size_t i = 0; i < sizeof e->z / sizeof e->z[0]; i++)
-        e->z[i].dict_sent = false;
-}
-
-/* The record's form on the wire: *blob set when it goes compressed (else
- * the text goes as it is). Samples, trains, compresses as above; a ruleset
- * whose dictionary cannot be made goes as text. */
-static int encoder_z_record(elg_check_encoder *e, const char *ruleset, const elg_text *text,
-                            encoder_z **zp, const void **blob, size_t *blob_len, elg_error *err) {
-    const size_t n = sizeof e->z / sizeof e->z[0];
-    encoder_z *z = NULL;
-    int rc = 0;
-    *blob = NULL;
-    for (size_t i = 0; i < n && !z; i++)
-        if (e->z[i].ruleset[0] && strcmp(e->z[i].ruleset, ruleset) == 0)
-            z = &e->z[i];
-    if (!z) {
-        z = &e->z[e->z_next++ % n];
-        encoder_z_clear(z);
-        snprintf(z->ruleset, sizeof z->ruleset, "%s", ruleset);
-    }
-    *zp = z;
-    if (z->off)
-        return 0;
-    if (z->enc)
-        return elg_zrec_encode(z->enc, text->data, text->len, blob, blob_len, err);
-    if (!z->trainer && !(z->trainer = elg_zrec_trainer_new()))
-        return elg_error_set(err, ELG_ENOMEM, "out of memory encoding a decision");
-    if ((rc = elg_zrec_trainer_add(z->trainer, text->data, text->len, err)))
-        return rc;
-    if (elg_zrec_trainer_count(z->trainer) < ELG_ZREC_SAMPLES)
-        return 0;
-    elg_error why = {0};
-    rc = elg_zrec_train(z->trainer, &z->dict, &z->dict_len, &why);
-    elg_zrec_trainer_free(z->trainer);
-    z->trainer = NULL;
-    if (rc == ELG_ENOMEM)
-        return elg_error_set(err, ELG_ENOMEM, "out of memory encoding a decision");
-    if (rc == 0 && (rc = elg_zrec_encoder_new(z->dict, z->dict_len, &z->enc, err)))
-        return rc;
-    z->off = z->enc == NULL;
-    if (z->enc)
-        elg_sha256_hex(z->dict, z->dict_len, z->dict_sha);
-    return 0;
+    elg_zrec_packer_resend(e->pack);
 }
 
 /* Whether rs was encoded already; else notes it. -1: out of memory. */
@@ -757,24 +698,19 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
         goto out;
     /* The record: its text, or (1) the sha256 of its dictionary, the
      * dictionary the first time (1) or not (0), and the compressed bytes. */
-    const void *blob = NULL;
-    size_t blob_len = 0;
-    encoder_z *z = NULL;
-    if ((rc = encoder_z_record(e, rs->sha256, &trace, &z, &blob, &blob_len, err)))
+    elg_zrec_packed pk;
+    if ((rc = elg_zrec_pack(e->pack, rs->sha256, trace.data, trace.len, NULL, NULL, &pk, err)))
         goto out;
-    if (!blob) {
+    if (!pk.z) {
         rc = elg_wire_put_u64(out, 0, err);
         if (rc == 0)
             rc = elg_wire_put(out, trace.data, trace.len, err);
-    } else {
-        bool with_dict = !z->dict_sent;
-        if ((rc = elg_wire_put_u64(out, 1, err)) ||
-            (rc = elg_wire_put_str(out, z->dict_sha, err)) ||
-            (rc = elg_wire_put_u64(out, with_dict ? 1 : 0, err)) ||
-            (with_dict && (rc = elg_wire_put(out, z->dict, z->dict_len, err))) ||
-            (rc = elg_wire_put(out, blob, blob_len, err)))
-            goto out;
-        z->dict_sent = true;
+    } else if ((rc = elg_wire_put_u64(out, 1, err)) ||
+               (rc = elg_wire_put_str(out, pk.dict_sha, err)) ||
+               (rc = elg_wire_put_u64(out, pk.dict_new ? 1 : 0, err)) ||
+               (pk.dict_new && (rc = elg_wire_put(out, pk.dict, pk.dict_len, err))) ||
+               (rc = elg_wire_put(out, pk.z, pk.z_len, err))) {
+        goto out;
     }
     if (rc || (rc = elg_wire_put_str(out, rs->sha256, err)) ||
         (rc = elg_wire_put_str(out, key, err)) || (rc = elg_wire_put_u64(out, seen ? 0 : 1, err)))
@@ -1123,7 +1059,7 @@ out:
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
+int elg_check_find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
     char *body = NULL;
     size_t len = 0;
     int rc = elg_store_get_ruleset(ctx, sha256, &body, &len, err);
@@ -1134,6 +1070,11 @@ static int find_ruleset(void *ctx, const char *sha256, elg_ruleset **rs, elg_err
 }
 
 int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, elg_error *err) {
+    return elg_check_load_decision_with(store, id, elg_check_find_ruleset, store, out, err);
+}
+
+int elg_check_load_decision_with(elg_store *store, int64_t id, elg_ruleset_fn find, void *find_ctx,
+                                 elg_decision **out, elg_error *err) {
     elg_stored_decision row = {0};
     *out = NULL;
     int rc = elg_store_get_decision(store, id, &row, err);
@@ -1149,7 +1090,7 @@ int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, el
         .id = id,
         .created_at = row.created_at,
     };
-    rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find_ruleset, store, out, err);
+    rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find, find_ctx, out, err);
     if (rc && err->message[0]) {
         char msg[sizeof err->message];
         snprintf(msg, sizeof msg, "%s", err->message);

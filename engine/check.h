@@ -149,6 +149,14 @@ int elg_check_project(elg_store *store, elg_rules *rules, const char *project_id
 
 /* Reads stored decision id (either trace format). ELG_ENOTFOUND when absent. */
 int elg_check_load_decision(elg_store *store, int64_t id, elg_decision **out, elg_error *err);
+/* An elg_ruleset_fn over a store (ctx): the ruleset of that sha256, read
+ * from it. */
+int elg_check_find_ruleset(void *store, const char *sha256, elg_ruleset **rs, elg_error *err);
+/* The same with the records' rulesets found by find (a caller reading many
+ * decisions may keep them); elg_check_load_decision reads each from the
+ * store. */
+int elg_check_load_decision_with(elg_store *store, int64_t id, elg_ruleset_fn find, void *find_ctx,
+                                 elg_decision **out, elg_error *err);
 
 /* Reads and parses a stored document version (version <= 0: the latest).
  * On success *doc and sd must be released by the caller; on failure

@@ -310,19 +310,10 @@ struct elg_store {
      * rulesets are never deleted otherwise (append-only). */
     char ruleset_seen[65];
     /* Record compression (zrecord.h, migration 10) for the rulesets of the
-     * last records stored (a call's editions alternate in a batch): each
-     * looked up in trace_dicts, else trained on the ruleset's next
-     * ELG_ZREC_SAMPLES records (stored as they are), then used for the
-     * rest. Forgotten on rollback, which may have undone a dictionary's
-     * insert. */
-    struct zslot {
-        char ruleset[65];
-        enum { Z_TRAINING = 1, Z_READY, Z_OFF } state;
-        int64_t dict_id;
-        elg_zrec_trainer *trainer;
-        elg_zrec_encoder *enc;
-    } z[4];
-    unsigned z_next;
+     * last records stored: a ruleset's dictionary looked up in trace_dicts
+     * (find_dict), else made from its first records. Forgotten on rollback,
+     * which may have undone a dictionary's insert. */
+    elg_zrec_packer *pack;
     /* Decoders of the dictionaries read lately, by id (a listing may mix
      * rulesets); also forgotten on rollback, which may free an id. */
     struct {
@@ -903,17 +894,10 @@ out:
 
 /* ---- compressed records (migration 10) --------------------------------- */
 
-static void zslot_clear(struct zslot *z) {
-    elg_zrec_trainer_free(z->trainer);
-    elg_zrec_encoder_free(z->enc);
-    memset(z, 0, sizeof *z);
-}
-
 /* Forgets what the store knew of record dictionaries. */
 static void zrec_forget(elg_store *s) {
-    for (size_t i = 0; i < sizeof s->z / sizeof s->z[0]; i++)
-        zslot_clear(&s->z[i]);
-    s->z_next = 0;
+    if (s->pack)
+        elg_zrec_packer_forget(s->pack);
     for (size_t i = 0; i < sizeof s->zdec / sizeof s->zdec[0]; i++)
         elg_zrec_decoder_free(s->zdec[i].dec);
     memset(s->zdec, 0, sizeof s->zdec);
@@ -984,42 +968,41 @@ static int zsha_find(elg_store *s, const char *sha, int64_t *id, elg_error *err)
     return rc;
 }
 
-/* The compression state of ruleset: kept among the last few, else started
- * in place of the oldest: its dictionary if one is kept, else a trainer. */
-static int zrec_slot(elg_store *s, const char *ruleset, struct zslot **out, elg_error *err) {
-    const size_t n = sizeof s->z / sizeof s->z[0];
-    for (size_t i = 0; i < n; i++) {
-        if (s->z[i].state && strcmp(s->z[i].ruleset, ruleset) == 0) {
-            *out = &s->z[i];
-            return 0;
-        }
-    }
-    struct zslot *z = &s->z[s->z_next++ % n];
-    zslot_clear(z);
-    snprintf(z->ruleset, sizeof z->ruleset, "%s", ruleset);
+/* The packer's find (zrecord.h): the first dictionary kept for ruleset. */
+static int find_dict(void *ctx, const char *ruleset, void **dict, size_t *len, int64_t *id,
+                     elg_error *err) {
+    elg_store *s = ctx;
     sqlite3_stmt *st = s->stmt[ST_ZDICT_FIND];
     int rc = 0, step = SQLITE_ERROR;
+    *dict = NULL;
     if (bind_text(st, 1, ruleset) == SQLITE_OK)
         step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        z->dict_id = sqlite3_column_int64(st, 0);
-        const void *dict = sqlite3_column_blob(st, 1);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        if ((rc = elg_zrec_encoder_new(dict, len, &z->enc, err)) == 0)
-            z->state = Z_READY;
-    } else if (step == SQLITE_DONE) {
-        if ((z->trainer = elg_zrec_trainer_new()))
-            z->state = Z_TRAINING;
-        else
+        *id = sqlite3_column_int64(st, 0);
+        *len = (size_t)sqlite3_column_bytes(st, 1);
+        if (!(*dict = dup_bytes(sqlite3_column_blob(st, 1), *len)))
             rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
-    } else {
+    } else if (step != SQLITE_DONE) {
         rc = db_error(s->db, err, "reading the record dictionary of ruleset %s", ruleset);
     }
     stmt_done(st);
-    if (rc)
-        zslot_clear(z);
-    *out = z;
     return rc;
+}
+
+/* Binds a compressed record: '' at ?text, the bytes at ?z, the id of its
+ * dictionary at ?z + 1. */
+static int bind_compressed(elg_store *s, sqlite3_stmt *st, int text, int z_at, const void *z,
+                           size_t len, int64_t dict_id, const elg_stored_decision *d,
+                           elg_error *err) {
+    if (len > INT_MAX)
+        return elg_error_set(err, ELG_ESTORE,
+                             "storing decision for project \"%s\": its record is too large",
+                             d->project);
+    if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, z_at, z, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, z_at + 1, dict_id) != SQLITE_OK)
+        return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
+    return 0;
 }
 
 /* Binds a record's trace as the store keeps it, at ?text (the JSON, or ''),
@@ -1032,61 +1015,23 @@ static int bind_trace(elg_store *s, sqlite3_stmt *st, int text, int z_at,
     int rc = 0;
     if (d->trace_z) { /* compressed by a worker */
         int64_t id = 0;
-        if (!d->trace_dict_sha256 || d->trace_z_len > INT_MAX)
+        if (!d->trace_dict_sha256)
             return elg_error_set(err, ELG_EUSAGE,
                                  "storing decision for project \"%s\": its "
                                  "compressed record names no dictionary",
                                  d->project);
         if ((rc = zsha_find(s, d->trace_dict_sha256, &id, err)))
             return rc;
-        if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, z_at, d->trace_z, (int)d->trace_z_len, SQLITE_STATIC) !=
-                SQLITE_OK ||
-            sqlite3_bind_int64(st, z_at + 1, id) != SQLITE_OK)
-            return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
-        return 0;
+        return bind_compressed(s, st, text, z_at, d->trace_z, d->trace_z_len, id, d, err);
     }
     size_t len = strlen(d->trace);
-    struct zslot *z;
-    if ((rc = zrec_slot(s, d->ruleset, &z, err)))
+    elg_zrec_packed pk;
+    if ((rc = elg_zrec_pack(s->pack, d->ruleset, d->trace, len, find_dict, s, &pk, err)))
         return rc;
-    if (z->state == Z_READY) {
-        const void *zbytes;
-        size_t zlen;
-        if ((rc = elg_zrec_encode(z->enc, d->trace, len, &zbytes, &zlen, err)))
+    if (pk.z) {
+        if (pk.dict_new && (rc = zrec_put_dict(s, d->ruleset, pk.dict, pk.dict_len, pk.tag, err)))
             return rc;
-        if (zlen > INT_MAX)
-            return elg_error_set(err, ELG_ESTORE,
-                                 "storing decision for project \"%s\": its "
-                                 "record is too large",
-                                 d->project);
-        if (sqlite3_bind_text(st, text, "", 0, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, z_at, zbytes, (int)zlen, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, z_at + 1, z->dict_id) != SQLITE_OK)
-            return db_error(s->db, err, "storing decision for project \"%s\"", d->project);
-        return 0;
-    }
-    if (z->state == Z_TRAINING) {
-        if ((rc = elg_zrec_trainer_add(z->trainer, d->trace, len, err)))
-            return rc;
-        if (elg_zrec_trainer_count(z->trainer) == ELG_ZREC_SAMPLES) {
-            void *dict = NULL;
-            size_t dlen = 0;
-            elg_error terr = {0};
-            int trained = elg_zrec_train(z->trainer, &dict, &dlen, &terr);
-            elg_zrec_trainer_free(z->trainer);
-            z->trainer = NULL;
-            z->state = Z_OFF;
-            if (trained == ELG_ENOMEM)
-                rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
-            else if (trained == 0 &&
-                     (rc = zrec_put_dict(s, d->ruleset, dict, dlen, &z->dict_id, err)) == 0 &&
-                     (rc = elg_zrec_encoder_new(dict, dlen, &z->enc, err)) == 0)
-                z->state = Z_READY;
-            free(dict);
-            if (rc)
-                return rc;
-        }
+        return bind_compressed(s, st, text, z_at, pk.z, pk.z_len, *pk.tag, d, err);
     }
     if (sqlite3_bind_text(st, text, d->trace, (int)len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_null(st, z_at) != SQLITE_OK || sqlite3_bind_null(st, z_at + 1) != SQLITE_OK)
@@ -1137,8 +1082,10 @@ static int open_store(const char *path, int create, elg_store **out, elg_error *
     if (!path || !out)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_open: no path or result given");
     *out = NULL;
-    if (!(s = calloc(1, sizeof *s)))
+    if (!(s = calloc(1, sizeof *s)) || !(s->pack = elg_zrec_packer_new())) {
+        free(s);
         return elg_error_set(err, ELG_ENOMEM, "opening the store: out of memory");
+    }
 
     /* NOMUTEX: a store is used by one thread (store.h), so SQLite's
      * per-connection mutex would only cost time. */
@@ -1199,6 +1146,7 @@ void elg_store_close(elg_store *s) {
     for (int i = 0; i < LIST_VARIANTS; i++)
         sqlite3_finalize(s->list[i]);
     zrec_forget(s);
+    elg_zrec_packer_free(s->pack);
     /* close_v2 cannot fail with SQLITE_BUSY; an open transaction is rolled
      * back. */
     sqlite3_close_v2(s->db);

@@ -1,10 +1,13 @@
 #include "zrecord.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zdict.h>
 #include <zstd.h>
+
+#include "hash.h"
 
 /* Level 1: the fastest of zstd's usual levels; with a dictionary the
  * higher ones shrink the reference call's records by 5 % for 12 % more
@@ -170,6 +173,131 @@ int elg_zrec_encode(elg_zrec_encoder *e, const char *text, size_t len, const voi
         return elg_error_set(err, ELG_ESTORE, "compressing a record: %s", ZSTD_getErrorName(n));
     *out = e->out;
     *out_len = n;
+    return 0;
+}
+
+typedef struct pack_slot {
+    char ruleset[65]; /* "" when unused */
+    elg_zrec_trainer *trainer;
+    elg_zrec_encoder *enc;
+    void *dict;
+    size_t dict_len;
+    char dict_sha[ELG_SHA256_HEX];
+    int64_t tag;
+    bool made, announced, off;
+} pack_slot;
+
+struct elg_zrec_packer {
+    pack_slot slot[ELG_ZREC_RULESETS];
+    unsigned next;
+};
+
+static void slot_clear(pack_slot *s) {
+    elg_zrec_trainer_free(s->trainer);
+    elg_zrec_encoder_free(s->enc);
+    free(s->dict);
+    memset(s, 0, sizeof *s);
+}
+
+elg_zrec_packer *elg_zrec_packer_new(void) {
+    return calloc(1, sizeof(elg_zrec_packer));
+}
+
+void elg_zrec_packer_forget(elg_zrec_packer *p) {
+    for (size_t i = 0; i < ELG_ZREC_RULESETS; i++)
+        slot_clear(&p->slot[i]);
+    p->next = 0;
+}
+
+void elg_zrec_packer_free(elg_zrec_packer *p) {
+    if (!p)
+        return;
+    elg_zrec_packer_forget(p);
+    free(p);
+}
+
+void elg_zrec_packer_resend(elg_zrec_packer *p) {
+    for (size_t i = 0; i < ELG_ZREC_RULESETS; i++)
+        p->slot[i].announced = false;
+}
+
+/* Takes dict (malloc'ed) as the slot's dictionary and readies its encoder. */
+static int slot_use(pack_slot *s, void *dict, size_t len, elg_error *err) {
+    s->dict = dict;
+    s->dict_len = len;
+    elg_sha256_hex(dict, len, s->dict_sha);
+    return elg_zrec_encoder_new(dict, len, &s->enc, err);
+}
+
+/* The slot of ruleset: kept, else started in place of the oldest. */
+static int slot_of(elg_zrec_packer *p, const char *ruleset, elg_zrec_find_fn find, void *ctx,
+                   pack_slot **out, elg_error *err) {
+    for (size_t i = 0; i < ELG_ZREC_RULESETS; i++) {
+        if (p->slot[i].ruleset[0] && strcmp(p->slot[i].ruleset, ruleset) == 0) {
+            *out = &p->slot[i];
+            return 0;
+        }
+    }
+    pack_slot *s = &p->slot[p->next++ % ELG_ZREC_RULESETS];
+    slot_clear(s);
+    void *dict = NULL;
+    size_t len = 0;
+    int rc = find ? find(ctx, ruleset, &dict, &len, &s->tag, err) : 0;
+    if (rc == 0 && dict)
+        rc = slot_use(s, dict, len, err);
+    else if (rc == 0 && !(s->trainer = elg_zrec_trainer_new()))
+        rc = elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
+    if (rc) {
+        if (!s->dict)
+            free(dict);
+        slot_clear(s);
+        return rc;
+    }
+    snprintf(s->ruleset, sizeof s->ruleset, "%s", ruleset);
+    *out = s;
+    return 0;
+}
+
+/* Samples text; at the last sample, makes the dictionary (or gives up). */
+static int slot_sample(pack_slot *s, const char *text, size_t len, elg_error *err) {
+    int rc = elg_zrec_trainer_add(s->trainer, text, len, err);
+    if (rc || elg_zrec_trainer_count(s->trainer) < ELG_ZREC_SAMPLES)
+        return rc;
+    void *dict = NULL;
+    size_t dlen = 0;
+    elg_error why = {0};
+    int trained = elg_zrec_train(s->trainer, &dict, &dlen, &why);
+    elg_zrec_trainer_free(s->trainer);
+    s->trainer = NULL;
+    s->off = true;
+    if (trained == ELG_ENOMEM)
+        return elg_error_set(err, ELG_ENOMEM, "storing a decision: out of memory");
+    if (trained)
+        return 0; /* the ruleset stays text */
+    if ((rc = slot_use(s, dict, dlen, err)))
+        return rc;
+    s->off = false;
+    s->made = true;
+    return 0;
+}
+
+int elg_zrec_pack(elg_zrec_packer *p, const char *ruleset, const char *text, size_t len,
+                  elg_zrec_find_fn find, void *find_ctx, elg_zrec_packed *out, elg_error *err) {
+    pack_slot *s;
+    memset(out, 0, sizeof *out);
+    int rc = slot_of(p, ruleset, find, find_ctx, &s, err);
+    if (rc || s->off)
+        return rc;
+    if (!s->enc)
+        return slot_sample(s, text, len, err);
+    if ((rc = elg_zrec_encode(s->enc, text, len, &out->z, &out->z_len, err)))
+        return rc;
+    out->dict = s->dict;
+    out->dict_len = s->dict_len;
+    out->dict_sha = s->dict_sha;
+    out->tag = &s->tag;
+    out->dict_new = s->made && !s->announced;
+    s->announced = true;
     return 0;
 }
 

@@ -22,7 +22,9 @@
 #ifndef ELG_ZRECORD_H
 #define ELG_ZRECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -54,6 +56,52 @@ void elg_zrec_encoder_free(elg_zrec_encoder *e);
  * on e. */
 int elg_zrec_encode(elg_zrec_encoder *e, const char *text, size_t len, const void **out,
                     size_t *out_len, elg_error *err);
+
+/*
+ * A packer: what one writer of records (the store, a batch's worker) knows
+ * of the last ELG_ZREC_RULESETS rulesets it compressed for (a call's
+ * editions alternate in a batch). A ruleset met anew is asked of find (the
+ * store looks in trace_dicts; NULL: none): with a dictionary, its records
+ * are compressed from the first; without, its first ELG_ZREC_SAMPLES are
+ * kept as text and sampled, then a dictionary is made from them and the
+ * rest compressed with it. A ruleset whose dictionary cannot be made stays
+ * text.
+ */
+#define ELG_ZREC_RULESETS 4
+
+typedef struct elg_zrec_packer elg_zrec_packer;
+
+/* find: *dict (malloc'ed, the packer frees it) and *tag when the ruleset
+ * has a dictionary, *dict NULL when not. */
+typedef int (*elg_zrec_find_fn)(void *ctx, const char *ruleset, void **dict, size_t *len,
+                                int64_t *tag, elg_error *err);
+
+typedef struct elg_zrec_packed {
+    const void *z; /* the compressed record; NULL: keep the text */
+    size_t z_len;
+    /* Its dictionary, valid while the packer keeps the ruleset. */
+    const void *dict;
+    size_t dict_len;
+    const char *dict_sha; /* sha256, hex */
+    /* The writer's number for the dictionary (the store's id): found by
+     * find, else for the writer to set when dict_new. */
+    int64_t *tag;
+    /* The first record with a dictionary the packer made (or the first
+     * since elg_zrec_packer_resend): the writer keeps or sends it now. */
+    bool dict_new;
+} elg_zrec_packed;
+
+elg_zrec_packer *elg_zrec_packer_new(void); /* NULL: out of memory */
+void elg_zrec_packer_free(elg_zrec_packer *p);
+/* Forgets every ruleset (after a rollback that may have undone a kept
+ * dictionary). */
+void elg_zrec_packer_forget(elg_zrec_packer *p);
+/* Every dictionary made is new again for the next record using it. */
+void elg_zrec_packer_resend(elg_zrec_packer *p);
+/* The form of text[0..len), a record of ruleset: *out valid until the next
+ * call. */
+int elg_zrec_pack(elg_zrec_packer *p, const char *ruleset, const char *text, size_t len,
+                  elg_zrec_find_fn find, void *find_ctx, elg_zrec_packed *out, elg_error *err);
 
 typedef struct elg_zrec_decoder elg_zrec_decoder;
 
