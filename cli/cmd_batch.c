@@ -3,6 +3,7 @@
  * outcomes and the consumption of the call's envelope (engine/batch.h,
  * engine/envelope.h).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ typedef struct out_ctx {
     int format;
     int header_done;
     size_t beyond_shown; /* projects beyond the envelope printed so far */
+    FILE *out;           /* where the lines go: stdout, or a file printed after the summary */
 } out_ctx;
 
 /* One project in allocation order: csv rows for all, text and json the
@@ -70,11 +72,11 @@ static int on_line(void *vctx, const elg_envelope_line *l) {
     if (o->format == FMT_CSV) {
         /* Fields are ids, numbers and outcome names: [A-Za-z0-9._-] only
          * (document checks), so none needs quoting. */
-        printf("%s,%d,%s,%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%" PRId64 ",%s\n",
-               it->project, it->version, it->edition ? it->edition : "", it->outcome,
-               it->has_requested ? (snprintf(a, sizeof a, "%" PRId64, it->requested), a) : "",
-               it->grantable, l->cumulative, l->covered, l->within ? "yes" : "no", it->decision_id,
-               it->reused ? "yes" : "no");
+        fprintf(o->out, "%s,%d,%s,%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%" PRId64 ",%s\n",
+                it->project, it->version, it->edition ? it->edition : "", it->outcome,
+                it->has_requested ? (snprintf(a, sizeof a, "%" PRId64, it->requested), a) : "",
+                it->grantable, l->cumulative, l->covered, l->within ? "yes" : "no", it->decision_id,
+                it->reused ? "yes" : "no");
         return 0;
     }
     if (l->within)
@@ -88,23 +90,23 @@ static int on_line(void *vctx, const elg_envelope_line *l) {
         json_decref(row);
         if (!text)
             return -1;
-        printf("%s%s", o->beyond_shown++ ? "," : "", text);
+        fprintf(o->out, "%s%s", o->beyond_shown++ ? "," : "", text);
         free(text);
         return 0;
     }
     if (o->beyond_shown++ == 0)
-        puts("Au-delà de l'enveloppe (dans l'ordre d'attribution) :");
-    printf("  ");
-    cli_put_text(stdout, it->project);
+        fputs("Au-delà de l'enveloppe (dans l'ordre d'attribution) :\n", o->out);
+    fprintf(o->out, "  ");
+    cli_put_text(o->out, it->project);
     if (it->edition) {
-        printf(" (");
-        cli_put_text(stdout, it->edition);
-        printf(")");
+        fprintf(o->out, " (");
+        cli_put_text(o->out, it->edition);
+        fprintf(o->out, ")");
     }
-    printf(" : %s accordables", eur(it->grantable, a, sizeof a));
+    fprintf(o->out, " : %s accordables", eur(it->grantable, a, sizeof a));
     if (l->covered > 0)
-        printf(", dont %s couverts", eur(l->covered, b, sizeof b));
-    printf(" (cumul %s)\n", eur(l->cumulative, b, sizeof b));
+        fprintf(o->out, ", dont %s couverts", eur(l->covered, b, sizeof b));
+    fprintf(o->out, " (cumul %s)\n", eur(l->cumulative, b, sizeof b));
     return 0;
 }
 
@@ -220,6 +222,31 @@ static void print_summary_json(const elg_call *call, const elg_batch_summary *s,
     json_decref(o);
 }
 
+static void print_summary(int format, const elg_call *call, const elg_batch_summary *s,
+                          const elg_envelope_report *r) {
+    if (format == FMT_TEXT)
+        print_summary_text(call, s, r);
+    else
+        print_summary_json(call, s, r);
+}
+
+/* Copies the lines written to f (a temporary file) to stdout. */
+static int copy_out(FILE *f) {
+    char buf[1 << 16];
+    size_t n;
+    elg_error err = {0};
+    if (fflush(f) == 0 && fseek(f, 0, SEEK_SET) == 0) {
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            if (fwrite(buf, 1, n, stdout) != n)
+                break;
+        if (!ferror(f) && !ferror(stdout))
+            return 0;
+    }
+    elg_error_set(&err, ELG_EIO, "reading back the projects beyond the envelope: %s",
+                  elg_strerror(errno));
+    return cli_fail(&err);
+}
+
 /* ---- the command -------------------------------------------------------------------- */
 
 int cli_parse_jobs(const char *v, int *out) {
@@ -317,7 +344,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     elg_envelope_report rep = {0};
     elg_error err = {0};
     bar b = {0};
-    out_ctx o = {format, 0, 0};
+    out_ctx o = {format, 0, 0, stdout};
     int rc = cli_open_store_existing(ctx, &store);
     if (rc) {
         free(projects);
@@ -346,19 +373,32 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
         puts("project,version,edition,outcome,requested,grantable,cumulative,covered,within,"
              "decision,reused");
     const elg_call *call = elg_check_call_doc(cc);
-    if (format != FMT_CSV) {
-        /* The summary first, then the projects beyond the envelope, streamed:
-         * the allocation is walked twice rather than kept in memory. */
+    /* The summary comes first, and the projects beyond the envelope after it in allocation
+     * order: one walk of the allocation (the batch's items sorted once, by SQLite's sorter:
+     * a tenth of a batch's time at 100 000 projects) writes those lines to a temporary file
+     * that is copied out after the summary. Without one, the allocation is walked twice;
+     * the lines are never held in memory (all of a large call's projects may be beyond). */
+    FILE *lines = format != FMT_CSV ? tmpfile() : NULL;
+    if (lines)
+        o.out = lines;
+    if (format != FMT_CSV && !lines) {
         if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, NULL, NULL, &rep, &err)))
             goto fail;
-        if (format == FMT_TEXT)
-            print_summary_text(call, &sum, &rep);
-        else
-            print_summary_json(call, &sum, &rep);
+        print_summary(format, call, &sum, &rep);
         elg_envelope_report_release(&rep);
     }
-    if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, on_line, &o, &rep, &err)))
+    if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, on_line, &o, &rep, &err))) {
+        if (lines)
+            fclose(lines);
         goto fail;
+    }
+    if (lines) {
+        print_summary(format, call, &sum, &rep);
+        rc = copy_out(lines);
+        fclose(lines);
+        if (rc)
+            goto out;
+    }
     if (format == FMT_JSON)
         puts("]}");
     rc = 0;

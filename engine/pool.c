@@ -44,6 +44,7 @@
 
 typedef struct page {
     volatile int64_t started_us; /* 0: not on a project */
+    volatile uint64_t chunk;     /* the chunk it is on (its number) */
     volatile int32_t index;      /* the project, in its chunk */
     volatile int32_t rule;       /* 0: no rule running yet */
     char id[129];
@@ -71,13 +72,24 @@ typedef struct chunk {
     struct chunk *next;
 } chunk;
 
+/* Chunks sent to a worker before its replies come back: while the
+ * supervisor stores one chunk's results, the worker already decides the
+ * next from its pipe instead of waiting to be given it (with one, each
+ * worker sat idle about half of a batch). */
+#define DEPTH 2
+
 typedef struct worker {
     pid_t pid;
     int to, from; /* pipes: requests to it, results from it */
     page *pg;
-    chunk *on;       /* NULL: idle */
-    elg_text in;     /* bytes read of its reply */
-    int64_t sent_us; /* when its chunk was sent */
+    chunk *on[DEPTH]; /* sent, in order; on[0] is the one it works on */
+    int queued;       /* how many of on[] are set; 0: idle */
+    elg_text in;      /* bytes read of its replies */
+    /* Requests not yet taken by its pipe: the supervisor never blocks on a
+     * write (its end is non-blocking), since a worker writing a reply larger
+     * than its pipe does not read its next request until that reply is read. */
+    elg_text out;
+    size_t out_at;
 } worker;
 
 struct elg_pool {
@@ -241,6 +253,7 @@ static int serve(elg_pool *p, elg_batch_worker *bw, worker *self, elg_text *req,
         p->stop_message = msg;
         if (p->stopping)
             snprintf(p->not_run, sizeof p->not_run, elg_tr("not run: %.480s"), msg);
+        self->pg->chunk = number;
         self->pg->index = (int32_t)i;
         self->pg->rule = 0;
         self->pg->id[0] = self->pg->source[0] = '\0';
@@ -333,6 +346,12 @@ static int spawn(elg_pool *p, int i, elg_error *err) {
      * pipe-max-size) only costs those wake-ups. */
     (void)fcntl(from[1], F_SETPIPE_SZ, PIPE_BYTES);
     (void)fcntl(to[1], F_SETPIPE_SZ, PIPE_BYTES);
+    int fl = fcntl(to[1], F_GETFL);
+    if (fl < 0 || fcntl(to[1], F_SETFL, fl | O_NONBLOCK) < 0) {
+        int e = errno;
+        close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+        return elg_error_set(err, ELG_EIO, "starting a worker: fcntl: %s", elg_strerror(e));
+    }
     memset((void *)w->pg, 0, sizeof *w->pg);
     fflush(NULL);
     pid_t parent = getpid();
@@ -368,8 +387,9 @@ static int spawn(elg_pool *p, int i, elg_error *err) {
     w->pid = pid;
     w->to = to[1];
     w->from = from[0];
-    w->on = NULL;
+    w->queued = 0;
     w->in.len = 0;
+    w->out.len = w->out_at = 0;
     return 0;
 }
 
@@ -384,44 +404,54 @@ static void chunk_free(chunk *c) {
     free(c);
 }
 
-/* Sends chunk c to idle worker i. */
+/* Writes what worker i's pipe takes of its pending requests. A worker that
+ * died shows up as a failed write (EPIPE) or at the next poll of its
+ * replies: either way its chunks are taken again, so what it did not take
+ * is dropped. */
+static void flush_out(worker *w) {
+    while (w->out_at < w->out.len) {
+        ssize_t r = write(w->to, w->out.data + w->out_at, w->out.len - w->out_at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && errno == EAGAIN)
+            return;
+        if (r <= 0) {
+            w->out_at = w->out.len;
+            break;
+        }
+        w->out_at += (size_t)r;
+    }
+    w->out.len = w->out_at = 0;
+}
+
+/* Sends chunk c to worker i, which has room for it. */
 static int send_chunk(elg_pool *p, int i, chunk *c, elg_error *err) {
-    elg_text msg = {0};
-    int rc = elg_wire_put_u64(&msg, c->number, err);
+    worker *w = &p->w[i];
+    if (w->out_at == w->out.len)
+        w->out.len = w->out_at = 0;
+    size_t start = w->out.len;
+    /* Its length, written once the message is complete. */
+    int rc = elg_wire_put_raw(&w->out, "\0\0\0\0", 4, err);
     if (rc == 0)
-        rc = elg_wire_put_u64(&msg, c->count, err);
+        rc = elg_wire_put_u64(&w->out, c->number, err);
+    if (rc == 0)
+        rc = elg_wire_put_u64(&w->out, c->count, err);
     for (size_t k = 0; k < c->count && rc == 0; k++) {
         project_ref *pr = &c->projects[k];
-        if ((rc = elg_wire_put_u64(&msg, pr->stopped ? 1 : 0, err)) ||
-            (rc = elg_wire_put_u64(&msg, (uint64_t)pr->rule, err)) ||
-            (rc = elg_wire_put_str(&msg, pr->message, err)))
+        if ((rc = elg_wire_put_u64(&w->out, pr->stopped ? 1 : 0, err)) ||
+            (rc = elg_wire_put_u64(&w->out, (uint64_t)pr->rule, err)) ||
+            (rc = elg_wire_put_str(&w->out, pr->message, err)))
             break;
         /* The project's own fields, as they were encoded. */
-        if (msg.cap - msg.len <= pr->len) {
-            char *d = realloc(msg.data, msg.len + pr->len + 1);
-            if (!d) {
-                rc = elg_error_set(err, ELG_ENOMEM, "out of memory sending projects to a worker");
-                break;
-            }
-            msg.data = d;
-            msg.cap = msg.len + pr->len + 1;
-        }
-        memcpy(msg.data + msg.len, c->body.data + pr->at, pr->len);
-        msg.len += pr->len;
+        rc = elg_wire_put_raw(&w->out, c->body.data + pr->at, pr->len, err);
     }
-    unsigned char hdr[4];
-    put_len(hdr, msg.len);
-    worker *w = &p->w[i];
-    /* A worker that died while idle shows up as a failed write (EPIPE) or
-     * at the next poll: either way its chunk is taken again. */
-    if (rc == 0 && (write_full(w->to, hdr, 4) || write_full(w->to, msg.data, msg.len)))
-        (void)0;
-    elg_text_release(&msg);
-    if (rc)
+    if (rc) {
+        w->out.len = start;
         return rc;
-    w->on = c;
-    w->in.len = 0;
-    w->sent_us = now_us();
+    }
+    put_len((unsigned char *)w->out.data + start, w->out.len - start - 4);
+    flush_out(w);
+    w->on[w->queued++] = c;
     c->worker = i;
     return 0;
 }
@@ -430,9 +460,10 @@ static int dispatch(elg_pool *p, elg_error *err) {
     for (chunk *c = p->head; c; c = c->next) {
         if (c->done || c->worker >= 0)
             continue;
+        /* The least busy worker: an idle one first. */
         int idle = -1;
-        for (int i = 0; i < p->n && idle < 0; i++)
-            if (!p->w[i].on)
+        for (int i = 0; i < p->n; i++)
+            if (p->w[i].queued < DEPTH && (idle < 0 || p->w[i].queued < p->w[idle].queued))
                 idle = i;
         if (idle < 0)
             return 0;
@@ -487,27 +518,76 @@ static void reap(worker *w) {
     w->pid = 0;
 }
 
-/* Worker i ended before its reply (killed at the deadline, or dead of a
- * limit or a crash): its project gets an error decision, the chunk goes
- * again to a new worker. */
-static int worker_lost(elg_pool *p, int i, int killed, elg_error *err) {
+/* Hands the replies complete in worker i's buffer to their chunks, in the
+ * order the chunks were sent; a partial one stays for the next read. */
+static int take_replies(elg_pool *p, int i, elg_error *err) {
     worker *w = &p->w[i];
-    chunk *c = w->on;
-    int status = 0;
-    if (w->pid > 0) {
-        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        w->pid = 0;
+    size_t at = 0;
+    while (w->in.len - at >= 4) {
+        size_t n = get_len((const unsigned char *)w->in.data + at);
+        if (n > MAX_MESSAGE)
+            return elg_error_set(err, ELG_ESTORE, "a worker sent a message of %zu bytes", n);
+        if (w->in.len - at < 4 + n)
+            break;
+        if (w->queued == 0)
+            return elg_error_set(err, ELG_ESTORE, "a worker sent more than its replies");
+        chunk *c = w->on[0];
+        /* The reply itself, without its length (a plain copy). */
+        c->result.len = 0;
+        if (c->result.cap < n + 1) {
+            char *d = realloc(c->result.data, n + 1);
+            if (!d)
+                return elg_error_set(err, ELG_ENOMEM, "out of memory");
+            c->result.data = d;
+            c->result.cap = n + 1;
+        }
+        memcpy(c->result.data, w->in.data + at + 4, n);
+        c->result.len = n;
+        c->result.data[n] = '\0';
+        c->done = 1;
+        memmove(w->on, w->on + 1, (DEPTH - 1) * sizeof *w->on);
+        w->on[--w->queued] = NULL;
+        at += 4 + n;
     }
-    close_fd(&w->to);
-    close_fd(&w->from);
-    w->on = NULL;
-    page pg = *w->pg;
-    int rc = spawn(p, i, err);
-    if (rc || !c)
-        return rc;
-    c->worker = -1;
-    if (pg.started_us == 0 || pg.index < 0 || (size_t)pg.index >= c->count) {
+    if (at) {
+        memmove(w->in.data, w->in.data + at, w->in.len - at);
+        w->in.len -= at;
+    }
+    return 0;
+}
+
+/* Reads what worker i has sent (once); *lost when it died. */
+static int read_reply(elg_pool *p, int i, int *lost, elg_error *err) {
+    worker *w = &p->w[i];
+    /* Read straight into the reply's buffer, room for a full pipe. */
+    if (w->in.cap - w->in.len <= PIPE_BYTES) {
+        size_t cap = w->in.cap ? w->in.cap : PIPE_BYTES * 2;
+        while (cap - w->in.len <= PIPE_BYTES)
+            cap *= 2;
+        char *d = realloc(w->in.data, cap);
+        if (!d)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory reading a worker's results");
+        w->in.data = d;
+        w->in.cap = cap;
+    }
+    ssize_t r = read(w->from, w->in.data + w->in.len, w->in.cap - w->in.len - 1);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (r <= 0) {
+        *lost = 1;
+        return 0;
+    }
+    w->in.len += (size_t)r;
+    return take_replies(p, i, err);
+}
+
+/* Marks the project of chunk c that worker page pg was on when its worker
+ * ended (killed at the deadline, or dead of a limit or a crash): it is
+ * decided again with every rule stopped, the one running named. */
+static int blame(elg_pool *p, chunk *c, const page *pg_in, int killed, int status, elg_error *err) {
+    page pg = *pg_in;
+    if (pg.started_us == 0 || pg.chunk != c->number || pg.index < 0 ||
+        (size_t)pg.index >= c->count) {
         /* Between projects: nothing to blame, the chunk is taken again. */
         if (++c->restarts > 3)
             return elg_error_set(err, ELG_ERULE, "a worker ended %d times between projects",
@@ -549,65 +629,54 @@ static int worker_lost(elg_pool *p, int i, int killed, elg_error *err) {
     return 0;
 }
 
-/* Reads what worker i has sent; *lost when it died. */
-static int read_reply(elg_pool *p, int i, int *lost, elg_error *err) {
+/* Worker i ended before its replies: its chunks go, in the order it had
+ * them, to the worker started in its place, so that every worker is given
+ * its chunks in the order they are stored (a worker's records refer to the
+ * dictionary it sent with an earlier one, engine/zrecord.h). */
+static int worker_lost(elg_pool *p, int i, int killed, elg_error *err) {
     worker *w = &p->w[i];
-    /* Read straight into the reply's buffer, room for a full pipe. */
-    if (w->in.cap - w->in.len <= PIPE_BYTES) {
-        size_t cap = w->in.cap ? w->in.cap : PIPE_BYTES * 2;
-        while (cap - w->in.len <= PIPE_BYTES)
-            cap *= 2;
-        char *d = realloc(w->in.data, cap);
-        if (!d)
-            return elg_error_set(err, ELG_ENOMEM, "out of memory reading a worker's results");
-        w->in.data = d;
-        w->in.cap = cap;
+    int status = 0;
+    if (w->pid > 0) {
+        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        w->pid = 0;
     }
-    ssize_t r = read(w->from, w->in.data + w->in.len, w->in.cap - w->in.len - 1);
-    if (r < 0 && (errno == EINTR || errno == EAGAIN))
-        return 0;
-    if (r <= 0) {
-        *lost = 1;
-        return 0;
-    }
-    w->in.len += (size_t)r;
-    if (w->in.len < 4)
-        return 0;
-    size_t n = get_len((const unsigned char *)w->in.data);
-    if (n > MAX_MESSAGE)
-        return elg_error_set(err, ELG_ESTORE, "a worker sent a message of %zu bytes", n);
-    if (w->in.len < 4 + n)
-        return 0;
-    if (w->in.len > 4 + n)
-        return elg_error_set(err, ELG_ESTORE, "a worker sent more than its reply");
-    chunk *c = w->on;
-    /* The reply itself, without its length (a plain copy). */
-    c->result.len = 0;
-    if (c->result.cap < n + 1) {
-        char *d = realloc(c->result.data, n + 1);
-        if (!d)
-            return elg_error_set(err, ELG_ENOMEM, "out of memory");
-        c->result.data = d;
-        c->result.cap = n + 1;
-    }
-    memcpy(c->result.data, w->in.data + 4, n);
-    c->result.len = n;
-    c->result.data[n] = '\0';
-    c->done = 1;
-    w->on = NULL;
-    w->in.len = 0;
-    return 0;
+    /* The replies it wrote before it ended are kept: the pipe is read to
+     * its end (the worker is gone, so the end comes), and the chunk left at
+     * the front of its queue is the one it was on. */
+    int lost = 0, rc = 0;
+    while (rc == 0 && !lost && w->queued && w->from >= 0)
+        rc = read_reply(p, i, &lost, err);
+    if (rc)
+        return rc;
+    chunk *pending[DEPTH];
+    int n = w->queued;
+    memcpy(pending, w->on, sizeof pending);
+    memset(w->on, 0, sizeof w->on);
+    w->queued = 0;
+    w->out.len = w->out_at = 0;
+    close_fd(&w->to);
+    close_fd(&w->from);
+    page pg = *w->pg;
+    if ((rc = spawn(p, i, err)))
+        return rc;
+    if (n && (rc = blame(p, pending[0], &pg, killed, status, err)))
+        return rc;
+    for (int k = 0; k < n && rc == 0; k++)
+        rc = send_chunk(p, i, pending[k], err);
+    return rc;
 }
 
-/* One round of waiting: replies read, workers past the deadline killed. */
+/* One round of waiting: replies read, requests written, workers past the
+ * deadline killed. */
 static int pump(elg_pool *p, elg_error *err) {
-    struct pollfd fds[256];
-    int who[256], nf = 0;
+    struct pollfd fds[512];
+    int who[512], nf = 0;
     int64_t now = now_us(), wait_ms = 200;
     int64_t limit_us = (int64_t)(p->deadline_ms + GRACE_MS) * 1000;
     for (int i = 0; i < p->n; i++) {
         worker *w = &p->w[i];
-        if (!w->on)
+        if (!w->queued)
             continue;
         int64_t started = __atomic_load_n(&w->pg->started_us, __ATOMIC_SEQ_CST);
         if (started && now - started > limit_us) {
@@ -624,6 +693,10 @@ static int pump(elg_pool *p, elg_error *err) {
         }
         fds[nf] = (struct pollfd){w->from, POLLIN, 0};
         who[nf++] = i;
+        if (w->out_at < w->out.len) {
+            fds[nf] = (struct pollfd){w->to, POLLOUT, 0};
+            who[nf++] = -1 - i;
+        }
     }
     if (nf == 0)
         return 0;
@@ -631,8 +704,16 @@ static int pump(elg_pool *p, elg_error *err) {
     if (r < 0 && errno != EINTR)
         return elg_error_set(err, ELG_EIO, "waiting for the workers: %s", elg_strerror(errno));
     for (int k = 0; r > 0 && k < nf; k++) {
-        if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (!(fds[k].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)))
             continue;
+        if (who[k] < 0) {
+            /* A worker lost at an earlier entry has a new pipe: nothing to
+             * write for it here. */
+            worker *w = &p->w[-1 - who[k]];
+            if (w->to == fds[k].fd)
+                flush_out(w);
+            continue;
+        }
         int lost = 0;
         int rc = read_reply(p, who[k], &lost, err);
         if (rc == 0 && lost)
@@ -784,6 +865,7 @@ void elg_pool_close(elg_pool *p) {
     for (int i = 0; i < p->n; i++) {
         reap(&p->w[i]);
         elg_text_release(&p->w[i].in);
+        elg_text_release(&p->w[i].out);
         if (p->w[i].pg)
             munmap(p->w[i].pg, sizeof(page));
     }

@@ -23,6 +23,17 @@ static int reserve(elg_text *t, size_t more, elg_error *err) {
     return 0;
 }
 
+int elg_wire_put_raw(elg_text *out, const void *data, size_t len, elg_error *err) {
+    int rc = reserve(out, len, err);
+    if (rc)
+        return rc;
+    if (len)
+        memcpy(out->data + out->len, data, len);
+    out->len += len;
+    out->data[out->len] = '\0';
+    return 0;
+}
+
 int elg_wire_put(elg_text *out, const void *data, size_t len, elg_error *err) {
     if (len > UINT32_MAX)
         return elg_error_set(err, ELG_ESTORE, "a field of %zu bytes is too long to encode", len);

@@ -22,6 +22,8 @@
 int elg_wire_put(elg_text *out, const void *data, size_t len, elg_error *err);
 int elg_wire_put_str(elg_text *out, const char *s, elg_error *err); /* NULL: "" */
 int elg_wire_put_u64(elg_text *out, uint64_t v, elg_error *err);
+/* Appends bytes as they are: fields already encoded, or a message's frame. */
+int elg_wire_put_raw(elg_text *out, const void *data, size_t len, elg_error *err);
 
 typedef struct elg_wire_reader {
     const char *p, *end;

@@ -76,4 +76,32 @@ CHECKS=$((CHECKS + 1))
 assert_contains "$OUT" "le superviseur a arrêté l'évaluation dans la règle comparaison-lente" "check: the message"
 run eligo --max-time 1000 check p3
 assert_eq 0 "$RC" "check: the next project is unaffected ($ERR)"
+# Several chunks a worker (engine/pool.c sends each worker two before their
+# replies): the worker killed on p2, in the second chunk of 64, had the
+# fourth waiting in its pipe; that one goes to the new worker, and every
+# project is decided once, the same with one and with two workers.
+# Regression test for the two chunks in flight.
+export ELIGO_DB=$WORK/chunks.db
+for i in $(seq 2 200); do
+    sed -e "s/^id: p$/id: p$i/" "$WORK/project.yaml" >"$WORK/many-$i.yaml"
+done
+run eligo import "$SRC/seeds/financers" "$WORK/call.yaml" "$WORK/project.yaml" "$WORK"/many-*.yaml
+assert_eq 0 "$RC" "import of 200 projects ($ERR)"
+for jobs in 1 2; do
+    cp "$ELIGO_DB" "$WORK/chunks-$jobs.db"
+    ELIGO_DB=$WORK/chunks-$jobs.db run eligo --max-time 1000 --max-memory 512 batch slow \
+        --jobs $jobs --format json
+    assert_eq 0 "$RC" "200 projects, --jobs $jobs: the batch goes on ($ERR)"
+    assert_eq "199 0 1 1 200" \
+        "$(jqr '"\(.outcomes.eligible) \(.outcomes.ineligible) \(.outcomes.error) \(.killed) \(.stored)"')" \
+        "200 projects, --jobs $jobs: one error, every project decided once"
+    sqlite3 "$WORK/chunks-$jobs.db" "SELECT id, project, outcome FROM decisions ORDER BY id" \
+        >"$WORK/chunks-$jobs.txt"
+done
+assert_eq "200" "$(wc -l <"$WORK/chunks-2.txt")" "200 decisions stored"
+CHECKS=$((CHECKS + 1))
+cmp -s "$WORK/chunks-1.txt" "$WORK/chunks-2.txt" ||
+    fail "the decisions differ between --jobs 1 and --jobs 2: $(diff "$WORK/chunks-1.txt" "$WORK/chunks-2.txt" | head -5)"
+assert_eq "error" "$(sqlite3 "$WORK/chunks-2.db" "SELECT outcome FROM decisions WHERE project = 'p2'")" \
+    "p2 is the one in error"
 finish
