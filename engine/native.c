@@ -20,6 +20,7 @@
 
 #include "money.h"
 #include "rules_internal.h"
+#include "strhash.h"
 #include "tr.h"
 
 typedef enum op {
@@ -42,6 +43,13 @@ struct elg_native {
     op op;
     elg_fact *declared; /* facts read while the rule was declared */
     size_t declared_count;
+    /* When every declared value is a scalar or a text: their paths and texts
+     * laid out in one block, and their paths' hashes, so that a decision
+     * takes them with one copy (they were a tenth of a rule's facts' cost,
+     * each hashed, searched and copied anew). NULL: recorded one by one. */
+    char *declared_block;
+    size_t declared_block_len;
+    uint32_t *declared_hash;
     const char *label;
     elg_category category; /* ceiling, earmark: 0 for a financer ceiling */
     strlist financers;     /* ceiling (one), earmark, rate_ceiling */
@@ -236,6 +244,51 @@ static bool requirements_met(const elg_native *nat, const elg_project *p) {
     return true;
 }
 
+static uint32_t path_hash(const char *path);
+
+/* Lays out n's declared facts for declare() (see struct elg_native); true
+ * unless out of memory. Distinct paths only: a rule's first facts are
+ * recorded without the search for an earlier read of the same path. */
+static bool declared_blocks(elg_native *n, elg_arena *a) {
+    size_t len = 0;
+    for (size_t i = 0; i < n->declared_count; i++) {
+        const elg_fact *f = &n->declared[i];
+        if (f->value.type == ELG_VALUE_LIST || f->value.type == ELG_VALUE_MAP)
+            return true;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(n->declared[k].path, f->path) == 0)
+                return true;
+        len += strlen(f->path) + 1;
+        if (f->value.type == ELG_VALUE_STRING)
+            len += f->value.u.str.len + 1;
+    }
+    if (!n->declared_count)
+        return true;
+    char *block = elg_arena_alloc(a, len);
+    uint32_t *hash = elg_arena_array(a, n->declared_count, sizeof *hash);
+    if (!block || !hash)
+        return false;
+    size_t at = 0;
+    for (size_t i = 0; i < n->declared_count; i++) {
+        elg_fact *f = &n->declared[i];
+        size_t pl = strlen(f->path) + 1;
+        memcpy(block + at, f->path, pl);
+        f->path = block + at;
+        at += pl;
+        hash[i] = path_hash(f->path);
+        if (f->value.type == ELG_VALUE_STRING) {
+            memcpy(block + at, f->value.u.str.text, f->value.u.str.len);
+            block[at + f->value.u.str.len] = '\0';
+            f->value.u.str.text = block + at;
+            at += f->value.u.str.len + 1;
+        }
+    }
+    n->declared_block = block;
+    n->declared_block_len = len;
+    n->declared_hash = hash;
+    return true;
+}
+
 int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_native **out) {
     desc = lua_absindex(L, desc);
     declared = lua_absindex(L, declared);
@@ -340,6 +393,8 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
         n->declared_count++;
         lua_pop(L, 3);
     }
+    if (!declared_blocks(n, a))
+        return luaL_error(L, elg_tr("out of memory"));
     *out = n;
     return 0;
 }
@@ -368,19 +423,16 @@ static bool grow(rec *r, void **arr, size_t *cap, size_t elt) {
     return true;
 }
 
-/* FNV-1a: paths of one decision share long prefixes ("resources[3]."), so
- * comparing them whole was a twentieth of a decision. */
+/* Paths of one decision share long prefixes ("resources[3]."): each is
+ * compared whole only when its hash matches. */
 static uint32_t path_hash(const char *path) {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h;
+    return (uint32_t)elg_strhash(path, strlen(path));
 }
 
 /* Records a read of path (a first read only); v NULL: the project does not
  * have it. The path is copied; text values are copied. */
-static void fact(rec *r, const char *path, const elg_value *v) {
-    uint32_t h = path_hash(path);
+static void fact_n(rec *r, const char *path, size_t len, const elg_value *v) {
+    uint32_t h = (uint32_t)elg_strhash(path, len);
     for (size_t i = 0; i < r->n; i++)
         if (r->hashes[i] == h && strcmp(r->facts[i].path, path) == 0)
             return;
@@ -390,7 +442,7 @@ static void fact(rec *r, const char *path, const elg_value *v) {
         return;
     r->hashes[r->n] = h;
     elg_fact *f = &r->facts[r->n];
-    if (!(f->path = elg_arena_strdup(r->a, path))) {
+    if (!(f->path = elg_arena_strndup(r->a, path, len))) {
         r->nomem = true;
         return;
     }
@@ -409,14 +461,45 @@ static void fact(rec *r, const char *path, const elg_value *v) {
     r->n++;
 }
 
+static void fact(rec *r, const char *path, const elg_value *v) {
+    fact_n(r, path, strlen(path), v);
+}
+
+/* The facts n's rule read while it was declared, its first facts: one copy
+ * of their block into the decision's arena (see struct elg_native). */
+static void declare(rec *r, const elg_native *n) {
+    if (!n->declared_block) {
+        for (size_t i = 0; i < n->declared_count; i++)
+            fact(r, n->declared[i].path, &n->declared[i].value);
+        return;
+    }
+    size_t count = n->declared_count;
+    while (r->cap < count)
+        if (!grow(r, (void **)&r->facts, &r->cap, sizeof *r->facts))
+            return;
+    while (r->hcap < count)
+        if (!grow(r, (void **)&r->hashes, &r->hcap, sizeof *r->hashes))
+            return;
+    char *block = elg_arena_alloc(r->a, n->declared_block_len);
+    if (!block) {
+        r->nomem = true;
+        return;
+    }
+    memcpy(block, n->declared_block, n->declared_block_len);
+    for (size_t i = 0; i < count; i++) {
+        elg_fact f = n->declared[i];
+        f.path = block + (f.path - n->declared_block);
+        if (f.value.type == ELG_VALUE_STRING)
+            f.value.u.str.text = block + (f.value.u.str.text - n->declared_block);
+        r->facts[i] = f;
+        r->hashes[i] = n->declared_hash[i];
+    }
+    r->n = count;
+}
+
 static void fact_str(rec *r, const char *path, const char *s) {
     elg_value v = {.type = ELG_VALUE_STRING, .u.str = {s, s ? strlen(s) : 0}};
     fact(r, path, s ? &v : NULL);
-}
-
-static void fact_int(rec *r, const char *path, int64_t i) {
-    elg_value v = {.type = ELG_VALUE_INT, .u.integer = i};
-    fact(r, path, &v);
 }
 
 static void fact_bool(rec *r, const char *path, bool b) {
@@ -428,7 +511,7 @@ static void fact_bool(rec *r, const char *path, bool b) {
  * bytes as snprintf would (the callers' buffers hold any path of the
  * documents' limits). Built by hand: a decision makes about fifty, and
  * snprintf was a tenth of its cost. */
-static const char *path_of(char *buf, size_t size, const char *list, size_t i, const char *field) {
+static size_t path_len_of(char *buf, size_t size, const char *list, size_t i, const char *field) {
     char digits[24];
     size_t nd = 0, n = 0;
     do {
@@ -450,17 +533,26 @@ static const char *path_of(char *buf, size_t size, const char *list, size_t i, c
             buf[n++] = *q;
     }
     buf[n] = '\0';
+    return n;
+}
+
+static const char *path_of(char *buf, size_t size, const char *list, size_t i, const char *field) {
+    path_len_of(buf, size, list, i, field);
     return buf;
 }
 
 static void fact_line_str(rec *r, const char *list, size_t i, const char *field, const char *s) {
     char p[96];
-    fact_str(r, path_of(p, sizeof p, list, i, field), s);
+    size_t n = path_len_of(p, sizeof p, list, i, field);
+    elg_value v = {.type = ELG_VALUE_STRING, .u.str = {s, s ? strlen(s) : 0}};
+    fact_n(r, p, n, s ? &v : NULL);
 }
 
 static void fact_line_int(rec *r, const char *list, size_t i, const char *field, int64_t v) {
     char p[96];
-    fact_int(r, path_of(p, sizeof p, list, i, field), v);
+    size_t n = path_len_of(p, sizeof p, list, i, field);
+    elg_value x = {.type = ELG_VALUE_INT, .u.integer = v};
+    fact_n(r, p, n, &x);
 }
 
 /* The element k of a list parameter read through its view. */
@@ -1296,8 +1388,7 @@ int elg_native_run(const elg_native *n, const elg_native_input *in, elg_arena *a
     *has_grant = false;
     if (!requirements_met(n, in->project))
         return ELG_NATIVE_FALLBACK;
-    for (size_t i = 0; i < n->declared_count; i++)
-        fact(&r, n->declared[i].path, &n->declared[i].value);
+    declare(&r, n);
     int rc = ELG_NATIVE_FALLBACK;
     switch (n->op) {
     case OP_BALANCE:

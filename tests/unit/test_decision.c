@@ -4,7 +4,8 @@
  * first byte that needs a look, against a byte-by-byte reference of the same
  * rules (quote, backslash, the short escapes, \u00XX for other control
  * characters, UTF-8 copied as it is, text that is not UTF-8 replaced by a
- * fixed notice), on every mix of such bytes at every offset of a block.
+ * fixed notice), on every mix of such bytes at every offset of a block;
+ * and its integers, written two digits at a time, against snprintf.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <inttypes.h>
 
 #include "decision.h"
 
@@ -130,9 +132,37 @@ static void test_escaping(void **state) {
     check("plain text longer than a block, nothing to escape at all", 57);
 }
 
+static void check_int(int64_t v) {
+    elg_value x = {.type = ELG_VALUE_INT, .u.integer = v};
+    elg_text out = {0};
+    elg_error err = {0};
+    assert_int_equal(elg_value_write_json(&x, &out, &err), 0);
+    char want[32];
+    snprintf(want, sizeof want, "%" PRId64, v);
+    assert_string_equal(out.data, want);
+    elg_text_release(&out);
+}
+
+static void test_integers(void **state) {
+    (void)state;
+    for (int64_t v = -1000; v <= 100000; v++)
+        check_int(v);
+    /* Every power of ten and its neighbours, both signs, and the ends. */
+    for (int64_t p = 1; p <= INT64_MAX / 10; p *= 10)
+        for (int64_t d = -1; d <= 1; d++) {
+            check_int(p * 10 + d);
+            check_int(-(p * 10 + d));
+        }
+    check_int(INT64_MAX);
+    check_int(INT64_MIN);
+    check_int(INT64_MIN + 1);
+    check_int(30510734); /* an amount in cents */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
