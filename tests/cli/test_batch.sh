@@ -174,14 +174,15 @@ run eligo import "$WORK/killed.yaml"
 # start_and_kill JOBS: starts a batch, kills it with SIGKILL once it has
 # committed 20 decisions; sets before, mid (decisions before and after) and
 # workers (its worker processes then).
-# The call's rules with one more, slow one (a few ms per project), so that
-# the kill comes in the middle of the batch.
+# The call's rules with one more, slow one (some 10 ms per project), so that
+# the kill comes in the middle of the batch: at a few ms, two workers with
+# their next chunks queued could finish all 245 before the poll below saw 20.
 mkdir -p "$WORK/slow"
 cp -r "$SRC/rules/lib" "$SRC/rules/calls" "$WORK/slow/"
 cat >>"$WORK/slow/calls/$CALL.lua" <<'LUA'
 rule { id = "lente", title = "Lente", check = function(p)
     local x = 0
-    for i = 1, 400000 do x = x + i end
+    for i = 1, 2000000 do x = x + i end
     return pass("lente " .. x)
 end }
 LUA
