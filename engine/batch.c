@@ -243,6 +243,11 @@ static int check_filter(run *R) {
     return 0;
 }
 
+static void around_fork(void *vctx, int before) {
+    run *R = vctx;
+    elg_store_checkpoints_hold(R->store, before);
+}
+
 int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
                   const elg_batch_opts *opts, elg_batch_summary *out, elg_error *err) {
     run R = {.store = store, .rules = rules, .cc = cc, .opts = opts, .sum = out, .err = err};
@@ -266,9 +271,16 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
             return elg_error_set(err, ELG_ENOMEM, "out of memory starting the batch");
     } else {
         elg_pool_opts po = {opts->jobs, opts->max_time_ms, opts->max_memory, consume,
-                            &R,         opts->db_path};
+                            &R,         opts->db_path,     around_fork,      5};
         if ((rc = elg_pool_open(cc, rules, &po, &R.pool, err)))
             return rc;
+    }
+    /* Started once the workers are: forks from then on (a worker replaced)
+     * hold the checkpointer still (around_fork). */
+    if ((rc = elg_store_checkpoints_start(store, err))) {
+        elg_pool_close(R.pool);
+        elg_batch_worker_free(R.self);
+        return rc;
     }
     progress(&R);
     rc = elg_store_each_project_form_for_call_since(store, call->id, opts->since, on_form, &R, err);
@@ -280,6 +292,7 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
         rc = commit(&R);
     if (R.in_tx)
         elg_store_rollback(store);
+    elg_store_checkpoints_stop(store);
     if (rc == 0)
         progress(&R);
     elg_pool_close(R.pool);
@@ -317,7 +330,8 @@ static int decide_consume(void *vctx, elg_wire_reader *r) {
 int elg_batch_decide(elg_check_call *cc, elg_rules *rules, const elg_stored_form *f,
                      const elg_batch_opts *opts, elg_decision **out, elg_error *err) {
     decide_ctx c = {elg_check_decoder_new(), NULL, err};
-    elg_pool_opts po = {1, opts->max_time_ms, opts->max_memory, decide_consume, &c, opts->db_path};
+    elg_pool_opts po = {
+        1, opts->max_time_ms, opts->max_memory, decide_consume, &c, opts->db_path, NULL, 0};
     elg_pool *pool = NULL;
     *out = NULL;
     int rc = c.dec ? 0 : elg_error_set(err, ELG_ENOMEM, "out of memory deciding a project");
@@ -347,7 +361,8 @@ static int check_one(run *R, const char *call_id, const elg_stored_form *f, int6
     int rc = elg_check_call_open(R->store, R->rules, call_id, 0, NULL, 0, &cc, R->err);
     if (rc)
         return rc;
-    elg_pool_opts po = {1, R->opts->max_time_ms, R->opts->max_memory, consume, R, R->opts->db_path};
+    elg_pool_opts po = {
+        1, R->opts->max_time_ms, R->opts->max_memory, consume, R, R->opts->db_path, NULL, 0};
     elg_pool *pool = NULL;
     R->cc = cc;
     R->last_id = 0;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "doc.h"
 #include "embedded.h"
 #include "form.h"
@@ -76,6 +77,10 @@ enum {
     ST_ZDICT_BY_SHA,
     ST_COUNT
 };
+
+/* The log is checkpointed every 250 pages (4 MiB of 16 KiB pages, see open_db), by the
+ * connection itself unless elg_store_checkpoints_start gave it a checkpointer. */
+#define WAL_PAGES ELG_CKPT_PAGES
 
 #define DOC_COLS "kind, id, version, sha256, body, source, imported_at"
 #define FORM_COLS "f.id, f.version, f.sha256, f.form"
@@ -328,6 +333,7 @@ struct elg_store {
         int64_t id;
     } zsha[8];
     unsigned zsha_next;
+    elg_ckpt *ckpt; /* NULL: the connection checkpoints its own log */
 };
 
 /* ---- errors and statement helpers ------------------------------------- */
@@ -889,7 +895,7 @@ static int configure(sqlite3 *db, elg_error *err) {
      * bounded by the page cache's size. */
     if (sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA wal_autocheckpoint = 250", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_wal_autocheckpoint(db, WAL_PAGES) != SQLITE_OK)
         rc = db_error(db, err, "opening the store");
 
 out:
@@ -1146,6 +1152,7 @@ const char *elg_store_path(const elg_store *s) {
 void elg_store_close(elg_store *s) {
     if (!s)
         return;
+    elg_ckpt_stop(s->ckpt);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     for (int i = 0; i < LIST_VARIANTS; i++)
@@ -1164,6 +1171,26 @@ int elg_store_begin(elg_store *s, elg_error *err) {
     if (!s)
         return elg_error_set(err, ELG_EUSAGE, "elg_store_begin: no store");
     return run(s, ST_BEGIN, err, "starting a store transaction");
+}
+
+int elg_store_checkpoints_start(elg_store *s, elg_error *err) {
+    if (!s)
+        return elg_error_set(err, ELG_EUSAGE, "elg_store_checkpoints_start: no store");
+    if (s->ckpt)
+        return 0;
+    return elg_ckpt_start(s->db, ELG_CKPT_PAGES, ELG_CKPT_HIGH, WAL_PAGES, &s->ckpt, err);
+}
+
+void elg_store_checkpoints_stop(elg_store *s) {
+    if (!s)
+        return;
+    elg_ckpt_stop(s->ckpt);
+    s->ckpt = NULL;
+}
+
+void elg_store_checkpoints_hold(elg_store *s, int hold) {
+    if (s)
+        elg_ckpt_hold(s->ckpt, hold);
 }
 
 int elg_store_commit(elg_store *s, elg_error *err) {

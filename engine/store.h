@@ -50,6 +50,14 @@ int elg_store_commit(elg_store *store, elg_error *err);
 void elg_store_rollback(elg_store *store);
 /* Whether a transaction is open on the connection. */
 int elg_store_in_transaction(elg_store *store);
+/* From start to stop (or close), the store's log is checkpointed by a
+ * thread of its own (engine/checkpoint.h): the connection's commits never
+ * wait for the disk. For a long run of commits (a batch); stopping when
+ * not started does nothing. */
+int elg_store_checkpoints_start(elg_store *store, elg_error *err);
+void elg_store_checkpoints_stop(elg_store *store);
+/* Around a fork while they run: hold 1 before, 0 after (elg_ckpt_hold). */
+void elg_store_checkpoints_hold(elg_store *store, int hold);
 
 /* A stored document version. Strings are owned by the struct; free with
  * elg_store_doc_release. */

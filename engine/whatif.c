@@ -376,8 +376,8 @@ static int run_pooled(run *R, const elg_whatif_opts *o) {
             rc = elg_error_set(R->err, ELG_ENOMEM, "out of memory starting whatif");
             break;
         }
-        elg_pool_opts po = {o->jobs, o->max_time_ms, o->max_memory,
-                            consume, &R->side[k],    o->db_path};
+        elg_pool_opts po = {o->jobs,     o->max_time_ms, o->max_memory, consume,
+                            &R->side[k], o->db_path,     NULL,          0};
         rc =
             elg_pool_open(R->cc[k], k ? o->rules_after : o->rules_before, &po, &R->pool[k], R->err);
     }
