@@ -889,12 +889,7 @@ static int configure(sqlite3 *db, elg_error *err) {
                            mode ? mode : "an unknown mode");
         goto out;
     }
-    /* threads: SQLite's sorter may sort a large ORDER BY on two helper threads. A batch's
-     * allocation (its items sorted once, every worker idle by then) took a tenth of a
-     * 100 000-project batch on one thread and half that on two (perf); each helper's memory is
-     * bounded by the page cache's size. */
     if (sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_wal_autocheckpoint(db, WAL_PAGES) != SQLITE_OK)
         rc = db_error(db, err, "opening the store");
 
