@@ -5,9 +5,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 struct elg_ckpt {
     sqlite3 *db;  /* the writer's connection (borrowed) */
@@ -16,31 +14,27 @@ struct elg_ckpt {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake, done;
-    uint64_t asked; /* checkpoints asked for, counted */
-    uint64_t ran;   /* the last one asked for when a checkpoint began */
+    bool asked; /* a commit asked for a checkpoint since the last one began */
     bool stop;
     bool held;    /* no checkpoint may begin (elg_ckpt_hold) */
     bool running; /* a checkpoint is under way */
 };
 
-void elg_ckpt_hold(elg_ckpt *c, int hold);
-
 static void *run(void *arg) {
     elg_ckpt *c = arg;
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        while (c->held || (!c->stop && c->ran == c->asked))
+        while (c->held || (!c->stop && !c->asked))
             pthread_cond_wait(&c->wake, &c->mu);
-        if (c->ran == c->asked)
+        if (!c->asked)
             break; /* stopped, nothing asked */
-        uint64_t gen = c->asked;
+        c->asked = false;
         c->running = true;
         pthread_mutex_unlock(&c->mu);
         /* A failure (busy, I/O) leaves the frames for the next one. */
         (void)sqlite3_wal_checkpoint_v2(c->own, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         pthread_mutex_lock(&c->mu);
         c->running = false;
-        c->ran = gen;
         pthread_cond_broadcast(&c->done);
     }
     pthread_mutex_unlock(&c->mu);
@@ -60,7 +54,7 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages) {
         return SQLITE_OK;
     if (pages < c->high) {
         pthread_mutex_lock(&c->mu);
-        c->asked++;
+        c->asked = true;
         pthread_cond_signal(&c->wake);
         pthread_mutex_unlock(&c->mu);
         return SQLITE_OK;

@@ -436,8 +436,13 @@ static void flush_out(worker *w) {
 /* Sends chunk c to worker i, which has room for it. */
 static int send_chunk(elg_pool *p, int i, chunk *c, elg_error *err) {
     worker *w = &p->w[i];
-    if (w->out_at == w->out.len)
-        w->out.len = w->out_at = 0;
+    /* The bytes its pipe took are dropped first: what is kept stays the
+     * requests it has not read, at most DEPTH of them. */
+    if (w->out_at) {
+        memmove(w->out.data, w->out.data + w->out_at, w->out.len - w->out_at);
+        w->out.len -= w->out_at;
+        w->out_at = 0;
+    }
     size_t start = w->out.len;
     /* Its length, written once the message is complete. */
     int rc = elg_wire_put_raw(&w->out, "\0\0\0\0", 4, err);
