@@ -153,6 +153,8 @@ typedef struct list_ctx {
     int record;
     size_t count;
     elg_error err; /* why the listing stopped */
+    elg_store *store;
+    elg_ruleset *ruleset; /* --record: the last one read */
 } list_ctx;
 
 /* Prints s in width columns (counting UTF-8 characters, not bytes), left
@@ -248,16 +250,24 @@ static int list_one(void *vctx, const elg_stored_decision *d) {
          * compressed row no longer shows to SQL, and the ruleset it
          * completes. */
         if (o && l->record) {
-            json_t *rec = json_loads(d->trace, 0, NULL);
+            elg_text text = {0};
+            int format = 0;
+            int rc = elg_check_record_json(l->store, d, &l->ruleset, &text, &format, &l->err);
+            json_t *rec = rc == 0 ? json_loadb(text.data, text.len, 0, NULL) : NULL;
+            elg_text_release(&text);
             if (!rec) {
                 json_decref(o);
                 json_decref(figures);
-                return elg_error_set(&l->err, ELG_ESTORE,
-                                     "decision %lld: its stored record is not JSON",
-                                     (long long)d->id);
+                return rc ? rc
+                          : elg_error_set(&l->err, ELG_ESTORE,
+                                          "decision %lld: its stored record is not JSON",
+                                          (long long)d->id);
             }
+            if (!format)
+                format = (int)json_integer_value(json_object_get(rec, "format"));
             json_object_set_new(o, "ruleset", d->ruleset ? json_string(d->ruleset) : json_null());
             json_object_set_new(o, "record", rec);
+            json_object_set_new(o, "record_format", json_integer(format));
         }
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         if (s)
@@ -303,7 +313,7 @@ static int trace_list(cli_ctx *ctx, int argc, char **argv) {
     elg_store *store;
     if ((rc = cli_open_store_existing(ctx, &store)))
         return rc;
-    list_ctx l = {o.json, o.record, 0, {0}};
+    list_ctx l = {o.json, o.record, 0, {0}, store, NULL};
     elg_error err = {0};
     if (o.json == CLI_CSV)
         fputs("decision_id,created_at,outcome,project,project_version,call,call_version,"
@@ -313,6 +323,7 @@ static int trace_list(cli_ctx *ctx, int argc, char **argv) {
         rc = cli_fail_in(ctx, l.err.code ? &l.err : &err);
     else if (o.json == CLI_TEXT)
         printf("%zu décision%s\n", l.count, l.count > 1 ? "s" : "");
+    elg_ruleset_unref(l.ruleset);
     elg_store_close(store);
     return rc;
 }

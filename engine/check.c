@@ -674,7 +674,10 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
     const elg_ruleset *rs = d->ruleset;
     elg_text trace = {0}, figs = {0};
     char key[65];
-    int rc = elg_decision_write_record(d, &trace, err);
+    /* The binary record is what is compressed; a record kept as text (the
+     * ruleset's first ELG_ZREC_SAMPLES, sampled for its dictionary) is the
+     * JSON one, which SQL can read (docs/trace.md). */
+    int rc = elg_decision_write_record_bin(d, &trace, err);
     if (rc == 0)
         rc = elg_decision_write_figures(d, &figs, err);
     if (rc)
@@ -703,6 +706,10 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
         goto out;
     if (!pk.z) {
         rc = elg_wire_put_u64(out, 0, err);
+        if (rc == 0) {
+            elg_text_release(&trace);
+            rc = elg_decision_write_record(d, &trace, err);
+        }
         if (rc == 0)
             rc = elg_wire_put(out, trace.data, trace.len, err);
     } else if ((rc = elg_wire_put_u64(out, 1, err)) ||
@@ -1090,7 +1097,7 @@ int elg_check_load_decision_with(elg_store *store, int64_t id, elg_ruleset_fn fi
         .id = id,
         .created_at = row.created_at,
     };
-    rc = elg_decision_read(row.trace, strlen(row.trace), &cols, find, find_ctx, out, err);
+    rc = elg_decision_read(row.trace, row.trace_len, &cols, find, find_ctx, out, err);
     if (rc && err->message[0]) {
         char msg[sizeof err->message];
         snprintf(msg, sizeof msg, "%s", err->message);
@@ -1098,5 +1105,65 @@ int elg_check_load_decision_with(elg_store *store, int64_t id, elg_ruleset_fn fi
                  msg);
     }
     elg_store_decision_release(&row);
+    return rc;
+}
+
+/* The ruleset cached, else read from the store (and cached). */
+typedef struct cached_finder {
+    elg_store *store;
+    elg_ruleset **cache;
+} cached_finder;
+
+static int find_cached(void *ctx, const char *sha256, elg_ruleset **rs, elg_error *err) {
+    cached_finder *f = ctx;
+    if (!*f->cache || strcmp((*f->cache)->sha256, sha256) != 0) {
+        elg_ruleset *got = NULL;
+        int rc = elg_check_find_ruleset(f->store, sha256, &got, err);
+        if (rc)
+            return rc;
+        elg_ruleset_unref(*f->cache);
+        *f->cache = got;
+    }
+    *rs = elg_ruleset_ref(*f->cache);
+    return 0;
+}
+
+int elg_check_record_json(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
+                          elg_text *out, int *format, elg_error *err) {
+    memset(out, 0, sizeof *out);
+    if (!elg_decision_is_binary(row->trace, row->trace_len)) {
+        *format = 0; /* the JSON says */
+        out->data = malloc(row->trace_len + 1);
+        if (!out->data)
+            return elg_error_set(err, ELG_ENOMEM, "out of memory reading decision %lld",
+                                 (long long)row->id);
+        memcpy(out->data, row->trace, row->trace_len);
+        out->data[row->trace_len] = '\0';
+        out->len = out->cap = row->trace_len;
+        return 0;
+    }
+    *format = ELG_BREC_FORMAT;
+    cached_finder f = {store, cache};
+    elg_decision_row cols = {
+        .ruleset = row->ruleset,
+        .project = row->project,
+        .project_version = row->project_version,
+        .project_sha256 = row->project_sha256,
+        .outcome = row->outcome,
+        .figures = row->figures,
+        .id = row->id,
+        .created_at = row->created_at,
+    };
+    elg_decision *d = NULL;
+    int rc = elg_decision_read(row->trace, row->trace_len, &cols, find_cached, &f, &d, err);
+    if (rc == 0)
+        rc = elg_decision_write_record(d, out, err);
+    elg_decision_free(d);
+    if (rc && err->message[0]) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        snprintf(err->message, sizeof err->message, elg_tr("decision %lld: %.480s"),
+                 (long long)row->id, msg);
+    }
     return rc;
 }

@@ -325,6 +325,25 @@ int elg_figures_read(const char *json, elg_arena *a, elg_figures *f, elg_error *
 /* The stored record (ELG_DECISION_RECORD_FORMAT): the project's half,
  * referring to d->ruleset; the row's columns complete it (elg_decision_row). */
 int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *err);
+/* The same record in binary (format 5, docs/trace.md "Binary records"):
+ * what a batch stores, compressed, once its ruleset has a dictionary
+ * (engine/zrecord.h). elg_decision_read reads it back to the decision the
+ * JSON record gives. ELG_EUSAGE for a decision it cannot represent (a
+ * parameter that is not its ruleset's, a value nested deeper than 64). */
+int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_error *err);
+/* A binary record starts with these bytes (a NUL: never JSON). */
+#define ELG_BREC_MAGIC "\0E\5"
+#define ELG_BREC_FORMAT 5
+/* Per rule, what follows its status and message. */
+enum {
+    ELG_BREC_INLINE = 1,   /* its declaration fields (not its ruleset's at this position) */
+    ELG_BREC_DECLARED = 2, /* its first facts are its declaration's */
+    ELG_BREC_FIGURES = 4,
+    ELG_BREC_NOTICES = 8,
+    ELG_BREC_MISSING = 16,
+};
+/* Whether bytes[0..len) is a binary record (else JSON). */
+bool elg_decision_is_binary(const void *bytes, size_t len);
 /* The ruleset's JSON (what its sha256 is computed over). */
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err);
 
@@ -350,7 +369,8 @@ typedef struct elg_decision_row {
  * ruleset built from its fields) or a stored record (formats 2 to 4, whose
  * ruleset is fetched through find and whose key figures, stored beside it,
  * are row->figures). row: the stored row (NULL for a document read alone,
- * which is then a full document or a record of format 2 or 3); its id and
+ * which is then a full document or a record of format 2 or 3); a binary
+ * record (format 5) is read like a record of format 4; its id and
  * created_at are set on the decision (0/NULL: from the document's
  * decision_id/created_at if any). ELG_ESTORE with a message naming the
  * field when the JSON is not a decision.

@@ -9,6 +9,7 @@
  */
 #include "decision.h"
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,12 +656,10 @@ static int read_full(reader *r, json_t *j, elg_decision **out) {
     return read_rules(r, j, d, true);
 }
 
-/* A stored record: its ruleset is fetched by sha256 (named by its row from
- * format 4 on). */
-static int read_record(reader *r, json_t *j, const char *sha, elg_ruleset_fn find, void *find_ctx,
-                       elg_decision **out) {
-    if (!sha)
-        return bad(r, "ruleset", "text");
+/* An empty decision of the ruleset sha, found by find; r then writes into
+ * its arena. */
+static int decision_of_ruleset(reader *r, const char *sha, elg_ruleset_fn find, void *find_ctx,
+                               elg_decision **out) {
     if (!find)
         return elg_error_set(r->err, ELG_ESTORE, "decision refers to ruleset %s: no store", sha);
     elg_ruleset *rs = NULL;
@@ -673,6 +672,20 @@ static int read_record(reader *r, json_t *j, const char *sha, elg_ruleset_fn fin
         return oom(r);
     *out = d;
     r->a = d->arena;
+    return 0;
+}
+
+/* A stored record: its ruleset is fetched by sha256 (named by its row from
+ * format 4 on). */
+static int read_record(reader *r, json_t *j, const char *sha, elg_ruleset_fn find, void *find_ctx,
+                       elg_decision **out) {
+    if (!sha)
+        return bad(r, "ruleset", "text");
+    int rc = decision_of_ruleset(r, sha, find, find_ctx, out);
+    if (rc)
+        return rc;
+    elg_decision *d = *out;
+    const elg_ruleset *rs = d->ruleset;
     json_t *names = json_object_get(j, "parameters");
     if (!json_is_array(names))
         return bad(r, "parameters", "a list");
@@ -713,9 +726,382 @@ static int read_identity(reader *r, json_t *j, const elg_decision_row *row, bool
     return 0;
 }
 
+/* ---- the binary record (format 5, decision_write.c) --------------------
+ *
+ * Read on every whatif and replay of a batch's decisions, so not through a
+ * tree: straight from the bytes into the decision's arena. Every length and
+ * count is checked against the bytes left before anything is allocated, so
+ * a damaged record is an error naming where it breaks, never a crash. */
+
+typedef struct breader {
+    reader *r;
+    const unsigned char *p, *start, *end;
+    bool broken;
+} breader;
+
+static int b_bad(breader *b, const char *what) {
+    return elg_error_set(b->r->err, ELG_ESTORE, "%s: binary record broken at byte %zu (%s)",
+                         b->r->what, (size_t)(b->p - b->start), what);
+}
+
+static uint64_t b_uint(breader *b) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && b->p < b->end; shift += 7) {
+        unsigned char c = *b->p++;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    b->broken = true;
+    return 0;
+}
+
+static int64_t b_int(breader *b) {
+    uint64_t u = b_uint(b);
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+static unsigned b_byte(breader *b) {
+    if (b->p >= b->end) {
+        b->broken = true;
+        return 0;
+    }
+    return *b->p++;
+}
+
+/* A count of items that each take at least one byte. */
+static size_t b_count(breader *b) {
+    uint64_t n = b_uint(b);
+    if (n > (uint64_t)(b->end - b->p)) {
+        b->broken = true;
+        return 0;
+    }
+    return (size_t)n;
+}
+
+/* Text of n bytes, copied into the arena; NULL when broken or out of memory
+ * (*oom set). */
+static const char *b_text(breader *b, uint64_t n, bool *oom) {
+    if (b->broken || n > (uint64_t)(b->end - b->p)) {
+        b->broken = true;
+        return NULL;
+    }
+    char *t = elg_arena_strndup(b->r->a, (const char *)b->p, (size_t)n);
+    b->p += n;
+    if (!t)
+        *oom = true;
+    return t;
+}
+
+/* Text that may be NULL (written as its length + 1, 0 for NULL). */
+static int b_ostr(breader *b, const char **out, bool optional, const char *field) {
+    uint64_t n = b_uint(b);
+    *out = NULL;
+    if (b->broken)
+        return b_bad(b, field);
+    if (n == 0)
+        return optional ? 0 : bad(b->r, field, "text");
+    bool oom_ = false;
+    *out = b_text(b, n - 1, &oom_);
+    if (oom_)
+        return oom(b->r);
+    return *out ? 0 : b_bad(b, field);
+}
+
+static int b_value(breader *b, elg_value *out, int depth) {
+    memset(out, 0, sizeof *out);
+    if (depth > 64)
+        return elg_error_set(b->r->err, ELG_ESTORE, "%s: value nested too deeply", b->r->what);
+    unsigned tag = b_byte(b);
+    bool oom_ = false;
+    switch (tag) {
+    case 0: /* null */
+        break;
+    case 1:
+    case 2:
+        out->type = ELG_VALUE_BOOL;
+        out->u.boolean = tag == 2;
+        break;
+    case 3:
+        out->type = ELG_VALUE_INT;
+        out->u.integer = b_int(b);
+        break;
+    case 4: {
+        uint64_t n = b_uint(b);
+        out->type = ELG_VALUE_STRING;
+        out->u.str.text = b_text(b, n, &oom_);
+        out->u.str.len = (size_t)n;
+        break;
+    }
+    case 5: {
+        size_t n = b_count(b);
+        out->type = ELG_VALUE_LIST;
+        if (b->broken)
+            break;
+        if (!(out->u.list.items = elg_arena_array(b->r->a, n, sizeof(elg_value))))
+            return oom(b->r);
+        out->u.list.count = n;
+        for (size_t i = 0; i < n; i++) {
+            int rc = b_value(b, &out->u.list.items[i], depth + 1);
+            if (rc)
+                return rc;
+        }
+        break;
+    }
+    case 6: {
+        size_t n = b_count(b);
+        out->type = ELG_VALUE_MAP;
+        if (b->broken)
+            break;
+        elg_value_pair *pairs = elg_arena_array(b->r->a, n, sizeof *pairs);
+        if (!pairs)
+            return oom(b->r);
+        bool sorted = true;
+        for (size_t i = 0; i < n; i++) {
+            pairs[i].key = b_text(b, b_uint(b), &oom_);
+            if (oom_)
+                return oom(b->r);
+            if (!pairs[i].key)
+                return b_bad(b, "a key");
+            sorted = sorted && (i == 0 || strcmp(pairs[i - 1].key, pairs[i].key) <= 0);
+            int rc = b_value(b, &pairs[i].value, depth + 1);
+            if (rc)
+                return rc;
+        }
+        if (!sorted) /* as the JSON reader sorts them */
+            qsort(pairs, n, sizeof *pairs, cmp_pairs);
+        out->u.map.pairs = pairs;
+        out->u.map.count = n;
+        break;
+    }
+    default:
+        b->broken = true;
+    }
+    if (oom_)
+        return oom(b->r);
+    return b->broken ? b_bad(b, "a value") : 0;
+}
+
+static int b_strings(breader *b, const char ***out, size_t *count, const char *field) {
+    size_t n = b_count(b);
+    if (b->broken)
+        return b_bad(b, field);
+    const char **s = elg_arena_array(b->r->a, n, sizeof *s);
+    if (!s)
+        return oom(b->r);
+    for (size_t i = 0; i < n; i++) {
+        int rc = b_ostr(b, &s[i], false, field);
+        if (rc)
+            return rc;
+    }
+    *out = s;
+    *count = n;
+    return 0;
+}
+
+/* The path of a fact written as 1 + shape, then one index per "[]". */
+static int b_path(breader *b, const char *shape, size_t holes, const char **out) {
+    size_t len = strlen(shape);
+    char *path = elg_arena_alloc(b->r->a, len + holes * 20 + 1), *o = path;
+    if (!path)
+        return oom(b->r);
+    for (const char *p = shape; *p;) {
+        if (p[0] == '[' && p[1] == ']') {
+            uint64_t i = b_uint(b);
+            if (b->broken)
+                return b_bad(b, "facts");
+            o += snprintf(o, 22, "[%" PRIu64 "]", i);
+            p += 2;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    *out = path;
+    return 0;
+}
+
+static int b_facts(breader *b, fact_table *t) {
+    size_t nshapes = b_count(b);
+    if (b->broken)
+        return b_bad(b, "paths");
+    const char **shapes = elg_arena_array(b->r->a, nshapes + 1, sizeof *shapes);
+    size_t *holes = elg_arena_array(b->r->a, nshapes + 1, sizeof *holes);
+    if (!shapes || !holes)
+        return oom(b->r);
+    for (size_t i = 0; i < nshapes; i++) {
+        int rc = b_ostr(b, &shapes[i], false, "paths");
+        if (rc)
+            return rc;
+        holes[i] = 0;
+        for (const char *p = shapes[i]; (p = strstr(p, "[]")); p += 2)
+            holes[i]++;
+    }
+    t->count = b_count(b);
+    if (b->broken)
+        return b_bad(b, "facts");
+    if (!(t->facts = elg_arena_array(b->r->a, t->count, sizeof *t->facts)))
+        return oom(b->r);
+    for (size_t k = 0; k < t->count; k++) {
+        uint64_t shape = b_uint(b);
+        int rc;
+        if (b->broken || shape > nshapes)
+            return b_bad(b, "facts: a shape that is not there");
+        if (shape == 0)
+            rc = b_ostr(b, &t->facts[k].path, false, "facts");
+        else
+            rc = b_path(b, shapes[shape - 1], holes[shape - 1], &t->facts[k].path);
+        if (rc || (rc = b_value(b, &t->facts[k].value, 0)))
+            return rc;
+    }
+    return 0;
+}
+
+static int b_rule(breader *b, const elg_rule_decl *decl, const fact_table *table,
+                  elg_rule_result *x) {
+    unsigned flags = b_byte(b), status = b_byte(b);
+    if (b->broken || status >= ELG_RULE_STATUS_COUNT || flags > 31)
+        return b_bad(b, "a rule's status");
+    x->status = (elg_rule_status)status;
+    int rc = b_ostr(b, &x->message, false, "message");
+    if (rc)
+        return rc;
+    bool inline_decl = flags & ELG_BREC_INLINE;
+    if (inline_decl) {
+        if ((rc = b_ostr(b, &x->id, false, "id")) || (rc = b_ostr(b, &x->title, false, "title")) ||
+            (rc = b_ostr(b, &x->basis, false, "basis")) ||
+            (rc = b_ostr(b, &x->source, false, "source")) ||
+            (rc = b_ostr(b, &x->kind, true, "kind")))
+            return rc;
+    } else if (!decl) {
+        return elg_error_set(b->r->err, ELG_ESTORE,
+                             "%s: a rule does not match its ruleset's declaration", b->r->what);
+    } else {
+        x->id = decl->id;
+        x->title = decl->title;
+        x->basis = decl->basis;
+        x->source = decl->source;
+        x->kind = decl->kind;
+    }
+    if (x->status == ELG_RULE_ERROR && ((rc = b_ostr(b, &x->error_at, false, "error_at")) ||
+                                        (rc = b_ostr(b, &x->traceback, true, "traceback"))))
+        return rc;
+    size_t pre = 0;
+    if (flags & ELG_BREC_DECLARED) {
+        if (!decl || inline_decl)
+            return bad(b->r, "declared", "a rule declared by its ruleset");
+        pre = decl->declared_count;
+    }
+    size_t n = b_count(b);
+    if (b->broken)
+        return b_bad(b, "facts");
+    x->facts_count = pre + n;
+    if (!(x->facts = elg_arena_array(b->r->a, x->facts_count, sizeof *x->facts)))
+        return oom(b->r);
+    for (size_t i = 0; i < pre; i++)
+        x->facts[i] = decl->declared[i];
+    for (size_t i = pre; i < x->facts_count; i++) {
+        uint64_t k = b_uint(b);
+        if (b->broken || k >= table->count)
+            return bad(b->r, "facts", "a list of indices into the fact table");
+        x->facts[i] = table->facts[k];
+    }
+    if (flags & ELG_BREC_FIGURES) {
+        if ((rc = b_value(b, &x->figures, 0)))
+            return rc;
+        if (x->figures.type != ELG_VALUE_MAP)
+            return b_bad(b, "figures that are not a map");
+    } else {
+        x->figures.type = ELG_VALUE_MAP;
+    }
+    if ((flags & ELG_BREC_NOTICES) &&
+        (rc = b_strings(b, &x->notices, &x->notices_count, "notices")))
+        return rc;
+    if ((flags & ELG_BREC_MISSING) &&
+        (rc = b_strings(b, &x->missing, &x->missing_count, "missing")))
+        return rc;
+    x->duration_us = b_int(b);
+    return b->broken ? b_bad(b, "duration_us") : 0;
+}
+
+static int read_binary(reader *r, const char *bytes, size_t len, const elg_decision_row *row,
+                       elg_ruleset_fn find, void *find_ctx, elg_decision **out) {
+    if (!row || !row->ruleset || !row->project || !row->project_sha256 || !row->outcome)
+        return elg_error_set(r->err, ELG_ESTORE,
+                             "decision: a record of format %lld is read with its stored row",
+                             (long long)ELG_BREC_FORMAT);
+    int rc = decision_of_ruleset(r, row->ruleset, find, find_ctx, out);
+    if (rc)
+        return rc;
+    elg_decision *d = *out;
+    const elg_ruleset *rs = d->ruleset;
+    const unsigned char *u = (const unsigned char *)bytes;
+    breader b = {r, u + sizeof ELG_BREC_MAGIC - 1, u, u + len, false};
+    size_t np = b_count(&b);
+    if (b.broken)
+        return b_bad(&b, "parameters");
+    if (!(d->params = elg_arena_array(d->arena, np, sizeof *d->params)))
+        return oom(r);
+    for (size_t i = 0; i < np; i++) {
+        uint64_t k = b_uint(&b);
+        if (b.broken || k >= rs->params_count)
+            return b_bad(&b, "a parameter that is not in its ruleset");
+        d->params[d->params_count++] = &rs->params[k];
+    }
+    fact_table table = {0};
+    if ((rc = b_facts(&b, &table)))
+        return rc;
+    d->rules_count = b_count(&b);
+    if (b.broken)
+        return b_bad(&b, "rules");
+    if (!(d->rules = elg_arena_array(d->arena, d->rules_count, sizeof *d->rules)))
+        return oom(r);
+    for (size_t i = 0; i < d->rules_count; i++) {
+        const elg_rule_decl *decl = i < rs->rules_count ? &rs->rules[i] : NULL;
+        if ((rc = b_rule(&b, decl, &table, &d->rules[i])))
+            return rc;
+    }
+    if (b.p != b.end)
+        return b_bad(&b, "bytes after its last rule");
+    return 0;
+}
+
+bool elg_decision_is_binary(const void *bytes, size_t len) {
+    return len >= sizeof ELG_BREC_MAGIC - 1 &&
+           memcmp(bytes, ELG_BREC_MAGIC, sizeof ELG_BREC_MAGIC - 1) == 0;
+}
+
+/* A binary record with its row: the rest is elg_decision_read's. */
+static int read_binary_decision(const char *bytes, size_t len, const elg_decision_row *row,
+                                elg_ruleset_fn find, void *find_ctx, elg_decision **out,
+                                elg_error *err) {
+    reader r = {NULL, err, "decision"};
+    elg_decision *d = NULL;
+    const char *outcome = NULL;
+    int rc = read_binary(&r, bytes, len, row, find, find_ctx, &d);
+    if (rc == 0 && (rc = read_identity(&r, NULL, row, true, &outcome, d)) == 0 &&
+        (rc = read_figures_of(&r, NULL, row->figures, &d->figures)) == 0 &&
+        !elg_outcome_parse(outcome, &d->outcome))
+        rc = elg_error_set(err, ELG_ESTORE, "decision: unknown outcome \"%s\"", outcome);
+    if (rc == 0) {
+        d->stored_format = ELG_BREC_FORMAT;
+        d->id = row->id;
+        if (row->created_at && !(d->created_at = elg_arena_strdup(d->arena, row->created_at)))
+            rc = oom(&r);
+    }
+    if (rc) {
+        elg_decision_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
 int elg_decision_read(const char *json, size_t len, const elg_decision_row *row,
                       elg_ruleset_fn find, void *find_ctx, elg_decision **out, elg_error *err) {
     *out = NULL;
+    if (elg_decision_is_binary(json, len))
+        return read_binary_decision(json, len, row, find, find_ctx, out, err);
     json_error_t jerr;
     json_t *j = json_loadb(json, len, 0, &jerr);
     if (!json_is_object(j)) {

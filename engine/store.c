@@ -1930,6 +1930,7 @@ static int decision_view(elg_store *s, sqlite3_stmt *st, elg_stored_decision *d,
     d->outcome = (char *)col_text(st, 9);
     d->figures = (char *)col_text(st, 10);
     d->trace = (char *)col_text(st, 11);
+    d->trace_len = (size_t)sqlite3_column_bytes(st, 11);
     d->created_at = (char *)col_text(st, 12);
     d->ruleset = (char *)col_text(st, 13); /* NULL for decisions stored before rulesets */
     if (!d->project || !d->project_sha256 || !d->call || !d->call_sha256 || !d->ruleset_sha256 ||
@@ -1948,6 +1949,7 @@ static int decision_view(elg_store *s, sqlite3_stmt *st, elg_stored_decision *d,
             return elg_error_set(err, rc, "reading decision %lld: %s", (long long)d->id,
                                  why.message);
         d->trace = *owned;
+        d->trace_len = len;
     }
     return 0;
 }
@@ -1965,7 +1967,8 @@ static int decision_copy(const elg_stored_decision *v, elg_stored_decision *out)
         .engine_version = dup_str(v->engine_version),
         .outcome = dup_str(v->outcome),
         .figures = dup_str(v->figures),
-        .trace = dup_str(v->trace),
+        .trace = dup_bytes(v->trace, v->trace_len),
+        .trace_len = v->trace_len,
         .created_at = dup_str(v->created_at),
         .ruleset = v->ruleset ? dup_str(v->ruleset) : NULL,
     };

@@ -211,9 +211,13 @@ typedef struct elg_stored_decision {
     char *call_sha256;
     char *ruleset_sha256;
     char *engine_version;
-    char *outcome;    /* eligible | ineligible | error */
-    char *figures;    /* JSON object */
-    char *trace;      /* JSON object: the full decision document */
+    char *outcome; /* eligible | ineligible | error */
+    char *figures; /* JSON object */
+    /* The record: a JSON object (a full document, or a record of formats
+     * 2 to 4), or a binary record (format 5, decision.h), which holds NUL
+     * bytes: read it with its length. */
+    char *trace;
+    size_t trace_len; /* reads only */
     char *created_at; /* ISO 8601 UTC */
     char *ruleset;    /* sha256 of its ruleset (format 2 trace); NULL for older decisions */
     /* Inserts only (borrowed, never set by reads, not freed by release): the

@@ -125,6 +125,12 @@ dump "$last" >"$WORK/dec.0"
 assert_eq 480 "$(($(wc -l <"$WORK/dec.0")))" "240 new decisions stored (the five seeds already are), each with its inputs key"
 assert_eq 176 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE id > $last AND trace_z IS NOT NULL AND trace = ''")" \
     "the records after the ruleset's first 64 are stored compressed"
+# Those 176 are binary records (format 5), listed as the JSON records they
+# read back to; the first 64, sampled for the dictionary, are JSON.
+assert_eq "64 176" "$(eligo trace list --call $CALL --format json --record |
+    jq -rs --argjson last "$last" '[.[] | select(.decision_id > $last)] |
+    "\(map(select(.record_format == 4 and .record.format == 4)) | length) \(map(select(.record_format == 5 and .record.format == 4)) | length)"')" \
+    "64 records stored as JSON, 176 in binary"
 # A compressed decision shows, replays and diffs as any other.
 z=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE trace_z IS NOT NULL")
 t=$(sqlite3 "$ELIGO_DB" "SELECT min(id) FROM decisions WHERE id > $last AND trace_z IS NULL")
