@@ -342,6 +342,8 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     elg_check_call *cc = NULL;
     elg_batch_summary sum;
     elg_envelope_report rep = {0};
+    elg_envelope_policy pol;
+    elg_envelope_tally *tally = NULL;
     elg_error err = {0};
     bar b = {0};
     out_ctx o = {format, 0, 0, stdout};
@@ -361,7 +363,10 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
         return rc;
     }
     if (elg_check_call_open(store, rules, call_id, 0, NULL, 0, &cc, &err) ||
-        elg_batch_run(store, rules, cc, &bo, &sum, &err)) {
+        elg_envelope_policy_of(elg_check_call_doc(cc), &pol, &err) ||
+        elg_envelope_tally_new(store, 0, elg_check_call_doc(cc), &pol, format == FMT_CSV, &tally,
+                               &err) ||
+        (bo.tally = tally, elg_batch_run(store, rules, cc, &bo, &sum, &err))) {
         if (b.shown)
             fputc('\n', stderr);
         rc = cli_fail_in(ctx, &err);
@@ -374,20 +379,20 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
              "decision,reused");
     const elg_call *call = elg_check_call_doc(cc);
     /* The summary comes first, and the projects beyond the envelope after it in allocation
-     * order: one walk of the allocation (the batch's items sorted once, by SQLite's sorter:
-     * a tenth of a batch's time at 100 000 projects) writes those lines to a temporary file
-     * that is copied out after the summary. Without one, the allocation is walked twice;
-     * the lines are never held in memory (all of a large call's projects may be beyond). */
+     * order: one walk of the allocation (the items the tally kept sorted once, by SQLite's
+     * sorter: without CSV, only the grants under an envelope) writes those lines to a temporary
+     * file that is copied out after the summary. Without one, the allocation is walked twice; the
+     * lines are never held in memory (all of a large call's projects may be beyond). */
     FILE *lines = format != FMT_CSV ? tmpfile() : NULL;
     if (lines)
         o.out = lines;
     if (format != FMT_CSV && !lines) {
-        if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, NULL, NULL, &rep, &err)))
+        if ((rc = elg_envelope_allocate(tally, NULL, NULL, &rep, &err)))
             goto fail;
         print_summary(format, call, &sum, &rep);
         elg_envelope_report_release(&rep);
     }
-    if ((rc = elg_envelope_allocate(store, 0, call, &sum.policy, on_line, &o, &rep, &err))) {
+    if ((rc = elg_envelope_allocate(tally, on_line, &o, &rep, &err))) {
         if (lines)
             fclose(lines);
         goto fail;
@@ -407,6 +412,7 @@ fail:
     rc = cli_fail_in(ctx, &err);
 out:
     elg_envelope_report_release(&rep);
+    elg_envelope_tally_free(tally);
     elg_check_call_close(cc);
     elg_rules_free(rules);
     elg_store_close(store);

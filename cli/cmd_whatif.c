@@ -159,6 +159,8 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     elg_check_call *cc[2] = {NULL, NULL};
     elg_envelope_report rep[2];
     memset(rep, 0, sizeof rep);
+    elg_envelope_policy pol[2];
+    elg_whatif_opts wo = {0};
     elg_whatif_summary sum;
     elg_error err = {0};
     char *pbody = NULL, *edited = NULL;
@@ -194,13 +196,21 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     } else if (elg_check_call_open(store, rules[1], call_id, 0, NULL, 0, &cc[1], &err)) {
         goto fail;
     }
-    elg_whatif_opts wo = {jobs,    ctx->limits.time_ms, ctx->limits.memory, ctx->db_path, rules[0],
-                          rules[1]};
+    wo.jobs = jobs;
+    wo.max_time_ms = ctx->limits.time_ms;
+    wo.max_memory = ctx->limits.memory;
+    wo.db_path = ctx->db_path;
+    wo.rules_before = rules[0];
+    wo.rules_after = rules[1];
+    for (int k = 0; k < 2; k++)
+        if (elg_envelope_policy_of(elg_check_call_doc(cc[k]), &pol[k], &err) ||
+            elg_envelope_tally_new(store, k, elg_check_call_doc(cc[k]), &pol[k], false,
+                                   &wo.tally[k], &err))
+            goto fail;
     if (elg_whatif_run(store, cc[0], cc[1], &wo, on_change, &o, &sum, &err))
         goto fail;
     for (int k = 0; k < 2; k++)
-        if (elg_envelope_allocate(store, k, elg_check_call_doc(cc[k]), k ? &sum.after : &sum.before,
-                                  NULL, NULL, &rep[k], &err))
+        if (elg_envelope_allocate(wo.tally[k], NULL, NULL, &rep[k], &err))
             goto fail;
     if (json) {
         json_t *s = json_pack(
@@ -245,6 +255,7 @@ out:
     json_decref(o.changes);
     for (int k = 0; k < 2; k++) {
         elg_envelope_report_release(&rep[k]);
+        elg_envelope_tally_free(wo.tally[k]);
         elg_check_call_close(cc[k]);
         elg_rules_free(rules[k]);
     }

@@ -153,27 +153,28 @@ static int consume(void *vctx, elg_wire_reader *r) {
     if (R->unkeyed)
         return 0;
     elg_batch_summary *s = R->sum;
-    const char *group;
-    char key[32];
-    elg_envelope_item_keys(&s->policy, res.edition, res.date, res.has_requested, res.requested,
-                           &group, key);
-    elg_batch_item it = {
-        .seq = s->projects,
-        .group = group,
-        .sort_key = key,
-        .project = res.project,
-        .version = res.version,
-        .edition = res.edition,
-        .outcome = elg_outcome_name(res.outcome),
-        .has_requested = res.has_requested,
-        .requested = res.requested,
-        .grantable = res.grantable,
-        .decision_id = ins.id,
-        .reused = !ins.created,
-        .phase = 0,
-    };
-    if ((rc = elg_store_batch_item_add(R->store, &it, R->err)))
-        return rc;
+    if (R->opts->tally) {
+        const char *group;
+        char key[32];
+        elg_envelope_item_keys(&s->policy, res.edition, res.date, res.has_requested, res.requested,
+                               &group, key);
+        elg_batch_item it = {
+            .seq = s->projects,
+            .group = group,
+            .sort_key = key,
+            .project = res.project,
+            .version = res.version,
+            .edition = res.edition,
+            .outcome = elg_outcome_name(res.outcome),
+            .has_requested = res.has_requested,
+            .requested = res.requested,
+            .grantable = res.grantable,
+            .decision_id = ins.id,
+            .reused = !ins.created,
+        };
+        if ((rc = elg_envelope_tally_add(R->opts->tally, &it, R->err)))
+            return rc;
+    }
     s->projects++;
     s->by_outcome[res.outcome]++;
     if (ins.created)

@@ -56,6 +56,10 @@ typedef struct elg_batch_opts {
      * (a connection is never carried across fork); NULL: no aid. */
     const char *db_path;
     void *progress_ctx;
+    /* Where each project is noted for the envelope (engine/envelope.h),
+     * made by the caller for the batch's call with phase 0 and the policy
+     * elg_envelope_policy_of gives; borrowed; NULL: noted nowhere. */
+    elg_envelope_tally *tally;
 } elg_batch_opts;
 
 #define ELG_BATCH_UNIT 1000
@@ -72,9 +76,8 @@ typedef struct elg_batch_summary {
 } elg_batch_summary;
 
 /* Evaluates and stores every project of cc's call (latest versions) as
- * above, noting each as phase 0 of the store's batch items (read them with
- * elg_envelope_allocate). ELG_ENOTFOUND for a --project that is not stored,
- * ELG_EUSAGE for one that does not apply to the call. */
+ * above, noting each in opts->tally (read it with elg_envelope_allocate). ELG_ENOTFOUND for a
+ * --project that is not stored, ELG_EUSAGE for one that does not apply to the call. */
 int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
                   const elg_batch_opts *opts, elg_batch_summary *out, elg_error *err);
 

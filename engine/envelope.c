@@ -98,46 +98,99 @@ void elg_envelope_item_keys(const elg_envelope_policy *pol, const char *edition,
     }
 }
 
-typedef struct walk {
-    const elg_call *call;
-    const elg_envelope_policy *pol;
-    elg_envelope_line_fn line;
-    void *ctx;
-    elg_envelope_report *r;
-    elg_envelope_total *group; /* the current one */
-    char group_name[129];
-    elg_error *err;
-} walk;
-
 static int add(elg_cents *sum, elg_cents v, elg_error *err) {
     if (__builtin_add_overflow(*sum, v, sum))
         return elg_error_set(err, ELG_EOVERFLOW, "the batch's total does not fit in int64 cents");
     return 0;
 }
 
-/* The edition's name as the call spells it (borrowed from the call), the
- * last slot (NULL) for none. */
-static elg_envelope_total *edition_total(walk *w, const char *edition) {
-    elg_envelope_report *r = w->r;
-    for (size_t i = 0; edition && i + 1 < r->editions_count; i++)
-        if (strcmp(r->editions[i].name, edition) == 0)
-            return &r->editions[i];
-    return &r->editions[r->editions_count - 1];
+/* One allocation group as noted: its order-free totals, and of its covered
+ * amount what the items not kept (never beyond: see envelope.h) cover. */
+typedef struct tgroup {
+    char *name; /* "" or the edition, as the items spell it */
+    elg_envelope_total t;
+    elg_cents unkept_covered;
+} tgroup;
+
+struct elg_envelope_tally {
+    elg_store *store;
+    int phase;
+    const elg_call *call;
+    elg_envelope_policy pol;
+    bool every_line;
+    elg_envelope_total total;     /* the call's, order-free fields only */
+    elg_envelope_total *editions; /* the call's editions in order, then NULL-named: none */
+    size_t editions_count;
+    tgroup *groups;
+    size_t groups_count, last; /* last: the group of the item noted last */
+};
+
+int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call,
+                           const elg_envelope_policy *pol, bool every_line,
+                           elg_envelope_tally **out, elg_error *err) {
+    elg_envelope_tally *t = calloc(1, sizeof *t);
+    if (t)
+        t->editions = calloc(call->editions_count + 1, sizeof *t->editions);
+    if (!t || !t->editions) {
+        free(t);
+        *out = NULL;
+        return elg_error_set(err, ELG_ENOMEM, "out of memory allocating the envelope");
+    }
+    t->store = store;
+    t->phase = phase;
+    t->call = call;
+    t->pol = *pol;
+    t->every_line = every_line;
+    t->editions_count = call->editions_count + 1;
+    for (size_t i = 0; i < call->editions_count; i++)
+        t->editions[i].name = call->editions[i].name;
+    *out = t;
+    return 0;
 }
 
-static int new_group(walk *w, const char *name) {
-    elg_envelope_report *r = w->r;
-    elg_envelope_total *g = realloc(r->groups, (r->groups_count + 1) * sizeof *g);
-    if (!g)
-        return elg_error_set(w->err, ELG_ENOMEM, "out of memory allocating the envelope");
-    r->groups = g;
-    w->group = &g[r->groups_count++];
-    memset(w->group, 0, sizeof *w->group);
-    snprintf(w->group_name, sizeof w->group_name, "%s", name);
+void elg_envelope_tally_free(elg_envelope_tally *t) {
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->groups_count; i++)
+        free(t->groups[i].name);
+    free(t->groups);
+    free(t->editions);
+    free(t);
+}
+
+/* The edition's name as the call spells it (borrowed from the call), the
+ * last slot (NULL) for none. */
+static elg_envelope_total *edition_total(elg_envelope_tally *t, const char *edition) {
+    for (size_t i = 0; edition && i + 1 < t->editions_count; i++)
+        if (strcmp(t->editions[i].name, edition) == 0)
+            return &t->editions[i];
+    return &t->editions[t->editions_count - 1];
+}
+
+static int group_of(elg_envelope_tally *t, const char *name, tgroup **out, elg_error *err) {
+    if (t->last < t->groups_count && strcmp(t->groups[t->last].name, name) == 0) {
+        *out = &t->groups[t->last];
+        return 0;
+    }
+    for (size_t i = 0; i < t->groups_count; i++)
+        if (strcmp(t->groups[i].name, name) == 0) {
+            *out = &t->groups[t->last = i];
+            return 0;
+        }
+    tgroup *g = realloc(t->groups, (t->groups_count + 1) * sizeof *g);
+    if (g)
+        t->groups = g;
+    char *copy = g ? strdup(name) : NULL;
+    if (!copy)
+        return elg_error_set(err, ELG_ENOMEM, "out of memory allocating the envelope");
+    g = &t->groups[t->last = t->groups_count++];
+    memset(g, 0, sizeof *g);
+    g->name = copy;
     /* Named after the call's own edition (its strings outlive the report). */
-    w->group->name = *name ? edition_total(w, name)->name : NULL;
-    w->group->has_envelope = w->pol->has_envelope;
-    w->group->envelope = w->pol->envelope;
+    g->t.name = *name ? edition_total(t, name)->name : NULL;
+    g->t.has_envelope = t->pol.has_envelope;
+    g->t.envelope = t->pol.envelope;
+    *out = g;
     return 0;
 }
 
@@ -149,18 +202,57 @@ static int account(elg_envelope_total *t, const elg_batch_item *it, elg_error *e
     return rc ? rc : add(&t->grantable, it->grantable, err);
 }
 
+int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, elg_error *err) {
+    tgroup *g = NULL;
+    int rc;
+    if ((rc = group_of(t, it->group, &g, err)) || (rc = account(&g->t, it, err)) ||
+        (rc = account(&t->total, it, err)) ||
+        (rc = account(edition_total(t, it->edition), it, err)))
+        return rc;
+    if (t->every_line || (t->pol.has_envelope && it->grantable > 0)) {
+        elg_batch_item kept = *it;
+        kept.phase = t->phase;
+        return elg_store_batch_item_add(t->store, &kept, err);
+    }
+    /* Within whatever the order: without an envelope everything is, and
+     * nothing granted consumes one. */
+    return add(&g->unkept_covered, it->grantable, err);
+}
+
+typedef struct walk {
+    elg_envelope_tally *t;
+    elg_envelope_line_fn line;
+    void *ctx;
+    elg_envelope_report *r;
+    tgroup *sorted; /* the groups in the order of the items' walk (by name) */
+    size_t at;      /* the current one */
+    elg_cents running;
+    elg_error *err;
+} walk;
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(((const tgroup *)a)->name, ((const tgroup *)b)->name);
+}
+
 static int on_item(void *vctx, const elg_batch_item *it) {
     walk *w = vctx;
-    int rc;
-    if ((!w->group || strcmp(w->group_name, it->group) != 0) && (rc = new_group(w, it->group)))
+    elg_envelope_report *r = w->r;
+    if (strcmp(w->sorted[w->at].name, it->group) != 0) {
+        size_t i = 0;
+        while (i < r->groups_count && strcmp(w->sorted[i].name, it->group) != 0)
+            i++;
+        if (i == r->groups_count)
+            return elg_error_set(w->err, ELG_ESTORE, "a batch item of a group never noted");
+        w->at = i;
+        w->running = 0;
+    }
+    elg_envelope_total *g = &r->groups[w->at];
+    elg_cents before = w->running;
+    int rc = add(&w->running, it->grantable, w->err);
+    if (rc)
         return rc;
-    elg_envelope_total *g = w->group;
-    elg_cents before = g->grantable;
-    if ((rc = account(g, it, w->err)) || (rc = account(&w->r->call, it, w->err)) ||
-        (rc = account(edition_total(w, it->edition), it, w->err)))
-        return rc;
-    elg_envelope_line l = {it, it->group, g->grantable, it->grantable, true};
-    if (g->has_envelope && g->grantable > g->envelope && it->grantable > 0) {
+    elg_envelope_line l = {it, it->group, w->running, it->grantable, true};
+    if (g->has_envelope && w->running > g->envelope && it->grantable > 0) {
         l.within = false;
         l.covered = before >= g->envelope ? 0 : g->envelope - before;
         g->beyond++;
@@ -169,19 +261,32 @@ static int on_item(void *vctx, const elg_batch_item *it) {
     return w->line ? w->line(w->ctx, &l) : 0;
 }
 
-int elg_envelope_allocate(elg_store *store, int phase, const elg_call *call,
-                          const elg_envelope_policy *pol, elg_envelope_line_fn line, void *ctx,
+int elg_envelope_allocate(elg_envelope_tally *t, elg_envelope_line_fn line, void *ctx,
                           elg_envelope_report *out, elg_error *err) {
     memset(out, 0, sizeof *out);
-    out->policy = *pol;
-    out->editions_count = call->editions_count + 1;
-    out->editions = calloc(out->editions_count, sizeof *out->editions);
-    if (!out->editions)
+    out->policy = t->pol;
+    out->call = t->total;
+    out->editions_count = t->editions_count;
+    out->editions = malloc(t->editions_count * sizeof *out->editions);
+    out->groups = malloc((t->groups_count ? t->groups_count : 1) * sizeof *out->groups);
+    tgroup *sorted = malloc((t->groups_count ? t->groups_count : 1) * sizeof *sorted);
+    if (!out->editions || !out->groups || !sorted) {
+        free(sorted);
+        elg_envelope_report_release(out);
         return elg_error_set(err, ELG_ENOMEM, "out of memory allocating the envelope");
-    for (size_t i = 0; i < call->editions_count; i++)
-        out->editions[i].name = call->editions[i].name;
-    walk w = {call, pol, line, ctx, out, NULL, "", err};
-    int rc = elg_store_batch_items_each(store, phase, on_item, &w, err);
+    }
+    memcpy(out->editions, t->editions, t->editions_count * sizeof *out->editions);
+    if (t->groups_count)
+        memcpy(sorted, t->groups, t->groups_count * sizeof *sorted);
+    qsort(sorted, t->groups_count, sizeof *sorted, by_name);
+    out->groups_count = t->groups_count;
+    for (size_t i = 0; i < t->groups_count; i++) {
+        out->groups[i] = sorted[i].t;
+        out->groups[i].covered = sorted[i].unkept_covered;
+    }
+    walk w = {t, line, ctx, out, sorted, 0, 0, err};
+    int rc = t->groups_count ? elg_store_batch_items_each(t->store, t->phase, on_item, &w, err) : 0;
+    free(sorted);
     if (rc) {
         elg_envelope_report_release(out);
         return rc;
@@ -196,9 +301,9 @@ int elg_envelope_allocate(elg_store *store, int phase, const elg_call *call,
         c->beyond += g->beyond;
     }
     /* The whole call's envelope is the call's when it is one for the call. */
-    c->has_envelope = pol->has_envelope && pol->scope == ELG_ENVELOPE_CALL;
-    c->envelope = pol->envelope;
-    if (pol->has_envelope && out->groups_count == 0)
+    c->has_envelope = t->pol.has_envelope && t->pol.scope == ELG_ENVELOPE_CALL;
+    c->envelope = t->pol.envelope;
+    if (t->pol.has_envelope && out->groups_count == 0)
         c->covered = 0;
     return 0;
 }

@@ -5,7 +5,8 @@
  * document (docs/calls.md "Envelope"), and the consumption is computed from
  * the batch's items as the store returns them sorted (engine/store.h,
  * elg_store_batch_items_each), so that it holds whatever the number of
- * projects. Two call parameters, both optional:
+ * projects; only the items whose order matters are sorted (the tally,
+ * below). Two call parameters, both optional:
  *   - `envelope_scope` (text): `call` (default), one envelope for the whole
  *     call; `edition`, the envelope again for each edition;
  *   - `allocation_order` (text): `submission` (default: by submission date,
@@ -102,13 +103,38 @@ typedef struct elg_envelope_report {
 } elg_envelope_report;
 
 /*
- * Walks the store's batch items of phase (engine/store.h) in allocation order, calling line (may be
- * NULL) for each, and fills *out (release with elg_envelope_report_release).
- * Amounts that would overflow int64 are ELG_EOVERFLOW.
+ * A tally: the allocation of one batch (or one side of a what-if) noted as
+ * its items come. What does not depend on the allocation order (every
+ * total of projects, requests and grantable amounts, per group, edition
+ * and call) is added at once, in memory the size of the call's editions;
+ * an item is kept in the store's batch items of phase (engine/store.h),
+ * to be sorted by SQLite's external sorter, only when its place in the
+ * order can change a figure or a line: when every_line is asked (a line
+ * per project, in allocation order: CSV), else when it consumes an
+ * envelope (a grantable amount under a call that has one). A call without
+ * an envelope thus sorts nothing unless every line is asked, and one with
+ * an envelope sorts only its grants.
+ */
+typedef struct elg_envelope_tally elg_envelope_tally;
+
+/* call and pol are borrowed for the tally's life. ELG_ENOMEM. */
+int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call,
+                           const elg_envelope_policy *pol, bool every_line,
+                           elg_envelope_tally **out, elg_error *err);
+void elg_envelope_tally_free(elg_envelope_tally *t); /* NULL ok */
+
+/* Notes one item (its strings are copied where kept). Totals that would
+ * overflow int64 are ELG_EOVERFLOW. */
+int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, elg_error *err);
+
+/*
+ * Walks the kept items in allocation order, calling line (may be NULL) for
+ * each (with every_line, every project; otherwise those that consume the
+ * envelope), and fills *out (release with elg_envelope_report_release).
+ * May be called again: each call walks the items anew.
  */
 typedef int (*elg_envelope_line_fn)(void *ctx, const elg_envelope_line *line);
-int elg_envelope_allocate(elg_store *store, int phase, const elg_call *call,
-                          const elg_envelope_policy *pol, elg_envelope_line_fn line, void *ctx,
+int elg_envelope_allocate(elg_envelope_tally *t, elg_envelope_line_fn line, void *ctx,
                           elg_envelope_report *out, elg_error *err);
 void elg_envelope_report_release(elg_envelope_report *r);
 

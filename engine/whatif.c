@@ -187,6 +187,7 @@ typedef struct run {
     elg_store *store;
     elg_check_call *cc[2];
     elg_envelope_policy pol[2];
+    elg_envelope_tally *tally[2]; /* borrowed from the options; NULL: not noted */
     elg_whatif_fn fn;
     void *ctx;
     elg_whatif_summary *sum;
@@ -212,6 +213,8 @@ struct pending {
 };
 
 static int note(run *R, int phase, const char *date, const elg_decision *d) {
+    if (!R->tally[phase])
+        return 0;
     const char *group;
     char key[32];
     const elg_figures *f = &d->figures;
@@ -229,9 +232,8 @@ static int note(run *R, int phase, const char *date, const elg_decision *d) {
         .has_requested = f->has_requested,
         .requested = f->requested,
         .grantable = elg_envelope_grantable(d),
-        .phase = phase,
     };
-    return elg_store_batch_item_add(R->store, &it, R->err);
+    return elg_envelope_tally_add(R->tally[phase], &it, R->err);
 }
 
 static void count(elg_whatif_summary *s, const elg_decision *a, const elg_decision *b) {
@@ -416,6 +418,8 @@ int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *aft
         return rc;
     out->before = R.pol[0];
     out->after = R.pol[1];
+    for (int k = 0; opts && k < 2; k++)
+        R.tally[k] = opts->tally[k];
     /* The batch items are TEMP rows, written outside any transaction of the
      * database file: whatif takes no write lock on the store. */
     if (opts && opts->jobs > 0)

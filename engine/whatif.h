@@ -73,11 +73,15 @@ typedef struct elg_whatif_opts {
     size_t max_memory;    /* the sandbox's cap, for the workers' address-space limit */
     const char *db_path;  /* the store's path, which workers open for the aid received */
     elg_rules *rules_before, *rules_after; /* each side's rules (jobs >= 1) */
+    /* Where each side's decisions are noted for its envelope
+     * (engine/envelope.h: phase 0 before, 1 after, each with its call's
+     * policy); borrowed; NULL: not noted. */
+    elg_envelope_tally *tally[2];
 } elg_whatif_opts;
 
 /* Decides every project of before's call on both sides, calling fn for
  * each change (borrowed for the call), in project id order whatever the
- * jobs, and notes both sides as batch items. */
+ * jobs, and notes both sides in opts->tally. */
 int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *after,
                    const elg_whatif_opts *opts, elg_whatif_fn fn, void *ctx,
                    elg_whatif_summary *out, elg_error *err);

@@ -85,6 +85,29 @@ static void test_keys(void **state) {
     assert_true(strcmp(b, a) < 0);
 }
 
+static int count_item(void *ctx, const elg_batch_item *it) {
+    (void)it;
+    ++*(int *)ctx;
+    return 0;
+}
+
+typedef struct lines {
+    int count;
+    char beyond[256];
+} lines;
+
+/* Counts the lines walked and notes those beyond as project:covered:cumulative. */
+static int on_line(void *ctx, const elg_envelope_line *l) {
+    lines *c = ctx;
+    c->count++;
+    if (!l->within) {
+        size_t n = strlen(c->beyond);
+        snprintf(c->beyond + n, sizeof c->beyond - n, "%s:%lld:%lld ", l->item->project,
+                 (long long)l->covered, (long long)l->cumulative);
+    }
+    return 0;
+}
+
 /* Three grants of 60, 50 and 30 against 100: the second crosses it (40 of
  * it covered), the third is beyond; per edition, each within. */
 static void test_allocate(void **state) {
@@ -108,10 +131,13 @@ static void test_allocate(void **state) {
                 {"a", "2012", "2012-05-01", 60},
                 {"c", "2013", "2013-03-01", 30},
                 {"d", "2013", "2013-01-01", 0}};
-    for (int scope = 0; scope < 2; scope++) {
-        elg_envelope_policy p = {true, 100, scope ? ELG_ENVELOPE_EDITION : ELG_ENVELOPE_CALL,
+    for (int mode = 0; mode < 6; mode++) {
+        int scope = mode % 2, every_line = mode / 2 % 2, envelope = mode < 4;
+        elg_envelope_policy p = {envelope, 100, scope ? ELG_ENVELOPE_EDITION : ELG_ENVELOPE_CALL,
                                  ELG_ALLOC_SUBMISSION};
+        elg_envelope_tally *t = NULL;
         assert_int_equal(elg_store_batch_items_clear(s, &err), 0);
+        assert_int_equal(elg_envelope_tally_new(s, 0, &call, &p, every_line, &t, &err), 0);
         for (int i = 0; i < 4; i++) {
             const char *group;
             char key[32];
@@ -127,27 +153,50 @@ static void test_allocate(void **state) {
                                  .has_requested = true,
                                  .requested = rows[i].grantable + 1,
                                  .grantable = rows[i].grantable};
-            assert_int_equal(elg_store_batch_item_add(s, &it, &err), 0);
+            assert_int_equal(elg_envelope_tally_add(t, &it, &err), 0);
         }
-        elg_envelope_report r;
-        assert_int_equal(elg_envelope_allocate(s, 0, &call, &p, NULL, NULL, &r, &err), 0);
-        assert_int_equal(r.call.grantable, 140);
-        assert_int_equal(r.call.requested, 144);
-        assert_int_equal(r.editions[0].grantable, 60);
-        assert_int_equal(r.editions[1].grantable, 80);
-        assert_int_equal(r.editions[1].projects, 3);
-        if (scope == 0) {
-            assert_int_equal(r.groups_count, 1);
-            assert_int_equal(r.call.overrun, 40);
-            assert_int_equal(r.call.covered, 100); /* 60 + 40 of b */
-            assert_int_equal(r.call.beyond, 2);
-        } else {
-            assert_int_equal(r.groups_count, 2);
-            assert_int_equal(r.call.overrun, 0);
-            assert_int_equal(r.call.beyond, 0);
-            assert_string_equal(r.groups[1].name, "2013");
+        /* Kept for the sort: every item when every line is asked, else
+         * only the grants under an envelope (never d's 0, nothing without
+         * an envelope). */
+        int kept = 0;
+        assert_int_equal(elg_store_batch_items_each(s, 0, count_item, &kept, &err), 0);
+        assert_int_equal(kept, every_line ? 4 : envelope ? 3 : 0);
+        for (int again = 0; again < 2; again++) { /* a tally walks again */
+            elg_envelope_report r;
+            lines l = {0};
+            assert_int_equal(elg_envelope_allocate(t, on_line, &l, &r, &err), 0);
+            assert_int_equal(l.count, kept);
+            assert_int_equal(r.call.grantable, 140);
+            assert_int_equal(r.call.requested, 144);
+            assert_int_equal(r.call.projects, 4);
+            assert_int_equal(r.call.granted, 3);
+            assert_int_equal(r.editions[0].grantable, 60);
+            assert_int_equal(r.editions[1].grantable, 80);
+            assert_int_equal(r.editions[1].projects, 3);
+            if (!envelope) {
+                assert_int_equal(r.call.covered, 140);
+                assert_int_equal(r.call.overrun, 0);
+                assert_int_equal(r.call.beyond, 0);
+            } else if (scope == 0) {
+                assert_int_equal(r.groups_count, 1);
+                assert_int_equal(r.call.overrun, 40);
+                assert_int_equal(r.call.covered, 100); /* 60 + 40 of b */
+                assert_int_equal(r.call.beyond, 2);
+                /* In submission order a (60), b (50: 40 covered), c. */
+                assert_string_equal(l.beyond, "b:40:110 c:0:140 ");
+            } else {
+                assert_int_equal(r.groups_count, 2);
+                assert_int_equal(r.call.overrun, 0);
+                assert_int_equal(r.call.beyond, 0);
+                assert_int_equal(r.call.covered, 140);
+                assert_string_equal(r.groups[0].name, "2012");
+                assert_string_equal(r.groups[1].name, "2013");
+                assert_int_equal(r.groups[1].grantable, 80);
+                assert_int_equal(r.groups[1].projects, 3);
+            }
+            elg_envelope_report_release(&r);
         }
-        elg_envelope_report_release(&r);
+        elg_envelope_tally_free(t);
     }
     elg_store_close(s);
     unlink(path);
