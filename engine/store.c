@@ -12,6 +12,7 @@
 #include "tr.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1080,6 +1081,17 @@ static int zrec_decoder(elg_store *s, int64_t id, elg_zrec_decoder **out, elg_er
 
 /* ---- open and close ---------------------------------------------------- */
 
+/* SQLite's memory statistics take a global mutex and a counter update on
+ * every allocation (5 % of the supervisor's instructions in a batch), and
+ * eligo never reads them: the one process-wide setting this module makes,
+ * before SQLite is first used. A host that started SQLite itself keeps
+ * its own setting (sqlite3_config then refuses, harmlessly). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void) {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens the store at path; create: whether a missing file is created. */
 static int open_store(const char *path, int create, elg_store **out, elg_error *err) {
     elg_store *s = NULL;
@@ -1093,6 +1105,7 @@ static int open_store(const char *path, int create, elg_store **out, elg_error *
         return elg_error_set(err, ELG_ENOMEM, "opening the store: out of memory");
     }
 
+    pthread_once(&sqlite_once, sqlite_setup);
     /* NOMUTEX: a store is used by one thread (store.h), so SQLite's
      * per-connection mutex would only cost time. */
     if (sqlite3_open_v2(path, &s->db,

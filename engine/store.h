@@ -27,7 +27,9 @@
 typedef struct elg_store elg_store;
 
 /* Opens (creating if needed) the database at path, in WAL mode with foreign
- * keys on and a busy timeout, and migrates it to the current schema. */
+ * keys on and a busy timeout, and migrates it to the current schema. The
+ * first store opened in a process turns SQLite's memory statistics off
+ * (process-wide, before SQLite is first used; eligo never reads them). */
 int elg_store_open(const char *path, elg_store **out, elg_error *err);
 /* elg_store_open for a store that must exist already (the commands that
  * only read): ELG_ENOTFOUND when there is no file at path, which is left
