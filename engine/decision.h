@@ -206,6 +206,10 @@ typedef struct elg_fact elg_fact;
 struct elg_fact {
     const char *path; /* "expenses[6].amount", 0-based */
     elg_value value;  /* ELG_VALUE_NULL when the project does not have it */
+    /* NULL, or the path made once with its hash and shape (engine/factpath.h),
+     * whose path is then this one: what the record writer uses instead of
+     * hashing and splitting the path again. */
+    const struct elg_fact_path *fp;
 };
 
 typedef struct elg_rule_result {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "factpath.h"
 #include "hash.h"
 #include "strhash.h"
 
@@ -673,10 +674,11 @@ static int facts_index(const elg_decision *d, fact_table *ft) {
         ft->skip[i] = declared_prefix(d->ruleset, i, r);
         for (size_t k = ft->skip[i]; k < r->facts_count; k++) {
             const elg_fact *f = &r->facts[k];
-            size_t h = (size_t)hash_text(f->path) & (ft->cap - 1);
+            size_t h = (size_t)(f->fp ? f->fp->hash : hash_text(f->path)) & (ft->cap - 1);
             while (ft->slots[h]) {
                 const elg_fact *g = ft->facts[ft->slots[h] - 1];
-                if (strcmp(g->path, f->path) == 0 && elg_value_equal(&g->value, &f->value))
+                if ((g->path == f->path || strcmp(g->path, f->path) == 0) &&
+                    elg_value_equal(&g->value, &f->value))
                     break;
                 h = (h + 1) & (ft->cap - 1);
             }
@@ -712,18 +714,25 @@ typedef struct shape_table {
 /* Splits path into its shape (appended to t->text, not yet kept) and its
  * indices; returns how many, -1 when the path is written whole, -2 when
  * out of memory. Runs between brackets are copied at once. */
-static int split_path(shape_table *t, const char *path, int64_t *idx, size_t *shape_len) {
-    size_t n = strlen(path);
+/* Room for a shape of n bytes and its NUL at the end of t->text. */
+static bool shape_reserve(shape_table *t, size_t n) {
     if (t->len + n + 1 > t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
         while (cap < t->len + n + 1)
             cap *= 2;
         char *d = realloc(t->text, cap);
         if (!d)
-            return -2;
+            return false;
         t->text = d;
         t->cap = cap;
     }
+    return true;
+}
+
+static int split_path(shape_table *t, const char *path, int64_t *idx, size_t *shape_len) {
+    size_t n = strlen(path);
+    if (!shape_reserve(t, n))
+        return -2;
     char *out = t->text + t->len, *o = out;
     const char *p = path, *end = path + n;
     int k = 0;
@@ -757,10 +766,10 @@ static int split_path(shape_table *t, const char *path, int64_t *idx, size_t *sh
     return k;
 }
 
-/* The shape just split (at the end of t->text): its number, kept when new. */
-static long shape_id(shape_table *t, size_t len) {
+/* The shape just split (at the end of t->text) of hash h: its number, kept
+ * when new. */
+static long shape_id(shape_table *t, size_t len, uint64_t h) {
     const char *s = t->text + t->len;
-    uint64_t h = hash_text(s);
     size_t at = (size_t)h & t->mask;
     while (t->slots[at]) {
         size_t id = t->slots[at] - 1;
@@ -868,11 +877,24 @@ static int record_facts_of(const elg_decision *d, record_facts *rf, elg_error *e
     rf->idx = malloc((ft->count * MAX_INDICES + 1) * sizeof *rf->idx);
     bool oom = !st->slots || !st->start || !st->hash || !rf->shape || !rf->nidx || !rf->idx;
     for (size_t k = 0; k < ft->count && !oom; k++) {
+        const elg_fact_path *fp = ft->facts[k]->fp;
+        if (fp) {
+            /* Made once with its shape and index (engine/factpath.h): what
+             * split_path would give, without reading the path again. */
+            oom = !shape_reserve(st, fp->shape_len);
+            if (!oom) {
+                memcpy(st->text + st->len, fp->shape, fp->shape_len + 1);
+                rf->idx[k * MAX_INDICES] = fp->index;
+                rf->nidx[k] = 1;
+                rf->shape[k] = shape_id(st, fp->shape_len, fp->shape_hash);
+            }
+            continue;
+        }
         size_t len = 0;
         int n = split_path(st, ft->facts[k]->path, rf->idx + k * MAX_INDICES, &len);
         oom = n == -2;
         rf->nidx[k] = n;
-        rf->shape[k] = n >= 0 ? shape_id(st, len) : -1;
+        rf->shape[k] = n >= 0 ? shape_id(st, len, hash_text(st->text + st->len)) : -1;
     }
     if (oom) {
         record_facts_free(rf);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "factpath.h"
 #include "money.h"
 #include "rules_internal.h"
 #include "strhash.h"
@@ -432,12 +433,13 @@ static uint32_t path_hash(const char *path) {
     return (uint32_t)elg_strhash(path, strlen(path));
 }
 
-/* Records a read of path (a first read only); v NULL: the project does not
- * have it. The path is copied; text values are copied. */
-static void fact_n(rec *r, const char *path, size_t len, const elg_value *v) {
-    uint32_t h = (uint32_t)elg_strhash(path, len);
+/* Records a read of path (a first read only), of hash h (its elg_strhash)
+ * and made once as fp (NULL: path is the caller's, and copied); v NULL: the
+ * project does not have it. Text values are copied. */
+static void fact_put(rec *r, const char *path, size_t len, uint32_t h, const elg_fact_path *fp,
+                     const elg_value *v) {
     for (size_t i = 0; i < r->n; i++)
-        if (r->hashes[i] == h && strcmp(r->facts[i].path, path) == 0)
+        if (r->hashes[i] == h && (r->facts[i].path == path || strcmp(r->facts[i].path, path) == 0))
             return;
     if (r->n == r->cap && !grow(r, (void **)&r->facts, &r->cap, sizeof *r->facts))
         return;
@@ -445,7 +447,10 @@ static void fact_n(rec *r, const char *path, size_t len, const elg_value *v) {
         return;
     r->hashes[r->n] = h;
     elg_fact *f = &r->facts[r->n];
-    if (!(f->path = elg_arena_strndup(r->a, path, len))) {
+    f->fp = fp;
+    if (fp)
+        f->path = fp->path;
+    else if (!(f->path = elg_arena_strndup(r->a, path, len))) {
         r->nomem = true;
         return;
     }
@@ -462,6 +467,10 @@ static void fact_n(rec *r, const char *path, size_t len, const elg_value *v) {
         f->value = *v;
     }
     r->n++;
+}
+
+static void fact_n(rec *r, const char *path, size_t len, const elg_value *v) {
+    fact_put(r, path, len, (uint32_t)elg_strhash(path, len), NULL, v);
 }
 
 static void fact(rec *r, const char *path, const elg_value *v) {
@@ -505,11 +514,6 @@ static void fact_str(rec *r, const char *path, const char *s) {
     fact(r, path, s ? &v : NULL);
 }
 
-static void fact_bool(rec *r, const char *path, bool b) {
-    elg_value v = {.type = ELG_VALUE_BOOL, .u.boolean = b};
-    fact(r, path, &v);
-}
-
 /* "expenses[3].amount", or "expenses[3]" when field is NULL; cut to size - 1
  * bytes as snprintf would (the callers' buffers hold any path of the
  * documents' limits). Built by hand: a decision makes about fifty, and
@@ -547,18 +551,27 @@ static const char *path_of(char *buf, size_t size, const char *list, size_t i, c
     return buf;
 }
 
-static void fact_line_str(rec *r, const char *list, size_t i, const char *field, const char *s) {
+/* The read of field on line i: its path made once when the table has it
+ * (engine/factpath.h), else built here. */
+static void fact_line(rec *r, elg_fpath_field field, size_t i, const elg_value *v) {
+    const elg_fact_path *fp = elg_fpath(field, i);
+    if (fp) {
+        fact_put(r, fp->path, fp->len, (uint32_t)fp->hash, fp, v);
+        return;
+    }
     char p[96];
-    size_t n = path_len_of(p, sizeof p, list, i, field);
-    elg_value v = {.type = ELG_VALUE_STRING, .u.str = {s, s ? strlen(s) : 0}};
-    fact_n(r, p, n, s ? &v : NULL);
+    size_t n = path_len_of(p, sizeof p, elg_fpath_list(field), i, elg_fpath_name(field));
+    fact_n(r, p, n, v);
 }
 
-static void fact_line_int(rec *r, const char *list, size_t i, const char *field, int64_t v) {
-    char p[96];
-    size_t n = path_len_of(p, sizeof p, list, i, field);
+static void fact_line_str(rec *r, elg_fpath_field field, size_t i, const char *s) {
+    elg_value v = {.type = ELG_VALUE_STRING, .u.str = {s, s ? strlen(s) : 0}};
+    fact_line(r, field, i, s ? &v : NULL);
+}
+
+static void fact_line_int(rec *r, elg_fpath_field field, size_t i, int64_t v) {
     elg_value x = {.type = ELG_VALUE_INT, .u.integer = v};
-    fact_n(r, p, n, &x);
+    fact_line(r, field, i, &x);
 }
 
 /* The element k of a list parameter read through its view. */
@@ -585,11 +598,11 @@ static bool expenses_of(rec *r, const elg_project *p, elg_category category, elg
     for (size_t i = 0; i < p->expenses_count; i++) {
         const elg_expense *e = &p->expenses[i];
         if (category) {
-            fact_line_str(r, "expenses", i, "category", elg_category_name(e->category));
+            fact_line_str(r, ELG_FPATH_EXPENSE_CATEGORY, i, elg_category_name(e->category));
             if (e->category != category)
                 continue;
         }
-        fact_line_int(r, "expenses", i, "amount", e->amount);
+        fact_line_int(r, ELG_FPATH_EXPENSE_AMOUNT, i, e->amount);
         if (elg_money_add(t, e->amount, &t, NULL))
             return false;
     }
@@ -603,11 +616,11 @@ static bool resources_of(rec *r, const elg_project *p, const strlist *set, elg_c
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *res = &p->resources[i];
         if (set) {
-            fact_line_str(r, "resources", i, "financer", res->financer);
+            fact_line_str(r, ELG_FPATH_RESOURCE_FINANCER, i, res->financer);
             if (!in_set(set, res->financer))
                 continue;
         }
-        fact_line_int(r, "resources", i, "amount", res->amount);
+        fact_line_int(r, ELG_FPATH_RESOURCE_AMOUNT, i, res->amount);
         if (elg_money_add(t, res->amount, &t, NULL))
             return false;
     }
@@ -620,14 +633,13 @@ static bool resources_of(rec *r, const elg_project *p, const strlist *set, elg_c
 static bool resource_public(rec *r, const elg_native_input *in, size_t i) {
     const elg_financer *f =
         elg_financer_find(in->financers, in->financers_count, in->project->resources[i].financer);
-    char p[96];
-    path_of(p, sizeof p, "resources", i, "public");
     if (!f) {
-        fact(r, p, NULL);
+        fact_line(r, ELG_FPATH_RESOURCE_PUBLIC, i, NULL);
         return false;
     }
     bool pub = elg_nature_is_public(f->nature);
-    fact_bool(r, p, pub);
+    elg_value v = {.type = ELG_VALUE_BOOL, .u.boolean = pub};
+    fact_line(r, ELG_FPATH_RESOURCE_PUBLIC, i, &v);
     return pub;
 }
 
@@ -869,10 +881,10 @@ static int run_earmark(const elg_native *n, rec *r, const elg_native_input *in, 
     if (set && n->exclusive) {
         for (size_t i = 0; i < p->resources_count; i++) {
             const elg_resource *res = &p->resources[i];
-            fact_line_str(r, "resources", i, "financer", res->financer);
+            fact_line_str(r, ELG_FPATH_RESOURCE_FINANCER, i, res->financer);
             if (!in_set(set, res->financer))
                 continue;
-            fact_line_str(r, "resources", i, "earmark",
+            fact_line_str(r, ELG_FPATH_RESOURCE_EARMARK, i,
                           res->earmark ? elg_category_name(res->earmark) : NULL);
             if (res->earmark != n->category)
                 return ELG_NATIVE_FALLBACK; /* the failure names the line: Lua says it */
@@ -882,15 +894,15 @@ static int run_earmark(const elg_native *n, rec *r, const elg_native_input *in, 
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *res = &p->resources[i];
         if (set) {
-            fact_line_str(r, "resources", i, "financer", res->financer);
+            fact_line_str(r, ELG_FPATH_RESOURCE_FINANCER, i, res->financer);
             if (!in_set(set, res->financer))
                 continue;
         }
-        fact_line_str(r, "resources", i, "earmark",
+        fact_line_str(r, ELG_FPATH_RESOURCE_EARMARK, i,
                       res->earmark ? elg_category_name(res->earmark) : NULL);
         if (res->earmark != n->category)
             continue;
-        fact_line_int(r, "resources", i, "amount", res->amount);
+        fact_line_int(r, ELG_FPATH_RESOURCE_AMOUNT, i, res->amount);
         if (elg_money_add(earmarked, res->amount, &earmarked, NULL))
             return ELG_NATIVE_FALLBACK;
     }
@@ -942,7 +954,7 @@ static int run_rate_ceiling(const elg_native *n, rec *r, const elg_native_input 
         for (size_t i = 0; i < p->resources_count; i++) {
             if (!resource_public(r, in, i))
                 continue;
-            fact_line_int(r, "resources", i, "amount", p->resources[i].amount);
+            fact_line_int(r, ELG_FPATH_RESOURCE_AMOUNT, i, p->resources[i].amount);
             if (elg_money_add(amount, p->resources[i].amount, &amount, NULL))
                 return ELG_NATIVE_FALLBACK;
         }
@@ -970,7 +982,7 @@ static int run_rate_ceiling(const elg_native *n, rec *r, const elg_native_input 
         bool is_public = false;
         if (cf) {
             for (size_t i = 0; i < p->resources_count && !is_public; i++) {
-                fact_line_str(r, "resources", i, "financer", p->resources[i].financer);
+                fact_line_str(r, ELG_FPATH_RESOURCE_FINANCER, i, p->resources[i].financer);
                 if (strcmp(p->resources[i].financer, cf) != 0)
                     continue;
                 is_public = resource_public(r, in, i);
@@ -1027,7 +1039,7 @@ static int run_applicants(const elg_native *n, rec *r, const elg_native_input *i
     msg_init(&names);
     for (size_t i = 0; i < p->applicants_count; i++) {
         const elg_applicant *a = &p->applicants[i];
-        fact_line_str(r, "applicants", i, "status", a->status);
+        fact_line_str(r, ELG_FPATH_APPLICANT_STATUS, i, a->status);
         if (!a->status || !a->name)
             return ELG_NATIVE_FALLBACK;
         bool ok_status = in_list_read(r, &n->statuses, a->status);
@@ -1045,7 +1057,7 @@ static int run_applicants(const elg_native *n, rec *r, const elg_native_input *i
             msg_init(&m);
             /* `why` is built before the message's arguments are read. */
             if (n->required && ok_status) {
-                fact_line_str(r, "applicants", i, "name", a->name);
+                fact_line_str(r, ELG_FPATH_APPLICANT_NAME, i, a->name);
                 say(&m, "Porteur %zu, %s (%s) sans l'agrément « %s »", i + 1, a->name, a->status,
                     n->approval);
             } else {
@@ -1055,7 +1067,7 @@ static int run_applicants(const elg_native *n, rec *r, const elg_native_input *i
                     fact_list_item(r, &n->statuses, k);
                     say(&admitted, "%s%s", k ? ", " : "", n->statuses.items[k]);
                 }
-                fact_line_str(r, "applicants", i, "name", a->name);
+                fact_line_str(r, ELG_FPATH_APPLICANT_NAME, i, a->name);
                 say(&m, "Porteur %zu, %s (%s) : statut non éligible (admis : %s", i + 1, a->name,
                     a->status, admitted.buf);
                 if (n->approval)
@@ -1068,7 +1080,7 @@ static int run_applicants(const elg_native *n, rec *r, const elg_native_input *i
                 return ELG_NATIVE_FALLBACK;
             return finish(r, x, ELG_RULE_FAIL, m.buf, NULL, NULL, NULL);
         }
-        fact_line_str(r, "applicants", i, "name", a->name);
+        fact_line_str(r, ELG_FPATH_APPLICANT_NAME, i, a->name);
         say(&names, "%s%s (%s%s%s)", i ? " ; " : "", a->name, a->status, approved ? ", " : "",
             approved ? n->approval : "");
     }
@@ -1301,7 +1313,7 @@ static int run_territory(const elg_native *n, rec *r, const elg_native_input *in
     size_t outside_count = 0;
     if (n->of_project) {
         for (size_t i = 0; i < p->territory_count; i++) {
-            fact_line_str(r, "territory", i, NULL, p->territory[i]);
+            fact_line_str(r, ELG_FPATH_TERRITORY, i, p->territory[i]);
             checked++;
             if (!commune_inside(n, p->territory[i])) {
                 say(&outside, "%s%s", outside_count++ ? ", " : "", p->territory[i]);
@@ -1315,11 +1327,11 @@ static int run_territory(const elg_native *n, rec *r, const elg_native_input *in
         for (size_t i = 0; i < p->applicants_count; i++) {
             const elg_applicant *a = &p->applicants[i];
             const char *c = a->commune;
-            fact_line_str(r, "applicants", i, "commune", c);
+            fact_line_str(r, ELG_FPATH_APPLICANT_COMMUNE, i, c);
             bool inside = c && commune_inside(n, c);
             if (!inside) {
                 const char *code = a->insee;
-                fact_line_str(r, "applicants", i, "insee", code);
+                fact_line_str(r, ELG_FPATH_APPLICANT_INSEE, i, code);
                 if (!c && !code)
                     return ELG_NATIVE_FALLBACK; /* required, as above */
                 char canon[6];
@@ -1339,7 +1351,7 @@ static int run_territory(const elg_native *n, rec *r, const elg_native_input *in
                     } else {
                         say(&outside, "%s", code);
                     }
-                    fact_line_str(r, "applicants", i, "name", a->name);
+                    fact_line_str(r, ELG_FPATH_APPLICANT_NAME, i, a->name);
                     if (!a->name)
                         return ELG_NATIVE_FALLBACK;
                     say(&outside, " (%s)", a->name);

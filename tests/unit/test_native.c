@@ -22,6 +22,7 @@
 
 #include "decision.h"
 #include "eval.h"
+#include "factpath.h"
 #include "memory_loader.h"
 #include "rules.h"
 
@@ -336,6 +337,81 @@ static void test_native_path_taken(void **state) {
     setenv("ELIGO_NATIVE", "check", 1);
 }
 
+/* Writes d's record in both forms into json and bin. */
+static void records_of(const elg_decision *d, elg_text *json, elg_text *bin) {
+    elg_error err = {0};
+    if (elg_decision_write_record(d, json, &err) || elg_decision_write_record_bin(d, bin, &err))
+        fail_msg("cannot write the record: %s", err.message);
+}
+
+/* Line facts point at paths made once (engine/factpath.h), with their
+ * hash and shape: the records written from them are byte for byte those
+ * written from the paths alone, the shapes found again by splitting, on
+ * lines the table holds and beyond it. */
+static void test_fact_paths_made_once(void **state) {
+    (void)state;
+    setenv("ELIGO_NATIVE", "on", 1);
+    elg_rules *r = open_rules(CALL_SRC);
+    elg_eval *ev = prepare(r);
+    for (int many = 0; many < 2; many++) {
+        variant v;
+        base(&v);
+        v.resources[1].earmark = ELG_CAT_STAFF; /* nothing the native code hands back */
+        size_t lines = many ? ELG_FPATH_MAX_INDEX + 5 : 3;
+        elg_expense *ex = calloc(lines, sizeof *ex);
+        for (size_t i = 0; i < lines; i++)
+            ex[i] = (elg_expense){i % 2 ? ELG_CAT_STAFF : ELG_CAT_EQUIPMENT, "Ligne",
+                                  (elg_cents)(100000 + i), NULL};
+        if (many) {
+            v.p.expenses = ex;
+            v.p.expenses_count = lines;
+        }
+        elg_decision_free(decide(ev, &v.p));
+        size_t natives = elg_eval_get_stats(ev).native;
+        elg_decision *d = decide(ev, &v.p);
+        assert_int_equal(elg_eval_get_stats(ev).native, natives + 1);
+        size_t made = 0, beyond = 0;
+        for (size_t i = 0; i < d->rules_count; i++)
+            for (size_t k = 0; k < d->rules[i].facts_count; k++) {
+                const elg_fact *f = &d->rules[i].facts[k];
+                if (f->fp) {
+                    assert_ptr_equal(f->fp->path, f->path);
+                    made++;
+                } else if (strncmp(f->path, "expenses[", 9) == 0) {
+                    beyond++;
+                }
+            }
+        assert_true(made > 0);
+        if (many)
+            assert_true(beyond >= 5); /* the lines past the table */
+        elg_text j1 = {0}, b1 = {0}, j2 = {0}, b2 = {0};
+        records_of(d, &j1, &b1);
+        for (size_t i = 0; i < d->rules_count; i++)
+            for (size_t k = 0; k < d->rules[i].facts_count; k++)
+                d->rules[i].facts[k].fp = NULL;
+        records_of(d, &j2, &b2);
+        assert_int_equal(j1.len, j2.len);
+        assert_memory_equal(j1.data, j2.data, j1.len);
+        assert_int_equal(b1.len, b2.len);
+        assert_memory_equal(b1.data, b2.data, b1.len);
+        elg_text_release(&j1);
+        elg_text_release(&j2);
+        elg_text_release(&b1);
+        elg_text_release(&b2);
+        elg_decision_free(d);
+        free(ex);
+    }
+    /* Past the table, and for a field it does not know, no path. */
+    assert_null(elg_fpath(ELG_FPATH_EXPENSE_AMOUNT, ELG_FPATH_MAX_INDEX));
+    const elg_fact_path *fp = elg_fpath(ELG_FPATH_TERRITORY, 12);
+    assert_string_equal(fp->path, "territory[12]");
+    assert_string_equal(fp->shape, "territory[]");
+    assert_int_equal(fp->index, 12);
+    elg_eval_free(ev);
+    elg_rules_free(r);
+    setenv("ELIGO_NATIVE", "check", 1);
+}
+
 /* A call whose rule file declares its own rule {} stays in Lua. */
 static void test_custom_rule_stays_in_lua(void **state) {
     (void)state;
@@ -372,6 +448,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_variants_agree),
         cmocka_unit_test(test_native_path_taken),
+        cmocka_unit_test(test_fact_paths_made_once),
         cmocka_unit_test(test_custom_rule_stays_in_lua),
         cmocka_unit_test(test_native_field_reserved),
     };
