@@ -166,6 +166,9 @@ compare() {
     failed_any=1
 }
 
+# A work directory named but missing is made, rather than failing later
+# on the first file written into it.
+mkdir -p "$work" || die "cannot make the work directory $work"
 rows="$work/eligo-bench-rows.$$"
 : >"$rows"
 # row N ENGINE RATE RSS_KIB WALL VERDICT, with the last command's CPU time
