@@ -41,10 +41,6 @@ void elg_batch_worker_free(elg_batch_worker *w) {
     free(w);
 }
 
-void elg_batch_worker_reset(elg_batch_worker *w) {
-    elg_check_encoder_reset(w->enc);
-}
-
 int elg_batch_work(elg_batch_worker *w, const char *id, int version, const char *sha256,
                    const void *form, size_t form_len, elg_text *out, elg_error *err) {
     elg_form_project *fp = NULL;

@@ -33,8 +33,6 @@ typedef struct elg_batch_worker elg_batch_worker;
 /* store: where the aid received is read (borrowed; NULL: none). NULL: no memory. */
 elg_batch_worker *elg_batch_worker_new(elg_check_call *cc, elg_rules *rules, elg_store *store);
 void elg_batch_worker_free(elg_batch_worker *w); /* NULL ok */
-/* Forgets which rulesets were sent (a new reader). */
-void elg_batch_worker_reset(elg_batch_worker *w);
 /* Decides form (a compact form and its version, as the store gives it) and
  * appends the result (engine/wire.h fields) to out. Only engine failures are
  * errors; whatever the rules do is in the decision. */

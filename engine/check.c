@@ -625,11 +625,6 @@ void elg_check_encoder_free(elg_check_encoder *e) {
     free(e);
 }
 
-void elg_check_encoder_reset(elg_check_encoder *e) {
-    e->count = 0;
-    elg_zrec_packer_resend(e->pack);
-}
-
 /* Whether rs was encoded already; else notes it. -1: out of memory. */
 static int seen_ruleset(elg_check_encoder *e, const char *sha) {
     for (size_t i = 0; i < e->count; i++)

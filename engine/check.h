@@ -96,8 +96,6 @@ void elg_check_inputs_key(const elg_decision *d, char hex[65]);
 typedef struct elg_check_encoder elg_check_encoder;
 elg_check_encoder *elg_check_encoder_new(elg_rules *rules); /* NULL: out of memory */
 void elg_check_encoder_free(elg_check_encoder *enc);        /* NULL ok */
-/* Forgets the rulesets encoded so far (the reader may not have stored them). */
-void elg_check_encoder_reset(elg_check_encoder *enc);
 
 /* Appends d, encoded (engine/wire.h fields), to out. */
 int elg_check_encode(elg_check_encoder *enc, const elg_decision *d, elg_text *out, elg_error *err);

@@ -216,11 +216,6 @@ void elg_zrec_packer_free(elg_zrec_packer *p) {
     free(p);
 }
 
-void elg_zrec_packer_resend(elg_zrec_packer *p) {
-    for (size_t i = 0; i < ELG_ZREC_RULESETS; i++)
-        p->slot[i].announced = false;
-}
-
 /* Takes dict (malloc'ed) as the slot's dictionary and readies its encoder. */
 static int slot_use(pack_slot *s, void *dict, size_t len, elg_error *err) {
     s->dict = dict;

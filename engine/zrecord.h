@@ -86,8 +86,8 @@ typedef struct elg_zrec_packed {
     /* The writer's number for the dictionary (the store's id): found by
      * find, else for the writer to set when dict_new. */
     int64_t *tag;
-    /* The first record with a dictionary the packer made (or the first
-     * since elg_zrec_packer_resend): the writer keeps or sends it now. */
+    /* The first record with a dictionary the packer made: the writer
+     * keeps or sends it now. */
     bool dict_new;
 } elg_zrec_packed;
 
@@ -96,8 +96,6 @@ void elg_zrec_packer_free(elg_zrec_packer *p);
 /* Forgets every ruleset (after a rollback that may have undone a kept
  * dictionary). */
 void elg_zrec_packer_forget(elg_zrec_packer *p);
-/* Every dictionary made is new again for the next record using it. */
-void elg_zrec_packer_resend(elg_zrec_packer *p);
 /* The form of text[0..len), a record of ruleset: *out valid until the next
  * call. */
 int elg_zrec_pack(elg_zrec_packer *p, const char *ruleset, const char *text, size_t len,
