@@ -342,7 +342,6 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
     elg_check_call *cc = NULL;
     elg_batch_summary sum;
     elg_envelope_report rep = {0};
-    elg_envelope_policy pol;
     elg_envelope_tally *tally = NULL;
     elg_error err = {0};
     bar b = {0};
@@ -363,9 +362,7 @@ int cmd_batch(cli_ctx *ctx, int argc, char **argv) {
         return rc;
     }
     if (elg_check_call_open(store, rules, call_id, 0, NULL, 0, &cc, &err) ||
-        elg_envelope_policy_of(elg_check_call_doc(cc), &pol, &err) ||
-        elg_envelope_tally_new(store, 0, elg_check_call_doc(cc), &pol, format == FMT_CSV, &tally,
-                               &err) ||
+        elg_envelope_tally_new(store, 0, elg_check_call_doc(cc), format == FMT_CSV, &tally, &err) ||
         (bo.tally = tally, elg_batch_run(store, rules, cc, &bo, &sum, &err))) {
         if (b.shown)
             fputc('\n', stderr);

@@ -159,7 +159,6 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     elg_check_call *cc[2] = {NULL, NULL};
     elg_envelope_report rep[2];
     memset(rep, 0, sizeof rep);
-    elg_envelope_policy pol[2];
     elg_whatif_opts wo = {0};
     elg_whatif_summary sum;
     elg_error err = {0};
@@ -203,9 +202,7 @@ int cmd_whatif(cli_ctx *ctx, int argc, char **argv) {
     wo.rules_before = rules[0];
     wo.rules_after = rules[1];
     for (int k = 0; k < 2; k++)
-        if (elg_envelope_policy_of(elg_check_call_doc(cc[k]), &pol[k], &err) ||
-            elg_envelope_tally_new(store, k, elg_check_call_doc(cc[k]), &pol[k], false,
-                                   &wo.tally[k], &err))
+        if (elg_envelope_tally_new(store, k, elg_check_call_doc(cc[k]), false, &wo.tally[k], &err))
             goto fail;
     if (elg_whatif_run(store, cc[0], cc[1], &wo, on_change, &o, &sum, &err))
         goto fail;

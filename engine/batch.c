@@ -150,14 +150,8 @@ static int consume(void *vctx, elg_wire_reader *r) {
         return 0;
     elg_batch_summary *s = R->sum;
     if (R->opts->tally) {
-        const char *group;
-        char key[32];
-        elg_envelope_item_keys(&s->policy, res.edition, res.date, res.has_requested, res.requested,
-                               &group, key);
         elg_batch_item it = {
             .seq = s->projects,
-            .group = group,
-            .sort_key = key,
             .project = res.project,
             .version = res.version,
             .edition = res.edition,
@@ -168,7 +162,7 @@ static int consume(void *vctx, elg_wire_reader *r) {
             .decision_id = ins.id,
             .reused = !ins.created,
         };
-        if ((rc = elg_envelope_tally_add(R->opts->tally, &it, R->err)))
+        if ((rc = elg_envelope_tally_add(R->opts->tally, &it, res.date, R->err)))
             return rc;
     }
     s->projects++;
@@ -250,9 +244,7 @@ int elg_batch_run(elg_store *store, elg_rules *rules, elg_check_call *cc,
     run R = {.store = store, .rules = rules, .cc = cc, .opts = opts, .sum = out, .err = err};
     const elg_call *call = elg_check_call_doc(cc);
     memset(out, 0, sizeof *out);
-    int rc = elg_envelope_policy_of(call, &out->policy, err);
-    if (rc == 0 && opts->projects)
-        rc = check_filter(&R);
+    int rc = opts->projects ? check_filter(&R) : 0;
     /* The total is for the progress only: counting a call's projects costs a
      * twentieth of the batch. */
     if (rc == 0 && opts->projects)

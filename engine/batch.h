@@ -55,8 +55,8 @@ typedef struct elg_batch_opts {
     const char *db_path;
     void *progress_ctx;
     /* Where each project is noted for the envelope (engine/envelope.h),
-     * made by the caller for the batch's call with phase 0 and the policy
-     * elg_envelope_policy_of gives; borrowed; NULL: noted nowhere. */
+     * made by the caller for the batch's call with phase 0; borrowed;
+     * NULL: noted nowhere. */
     elg_envelope_tally *tally;
 } elg_batch_opts;
 
@@ -70,7 +70,6 @@ typedef struct elg_batch_summary {
     int64_t transactions;
     int64_t killed; /* projects whose worker the supervisor killed at the deadline */
     elg_cents requested, grantable;
-    elg_envelope_policy policy;
 } elg_batch_summary;
 
 /* Evaluates and stores every project of cc's call (latest versions) as

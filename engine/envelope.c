@@ -125,21 +125,24 @@ struct elg_envelope_tally {
     size_t groups_count, last; /* last: the group of the item noted last */
 };
 
-int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call,
-                           const elg_envelope_policy *pol, bool every_line,
+int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call, bool every_line,
                            elg_envelope_tally **out, elg_error *err) {
+    elg_envelope_policy pol;
+    *out = NULL;
+    int rc = elg_envelope_policy_of(call, &pol, err);
+    if (rc)
+        return rc;
     elg_envelope_tally *t = calloc(1, sizeof *t);
     if (t)
         t->editions = calloc(call->editions_count + 1, sizeof *t->editions);
     if (!t || !t->editions) {
         free(t);
-        *out = NULL;
         return elg_error_set(err, ELG_ENOMEM, "out of memory allocating the envelope");
     }
     t->store = store;
     t->phase = phase;
     t->call = call;
-    t->pol = *pol;
+    t->pol = pol;
     t->every_line = every_line;
     t->editions_count = call->editions_count + 1;
     for (size_t i = 0; i < call->editions_count; i++)
@@ -202,18 +205,22 @@ static int account(elg_envelope_total *t, const elg_batch_item *it, elg_error *e
     return rc ? rc : add(&t->grantable, it->grantable, err);
 }
 
-int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, elg_error *err) {
+int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, const char *date,
+                           elg_error *err) {
+    elg_batch_item kept = *it;
+    char key[32];
+    elg_envelope_item_keys(&t->pol, it->edition, date, it->has_requested, it->requested,
+                           &kept.group, key);
+    kept.sort_key = key;
+    kept.phase = t->phase;
     tgroup *g = NULL;
     int rc;
-    if ((rc = group_of(t, it->group, &g, err)) || (rc = account(&g->t, it, err)) ||
+    if ((rc = group_of(t, kept.group, &g, err)) || (rc = account(&g->t, it, err)) ||
         (rc = account(&t->total, it, err)) ||
         (rc = account(edition_total(t, it->edition), it, err)))
         return rc;
-    if (t->every_line || (t->pol.has_envelope && it->grantable > 0)) {
-        elg_batch_item kept = *it;
-        kept.phase = t->phase;
+    if (t->every_line || (t->pol.has_envelope && it->grantable > 0))
         return elg_store_batch_item_add(t->store, &kept, err);
-    }
     /* Within whatever the order: without an envelope everything is, and
      * nothing granted consumes one. */
     return add(&g->unkept_covered, it->grantable, err);

@@ -117,15 +117,18 @@ typedef struct elg_envelope_report {
  */
 typedef struct elg_envelope_tally elg_envelope_tally;
 
-/* call and pol are borrowed for the tally's life. ELG_ENOMEM. */
-int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call,
-                           const elg_envelope_policy *pol, bool every_line,
+/* Under the policy call declares (elg_envelope_policy_of: ELG_EINPUT for a
+ * bad parameter); call is borrowed for the tally's life. ELG_ENOMEM. */
+int elg_envelope_tally_new(elg_store *store, int phase, const elg_call *call, bool every_line,
                            elg_envelope_tally **out, elg_error *err);
 void elg_envelope_tally_free(elg_envelope_tally *t); /* NULL ok */
 
-/* Notes one item (its strings are copied where kept). Totals that would
- * overflow int64 are ELG_EOVERFLOW. */
-int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, elg_error *err);
+/* Notes one item, whose group and sort key the tally sets from its policy
+ * and date (elg_envelope_submission_date's; it->group, it->sort_key and
+ * it->phase are ignored); its strings are copied where kept. Totals that
+ * would overflow int64 are ELG_EOVERFLOW. */
+int elg_envelope_tally_add(elg_envelope_tally *t, const elg_batch_item *it, const char *date,
+                           elg_error *err);
 
 /*
  * Walks the kept items in allocation order, calling line (may be NULL) for

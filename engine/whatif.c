@@ -186,7 +186,6 @@ typedef struct pending pending;
 typedef struct run {
     elg_store *store;
     elg_check_call *cc[2];
-    elg_envelope_policy pol[2];
     elg_envelope_tally *tally[2]; /* borrowed from the options; NULL: not noted */
     elg_whatif_fn fn;
     void *ctx;
@@ -215,25 +214,18 @@ struct pending {
 static int note(run *R, int phase, const char *date, const elg_decision *d) {
     if (!R->tally[phase])
         return 0;
-    const char *group;
-    char key[32];
     const elg_figures *f = &d->figures;
-    const char *edition = d->ruleset->edition_name;
-    elg_envelope_item_keys(&R->pol[phase], edition, date, f->has_requested, f->requested, &group,
-                           key);
     elg_batch_item it = {
         .seq = R->sum->projects,
-        .group = group,
-        .sort_key = key,
         .project = d->project,
         .version = d->project_version,
-        .edition = edition,
+        .edition = d->ruleset->edition_name,
         .outcome = elg_outcome_name(d->outcome),
         .has_requested = f->has_requested,
         .requested = f->requested,
         .grantable = elg_envelope_grantable(d),
     };
-    return elg_envelope_tally_add(R->tally[phase], &it, R->err);
+    return elg_envelope_tally_add(R->tally[phase], &it, date, R->err);
 }
 
 static void count(elg_whatif_summary *s, const elg_decision *a, const elg_decision *b) {
@@ -407,17 +399,15 @@ int elg_whatif_run(elg_store *store, elg_check_call *before, elg_check_call *aft
                    elg_whatif_summary *out, elg_error *err) {
     run R = {.store = store, .cc = {before, after}, .fn = fn, .ctx = ctx, .sum = out, .err = err};
     memset(out, 0, sizeof *out);
-    int rc = elg_envelope_policy_of(elg_check_call_doc(before), &R.pol[0], err);
+    int rc = elg_envelope_policy_of(elg_check_call_doc(before), &out->before, err);
     if (rc == 0)
-        rc = elg_envelope_policy_of(elg_check_call_doc(after), &R.pol[1], err);
+        rc = elg_envelope_policy_of(elg_check_call_doc(after), &out->after, err);
     if (rc == 0 && opts && opts->jobs > 0 && (!opts->rules_before || !opts->rules_after))
         rc = elg_error_set(err, ELG_EUSAGE, "elg_whatif_run: workers need both sides' rules");
     if (rc == 0)
         rc = elg_store_batch_items_clear(store, err);
     if (rc)
         return rc;
-    out->before = R.pol[0];
-    out->after = R.pol[1];
     for (int k = 0; opts && k < 2; k++)
         R.tally[k] = opts->tally[k];
     /* The batch items are TEMP rows, written outside any transaction of the

@@ -74,8 +74,8 @@ typedef struct elg_whatif_opts {
     const char *db_path;  /* the store's path, which workers open for the aid received */
     elg_rules *rules_before, *rules_after; /* each side's rules (jobs >= 1) */
     /* Where each side's decisions are noted for its envelope
-     * (engine/envelope.h: phase 0 before, 1 after, each with its call's
-     * policy); borrowed; NULL: not noted. */
+     * (engine/envelope.h: phase 0 before, 1 after, each for its side's
+     * call); borrowed; NULL: not noted. */
     elg_envelope_tally *tally[2];
 } elg_whatif_opts;
 

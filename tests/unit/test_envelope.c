@@ -133,19 +133,16 @@ static void test_allocate(void **state) {
                 {"d", "2013", "2013-01-01", 0}};
     for (int mode = 0; mode < 6; mode++) {
         int scope = mode % 2, every_line = mode / 2 % 2, envelope = mode < 4;
-        elg_envelope_policy p = {envelope, 100, scope ? ELG_ENVELOPE_EDITION : ELG_ENVELOPE_CALL,
-                                 ELG_ALLOC_SUBMISSION};
+        /* The tally takes the policy the call declares. */
+        elg_param edition = param_text("envelope_scope", "edition");
+        call.has_envelope = envelope;
+        call.params = scope ? &edition : NULL;
+        call.params_count = scope ? 1 : 0;
         elg_envelope_tally *t = NULL;
         assert_int_equal(elg_store_batch_items_clear(s, &err), 0);
-        assert_int_equal(elg_envelope_tally_new(s, 0, &call, &p, every_line, &t, &err), 0);
+        assert_int_equal(elg_envelope_tally_new(s, 0, &call, every_line, &t, &err), 0);
         for (int i = 0; i < 4; i++) {
-            const char *group;
-            char key[32];
-            elg_envelope_item_keys(&p, rows[i].edition, rows[i].date, true, rows[i].grantable,
-                                   &group, key);
             elg_batch_item it = {.seq = i,
-                                 .group = group,
-                                 .sort_key = key,
                                  .project = rows[i].project,
                                  .version = 1,
                                  .edition = rows[i].edition,
@@ -153,7 +150,7 @@ static void test_allocate(void **state) {
                                  .has_requested = true,
                                  .requested = rows[i].grantable + 1,
                                  .grantable = rows[i].grantable};
-            assert_int_equal(elg_envelope_tally_add(t, &it, &err), 0);
+            assert_int_equal(elg_envelope_tally_add(t, &it, rows[i].date, &err), 0);
         }
         /* Kept for the sort: every item when every line is asked, else
          * only the grants under an envelope (never d's 0, nothing without
@@ -198,6 +195,14 @@ static void test_allocate(void **state) {
         }
         elg_envelope_tally_free(t);
     }
+    /* A policy the call gets wrong is refused when the tally is made. */
+    elg_param year = param_text("envelope_scope", "year");
+    call.params = &year;
+    call.params_count = 1;
+    elg_envelope_tally *bad = (elg_envelope_tally *)&call;
+    assert_int_equal(elg_envelope_tally_new(s, 0, &call, false, &bad, &err), ELG_EINPUT);
+    assert_null(bad);
+    elg_error_clear(&err);
     elg_store_close(s);
     unlink(path);
     char side[300];
