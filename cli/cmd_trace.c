@@ -202,31 +202,26 @@ static void csv_field(const char *s) {
 }
 
 /* The key figures as `trace list --format json` prints them: the full
- * form, whichever form the row stores (docs/trace.md); NULL when they
- * cannot be read. */
-static json_t *full_figures(const char *stored) {
-    json_t *as_is = json_loads(stored, 0, NULL);
-    json_t *first = json_array_get(json_object_get(as_is, "financers"), 0);
-    if (!json_is_array(first)) /* the full form already (decisions stored before 0.2) */
-        return as_is;
-    json_decref(as_is);
-    elg_arena *a = elg_arena_new();
-    elg_figures f;
+ * form, from the row's column or its record (docs/trace.md); NULL when
+ * they cannot be read (l->err says why). */
+static json_t *full_figures(list_ctx *l, const elg_stored_decision *d) {
     elg_text t = {0};
-    elg_error err = {0};
     json_t *j = NULL;
-    if (a && elg_figures_read(stored, a, &f, &err) == 0 &&
-        elg_figures_write_json(&f, &t, &err) == 0)
+    if (elg_check_row_figures(l->store, d, &l->ruleset, &t, &l->err) == 0)
         j = json_loadb(t.data, t.len, 0, NULL);
     elg_text_release(&t);
-    elg_arena_free(a);
     return j;
 }
 
 static int list_one(void *vctx, const elg_stored_decision *d) {
     list_ctx *l = vctx;
     char m[ELG_MONEY_FMT_MAX];
-    json_t *figures = full_figures(d->figures);
+    json_t *figures = full_figures(l, d);
+    if (!figures)
+        return l->err.code ? l->err.code
+                           : elg_error_set(&l->err, ELG_ESTORE,
+                                           "decision %lld: its key figures cannot be read",
+                                           (long long)d->id);
     if (l->json == CLI_CSV) {
         json_t *cost = json_object_get(figures, "eligible_cost");
         printf("%lld,", (long long)d->id);

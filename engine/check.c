@@ -673,9 +673,15 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
      * ruleset's first ELG_ZREC_SAMPLES, sampled for its dictionary) is the
      * JSON one, which SQL can read (docs/trace.md). */
     int rc = elg_decision_write_record_bin(d, &trace, err);
-    if (rc == 0)
-        rc = elg_decision_write_figures(d, &figs, err);
     if (rc)
+        goto out;
+    /* A compressed binary record holds the key figures, and the row's
+     * column is then left empty (store.h); a record kept as text has them
+     * beside it, in the column, as JSON. */
+    elg_zrec_packed pk;
+    if ((rc = elg_zrec_pack(e->pack, rs->sha256, trace.data, trace.len, NULL, NULL, &pk, err)))
+        goto out;
+    if (!pk.z && (rc = elg_decision_write_figures(d, &figs, err)))
         goto out;
     elg_check_inputs_key(d, key);
     int seen = seen_ruleset(e, rs->sha256);
@@ -692,13 +698,10 @@ int elg_check_encode(elg_check_encoder *e, const elg_decision *d, elg_text *out,
         (rc = elg_wire_put_str(out, rs->rule_files_sha256, err)) ||
         (rc = elg_wire_put_str(out, rs->engine_version, err)) ||
         (rc = elg_wire_put_str(out, elg_outcome_name(d->outcome), err)) ||
-        (rc = elg_wire_put(out, figs.data, figs.len, err)))
+        (rc = elg_wire_put(out, pk.z ? "" : figs.data, pk.z ? 0 : figs.len, err)))
         goto out;
     /* The record: its text, or (1) the sha256 of its dictionary, the
      * dictionary the first time (1) or not (0), and the compressed bytes. */
-    elg_zrec_packed pk;
-    if ((rc = elg_zrec_pack(e->pack, rs->sha256, trace.data, trace.len, NULL, NULL, &pk, err)))
-        goto out;
     if (!pk.z) {
         rc = elg_wire_put_u64(out, 0, err);
         if (rc == 0) {
@@ -1123,6 +1126,30 @@ static int find_cached(void *ctx, const char *sha256, elg_ruleset **rs, elg_erro
     return 0;
 }
 
+/* The decision a stored row reads back to, its rulesets through *cache. */
+static int read_row(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
+                    elg_decision **d, elg_error *err) {
+    cached_finder f = {store, cache};
+    elg_decision_row cols = {
+        .ruleset = row->ruleset,
+        .project = row->project,
+        .project_version = row->project_version,
+        .project_sha256 = row->project_sha256,
+        .outcome = row->outcome,
+        .figures = row->figures,
+        .id = row->id,
+        .created_at = row->created_at,
+    };
+    int rc = elg_decision_read(row->trace, row->trace_len, &cols, find_cached, &f, d, err);
+    if (rc && err->message[0]) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        snprintf(err->message, sizeof err->message, elg_tr("decision %lld: %.480s"),
+                 (long long)row->id, msg);
+    }
+    return rc;
+}
+
 int elg_check_record_json(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
                           elg_text *out, int *format, elg_error *err) {
     memset(out, 0, sizeof *out);
@@ -1137,28 +1164,33 @@ int elg_check_record_json(elg_store *store, const elg_stored_decision *row, elg_
         out->len = out->cap = row->trace_len;
         return 0;
     }
-    *format = ELG_BREC_FORMAT;
-    cached_finder f = {store, cache};
-    elg_decision_row cols = {
-        .ruleset = row->ruleset,
-        .project = row->project,
-        .project_version = row->project_version,
-        .project_sha256 = row->project_sha256,
-        .outcome = row->outcome,
-        .figures = row->figures,
-        .id = row->id,
-        .created_at = row->created_at,
-    };
+    *format = elg_decision_binary_format(row->trace, row->trace_len);
     elg_decision *d = NULL;
-    int rc = elg_decision_read(row->trace, row->trace_len, &cols, find_cached, &f, &d, err);
+    int rc = read_row(store, row, cache, &d, err);
     if (rc == 0)
         rc = elg_decision_write_record(d, out, err);
     elg_decision_free(d);
-    if (rc && err->message[0]) {
-        char msg[sizeof err->message];
-        snprintf(msg, sizeof msg, "%s", err->message);
-        snprintf(err->message, sizeof err->message, elg_tr("decision %lld: %.480s"),
-                 (long long)row->id, msg);
+    return rc;
+}
+
+int elg_check_row_figures(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
+                          elg_text *out, elg_error *err) {
+    memset(out, 0, sizeof *out);
+    if (row->figures && row->figures[0]) {
+        elg_arena *a = elg_arena_new();
+        elg_figures f;
+        int rc = a ? elg_figures_read(row->figures, a, &f, err)
+                   : elg_error_set(err, ELG_ENOMEM, "out of memory reading decision %lld",
+                                   (long long)row->id);
+        if (rc == 0)
+            rc = elg_figures_write_json(&f, out, err);
+        elg_arena_free(a);
+        return rc;
     }
+    elg_decision *d = NULL;
+    int rc = read_row(store, row, cache, &d, err);
+    if (rc == 0)
+        rc = elg_figures_write_json(&d->figures, out, err);
+    elg_decision_free(d);
     return rc;
 }

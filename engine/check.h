@@ -156,12 +156,18 @@ int elg_check_find_ruleset(void *store, const char *sha256, elg_ruleset **rs, el
 int elg_check_load_decision_with(elg_store *store, int64_t id, elg_ruleset_fn find, void *find_ctx,
                                  elg_decision **out, elg_error *err);
 /* The record of a stored row (as elg_store_each_decision gives it) as JSON:
- * the text stored when it is JSON, else (a binary record, format 5) the
- * JSON record (format 4) it reads back to; *format: the format stored.
+ * the text stored when it is JSON, else (a binary record, format 5 or 6)
+ * the JSON record (format 4) it reads back to; *format: the format stored.
  * *cache keeps the last ruleset read across calls (NULL at first; the
  * caller unrefs it at the end). */
 int elg_check_record_json(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
                           elg_text *out, int *format, elg_error *err);
+/* The key figures of a stored row in their full form (as `trace list
+ * --format json` prints them), from its figures column, or from its record
+ * when the column is empty (a binary record of format 6 holds them).
+ * *cache as for elg_check_record_json. */
+int elg_check_row_figures(elg_store *store, const elg_stored_decision *row, elg_ruleset **cache,
+                          elg_text *out, elg_error *err);
 
 /* Reads and parses a stored document version (version <= 0: the latest).
  * On success *doc and sd must be released by the caller; on failure

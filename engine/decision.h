@@ -329,15 +329,20 @@ int elg_figures_read(const char *json, elg_arena *a, elg_figures *f, elg_error *
 /* The stored record (ELG_DECISION_RECORD_FORMAT): the project's half,
  * referring to d->ruleset; the row's columns complete it (elg_decision_row). */
 int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *err);
-/* The same record in binary (format 5, docs/trace.md "Binary records"):
+/* The same record in binary (format 6, docs/trace.md "Binary records"):
  * what a batch stores, compressed, once its ruleset has a dictionary
- * (engine/zrecord.h). elg_decision_read reads it back to the decision the
- * JSON record gives. ELG_EUSAGE for a decision it cannot represent (a
- * parameter that is not its ruleset's, a value nested deeper than 64). */
+ * (engine/zrecord.h). Unlike the JSON record it holds the key figures too,
+ * so that the row's figures column can be left empty (store.h). Read by
+ * elg_decision_read back to the decision the JSON record and its figures
+ * give. ELG_EUSAGE for a decision it cannot represent (a parameter that is
+ * not its ruleset's, a value nested deeper than 64). */
 int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_error *err);
-/* A binary record starts with these bytes (a NUL: never JSON). */
-#define ELG_BREC_MAGIC "\0E\5"
-#define ELG_BREC_FORMAT 5
+/* A binary record starts with these bytes (a NUL: never JSON), then its
+ * format: 6 as written now, 5 for those without the key figures (their
+ * row's figures column has them), which are still read. */
+#define ELG_BREC_MAGIC "\0E"
+#define ELG_BREC_FORMAT 6
+#define ELG_BREC_FORMAT_OLDEST 5
 /* Per rule, what follows its status and message. */
 enum {
     ELG_BREC_INLINE = 1,   /* its declaration fields (not its ruleset's at this position) */
@@ -348,6 +353,8 @@ enum {
 };
 /* Whether bytes[0..len) is a binary record (else JSON). */
 bool elg_decision_is_binary(const void *bytes, size_t len);
+/* The format of a binary record (5 or 6), 0 when bytes is not one. */
+int elg_decision_binary_format(const void *bytes, size_t len);
 /* The ruleset's JSON (what its sha256 is computed over). */
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err);
 

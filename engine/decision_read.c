@@ -1024,6 +1024,81 @@ static int b_rule(breader *b, const elg_rule_decl *decl, const fact_table *table
     return b->broken ? b_bad(b, "duration_us") : 0;
 }
 
+static int b_cats(breader *b, elg_cat_amount **out, size_t *count, const char *field) {
+    size_t n = b_count(b);
+    if (b->broken)
+        return b_bad(b, field);
+    elg_cat_amount *c = elg_arena_array(b->r->a, n, sizeof *c);
+    if (!c)
+        return oom(b->r);
+    for (size_t i = 0; i < n; i++) {
+        int rc = b_ostr(b, &c[i].category, false, field);
+        if (rc)
+            return rc;
+        c[i].amount = b_int(b);
+    }
+    *out = c;
+    *count = n;
+    return b->broken ? b_bad(b, field) : 0;
+}
+
+/* An amount that may be absent: 0, or 1 and the amount. */
+static void b_opt_int(breader *b, bool *has, int64_t *v) {
+    unsigned flag = b_byte(b);
+    if (flag > 1)
+        b->broken = true;
+    *has = flag == 1;
+    *v = *has ? b_int(b) : 0;
+}
+
+/* The key figures of a format 6 record (decision_write.c b_figures). */
+static int b_figures(breader *b, elg_figures *f) {
+    int rc;
+    memset(f, 0, sizeof *f);
+    if ((rc = b_ostr(b, &f->call_financer, true, "figures.call_financer")))
+        return rc;
+    f->eligible_cost = b_int(b);
+    f->total_resources = b_int(b);
+    f->balance = b_int(b);
+    if (b->broken)
+        return b_bad(b, "figures");
+    if ((rc = b_cats(b, &f->by_category, &f->by_category_count, "figures.expenses_by_category")))
+        return rc;
+    f->financers_count = b_count(b);
+    if (b->broken)
+        return b_bad(b, "figures.financers");
+    if (!(f->financers = elg_arena_array(b->r->a, f->financers_count, sizeof *f->financers)))
+        return oom(b->r);
+    for (size_t i = 0; i < f->financers_count; i++) {
+        elg_financer_figures *x = &f->financers[i];
+        if ((rc = b_ostr(b, &x->financer, false, "figures.financers")) ||
+            (rc = b_ostr(b, &x->nature, false, "figures.financers")))
+            return rc;
+        unsigned pub = b_byte(b);
+        if (pub > 1)
+            return b_bad(b, "figures.financers");
+        x->is_public = pub == 1;
+        x->amount = b_int(b);
+        x->requested = b_int(b);
+        x->granted = b_int(b);
+        if (b->broken)
+            return b_bad(b, "figures.financers");
+        if ((rc = b_cats(b, &x->earmarked, &x->earmarked_count, "figures.financers")))
+            return rc;
+        b_opt_int(b, &x->has_share, &x->share_bp);
+        b_opt_int(b, &x->has_max_grantable, &x->max_grantable);
+        if (b->broken)
+            return b_bad(b, "figures.financers");
+    }
+    f->public_amount = b_int(b);
+    b_opt_int(b, &f->has_public_share, &f->public_share_bp);
+    b_opt_int(b, &f->has_requested, &f->requested);
+    b_opt_int(b, &f->has_max_grantable, &f->max_grantable);
+    if (b->broken)
+        return b_bad(b, "figures");
+    return b_ostr(b, &f->max_grantable_rule, true, "figures.max_grantable_rule");
+}
+
 static int read_binary(reader *r, const char *bytes, size_t len, const elg_decision_row *row,
                        elg_ruleset_fn find, void *find_ctx, elg_decision **out) {
     if (!row || !row->ruleset || !row->project || !row->project_sha256 || !row->outcome)
@@ -1036,7 +1111,8 @@ static int read_binary(reader *r, const char *bytes, size_t len, const elg_decis
     elg_decision *d = *out;
     const elg_ruleset *rs = d->ruleset;
     const unsigned char *u = (const unsigned char *)bytes;
-    breader b = {r, u + sizeof ELG_BREC_MAGIC - 1, u, u + len, false};
+    int format = elg_decision_binary_format(bytes, len);
+    breader b = {r, u + sizeof ELG_BREC_MAGIC, u, u + len, false};
     size_t np = b_count(&b);
     if (b.broken)
         return b_bad(&b, "parameters");
@@ -1061,14 +1137,23 @@ static int read_binary(reader *r, const char *bytes, size_t len, const elg_decis
         if ((rc = b_rule(&b, decl, &table, &d->rules[i])))
             return rc;
     }
+    if (format >= 6 && (rc = b_figures(&b, &d->figures)))
+        return rc;
     if (b.p != b.end)
         return b_bad(&b, "bytes after its last rule");
     return 0;
 }
 
+int elg_decision_binary_format(const void *bytes, size_t len) {
+    const unsigned char *u = bytes;
+    if (len < sizeof ELG_BREC_MAGIC || memcmp(bytes, ELG_BREC_MAGIC, sizeof ELG_BREC_MAGIC - 1))
+        return 0;
+    int format = u[sizeof ELG_BREC_MAGIC - 1];
+    return format >= ELG_BREC_FORMAT_OLDEST && format <= ELG_BREC_FORMAT ? format : 0;
+}
+
 bool elg_decision_is_binary(const void *bytes, size_t len) {
-    return len >= sizeof ELG_BREC_MAGIC - 1 &&
-           memcmp(bytes, ELG_BREC_MAGIC, sizeof ELG_BREC_MAGIC - 1) == 0;
+    return elg_decision_binary_format(bytes, len) != 0;
 }
 
 /* A binary record with its row: the rest is elg_decision_read's. */
@@ -1078,13 +1163,15 @@ static int read_binary_decision(const char *bytes, size_t len, const elg_decisio
     reader r = {NULL, err, "decision"};
     elg_decision *d = NULL;
     const char *outcome = NULL;
+    int format = elg_decision_binary_format(bytes, len);
     int rc = read_binary(&r, bytes, len, row, find, find_ctx, &d);
+    /* A record of format 6 has its figures; one of format 5 its row's. */
     if (rc == 0 && (rc = read_identity(&r, NULL, row, true, &outcome, d)) == 0 &&
-        (rc = read_figures_of(&r, NULL, row->figures, &d->figures)) == 0 &&
+        (format >= 6 || (rc = read_figures_of(&r, NULL, row->figures, &d->figures)) == 0) &&
         !elg_outcome_parse(outcome, &d->outcome))
         rc = elg_error_set(err, ELG_ESTORE, "decision: unknown outcome \"%s\"", outcome);
     if (rc == 0) {
-        d->stored_format = ELG_BREC_FORMAT;
+        d->stored_format = format;
         d->id = row->id;
         if (row->created_at && !(d->created_at = elg_arena_strdup(d->arena, row->created_at)))
             rc = oom(&r);

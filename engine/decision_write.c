@@ -1122,6 +1122,48 @@ static void b_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_re
     b_int(w, r->duration_us);
 }
 
+static void b_cats(writer *w, const elg_cat_amount *c, size_t n) {
+    b_uint(w, n);
+    for (size_t i = 0; i < n; i++) {
+        b_ostr(w, c[i].category);
+        b_int(w, c[i].amount);
+    }
+}
+
+/* An amount that may be absent: 0, or 1 and the amount. */
+static void b_opt_int(writer *w, bool has, int64_t v) {
+    b_byte(w, has ? 1 : 0);
+    if (has)
+        b_int(w, v);
+}
+
+/* The key figures (format 6), in the order of the compact JSON's fields. */
+static void b_figures(writer *w, const elg_figures *f) {
+    b_ostr(w, f->call_financer);
+    b_int(w, f->eligible_cost);
+    b_int(w, f->total_resources);
+    b_int(w, f->balance);
+    b_cats(w, f->by_category, f->by_category_count);
+    b_uint(w, f->financers_count);
+    for (size_t i = 0; i < f->financers_count; i++) {
+        const elg_financer_figures *x = &f->financers[i];
+        b_ostr(w, x->financer);
+        b_ostr(w, x->nature);
+        b_byte(w, x->is_public ? 1 : 0);
+        b_int(w, x->amount);
+        b_int(w, x->requested);
+        b_int(w, x->granted);
+        b_cats(w, x->earmarked, x->earmarked_count);
+        b_opt_int(w, x->has_share, x->share_bp);
+        b_opt_int(w, x->has_max_grantable, x->max_grantable);
+    }
+    b_int(w, f->public_amount);
+    b_opt_int(w, f->has_public_share, f->public_share_bp);
+    b_opt_int(w, f->has_requested, f->requested);
+    b_opt_int(w, f->has_max_grantable, f->max_grantable);
+    b_ostr(w, f->max_grantable_rule);
+}
+
 int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_error *err) {
     writer w;
     int rc = writer_open(&w, out, err);
@@ -1139,6 +1181,7 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
     const fact_table *ft = &rf.ft;
     const shape_table *st = &rf.st;
     put(&w, ELG_BREC_MAGIC, sizeof ELG_BREC_MAGIC - 1);
+    b_byte(&w, ELG_BREC_FORMAT);
     b_uint(&w, d->params_count);
     for (size_t i = 0; i < d->params_count; i++)
         b_uint(&w, (uint64_t)(d->params[i] - rs->params));
@@ -1163,6 +1206,7 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
         b_rule(&w, rs, i, &d->rules[i], ft->index + at, ft->skip[i]);
         at += d->rules[i].facts_count - ft->skip[i];
     }
+    b_figures(&w, &d->figures);
     if (w.oom == 2)
         rc = elg_error_set(err, ELG_EUSAGE, "writing a decision: a value nested too deeply");
     else

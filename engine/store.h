@@ -214,10 +214,13 @@ typedef struct elg_stored_decision {
     char *ruleset_sha256;
     char *engine_version;
     char *outcome; /* eligible | ineligible | error */
-    char *figures; /* JSON object */
+    /* The key figures, a JSON object; "" when the record holds them (a
+     * binary record of format 6, as a batch stores them compressed:
+     * elg_check_row_figures reads either). */
+    char *figures;
     /* The record: a JSON object (a full document, or a record of formats
-     * 2 to 4), or a binary record (format 5, decision.h), which holds NUL
-     * bytes: read it with its length. */
+     * 2 to 4), or a binary record (format 5 or 6, decision.h), which holds
+     * NUL bytes: read it with its length. */
     char *trace;
     size_t trace_len; /* reads only */
     char *created_at; /* ISO 8601 UTC */

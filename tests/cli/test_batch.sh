@@ -129,8 +129,20 @@ assert_eq 176 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE id > 
 # read back to; the first 64, sampled for the dictionary, are JSON.
 assert_eq "64 176" "$(eligo trace list --call $CALL --format json --record |
     jq -rs --argjson last "$last" '[.[] | select(.decision_id > $last)] |
-    "\(map(select(.record_format == 4 and .record.format == 4)) | length) \(map(select(.record_format == 5 and .record.format == 4)) | length)"')" \
+    "\(map(select(.record_format == 4 and .record.format == 4)) | length) \(map(select(.record_format == 6 and .record.format == 4)) | length)"')" \
     "64 records stored as JSON, 176 in binary"
+# The binary ones hold their key figures (format 6) and leave the column
+# empty; listed, every decision shows them, from one place or the other.
+assert_eq "176 0" "$(sqlite3 "$ELIGO_DB" "SELECT sum(figures = '') || ' ' || sum(figures = '' AND trace_z IS NULL) FROM decisions WHERE id > $last")" \
+    "a compressed record's figures are in the record, the column empty"
+assert_eq "240 240" "$(eligo trace list --call $CALL --format json |
+    jq -rs --argjson last "$last" '[.[] | select(.decision_id > $last)] |
+    "\(length) \(map(select(.figures.eligible_cost | type == "number")) | length)"')" \
+    "trace list shows every decision's key figures"
+zf=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE trace_z IS NOT NULL")
+assert_eq "$(eligo trace show "$zf" --format json | jq -r '.figures.eligible_cost')" \
+    "$(eligo trace list --call $CALL --format csv | awk -F, -v id="$zf" '$1 == id {print $8}')" \
+    "the CSV listing's cost of a compressed decision is its record's"
 # A compressed decision shows, replays and diffs as any other.
 z=$(sqlite3 "$ELIGO_DB" "SELECT max(id) FROM decisions WHERE trace_z IS NOT NULL")
 t=$(sqlite3 "$ELIGO_DB" "SELECT min(id) FROM decisions WHERE id > $last AND trace_z IS NULL")
