@@ -8,6 +8,7 @@
  * audited data, a silent default would hide a corruption.
  */
 #include "decision.h"
+#include "factpath.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -921,7 +922,9 @@ static int b_path(breader *b, const char *shape, size_t holes, const char **out)
     return 0;
 }
 
-static int b_facts(breader *b, fact_table *t) {
+/* statics: whether the shapes of engine/factpath.h follow the record's
+ * own (format 6). */
+static int b_facts(breader *b, bool statics, fact_table *t) {
     size_t nshapes = b_count(b);
     if (b->broken)
         return b_bad(b, "paths");
@@ -945,10 +948,15 @@ static int b_facts(breader *b, fact_table *t) {
     for (size_t k = 0; k < t->count; k++) {
         uint64_t shape = b_uint(b);
         int rc;
-        if (b->broken || shape > nshapes)
+        const char *fixed = statics && shape > nshapes && shape - nshapes <= ELG_FPATH_FIELDS
+                                ? elg_fpath_shape((int)(shape - nshapes - 1))
+                                : NULL;
+        if (b->broken || (shape > nshapes && !fixed))
             return b_bad(b, "facts: a shape that is not there");
         if (shape == 0)
             rc = b_ostr(b, &t->facts[k].path, false, "facts");
+        else if (fixed)
+            rc = b_path(b, fixed, 1, &t->facts[k].path);
         else
             rc = b_path(b, shapes[shape - 1], holes[shape - 1], &t->facts[k].path);
         if (rc || (rc = b_value(b, &t->facts[k].value, 0)))
@@ -1125,7 +1133,7 @@ static int read_binary(reader *r, const char *bytes, size_t len, const elg_decis
         d->params[d->params_count++] = &rs->params[k];
     }
     fact_table table = {0};
-    if ((rc = b_facts(&b, &table)))
+    if ((rc = b_facts(&b, format >= 6, &table)))
         return rc;
     d->rules_count = b_count(&b);
     if (b.broken)

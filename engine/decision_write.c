@@ -859,7 +859,12 @@ static void record_facts_free(record_facts *rf) {
     free(rf->idx);
 }
 
-static int record_facts_of(const elg_decision *d, record_facts *rf, elg_error *err) {
+/* shape[k]: the fact's shape in st, -1 when its path is written whole,
+ * and with static_shapes (binary records) -2 - field for a path made once
+ * (engine/factpath.h), which the record names by the field's number
+ * instead of writing its shape. */
+static int record_facts_of(const elg_decision *d, bool static_shapes, record_facts *rf,
+                           elg_error *err) {
     memset(rf, 0, sizeof *rf);
     if (facts_index(d, &rf->ft))
         return elg_error_set(err, ELG_ENOMEM, "out of memory writing a decision");
@@ -878,6 +883,12 @@ static int record_facts_of(const elg_decision *d, record_facts *rf, elg_error *e
     bool oom = !st->slots || !st->start || !st->hash || !rf->shape || !rf->nidx || !rf->idx;
     for (size_t k = 0; k < ft->count && !oom; k++) {
         const elg_fact_path *fp = ft->facts[k]->fp;
+        if (fp && static_shapes) {
+            rf->idx[k * MAX_INDICES] = fp->index;
+            rf->nidx[k] = 1;
+            rf->shape[k] = -2 - (long)fp->field;
+            continue;
+        }
         if (fp) {
             /* Made once with its shape and index (engine/factpath.h): what
              * split_path would give, without reading the path again. */
@@ -910,7 +921,7 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
         return rc;
     const elg_ruleset *rs = d->ruleset;
     record_facts rf;
-    if ((rc = record_facts_of(d, &rf, err))) {
+    if ((rc = record_facts_of(d, false, &rf, err))) {
         elg_text_release(out);
         return rc;
     }
@@ -978,7 +989,7 @@ static inline void b_byte(writer *w, unsigned c) {
     put_char(w, (char)c);
 }
 
-static void b_uint(writer *w, uint64_t v) {
+static void b_uint_long(writer *w, uint64_t v) {
     if (!reserve(w, 10))
         return;
     char *o = w->out->data + w->out->len, *p = o;
@@ -988,6 +999,16 @@ static void b_uint(writer *w, uint64_t v) {
     }
     *p++ = (char)v;
     w->out->len += (size_t)(p - o);
+}
+
+/* Most varints of a record are one byte (counts, indices, flags). */
+static inline void b_uint(writer *w, uint64_t v) {
+    elg_text *t = w->out;
+    if (v < 0x80 && t->len + 2 <= t->cap && !w->oom) {
+        t->data[t->len++] = (char)v;
+        return;
+    }
+    b_uint_long(w, v);
 }
 
 static void b_int(writer *w, int64_t v) {
@@ -1176,7 +1197,7 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
                                  "writing a decision: parameter %s is not its ruleset's",
                                  d->params[i]->name);
     record_facts rf;
-    if ((rc = record_facts_of(d, &rf, err)))
+    if ((rc = record_facts_of(d, true, &rf, err)))
         return rc;
     const fact_table *ft = &rf.ft;
     const shape_table *st = &rf.st;
@@ -1190,10 +1211,14 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
         b_ostr(&w, st->text + st->start[i]);
     b_uint(&w, ft->count);
     for (size_t k = 0; k < ft->count; k++) {
-        /* 0: the path whole; else 1 + its shape, then one index per "[]". */
-        if (rf.shape[k] < 0) {
+        /* 0: the path whole; else 1 + its shape (the record's, then the
+         * fields' of engine/factpath.h), then one index per "[]". */
+        if (rf.shape[k] == -1) {
             b_uint(&w, 0);
             b_ostr(&w, ft->facts[k]->path);
+        } else if (rf.shape[k] < -1) {
+            b_uint(&w, st->count + 1 + (uint64_t)(-2 - rf.shape[k]));
+            b_uint(&w, (uint64_t)rf.idx[k * MAX_INDICES]);
         } else {
             b_uint(&w, (uint64_t)rf.shape[k] + 1);
             for (int q = 0; q < rf.nidx[k]; q++)

@@ -26,6 +26,24 @@ static const struct {
     [ELG_FPATH_TERRITORY] = {"territory", NULL},
 };
 
+static const char *const shapes[ELG_FPATH_FIELDS] = {
+    [ELG_FPATH_EXPENSE_CATEGORY] = "expenses[].category",
+    [ELG_FPATH_EXPENSE_AMOUNT] = "expenses[].amount",
+    [ELG_FPATH_RESOURCE_FINANCER] = "resources[].financer",
+    [ELG_FPATH_RESOURCE_AMOUNT] = "resources[].amount",
+    [ELG_FPATH_RESOURCE_PUBLIC] = "resources[].public",
+    [ELG_FPATH_RESOURCE_EARMARK] = "resources[].earmark",
+    [ELG_FPATH_APPLICANT_STATUS] = "applicants[].status",
+    [ELG_FPATH_APPLICANT_NAME] = "applicants[].name",
+    [ELG_FPATH_APPLICANT_COMMUNE] = "applicants[].commune",
+    [ELG_FPATH_APPLICANT_INSEE] = "applicants[].insee",
+    [ELG_FPATH_TERRITORY] = "territory[]",
+};
+
+const char *elg_fpath_shape(int field) {
+    return field >= 0 && field < ELG_FPATH_FIELDS ? shapes[field] : NULL;
+}
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static elg_fact_path *table; /* ELG_FPATH_FIELDS * ELG_FPATH_MAX_INDEX; NULL: not made */
 
@@ -53,16 +71,17 @@ static void make(void) {
     char *at = (char *)(t + n);
     for (int f = 0; f < ELG_FPATH_FIELDS; f++) {
         const char *list = fields[f].list, *name = fields[f].name;
+        /* The table's own copy, beside its paths. */
         char *shape = at;
-        int sl = sprintf(shape, name ? "%s[].%s" : "%s[]", list, name);
+        int sl = sprintf(shape, "%s", shapes[f]);
         at += sl + 1;
         uint64_t sh = elg_strhash(shape, (size_t)sl);
         for (int i = 0; i < ELG_FPATH_MAX_INDEX; i++) {
             elg_fact_path *e = &t[f * ELG_FPATH_MAX_INDEX + i];
             int pl =
                 name ? sprintf(at, "%s[%d].%s", list, i, name) : sprintf(at, "%s[%d]", list, i);
-            *e = (elg_fact_path){at, (size_t)pl, elg_strhash(at, (size_t)pl), shape, (size_t)sl,
-                                 sh, i};
+            *e = (elg_fact_path){at, (size_t)pl, elg_strhash(at, (size_t)pl), shape, (size_t)sl, sh,
+                                 i,  f};
             at += pl + 1;
         }
     }

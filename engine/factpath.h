@@ -22,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The line fields native rules read. */
+/* The line fields native rules read. Their order is also the static shape
+ * table of binary records (format 6, docs/trace.md): a record names shape
+ * n by its number, so fields are only ever added at the end. */
 typedef enum elg_fpath_field {
     ELG_FPATH_EXPENSE_CATEGORY = 0,
     ELG_FPATH_EXPENSE_AMOUNT,
@@ -48,11 +50,16 @@ typedef struct elg_fact_path {
     size_t shape_len;
     uint64_t shape_hash; /* elg_strhash(shape, shape_len) */
     int64_t index;       /* the line: the shape's one index */
+    elg_fpath_field field;
 } elg_fact_path;
 
 /* The path of field on line i; NULL when i >= ELG_FPATH_MAX_INDEX, or
  * when the table could not be made (out of memory): build it by hand. */
 const elg_fact_path *elg_fpath(elg_fpath_field field, size_t i);
+
+/* "expenses[].amount": the shape of a field's paths (a static text, NULL
+ * for a number that is no field). */
+const char *elg_fpath_shape(int field);
 
 /* "expenses", "amount" (NULL for the line itself) of a field. */
 const char *elg_fpath_list(elg_fpath_field field);
