@@ -12,6 +12,7 @@
 #include "doc.h"
 #include "form.h"
 #include "hash.h"
+#include "strcopy.h"
 #include "tr.h"
 #include "wire.h"
 #include "zrecord.h"
@@ -860,7 +861,7 @@ int elg_check_insert(elg_store *store, elg_wire_reader *r, int keyed, elg_check_
     };
     if (e.dict && (rc = elg_store_put_trace_dict(store, f[11], e.dict, e.dict_len, err)))
         return rc;
-    snprintf(out->project, sizeof out->project, "%s", f[0]);
+    elg_strcopy(out->project, sizeof out->project, f[0]);
     if (keyed)
         return elg_store_add_decision_keyed(store, &row, f[12], &out->id, out->created_at,
                                             sizeof out->created_at, &out->created, err);

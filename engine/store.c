@@ -9,6 +9,7 @@
  * numbered migrations at its "-- migration: N" lines.
  */
 #include "store.h"
+#include "strcopy.h"
 #include "tr.h"
 
 #include <limits.h>
@@ -1543,7 +1544,7 @@ static int form_view(sqlite3_stmt *st, elg_stored_form *f) {
     /* A form is never empty, so a NULL blob is a failed conversion. */
     if (!f->id || !sha || !f->form)
         return ELG_ENOMEM;
-    snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+    elg_strcopy(f->sha256, sizeof f->sha256, sha);
     return 0;
 }
 
@@ -2504,7 +2505,7 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     step = sqlite3_step(st);
     if (step == SQLITE_DONE && sqlite3_changes(s->db) == 1) {
         *id = sqlite3_last_insert_rowid(s->db);
-        snprintf(created_at, created_at_size, "%s", stamp);
+        elg_strcopy(created_at, created_at_size, stamp);
         *created = 1;
     }
     if (step != SQLITE_DONE) {

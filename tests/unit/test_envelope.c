@@ -83,6 +83,20 @@ static void test_keys(void **state) {
     elg_envelope_item_keys(&p, NULL, NULL, true, 10000, &group, b);
     assert_string_equal(group, "");
     assert_true(strcmp(b, a) < 0);
+    /* The keys' exact text, as "%020" PRId64 and "%.10s" wrote them. */
+    p.order = ELG_ALLOC_SMALLEST_REQUEST;
+    elg_envelope_item_keys(&p, NULL, NULL, true, 900, &group, a);
+    assert_string_equal(a, "00000000000000000900");
+    elg_envelope_item_keys(&p, NULL, NULL, false, 0, &group, a);
+    assert_string_equal(a, "09223372036854775807"); /* no request: last */
+    p.order = ELG_ALLOC_LARGEST_REQUEST;
+    elg_envelope_item_keys(&p, NULL, NULL, true, 900, &group, a);
+    assert_string_equal(a, "09223372036854774907");
+    p.order = ELG_ALLOC_SUBMISSION;
+    elg_envelope_item_keys(&p, NULL, "2013-01-02T10:00:00Z", true, 5, &group, a);
+    assert_string_equal(a, "2013-01-02");
+    elg_envelope_item_keys(&p, NULL, "2013", true, 5, &group, a);
+    assert_string_equal(a, "2013");
 }
 
 static int count_item(void *ctx, const elg_batch_item *it) {
