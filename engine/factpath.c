@@ -10,38 +10,26 @@
 
 #include "strhash.h"
 
+/* Per field its list, its name and their shape, the binary records'
+ * static shape (factpath.h: the order is a format). */
 static const struct {
-    const char *list, *name;
+    const char *list, *name, *shape;
 } fields[ELG_FPATH_FIELDS] = {
-    [ELG_FPATH_EXPENSE_CATEGORY] = {"expenses", "category"},
-    [ELG_FPATH_EXPENSE_AMOUNT] = {"expenses", "amount"},
-    [ELG_FPATH_RESOURCE_FINANCER] = {"resources", "financer"},
-    [ELG_FPATH_RESOURCE_AMOUNT] = {"resources", "amount"},
-    [ELG_FPATH_RESOURCE_PUBLIC] = {"resources", "public"},
-    [ELG_FPATH_RESOURCE_EARMARK] = {"resources", "earmark"},
-    [ELG_FPATH_APPLICANT_STATUS] = {"applicants", "status"},
-    [ELG_FPATH_APPLICANT_NAME] = {"applicants", "name"},
-    [ELG_FPATH_APPLICANT_COMMUNE] = {"applicants", "commune"},
-    [ELG_FPATH_APPLICANT_INSEE] = {"applicants", "insee"},
-    [ELG_FPATH_TERRITORY] = {"territory", NULL},
-};
-
-static const char *const shapes[ELG_FPATH_FIELDS] = {
-    [ELG_FPATH_EXPENSE_CATEGORY] = "expenses[].category",
-    [ELG_FPATH_EXPENSE_AMOUNT] = "expenses[].amount",
-    [ELG_FPATH_RESOURCE_FINANCER] = "resources[].financer",
-    [ELG_FPATH_RESOURCE_AMOUNT] = "resources[].amount",
-    [ELG_FPATH_RESOURCE_PUBLIC] = "resources[].public",
-    [ELG_FPATH_RESOURCE_EARMARK] = "resources[].earmark",
-    [ELG_FPATH_APPLICANT_STATUS] = "applicants[].status",
-    [ELG_FPATH_APPLICANT_NAME] = "applicants[].name",
-    [ELG_FPATH_APPLICANT_COMMUNE] = "applicants[].commune",
-    [ELG_FPATH_APPLICANT_INSEE] = "applicants[].insee",
-    [ELG_FPATH_TERRITORY] = "territory[]",
+    [ELG_FPATH_EXPENSE_CATEGORY] = {"expenses", "category", "expenses[].category"},
+    [ELG_FPATH_EXPENSE_AMOUNT] = {"expenses", "amount", "expenses[].amount"},
+    [ELG_FPATH_RESOURCE_FINANCER] = {"resources", "financer", "resources[].financer"},
+    [ELG_FPATH_RESOURCE_AMOUNT] = {"resources", "amount", "resources[].amount"},
+    [ELG_FPATH_RESOURCE_PUBLIC] = {"resources", "public", "resources[].public"},
+    [ELG_FPATH_RESOURCE_EARMARK] = {"resources", "earmark", "resources[].earmark"},
+    [ELG_FPATH_APPLICANT_STATUS] = {"applicants", "status", "applicants[].status"},
+    [ELG_FPATH_APPLICANT_NAME] = {"applicants", "name", "applicants[].name"},
+    [ELG_FPATH_APPLICANT_COMMUNE] = {"applicants", "commune", "applicants[].commune"},
+    [ELG_FPATH_APPLICANT_INSEE] = {"applicants", "insee", "applicants[].insee"},
+    [ELG_FPATH_TERRITORY] = {"territory", NULL, "territory[]"},
 };
 
 const char *elg_fpath_shape(int field) {
-    return field >= 0 && field < ELG_FPATH_FIELDS ? shapes[field] : NULL;
+    return field >= 0 && field < ELG_FPATH_FIELDS ? fields[field].shape : NULL;
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -73,7 +61,7 @@ static void make(void) {
         const char *list = fields[f].list, *name = fields[f].name;
         /* The table's own copy, beside its paths. */
         char *shape = at;
-        int sl = sprintf(shape, "%s", shapes[f]);
+        int sl = sprintf(shape, "%s", fields[f].shape);
         at += sl + 1;
         uint64_t sh = elg_strhash(shape, (size_t)sl);
         for (int i = 0; i < ELG_FPATH_MAX_INDEX; i++) {
