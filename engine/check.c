@@ -3,6 +3,7 @@
  */
 #include "check.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1178,6 +1179,20 @@ int elg_check_row_figures(elg_store *store, const elg_stored_decision *row, elg_
                           elg_text *out, elg_error *err) {
     memset(out, 0, sizeof *out);
     if (row->figures && row->figures[0]) {
+        /* Decisions stored before 0.2 keep the full form: printed as
+         * stored, as trace list always did. */
+        json_t *j = json_loads(row->figures, 0, NULL);
+        bool full = j && !json_is_array(json_array_get(json_object_get(j, "financers"), 0));
+        json_decref(j);
+        if (full) {
+            size_t n = strlen(row->figures);
+            if (!(out->data = malloc(n + 1)))
+                return elg_error_set(err, ELG_ENOMEM, "out of memory reading decision %lld",
+                                     (long long)row->id);
+            memcpy(out->data, row->figures, n + 1);
+            out->len = out->cap = n;
+            return 0;
+        }
         elg_arena *a = elg_arena_new();
         elg_figures f;
         int rc = a ? elg_figures_read(row->figures, a, &f, err)

@@ -125,6 +125,15 @@ run eligo --db "$WORK/format3.db" trace list --format json
 assert_eq "$(eligo trace list --format json)" "$OUT" "trace list: the same figures in either form"
 run eligo --db "$WORK/format3.db" replay 1 --format json
 assert_eq "0 true" "$RC $(jqr .same)" "a format 3 record replays identically ($ERR)"
+# Figures in the full form are listed as stored, even where today's writer
+# would add a member (0.1 stored no financer's "requested").
+jq -c 'del(.financers[].requested)' "$WORK/figures-full.json" >"$WORK/figures-old.json"
+cp "$WORK/format3.db" "$WORK/format3b.db"
+sqlite3 "$WORK/format3b.db" \
+    "UPDATE decisions SET figures = CAST(readfile('$WORK/figures-old.json') AS TEXT) WHERE id = 1"
+run eligo --db "$WORK/format3b.db" trace list --format json
+assert_eq "$(cat "$WORK/figures-old.json")" "$(head -1 <<<"$OUT" | jq -c .figures)" \
+    "full-form figures are listed as stored"
 run eligo --db "$WORK/format3.db" trace diff 1 2 --format json
 assert_eq "$(eligo trace diff 1 2 --format json)" "$OUT" "and diffs as before"
 assert_contains "$(cat "$WORK/rec3b.json")" "\"facts\":[[\"" "the format 3 record has whole paths"
