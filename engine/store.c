@@ -216,11 +216,9 @@ static const struct {
          " call, call_version, call_sha256, ruleset_sha256, engine_version,"
          " outcome, figures, trace, ruleset, created_at, trace_z, trace_dict, inputs_key)"
          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-         " ON CONFLICT (ruleset, project, inputs_key) WHERE inputs_key IS NOT NULL"
-         " DO NOTHING"},
-    [ST_DEC_BY_INPUTS] = {"decision_by_inputs",
-                          "SELECT id, created_at FROM decisions"
-                          " WHERE ruleset = ?2 AND project = ?3 AND inputs_key = ?1"},
+         " ON CONFLICT (project, inputs_key) DO NOTHING"},
+    [ST_DEC_BY_INPUTS] = {"decision_by_inputs", "SELECT id, created_at FROM decisions"
+                                                " WHERE project = ?2 AND inputs_key = ?1"},
     /* ST_FORM_FOR_CALL limited to versions imported since ?2. */
     [ST_FORM_FOR_CALL_SINCE] = {"form_for_call_since",
                                 "SELECT " FORM_COLS " FROM project_calls AS c"
@@ -2518,8 +2516,8 @@ int elg_store_add_decision_keyed(elg_store *s, const elg_stored_decision *d, con
     stmt_done(st);
     /* Already made from the same inputs: that decision stands. */
     st = s->stmt[ST_DEC_BY_INPUTS];
-    if (bind_text(st, 1, inputs_key) != SQLITE_OK || bind_text(st, 2, d->ruleset) != SQLITE_OK ||
-        bind_text(st, 3, d->project) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+    if (bind_text(st, 1, inputs_key) != SQLITE_OK || bind_text(st, 2, d->project) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(s->db, err, "reading the decision of project \"%s\" with inputs %s",
                       d->project, inputs_key);
         goto out;

@@ -404,3 +404,18 @@ ALTER TABLE decisions ADD COLUMN trace_z BLOB
 -- changes in the tables; the version says that a store may hold such rows,
 -- so that an eligo that would read '' as broken figures refuses the store.
 SELECT 1;
+
+-- migration: 12
+
+-- One index for a decision's project instead of two. Listing a project's
+-- decisions and finding a batch's decision by its inputs both start from the
+-- project: (project, inputs_key) serves them both, unique as the inputs key
+-- (a sha256 over the project version's and the ruleset's) already was. The
+-- decisions of `eligo check` have no key (NULL), and NULLs never conflict.
+-- A batch writes a call's projects in id order, so its inserts still walk
+-- the index forward (migration 6). One b-tree fewer to write a decision: the
+-- listing by project sorts that project's decisions by date instead of
+-- reading them in order.
+DROP INDEX decisions_by_inputs;
+DROP INDEX decisions_by_project;
+CREATE UNIQUE INDEX decisions_by_project ON decisions (project, inputs_key);

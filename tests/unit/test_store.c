@@ -1517,18 +1517,24 @@ static void test_ruleset_seen_forgotten_on_rollback(void **state) {
     elg_store_close(s);
 }
 
-/* A batch writes a call's projects in id order under one ruleset: its
- * unique key follows that order, so that an insert appends to the index
- * instead of touching a random page of it (migration 6). */
+/* A batch writes a call's projects in id order: the unique key of its
+ * decisions starts with the project, so that an insert walks the index
+ * forward instead of touching a random page of it (migrations 6 and 12),
+ * and the same index lists a project's decisions. */
 static void test_batch_key_in_write_order(void **state) {
     fixture *f = *state;
     elg_store *s = open_store(f);
     char cols[256];
     raw_text(f,
              "SELECT group_concat(name, ',') FROM (SELECT name FROM"
-             " pragma_index_info('decisions_by_inputs') ORDER BY seqno)",
+             " pragma_index_info('decisions_by_project') ORDER BY seqno)",
              cols, sizeof cols);
-    assert_string_equal(cols, "ruleset,project,inputs_key");
+    assert_string_equal(cols, "project,inputs_key");
+    assert_int_equal(raw_int(f, "SELECT \"unique\" FROM pragma_index_list('decisions')"
+                                " WHERE name = 'decisions_by_project'"),
+                     1);
+    /* Writing a decision updates four indexes, no more. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_index_list('decisions')"), 4);
     elg_store_close(s);
 }
 
@@ -1671,6 +1677,65 @@ static void test_few_statement_journal_writes(void **state) {
     /* With RETURNING: about 16 writes (page and page number) per decision. */
     if (subjournal_writes > N / 2)
         fail_msg("%ld writes into statement journals for %d decisions", subjournal_writes, N);
+}
+
+/* A batch's decision is stored once per inputs key: the same key again
+ * writes nothing and hands back the stored decision; another key of the
+ * same project, or a decision without key (eligo check), is a new row; the
+ * project's listing gives them all in the order they were made. */
+static void test_keyed_decision_once(void **state) {
+    fixture *f = *state;
+    elg_store *s = open_store(f);
+    elg_error err;
+    const char *sha = "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd";
+    const char *k1 = "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *k2 = "2222222222222222222222222222222222222222222222222222222222222222";
+    char created[40], again_at[40];
+    int64_t first = 0, again = 0, other = 0, unkeyed[2] = {0}, elsewhere = 0;
+    int made = -1;
+    elg_stored_decision d = record_row("p1", "{}", sha);
+    elg_stored_decision q = record_row("p2", "{}", sha);
+    decision_list l;
+
+    elg_error_clear(&err);
+    assert_int_equal(elg_store_begin(s, &err), 0);
+    assert_int_equal(elg_store_put_ruleset(s, sha, "{}", 2, NULL, 0, &err), 0);
+    assert_int_equal(
+        elg_store_add_decision_record(s, &d, &unkeyed[0], created, sizeof created, &err), 0);
+    next_millisecond();
+    assert_int_equal(
+        elg_store_add_decision_keyed(s, &d, k1, &first, created, sizeof created, &made, &err), 0);
+    assert_int_equal(made, 1);
+    /* The same key for another project is that project's own decision. */
+    assert_int_equal(
+        elg_store_add_decision_keyed(s, &q, k1, &elsewhere, again_at, sizeof again_at, &made, &err),
+        0);
+    assert_int_equal(made, 1);
+    next_millisecond();
+    assert_int_equal(
+        elg_store_add_decision_keyed(s, &d, k1, &again, again_at, sizeof again_at, &made, &err), 0);
+    assert_int_equal(made, 0);
+    assert_int_equal(again, first);
+    assert_string_equal(again_at, created);
+    assert_int_equal(
+        elg_store_add_decision_keyed(s, &d, k2, &other, again_at, sizeof again_at, &made, &err), 0);
+    assert_int_equal(made, 1);
+    next_millisecond();
+    assert_int_equal(
+        elg_store_add_decision_record(s, &d, &unkeyed[1], again_at, sizeof again_at, &err), 0);
+    assert_int_equal(elg_store_commit(s, &err), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM decisions"), 5);
+
+    list(s, &(elg_decision_filter){.project = "p1"}, &l);
+    assert_int_equal(l.count, 4);
+    assert_int_equal(l.id[0], unkeyed[0]);
+    assert_int_equal(l.id[1], first);
+    assert_int_equal(l.id[2], other);
+    assert_int_equal(l.id[3], unkeyed[1]);
+    list(s, &(elg_decision_filter){.project = "p1", .since = created}, &l);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.id[0], first);
+    elg_store_close(s);
 }
 
 /* The store stamps a decision itself (no RETURNING, no column default): the
@@ -1974,6 +2039,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_query_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_key_in_write_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_decision_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_allows_incomplete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_few_statement_journal_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_stamp, setup, teardown),
