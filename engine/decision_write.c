@@ -566,7 +566,8 @@ static size_t declared_prefix(const elg_ruleset *rs, size_t i, const elg_rule_re
     if (!d->declared_count || r->facts_count < d->declared_count)
         return 0;
     for (size_t k = 0; k < d->declared_count; k++)
-        if (strcmp(r->facts[k].path, d->declared[k].path) != 0 ||
+        if ((r->facts[k].path != d->declared[k].path &&
+             strcmp(r->facts[k].path, d->declared[k].path) != 0) ||
             !elg_value_equal(&r->facts[k].value, &d->declared[k].value))
             return 0;
     return d->declared_count;
@@ -677,8 +678,11 @@ static int facts_index(const elg_decision *d, fact_table *ft) {
             size_t h = (size_t)(f->fp ? f->fp->hash : hash_text(f->path)) & (ft->cap - 1);
             while (ft->slots[h]) {
                 const elg_fact *g = ft->facts[ft->slots[h] - 1];
-                if ((g->path == f->path || strcmp(g->path, f->path) == 0) &&
-                    elg_value_equal(&g->value, &f->value))
+                /* Paths made once (factpath.h) are equal only as the same
+                 * entry: no text to compare. */
+                bool same =
+                    g->path == f->path || (!(g->fp && f->fp) && strcmp(g->path, f->path) == 0);
+                if (same && elg_value_equal(&g->value, &f->value))
                     break;
                 h = (h + 1) & (ft->cap - 1);
             }

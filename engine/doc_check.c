@@ -91,8 +91,10 @@ bool elg_nature_is_public(elg_nature n) {
 }
 
 const elg_financer *elg_financer_find(const elg_financer *const *fs, size_t n, const char *id) {
+    /* The first bytes first: most ids differ there, and a call of
+     * strcmp per financer was a third of the lookups' time. */
     for (size_t i = 0; i < n; i++)
-        if (strcmp(fs[i]->id, id) == 0)
+        if (fs[i]->id[0] == id[0] && strcmp(fs[i]->id, id) == 0)
             return fs[i];
     return NULL;
 }

@@ -39,6 +39,10 @@ typedef struct slot {
     elg_native **natives;
     const char **used; /* the parameters the rules asked for */
     size_t used_count;
+    /* used resolved in rs (NULL until a native decision did it): the same for
+     * every native decision of the slot, it was 28 name comparisons each. */
+    const elg_param_value **params;
+    size_t params_count;
 } slot;
 
 struct elg_eval {
@@ -868,6 +872,7 @@ static int own_decls(elg_decision *d) {
 /* The parameters the first (Lua) decision of a native slot used, kept for
  * the native decisions; the slot is then ready. */
 static int keep_used(elg_eval *ev, slot *s, const run *R, elg_error *err) {
+    s->params = NULL; /* resolved for the list being replaced */
     s->used = elg_arena_array(ev->arena, R->used_count + 1, sizeof *s->used);
     if (!s->used)
         return oom(err);
@@ -1088,6 +1093,7 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
             rc = oom(err);
             goto out;
         }
+        s->params = NULL; /* resolved in the ruleset being replaced */
         if ((rc = build_ruleset(ev, s, R.stable ? R.decls : NULL, R.stable ? (size_t)R.nrules : 0,
                                 err)))
             goto out;
@@ -1099,10 +1105,21 @@ int elg_eval_decide(elg_eval *ev, const elg_eval_project *in, elg_decision **out
         rc = oom(err);
         goto out;
     }
-    for (size_t k = 0; k < R.used_count; k++) {
-        const elg_param_value *pv = elg_ruleset_param(d->ruleset, R.used[k]);
-        if (pv)
-            d->params[d->params_count++] = pv;
+    if (R.used == s->used && s->params) {
+        memcpy(d->params, s->params, s->params_count * sizeof *d->params);
+        d->params_count = s->params_count;
+    } else {
+        for (size_t k = 0; k < R.used_count; k++) {
+            const elg_param_value *pv = elg_ruleset_param(d->ruleset, R.used[k]);
+            if (pv)
+                d->params[d->params_count++] = pv;
+        }
+        /* Native decisions ask for the slot's own list (keep_used). */
+        if (R.used == s->used && R.used_count == s->used_count &&
+            (s->params = elg_arena_array(ev->arena, d->params_count + 1, sizeof *s->params))) {
+            memcpy(s->params, d->params, d->params_count * sizeof *d->params);
+            s->params_count = d->params_count;
+        }
     }
     for (size_t k = 0; k < d->rules_count; k++)
         statuses[k] = d->rules[k].status;

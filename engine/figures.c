@@ -40,12 +40,14 @@ int elg_figures_compute(const elg_project *p, const elg_call *call,
     }
     for (size_t i = 0; i < p->resources_count; i++) {
         const elg_resource *r = &p->resources[i];
-        const elg_financer *fin = elg_financer_find(financers, financers_count, r->financer);
         size_t k = 0;
-        while (k < f.financers_count && strcmp(f.financers[k].financer, r->financer) != 0)
+        while (k < f.financers_count && (f.financers[k].financer[0] != r->financer[0] ||
+                                         strcmp(f.financers[k].financer, r->financer) != 0))
             k++;
         elg_financer_figures *x = &f.financers[k];
         if (k == f.financers_count) {
+            /* Looked up once per financer, not once per line. */
+            const elg_financer *fin = elg_financer_find(financers, financers_count, r->financer);
             f.financers_count++;
             x->financer = elg_arena_strdup(arena, r->financer);
             x->nature = fin ? elg_nature_name(fin->nature) : "unknown";

@@ -586,7 +586,7 @@ static void fact_list_item(rec *r, const strlist *l, size_t k) {
 
 static bool in_set(const strlist *l, const char *v) {
     for (size_t i = 0; v && i < l->count; i++)
-        if (strcmp(l->items[i], v) == 0)
+        if (l->items[i][0] == v[0] && strcmp(l->items[i], v) == 0)
             return true;
     return false;
 }
@@ -1221,7 +1221,7 @@ static bool commune_inside(const elg_native *n, const char *name) {
     char code[6];
     if (insee_of(name, code)) {
         for (size_t i = 0; i < n->codes_count; i++)
-            if (strcmp(n->codes[i], code) == 0)
+            if (n->codes[i][0] == code[0] && strcmp(n->codes[i], code) == 0)
                 return true;
         return false;
     }
@@ -1229,7 +1229,7 @@ static bool commune_inside(const elg_native *n, const char *name) {
     if (normalise(name, buf, sizeof buf) >= sizeof buf)
         return false;
     for (size_t i = 0; i < n->names_count; i++)
-        if (strcmp(n->names[i], buf) == 0)
+        if (n->names[i][0] == buf[0] && strcmp(n->names[i], buf) == 0)
             return true;
     return false;
 }

@@ -310,9 +310,12 @@ static void test_native_path_taken(void **state) {
     elg_rules *r = open_rules(CALL_SRC);
     elg_eval *ev = prepare(r);
     elg_decision_free(decide(ev, &v.p));
+    /* The first native decision resolves the parameters in force, the next
+     * ones reuse them: both record the Lua decision's. */
+    elg_decision *first_native = decide(ev, &v.p);
     elg_decision *native = decide(ev, &v.p);
     elg_eval_stats st = elg_eval_get_stats(ev);
-    assert_int_equal(st.native, 1);
+    assert_int_equal(st.native, 2);
     assert_int_equal(st.lua, 1);
     setenv("ELIGO_NATIVE", "0", 1);
     elg_rules *r2 = open_rules(CALL_SRC);
@@ -328,6 +331,15 @@ static void test_native_path_taken(void **state) {
         assert_true(elg_value_equal(&native->rules[i].figures, &lua->rules[i].figures));
     }
     assert_int_equal(native->figures.max_grantable, lua->figures.max_grantable);
+    assert_true(lua->params_count > 0);
+    for (const elg_decision *n = first_native; n; n = n == first_native ? native : NULL) {
+        assert_int_equal(n->params_count, lua->params_count);
+        for (size_t k = 0; k < lua->params_count; k++) {
+            assert_string_equal(n->params[k]->name, lua->params[k]->name);
+            assert_true(elg_value_equal(&n->params[k]->value, &lua->params[k]->value));
+        }
+    }
+    elg_decision_free(first_native);
     elg_decision_free(native);
     elg_decision_free(lua);
     elg_eval_free(ev);
