@@ -37,6 +37,8 @@ static const cyaml_schema_value_t string_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
 };
 
+/* One field a line, as in the other tables (clang-format would pair them). */
+// clang-format off
 static const cyaml_schema_field_t financer_fields[] = {
     STR("kind", REQ, raw_financer, kind),
     STR("id", REQ, raw_financer, id),
@@ -45,6 +47,7 @@ static const cyaml_schema_field_t financer_fields[] = {
     STR("siret", OPT, raw_financer, siret),
     CYAML_FIELD_END,
 };
+// clang-format on
 static const cyaml_schema_value_t financer_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_financer, financer_fields),
 };
