@@ -81,6 +81,12 @@ int elg_ckpt_start(sqlite3 *db, int pages, int high, int autocheckpoint, elg_ckp
     int rc = sqlite3_open_v2(path, &c->own, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(c->own, 5000);
+    /* SQLite opens a connection's log at its first read: a checkpoint on a
+     * connection that has read nothing finds no log and returns at once,
+     * successfully, having copied nothing (every copy was then the
+     * writer's own, past `high`, its commits waiting for it). */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->own, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         elg_error_set(err, ELG_ESTORE, "opening the store for its checkpoints: %s",
                       c->own ? sqlite3_errmsg(c->own) : sqlite3_errstr(rc));

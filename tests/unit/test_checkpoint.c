@@ -1,7 +1,8 @@
 /*
  * Tests of the background checkpointer (engine/checkpoint.h): a writer's
  * log stays bounded over many commits (the writer checkpoints itself past
- * `high`, so the log restarts), every row committed is there after stop and
+ * `high`, so the log restarts), the thread itself copies the log into the
+ * database (`high` out of reach), every row committed is there after stop and
  * after reopening, the writer's own checkpointing is back after stop, a
  * held checkpointer lets a forked child use the file, and an in-memory
  * database has none.
@@ -124,6 +125,36 @@ static void test_bounded_and_complete(void **state) {
     sqlite3_close(db);
 }
 
+static off_t db_size(void) {
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* The thread itself copies the log into the database: with `high` out of
+ * reach the writer never checkpoints, so the database file grows only
+ * through the thread's checkpoints. A checkpointer whose connection had
+ * never read the database did nothing: SQLite opens a connection's log at
+ * its first read, and a checkpoint on a connection without one returns at
+ * once, successfully (every copy was the writer's own, past `high`). */
+static void test_thread_copies(void **state) {
+    (void)state;
+    elg_ckpt *c;
+    sqlite3 *db = fresh(64, 1 << 30, 1000, &c);
+    off_t before = db_size();
+    commits(db, 100, 10); /* 1 000 rows, some 4 MiB */
+    /* The thread copies at most up to the last commit it was asked after:
+     * one more commit past `pages` asks for the rest, hold waits for it. */
+    for (int waited = 0; waited < 500 && db_size() < before + 3 * 1024 * 1024; waited++) {
+        elg_ckpt_hold(c, 1);
+        elg_ckpt_hold(c, 0);
+        usleep(10000);
+    }
+    assert_true(db_size() >= before + 3 * 1024 * 1024);
+    elg_ckpt_stop(c);
+    assert_int_equal(count(db), 1000);
+    sqlite3_close(db);
+}
+
 static void test_autocheckpoint_back(void **state) {
     (void)state;
     elg_ckpt *c;
@@ -180,9 +211,8 @@ static void test_memory_has_none(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bounded_and_complete),
-        cmocka_unit_test(test_autocheckpoint_back),
-        cmocka_unit_test(test_hold_around_fork),
+        cmocka_unit_test(test_bounded_and_complete), cmocka_unit_test(test_thread_copies),
+        cmocka_unit_test(test_autocheckpoint_back),  cmocka_unit_test(test_hold_around_fork),
         cmocka_unit_test(test_memory_has_none),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
