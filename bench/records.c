@@ -2,9 +2,10 @@
  * records: what a stored decision record would weigh under other ways of
  * compressing it (README "Speed", "What a smaller record would take").
  *
- * Reads the records a batch stored compressed with a store's first record
- * dictionary (trace_z, engine/zrecord.h), gives them back their bytes, and
- * compresses them again at the store's level (-3) in two other ways:
+ * Reads the records a batch stored compressed with the store's record
+ * dictionary that serves the most (trace_z, engine/zrecord.h), gives them
+ * back their bytes, and compresses them again at the store's level (-3)
+ * in two other ways:
  *   - against dictionaries trained on the first 64, 256, 1 024 and 4 096
  *     records, of 12, 32, 64 and 110 KB (the store trains 12 KB on 64);
  *   - as frames of 1, 16, 64 and 256 records (blocks of a batch) against
@@ -75,7 +76,7 @@ static int add_record(records *r, const void *data, size_t len) {
     return 0;
 }
 
-/* The store's first dictionary (into *dict) and the records made with it. */
+/* That dictionary (into *dict) and the records made with it. */
 static int load(sqlite3 *db, void **dict, size_t *dict_len, records *r) {
     sqlite3_stmt *st = NULL;
     int rc = 1;
@@ -84,8 +85,13 @@ static int load(sqlite3 *db, void **dict, size_t *dict_len, records *r) {
     char *out = malloc(MAX_RECORD);
     if (!dc || !out)
         goto out;
-    if (sqlite3_prepare_v2(db, "SELECT id, dict FROM trace_dicts ORDER BY id LIMIT 1", -1, &st,
-                           NULL) != SQLITE_OK) {
+    /* The dictionary of most records: each worker of a batch trains its own. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT t.id, t.dict FROM trace_dicts AS t JOIN (SELECT trace_dict,"
+                           " count(*) AS n FROM decisions WHERE trace_dict IS NOT NULL"
+                           " GROUP BY trace_dict) AS c ON c.trace_dict = t.id"
+                           " ORDER BY c.n DESC, t.id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK) {
         rc = fail("reading the dictionaries", sqlite3_errmsg(db));
         goto out;
     }

@@ -329,7 +329,7 @@ int elg_figures_read(const char *json, elg_arena *a, elg_figures *f, elg_error *
 /* The stored record (ELG_DECISION_RECORD_FORMAT): the project's half,
  * referring to d->ruleset; the row's columns complete it (elg_decision_row). */
 int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *err);
-/* The same record in binary (format 6, docs/trace.md "Binary records"):
+/* The same record in binary (format 7, docs/trace.md "Binary records"):
  * what a batch stores, compressed, once its ruleset has a dictionary
  * (engine/zrecord.h). Unlike the JSON record it holds the key figures too,
  * so that the row's figures column can be left empty (store.h). Read by
@@ -337,12 +337,22 @@ int elg_decision_write_record(const elg_decision *d, elg_text *out, elg_error *e
  * give. ELG_EUSAGE for a decision it cannot represent (a parameter that is
  * not its ruleset's, a value nested deeper than 64). */
 int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_error *err);
+/* The same in format 7 (as elg_decision_write_record_bin) or 6 (its
+ * messages written as plain text), so that the readers of records an
+ * earlier eligo stored stay tested; ELG_EUSAGE for another format. */
+int elg_decision_write_record_bin_format(const elg_decision *d, int format, elg_text *out,
+                                         elg_error *err);
 /* A binary record starts with these bytes (a NUL: never JSON), then its
- * format: 6 as written now, 5 for those without the key figures (their
- * row's figures column has them), which are still read. */
+ * format: 7 as written now; 6, whose messages are written as plain text,
+ * and 5, also without the key figures (their row's figures column has
+ * them), are still read. */
 #define ELG_BREC_MAGIC "\0E"
-#define ELG_BREC_FORMAT 6
+#define ELG_BREC_FORMAT 7
 #define ELG_BREC_FORMAT_OLDEST 5
+/* In a message of format 7: this byte (never in UTF-8), then the rank
+ * (1-based) among its rule's figures of the one whose value is written
+ * there as elg_money_format writes it. */
+#define ELG_BREC_MONEY 0xFF
 /* Per rule, what follows its status and message. */
 enum {
     ELG_BREC_INLINE = 1,   /* its declaration fields (not its ruleset's at this position) */
@@ -353,7 +363,7 @@ enum {
 };
 /* Whether bytes[0..len) is a binary record (else JSON). */
 bool elg_decision_is_binary(const void *bytes, size_t len);
-/* The format of a binary record (5 or 6), 0 when bytes is not one. */
+/* The format of a binary record (5 to 7), 0 when bytes is not one. */
 int elg_decision_binary_format(const void *bytes, size_t len);
 /* The ruleset's JSON (what its sha256 is computed over). */
 int elg_ruleset_write_json(const elg_ruleset *rs, elg_text *out, elg_error *err);

@@ -9,6 +9,7 @@
  */
 #include "decision.h"
 #include "factpath.h"
+#include "money.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -738,6 +739,7 @@ typedef struct breader {
     reader *r;
     const unsigned char *p, *start, *end;
     bool broken;
+    int format;
 } breader;
 
 static int b_bad(breader *b, const char *what) {
@@ -965,15 +967,58 @@ static int b_facts(breader *b, bool statics, fact_table *t) {
     return 0;
 }
 
+/* A message of format 7 (decision_write.c b_message): its bytes, each
+ * ELG_BREC_MONEY and rank replaced by that figure of the rule (read
+ * already, its keys sorted) as elg_money_format writes it. */
+static int b_expand_message(breader *b, const unsigned char *m, size_t len,
+                            const elg_value *figures, const char **out) {
+    size_t refs = 0;
+    for (size_t i = 0; i < len; i++)
+        refs += m[i] == ELG_BREC_MONEY;
+    char *t = elg_arena_alloc(b->r->a, len + refs * ELG_MONEY_FMT_MAX + 1), *o = t;
+    if (!t)
+        return oom(b->r);
+    for (size_t i = 0; i < len; i++) {
+        if (m[i] != ELG_BREC_MONEY) {
+            *o++ = (char)m[i];
+            continue;
+        }
+        size_t rank = i + 1 < len ? m[++i] : 0;
+        const elg_value_pair *p =
+            figures->type == ELG_VALUE_MAP && rank >= 1 && rank <= figures->u.map.count
+                ? &figures->u.map.pairs[rank - 1]
+                : NULL;
+        if (!p || p->value.type != ELG_VALUE_INT)
+            return bad(b->r, "message", "text whose amounts name the rule's figures");
+        elg_money_format(p->value.u.integer, o, ELG_MONEY_FMT_MAX);
+        o += strlen(o);
+    }
+    *o = '\0';
+    *out = t;
+    return 0;
+}
+
 static int b_rule(breader *b, const elg_rule_decl *decl, const fact_table *table,
                   elg_rule_result *x) {
     unsigned flags = b_byte(b), status = b_byte(b);
     if (b->broken || status >= ELG_RULE_STATUS_COUNT || flags > 31)
         return b_bad(b, "a rule's status");
     x->status = (elg_rule_status)status;
-    int rc = b_ostr(b, &x->message, false, "message");
-    if (rc)
+    int rc = 0;
+    /* Format 7 writes the message's amounts as references to the figures
+     * that follow: kept as bytes until those are read. */
+    const unsigned char *msg = NULL;
+    size_t msg_len = 0;
+    if (b->format >= 7) {
+        uint64_t n = b_uint(b);
+        if (b->broken || n == 0 || n - 1 > (uint64_t)(b->end - b->p))
+            return b->broken || n ? b_bad(b, "message") : bad(b->r, "message", "text");
+        msg = b->p;
+        msg_len = (size_t)(n - 1);
+        b->p += msg_len;
+    } else if ((rc = b_ostr(b, &x->message, false, "message"))) {
         return rc;
+    }
     bool inline_decl = flags & ELG_BREC_INLINE;
     if (inline_decl) {
         if ((rc = b_ostr(b, &x->id, false, "id")) || (rc = b_ostr(b, &x->title, false, "title")) ||
@@ -1022,6 +1067,8 @@ static int b_rule(breader *b, const elg_rule_decl *decl, const fact_table *table
     } else {
         x->figures.type = ELG_VALUE_MAP;
     }
+    if (msg && (rc = b_expand_message(b, msg, msg_len, &x->figures, &x->message)))
+        return rc;
     if ((flags & ELG_BREC_NOTICES) &&
         (rc = b_strings(b, &x->notices, &x->notices_count, "notices")))
         return rc;
@@ -1120,7 +1167,7 @@ static int read_binary(reader *r, const char *bytes, size_t len, const elg_decis
     const elg_ruleset *rs = d->ruleset;
     const unsigned char *u = (const unsigned char *)bytes;
     int format = elg_decision_binary_format(bytes, len);
-    breader b = {r, u + sizeof ELG_BREC_MAGIC, u, u + len, false};
+    breader b = {r, u + sizeof ELG_BREC_MAGIC, u, u + len, false, format};
     size_t np = b_count(&b);
     if (b.broken)
         return b_bad(&b, "parameters");

@@ -20,6 +20,7 @@
 
 #include "factpath.h"
 #include "hash.h"
+#include "money.h"
 #include "strhash.h"
 
 #define INVALID_UTF8 "(text that is not valid UTF-8)"
@@ -1053,17 +1054,23 @@ static void b_strn(writer *w, const char *s, size_t len) {
     put(w, s, len);
 }
 
+/* s, or the notice when s is not valid UTF-8; its length in *len. */
+static const char *valid_text(const char *s, size_t *len) {
+    *len = strlen(s);
+    if (utf8_valid(s, *len))
+        return s;
+    *len = strlen(INVALID_UTF8);
+    return INVALID_UTF8;
+}
+
 /* Text that may be NULL: its length + 1, 0 for NULL. */
 static void b_ostr(writer *w, const char *s) {
     if (!s) {
         b_uint(w, 0);
         return;
     }
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len)) {
-        s = INVALID_UTF8;
-        len = strlen(INVALID_UTF8);
-    }
+    size_t len;
+    s = valid_text(s, &len);
     b_uint(w, len + 1);
     put(w, s, len);
 }
@@ -1107,6 +1114,80 @@ static void b_value(writer *w, const elg_value *v, int depth) {
     }
 }
 
+/* The rank (1 for the first) among the keys of figures of the integer
+ * figure of value v, 0 when none is, or its key is not unique (the reader
+ * could not tell which) or ranks past 255. */
+static unsigned figure_rank(const elg_value *figures, int64_t v) {
+    const elg_value_pair *p = figures->u.map.pairs;
+    size_t n = figures->u.map.count;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].value.type != ELG_VALUE_INT || p[i].value.u.integer != v)
+            continue;
+        size_t below = 0, same = 0;
+        for (size_t j = 0; j < n; j++) {
+            int c = strcmp(p[j].key, p[i].key);
+            below += c < 0;
+            same += c == 0;
+        }
+        return same == 1 && below < 255 ? (unsigned)below + 1 : 0;
+    }
+    return 0;
+}
+
+/* A rule's message (format 7). Its amounts are what zstd cannot take out
+ * of it (README "Speed"): each amount written as elg_money_format writes
+ * it (elg_money_text_before) whose value is one of the rule's integer
+ * figures is written as ELG_BREC_MONEY and that figure's rank among the
+ * figures' keys, which the reader formats back: it gives back exactly this
+ * text. Valid UTF-8 never holds the byte 0xFF. The text is written as its
+ * encoded length + 1, 0 for none, as b_ostr writes text. */
+static void b_message(writer *w, const char *s, const elg_value *figures) {
+    if (!s) {
+        b_uint(w, 0);
+        return;
+    }
+    size_t len;
+    s = valid_text(s, &len);
+    struct {
+        size_t at, len;
+        unsigned rank;
+    } spans[64];
+    size_t nspans = 0, out_len = len, from = 0;
+    /* The places first: the length comes before the bytes. */
+    for (const char *e = s; figures && figures->type == ELG_VALUE_MAP && figures->u.map.count &&
+                            nspans < sizeof spans / sizeof *spans;) {
+        e = memchr(e, 0xE2, len - (size_t)(e - s));
+        if (!e)
+            break;
+        e++;
+        if ((size_t)(s + len - e) < 2 || (unsigned char)e[0] != 0x82 || (unsigned char)e[1] != 0xAC)
+            continue;
+        e += 2;
+        size_t end = (size_t)(e - s);
+        elg_cents v;
+        size_t at = elg_money_text_before(s + from, end - from, &v);
+        if (at > end - from)
+            continue;
+        unsigned rank = figure_rank(figures, v);
+        if (!rank)
+            continue;
+        spans[nspans].at = from + at;
+        spans[nspans].len = end - from - at;
+        spans[nspans++].rank = rank;
+        out_len -= end - from - at - 2;
+        from = end;
+    }
+    b_uint(w, out_len + 1);
+    size_t at = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        put(w, s + at, spans[i].at - at);
+        b_byte(w, ELG_BREC_MONEY);
+        b_byte(w, spans[i].rank);
+        at = spans[i].at + spans[i].len;
+    }
+    put(w, s + at, len - at);
+}
+
 static void b_strings(writer *w, const char *const *s, size_t n) {
     b_uint(w, n);
     for (size_t i = 0; i < n; i++)
@@ -1114,7 +1195,7 @@ static void b_strings(writer *w, const char *const *s, size_t n) {
 }
 
 static void b_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_result *r,
-                   const size_t *fact_index, size_t skip) {
+                   const size_t *fact_index, size_t skip, int format) {
     bool inline_decl = !declared_as(rs, i, r);
     bool has_figures = r->figures.type == ELG_VALUE_MAP && r->figures.u.map.count > 0;
     unsigned flags = (inline_decl ? ELG_BREC_INLINE : 0) | (skip ? ELG_BREC_DECLARED : 0) |
@@ -1123,7 +1204,10 @@ static void b_rule(writer *w, const elg_ruleset *rs, size_t i, const elg_rule_re
                      (r->missing_count ? ELG_BREC_MISSING : 0);
     b_byte(w, flags);
     b_byte(w, (unsigned)r->status);
-    b_ostr(w, r->message);
+    if (format >= 7)
+        b_message(w, r->message, has_figures ? &r->figures : NULL);
+    else
+        b_ostr(w, r->message);
     if (inline_decl) {
         b_ostr(w, r->id);
         b_ostr(w, r->title);
@@ -1190,6 +1274,13 @@ static void b_figures(writer *w, const elg_figures *f) {
 }
 
 int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_error *err) {
+    return elg_decision_write_record_bin_format(d, ELG_BREC_FORMAT, out, err);
+}
+
+int elg_decision_write_record_bin_format(const elg_decision *d, int format, elg_text *out,
+                                         elg_error *err) {
+    if (format != 6 && format != ELG_BREC_FORMAT)
+        return elg_error_set(err, ELG_EUSAGE, "writing a decision: no binary format %d", format);
     writer w;
     int rc = writer_open(&w, out, err);
     if (rc)
@@ -1206,7 +1297,7 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
     const fact_table *ft = &rf.ft;
     const shape_table *st = &rf.st;
     put(&w, ELG_BREC_MAGIC, sizeof ELG_BREC_MAGIC - 1);
-    b_byte(&w, ELG_BREC_FORMAT);
+    b_byte(&w, (unsigned)format);
     b_uint(&w, d->params_count);
     for (size_t i = 0; i < d->params_count; i++)
         b_uint(&w, (uint64_t)(d->params[i] - rs->params));
@@ -1232,7 +1323,7 @@ int elg_decision_write_record_bin(const elg_decision *d, elg_text *out, elg_erro
     }
     b_uint(&w, d->rules_count);
     for (size_t i = 0, at = 0; i < d->rules_count; i++) {
-        b_rule(&w, rs, i, &d->rules[i], ft->index + at, ft->skip[i]);
+        b_rule(&w, rs, i, &d->rules[i], ft->index + at, ft->skip[i], format);
         at += d->rules[i].facts_count - ft->skip[i];
     }
     b_figures(&w, &d->figures);

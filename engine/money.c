@@ -357,6 +357,58 @@ const char *elg_money_format(elg_cents amount, char *buf, size_t size) {
     return buf;
 }
 
+/* Read backwards from the euro sign, in elg_money_format's grammar only:
+ * [-] (0 | [1-9][0-9]{0,2} ( [0-9]{3})*) , [0-9]{2} U+0020 U+20AC, the '-'
+ * not before zero; digits before the leading group stay outside the text. */
+size_t elg_money_text_before(const char *s, size_t end, elg_cents *amount) {
+    const size_t none = end + 1;
+    if (end < 8 || memcmp(s + end - 4, " \xE2\x82\xAC", 4) != 0 || s[end - 7] != ',' ||
+        !is_digit(s[end - 6]) || !is_digit(s[end - 5]))
+        return none;
+    uint64_t cents = (uint64_t)(s[end - 6] - '0') * 10 + (uint64_t)(s[end - 5] - '0');
+    size_t at = end - 7; /* the comma: the integer part ends here */
+    uint64_t units = 0, scale = 1;
+    size_t start;
+    for (;;) {
+        size_t k = 0;
+        while (k < 3 && at > 0 && is_digit(s[at - 1])) {
+            at--;
+            k++;
+        }
+        if (k == 0)
+            return none;
+        uint64_t group = 0;
+        for (size_t i = 0; i < k; i++)
+            group = group * 10 + (uint64_t)(s[at + i] - '0');
+        uint64_t add;
+        if (__builtin_mul_overflow(group, scale, &add) ||
+            __builtin_add_overflow(units, add, &units))
+            return none;
+        /* Another group before this one: three digits, a space, a digit. */
+        if (k == 3 && at >= 2 && s[at - 1] == ' ' && is_digit(s[at - 2])) {
+            if (__builtin_mul_overflow(scale, 1000, &scale))
+                return none;
+            at--;
+            continue;
+        }
+        /* The leading group: no leading zero, unless it is the one digit 0. */
+        if (s[at] == '0' && !(k == 1 && scale == 1))
+            return none;
+        start = at;
+        break;
+    }
+    uint64_t mag;
+    if (__builtin_mul_overflow(units, 100, &mag) || __builtin_add_overflow(mag, cents, &mag))
+        return none;
+    int neg = start > 0 && s[start - 1] == '-' && mag != 0;
+    if (neg ? mag > (uint64_t)INT64_MAX + 1 : mag > (uint64_t)INT64_MAX)
+        return none;
+    if (neg)
+        start--;
+    *amount = neg ? (elg_cents)(0 - mag) : (elg_cents)mag;
+    return start;
+}
+
 int elg_money_add(elg_cents a, elg_cents b, elg_cents *out, elg_error *err) {
     elg_cents r;
     if (__builtin_add_overflow(a, b, &r)) {

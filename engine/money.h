@@ -38,9 +38,18 @@ int elg_money_parse(const char *text, int allow_negative, elg_cents *out, elg_er
 /* Formats cents the French way: "80 820,00 €", "-0,01 €", "0,00 €".
  * The thousands separator is a plain space (U+0020) so output stays ASCII
  * apart from the euro sign. Writes at most size bytes; returns buf. A buffer
- * of ELG_MONEY_FMT_MAX bytes always suffices. */
+ * of ELG_MONEY_FMT_MAX bytes always suffices. Stored records of binary
+ * format 7 hold amounts of their messages as values that this function
+ * writes back when they are read (decision.h): a change of its output
+ * changes what they read back, and needs a new record format. */
 #define ELG_MONEY_FMT_MAX 40
 const char *elg_money_format(elg_cents amount, char *buf, size_t size);
+/* The amount whose elg_money_format text ends at s[end - 1] (its euro
+ * sign's last byte), as a suffix of s[0..end): where that text starts,
+ * its value in *amount; end + 1 when s[0..end) does not end with such a
+ * text. Whatever it finds, elg_money_format(*amount) is exactly
+ * s[start..end) (record format 7 relies on it, decision_write.c). */
+size_t elg_money_text_before(const char *s, size_t end, elg_cents *amount);
 
 /* Checked arithmetic: 0 or ELG_EOVERFLOW (err filled). */
 int elg_money_add(elg_cents a, elg_cents b, elg_cents *out, elg_error *err);

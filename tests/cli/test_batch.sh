@@ -125,13 +125,13 @@ dump "$last" >"$WORK/dec.0"
 assert_eq 480 "$(($(wc -l <"$WORK/dec.0")))" "240 new decisions stored (the five seeds already are), each with its inputs key"
 assert_eq 176 "$(sqlite3 "$ELIGO_DB" "SELECT count(*) FROM decisions WHERE id > $last AND trace_z IS NOT NULL AND trace = ''")" \
     "the records after the ruleset's first 64 are stored compressed"
-# Those 176 are binary records (format 5), listed as the JSON records they
+# Those 176 are binary records (format 7), listed as the JSON records they
 # read back to; the first 64, sampled for the dictionary, are JSON.
 assert_eq "64 176" "$(eligo trace list --call $CALL --format json --record |
     jq -rs --argjson last "$last" '[.[] | select(.decision_id > $last)] |
-    "\(map(select(.record_format == 4 and .record.format == 4)) | length) \(map(select(.record_format == 6 and .record.format == 4)) | length)"')" \
+    "\(map(select(.record_format == 4 and .record.format == 4)) | length) \(map(select(.record_format == 7 and .record.format == 4)) | length)"')" \
     "64 records stored as JSON, 176 in binary"
-# The binary ones hold their key figures (format 6) and leave the column
+# The binary ones hold their key figures (since format 6) and leave the column
 # empty; listed, every decision shows them, from one place or the other.
 assert_eq "176 0" "$(sqlite3 "$ELIGO_DB" "SELECT sum(figures = '') || ' ' || sum(figures = '' AND trace_z IS NULL) FROM decisions WHERE id > $last")" \
     "a compressed record's figures are in the record, the column empty"

@@ -1028,7 +1028,7 @@ static char *full_json(const elg_decision *d) {
 }
 
 /* d's record read back with its row: in JSON (format 4) when bin is false,
- * else in binary (format 6), whose row leaves the figures to the record as
+ * else in binary (format 7), whose row leaves the figures to the record as
  * a batch stores it. */
 static elg_decision *record_back(elg_decision *d, bool bin, elg_text *rec, elg_text *figs,
                                  char outcome[32]) {
@@ -1050,8 +1050,19 @@ static elg_decision *record_back(elg_decision *d, bool bin, elg_text *rec, elg_t
     elg_decision *back = NULL;
     if (elg_decision_read(rec->data, rec->len, &row, find_own_ruleset, d->ruleset, &back, &err))
         fail_msg("reading the record back: %s", err.message);
-    assert_int_equal(back->stored_format, bin ? 6 : 4);
+    assert_int_equal(back->stored_format, bin ? ELG_BREC_FORMAT : 4);
     return back;
+}
+
+/* The row of d's binary record as a batch stores it (figures left to the
+ * record), without its id and time. */
+static elg_decision_row bin_row(const elg_decision *d, const char *outcome) {
+    return (elg_decision_row){.ruleset = d->ruleset->sha256,
+                              .project = d->project,
+                              .project_version = d->project_version,
+                              .project_sha256 = d->project_sha256,
+                              .outcome = outcome,
+                              .figures = ""};
 }
 
 /* The binary record reads back to the decision the JSON record gives, on
@@ -1086,12 +1097,30 @@ static void test_binary_record_same_decision(void **state) {
             fail_msg("source %zu: JSON record gives\n%s\nbinary record gives\n%s", s, ja, jb);
         if (brec.len >= jrec.len)
             fail_msg("source %zu: binary record of %zu bytes, JSON of %zu", s, brec.len, jrec.len);
-        elg_decision_row row = {.ruleset = d->ruleset->sha256,
-                                .project = d->project,
-                                .project_version = d->project_version,
-                                .project_sha256 = d->project_sha256,
-                                .outcome = o2,
-                                .figures = ""};
+        elg_decision_row row = bin_row(d, o2);
+        /* Format 6, as eligo wrote records before their messages' amounts
+         * named the figures: the same decision, and never fewer bytes. */
+        elg_text brec6 = {0};
+        elg_error err6 = {0};
+        if (elg_decision_write_record_bin_format(d, 6, &brec6, &err6))
+            fail_msg("source %zu: format 6: %s", s, err6.message);
+        {
+            elg_decision_row r6 = row;
+            r6.id = 9; /* as record_back's row */
+            r6.created_at = "2026-12-02T10:00:00.000Z";
+            elg_decision *d6 = NULL;
+            if (elg_decision_read(brec6.data, brec6.len, &r6, find_own_ruleset, d->ruleset, &d6,
+                                  &err6))
+                fail_msg("source %zu: format 6 read back: %s", s, err6.message);
+            assert_int_equal(d6->stored_format, 6);
+            char *j6 = full_json(d6);
+            if (strcmp(j6, ja) != 0)
+                fail_msg("source %zu: format 6 gives\n%s\nJSON gives\n%s", s, j6, ja);
+            free(j6);
+            elg_decision_free(d6);
+        }
+        if (brec.len > brec6.len || (strstr(ja, " \xE2\x82\xAC") && brec.len >= brec6.len))
+            fail_msg("source %zu: format 7 of %zu bytes, format 6 of %zu", s, brec.len, brec6.len);
         for (size_t n = 3; n < brec.len; n++) {
             elg_decision *cut = NULL;
             elg_error err = {0};
@@ -1117,15 +1146,15 @@ static void test_binary_record_same_decision(void **state) {
         }
         free(bytes);
         /* A record of format 5, as eligo wrote them before the figures were
-         * in it: the same bytes without the figures at the end, read with
-         * the figures of its row, gives the same decision; and without them
-         * it is an error. */
+         * in it: the same bytes as format 6 without the figures at the end,
+         * read with the figures of its row, gives the same decision; and
+         * without them it is an error. */
         {
-            char *old5 = malloc(brec.len);
+            char *old5 = malloc(brec6.len);
             size_t cut = 0;
             char *j5 = NULL;
-            for (size_t n = brec.len; n-- > 3 && !cut;) {
-                memcpy(old5, brec.data, n);
+            for (size_t n = brec6.len; n-- > 3 && !cut;) {
+                memcpy(old5, brec6.data, n);
                 old5[2] = 5;
                 elg_decision_row r5 = row;
                 r5.figures = jfigs.data;
@@ -1151,7 +1180,8 @@ static void test_binary_record_same_decision(void **state) {
             free(j5);
             free(old5);
         }
-        /* A record of format 6 without its row is an error, not a guess. */
+        elg_text_release(&brec6);
+        /* A binary record without its row is an error, not a guess. */
         elg_decision *alone = NULL;
         elg_error err = {0};
         assert_int_equal(elg_decision_read(brec.data, brec.len, NULL, find_own_ruleset, d->ruleset,
@@ -1167,6 +1197,77 @@ static void test_binary_record_same_decision(void **state) {
         elg_text_release(&bfigs);
         elg_decision_free(d);
     }
+}
+
+/* Format 7 writes each amount of a message that is one of its rule's
+ * integer figures as elg_money_format writes it as a reference to that
+ * figure: the message reads back the same wherever the amount is (twice,
+ * at the end, glued to another, negative), an amount that is no figure
+ * stays text, and a reference to a figure that is not there or not an
+ * integer is refused. */
+static void test_binary_record_money_refs(void **state) {
+    (void)state;
+    elg_decision *d = decide_alone(
+        "rule { id = 'm', check = function(p)\n"
+        "  return fail('A 1 234,56 \xE2\x82\xAC, B 1 234,56 \xE2\x82\xAC, 7,00 \xE2\x82\xAC '"
+        " .. '-0,05 \xE2\x82\xAC 1,00 \xE2\x82\xAC"
+        "2,00 \xE2\x82\xAC 21 234,56 \xE2\x82\xAC '"
+        " .. '\xE2\x82\xAC seul 0,00 \xE2\x82\xAC',\n"
+        "    { a = 123456, b = -5, c = 100, d = 200, z = 'texte', n = { x = 0 }, zero = 0 }) end "
+        "}\n"
+        "rule { id = 'sans', check = function(p) return pass('1,00 \xE2\x82\xAC') end }\n",
+        NULL, &project);
+    elg_text jrec = {0}, jfigs = {0}, brec = {0}, brec6 = {0};
+    char o1[32], o2[32];
+    elg_decision *a = record_back(d, false, &jrec, &jfigs, o1);
+    elg_text bfigs = {0};
+    elg_decision *b = record_back(d, true, &brec, &bfigs, o2);
+    char *ja = full_json(a), *jb = full_json(b);
+    if (strcmp(ja, jb) != 0)
+        fail_msg("JSON record gives\n%s\nbinary record gives\n%s", ja, jb);
+    assert_string_equal(b->rules[0].message, d->rules[0].message);
+    assert_string_equal(b->rules[1].message, "1,00 \xE2\x82\xAC");
+    /* 1 234,56 twice; -0,05; 1,00 and 2,00; 0,00. 21 234,56 is another
+     * amount, 7,00 no figure: text. */
+    size_t refs = 0;
+    for (size_t i = 0; i < brec.len; i++)
+        refs += (unsigned char)brec.data[i] == ELG_BREC_MONEY;
+    assert_int_equal(refs, 6);
+    elg_error err = {0};
+    assert_int_equal(elg_decision_write_record_bin_format(d, 6, &brec6, &err), 0);
+    assert_true(brec.len < brec6.len);
+    assert_int_equal(elg_decision_write_record_bin_format(d, 5, &brec6, &err), ELG_EUSAGE);
+    /* Ranks among the keys a, b, c, d, n, z, zero: n (5) is a map, z (6)
+     * text, 8 is past the figures, 0 is no rank. */
+    const char *first = memchr(brec.data, ELG_BREC_MONEY, brec.len);
+    assert_non_null(first);
+    size_t at = (size_t)(first - brec.data) + 1;
+    assert_int_equal((unsigned char)brec.data[at], 1); /* a */
+    elg_decision_row row = bin_row(d, o2);
+    static const unsigned char wrong[] = {5, 6, 8, 0};
+    for (size_t k = 0; k < sizeof wrong; k++) {
+        char *bytes = malloc(brec.len);
+        memcpy(bytes, brec.data, brec.len);
+        bytes[at] = (char)wrong[k];
+        elg_decision *bad_ = NULL;
+        elg_error e = {0};
+        assert_int_equal(
+            elg_decision_read(bytes, brec.len, &row, find_own_ruleset, d->ruleset, &bad_, &e),
+            ELG_ESTORE);
+        assert_non_null(strstr(e.message, "message"));
+        assert_null(bad_);
+        free(bytes);
+    }
+    free(ja);
+    free(jb);
+    elg_decision_free(a);
+    elg_decision_free(b);
+    elg_text_release(&jrec);
+    elg_text_release(&jfigs);
+    elg_text_release(&brec);
+    elg_text_release(&bfigs);
+    elg_text_release(&brec6);
+    elg_decision_free(d);
 }
 
 /* A record (format 4) writes fact paths once per shape and names declared
@@ -1332,6 +1433,7 @@ int main(void) {
         cmocka_unit_test(test_bad_requires_refused),
         cmocka_unit_test(test_record_round_trip),
         cmocka_unit_test(test_binary_record_same_decision),
+        cmocka_unit_test(test_binary_record_money_refs),
         cmocka_unit_test(test_stored_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

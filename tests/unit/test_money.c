@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -527,6 +528,107 @@ static void test_split_errors(void **state) {
     assert_string_equal(err.message, "répartition : weights[2] vaut -3 (doit être > 0)");
 }
 
+/* elg_money_text_before finds what elg_money_format wrote, whole, after
+ * any text; and whatever it finds in any text, elg_money_format gives back
+ * exactly (record format 7 writes such amounts as references). */
+static void test_text_before(void **state) {
+    (void)state;
+    static const elg_cents values[] = {
+        0,          1,         -1,         5,         -5,        99,
+        100,        -100,      999,        1000,      99999,     100000,
+        -123456,    123456789, -100000000, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+        99999999999};
+    char t[256];
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        char f[ELG_MONEY_FMT_MAX];
+        elg_money_format(values[i], f, sizeof f);
+        elg_cents v = 42;
+        assert_int_equal(elg_money_text_before(f, strlen(f), &v), 0);
+        assert_true(v == values[i]);
+        int n = snprintf(t, sizeof t, "Montant : %s", f);
+        assert_int_equal(elg_money_text_before(t, (size_t)n, &v), strlen("Montant : "));
+        assert_true(v == values[i]);
+    }
+    /* Not as elg_money_format writes them: nothing, or only the part it
+     * writes. */
+    static const struct {
+        const char *text;
+        long start; /* -1: nothing */
+        elg_cents v;
+    } odd[] = {
+        {"01,00 \xE2\x82\xAC", -1, 0},
+        {"1 23,00 \xE2\x82\xAC", 2, 2300},
+        {"1234,00 \xE2\x82\xAC", 1, 23400},
+        {"-0,00 \xE2\x82\xAC", 1, 0},
+        {"1,0 \xE2\x82\xAC", -1, 0},
+        {"1,000 \xE2\x82\xAC", -1, 0},
+        {"1,00\xE2\x82\xAC", -1, 0},
+        {"1,00 EUR", -1, 0},
+        {",00 \xE2\x82\xAC", -1, 0},
+        {"000 000,00 \xE2\x82\xAC", -1, 0},
+        {"92 233 720 368 547 758,08 \xE2\x82\xAC", -1, 0},
+        {"1\xC2\xA0"
+         "234,00 \xE2\x82\xAC",
+         3, 23400},
+        {"x-5,00 \xE2\x82\xAC", 1, -500},
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        size_t len = strlen(odd[i].text);
+        elg_cents v = 42;
+        size_t at = elg_money_text_before(odd[i].text, len, &v);
+        if (odd[i].start < 0) {
+            if (at <= len)
+                fail_msg("\"%s\": found at %zu", odd[i].text, at);
+            continue;
+        }
+        if (at != (size_t)odd[i].start || v != odd[i].v)
+            fail_msg("\"%s\": at %zu, %lld", odd[i].text, at, (long long)v);
+    }
+    /* Any text of digits, spaces, commas, dashes and euro signs, made of
+     * pieces that often make amounts; enough of them are found. */
+    static const char *const pieces[] = {"0",
+                                         "1",
+                                         "5",
+                                         "9",
+                                         "12",
+                                         "345",
+                                         "000",
+                                         " ",
+                                         ",",
+                                         "-",
+                                         "\xE2\x82\xAC",
+                                         " \xE2\x82\xAC",
+                                         ",00 \xE2\x82\xAC",
+                                         ",07 \xE2\x82\xAC",
+                                         ",5 \xE2\x82\xAC",
+                                         "x"};
+    uint64_t seed = 0x2545F4914F6CDD1DULL;
+    size_t found = 0;
+    for (int round = 0; round < 100000; round++) {
+        size_t n = 0, want = 2 + (size_t)(round % 12);
+        for (size_t k = 0; k < want; k++) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+            memcpy(t + n, p, strlen(p));
+            n += strlen(p);
+        }
+        for (size_t end = 1; end <= n; end++) {
+            elg_cents v;
+            size_t at = elg_money_text_before(t, end, &v);
+            if (at > end)
+                continue;
+            found++;
+            char f[ELG_MONEY_FMT_MAX];
+            elg_money_format(v, f, sizeof f);
+            if (strlen(f) != end - at || memcmp(f, t + at, end - at) != 0)
+                fail_msg("\"%.*s\": found \"%.*s\" as %lld, written \"%s\"", (int)end, t,
+                         (int)(end - at), t + at, (long long)v, f);
+        }
+    }
+    if (found < 10000)
+        fail_msg("only %zu amounts found in the random texts", found);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_valid),
@@ -552,6 +654,7 @@ int main(void) {
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_split_sums_exactly),
         cmocka_unit_test(test_split_errors),
+        cmocka_unit_test(test_text_before),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
