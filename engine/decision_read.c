@@ -796,19 +796,38 @@ static const char *b_text(breader *b, uint64_t n, bool *oom) {
     return t;
 }
 
-/* Text that may be NULL (written as its length + 1, 0 for NULL). */
-static int b_ostr(breader *b, const char **out, bool optional, const char *field) {
+/* The bytes of text that may be NULL (written as its length + 1, 0 for
+ * NULL), left where they are: *out NULL for NULL. */
+static int b_span(breader *b, const unsigned char **out, size_t *len, bool optional,
+                  const char *field) {
     uint64_t n = b_uint(b);
     *out = NULL;
+    *len = 0;
     if (b->broken)
         return b_bad(b, field);
     if (n == 0)
         return optional ? 0 : bad(b->r, field, "text");
-    bool oom_ = false;
-    *out = b_text(b, n - 1, &oom_);
-    if (oom_)
+    if (n - 1 > (uint64_t)(b->end - b->p)) {
+        b->broken = true;
+        return b_bad(b, field);
+    }
+    *out = b->p;
+    *len = (size_t)(n - 1);
+    b->p += *len;
+    return 0;
+}
+
+/* Text that may be NULL, copied into the arena. */
+static int b_ostr(breader *b, const char **out, bool optional, const char *field) {
+    const unsigned char *p;
+    size_t len;
+    *out = NULL;
+    int rc = b_span(b, &p, &len, optional, field);
+    if (rc || !p)
+        return rc;
+    if (!(*out = elg_arena_strndup(b->r->a, (const char *)p, len)))
         return oom(b->r);
-    return *out ? 0 : b_bad(b, field);
+    return 0;
 }
 
 static int b_value(breader *b, elg_value *out, int depth) {
@@ -1009,16 +1028,9 @@ static int b_rule(breader *b, const elg_rule_decl *decl, const fact_table *table
      * that follow: kept as bytes until those are read. */
     const unsigned char *msg = NULL;
     size_t msg_len = 0;
-    if (b->format >= 7) {
-        uint64_t n = b_uint(b);
-        if (b->broken || n == 0 || n - 1 > (uint64_t)(b->end - b->p))
-            return b->broken || n ? b_bad(b, "message") : bad(b->r, "message", "text");
-        msg = b->p;
-        msg_len = (size_t)(n - 1);
-        b->p += msg_len;
-    } else if ((rc = b_ostr(b, &x->message, false, "message"))) {
+    if ((rc = b->format >= 7 ? b_span(b, &msg, &msg_len, false, "message")
+                             : b_ostr(b, &x->message, false, "message")))
         return rc;
-    }
     bool inline_decl = flags & ELG_BREC_INLINE;
     if (inline_decl) {
         if ((rc = b_ostr(b, &x->id, false, "id")) || (rc = b_ostr(b, &x->title, false, "title")) ||

@@ -1140,7 +1140,8 @@ static unsigned figure_rank(const elg_value *figures, int64_t v) {
  * figures is written as ELG_BREC_MONEY and that figure's rank among the
  * figures' keys, which the reader formats back: it gives back exactly this
  * text. Valid UTF-8 never holds the byte 0xFF. The text is written as its
- * encoded length + 1, 0 for none, as b_ostr writes text. */
+ * encoded length + 1, 0 for none, as b_ostr writes text. figures: a map
+ * with figures in it, or NULL (b_rule's has_figures). */
 static void b_message(writer *w, const char *s, const elg_value *figures) {
     if (!s) {
         b_uint(w, 0);
@@ -1154,8 +1155,7 @@ static void b_message(writer *w, const char *s, const elg_value *figures) {
     } spans[64];
     size_t nspans = 0, out_len = len, from = 0;
     /* The places first: the length comes before the bytes. */
-    for (const char *e = s; figures && figures->type == ELG_VALUE_MAP && figures->u.map.count &&
-                            nspans < sizeof spans / sizeof *spans;) {
+    for (const char *e = s; figures && nspans < sizeof spans / sizeof *spans;) {
         e = memchr(e, 0xE2, len - (size_t)(e - s));
         if (!e)
             break;
