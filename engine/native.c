@@ -405,12 +405,21 @@ int elg_native_compile(lua_State *L, int desc, int declared, elg_arena *a, elg_n
 
 /* ---- facts ------------------------------------------------------------- */
 
+/* A rule reads up to a few dozen facts, and each read is checked against
+ * the facts it read before (a fact is recorded once): an open-addressed set
+ * of their positions by path hash, instead of a scan of them all, which was
+ * a twentieth of a decision's instructions. Past REC_SET_MAX facts (no rule
+ * of the seeds comes near) the set is full and reads are scanned. */
+#define REC_SLOTS 256
+#define REC_SET_MAX (REC_SLOTS * 3 / 4)
+
 typedef struct rec {
     elg_arena *a;
     elg_fact *facts;
-    uint32_t *hashes; /* of each fact's path: most reads are of a new path */
+    uint32_t *hashes; /* of each fact's path */
     size_t n, cap, hcap;
     bool nomem;
+    uint16_t slots[REC_SLOTS]; /* 1 + fact, 0 empty; facts [0, REC_SET_MAX) */
 } rec;
 
 static bool grow(rec *r, void **arr, size_t *cap, size_t elt) {
@@ -436,11 +445,35 @@ static uint32_t path_hash(const char *path) {
 /* Records a read of path (a first read only), of hash h (its elg_strhash)
  * and made once as fp (NULL: path is the caller's, and copied); v NULL: the
  * project does not have it. Text values are copied. */
+static bool fact_same(const rec *r, size_t i, const char *path, uint32_t h) {
+    return r->hashes[i] == h && (r->facts[i].path == path || strcmp(r->facts[i].path, path) == 0);
+}
+
+/* Whether path (hash h) was read; else, while the set has room, the slot
+ * where fact r->n goes in *slot (NULL: none). */
+static bool fact_seen(rec *r, const char *path, uint32_t h, uint16_t **slot) {
+    *slot = NULL;
+    size_t set = r->n < REC_SET_MAX ? r->n : REC_SET_MAX;
+    for (size_t s = h & (REC_SLOTS - 1);; s = (s + 1) & (REC_SLOTS - 1)) {
+        if (!r->slots[s]) {
+            if (r->n < REC_SET_MAX)
+                *slot = &r->slots[s];
+            break;
+        }
+        if (fact_same(r, r->slots[s] - 1u, path, h))
+            return true;
+    }
+    for (size_t i = set; i < r->n; i++)
+        if (fact_same(r, i, path, h))
+            return true;
+    return false;
+}
+
 static void fact_put(rec *r, const char *path, size_t len, uint32_t h, const elg_fact_path *fp,
                      const elg_value *v) {
-    for (size_t i = 0; i < r->n; i++)
-        if (r->hashes[i] == h && (r->facts[i].path == path || strcmp(r->facts[i].path, path) == 0))
-            return;
+    uint16_t *slot;
+    if (fact_seen(r, path, h, &slot))
+        return;
     if (r->n == r->cap && !grow(r, (void **)&r->facts, &r->cap, sizeof *r->facts))
         return;
     if (r->n == r->hcap && !grow(r, (void **)&r->hashes, &r->hcap, sizeof *r->hashes))
@@ -466,6 +499,8 @@ static void fact_put(rec *r, const char *path, size_t len, uint32_t h, const elg
     } else {
         f->value = *v;
     }
+    if (slot)
+        *slot = (uint16_t)(r->n + 1);
     r->n++;
 }
 
@@ -505,6 +540,13 @@ static void declare(rec *r, const elg_native *n) {
             f.value.u.str.text = block + (f.value.u.str.text - n->declared_block);
         r->facts[i] = f;
         r->hashes[i] = n->declared_hash[i];
+    }
+    /* Declared facts are distinct (declared_blocks): each has its slot. */
+    for (size_t i = 0; i < count && i < REC_SET_MAX; i++) {
+        size_t s = n->declared_hash[i] & (REC_SLOTS - 1);
+        while (r->slots[s])
+            s = (s + 1) & (REC_SLOTS - 1);
+        r->slots[s] = (uint16_t)(i + 1);
     }
     r->n = count;
 }

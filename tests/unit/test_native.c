@@ -293,6 +293,39 @@ static void test_variants_agree(void **state) {
     assert_int_equal(rule_named(d, "part-mel")->status, ELG_RULE_FAIL);
     elg_decision_free(d);
 
+    /* Rules reading hundreds of facts, and some again, past the set a rule
+     * keeps of the facts it read (then scanned): each recorded once, as Lua
+     * records them. */
+    base(&v);
+    size_t lines = 400;
+    elg_expense *many = calloc(lines, sizeof *many);
+    elg_resource *funds = calloc(lines, sizeof *funds);
+    assert_non_null(many);
+    assert_non_null(funds);
+    for (size_t i = 0; i < lines; i++) {
+        many[i] = (elg_expense){i % 3 ? ELG_CAT_STAFF : ELG_CAT_SERVICES, "Ligne",
+                                (elg_cents)(1000 + i), NULL};
+        funds[i] = base_resources[i % 3];
+        funds[i].amount = (elg_cents)(1000 + i);
+    }
+    v.p.expenses = many;
+    v.p.expenses_count = lines;
+    v.p.resources = funds;
+    v.p.resources_count = lines;
+    d = checked(ev, &v);
+    size_t most = 0;
+    for (size_t i = 0; i < d->rules_count; i++) {
+        const elg_rule_result *x = &d->rules[i];
+        most = x->facts_count > most ? x->facts_count : most;
+        for (size_t a = 0; a < x->facts_count; a++)
+            for (size_t b = a + 1; b < x->facts_count; b++)
+                assert_string_not_equal(x->facts[a].path, x->facts[b].path);
+    }
+    assert_true(most > 800);
+    elg_decision_free(d);
+    free(many);
+    free(funds);
+
     elg_eval_stats st = elg_eval_get_stats(ev);
     assert_true(st.lua > 0);
     elg_eval_free(ev);
