@@ -69,6 +69,8 @@ enum {
     ST_DEC_KEYED_INSERT,
     ST_DEC_BY_INPUTS,
     ST_FORM_FOR_CALL_SINCE,
+    ST_SINCE_CLEAR,
+    ST_SINCE_FILL,
     ST_BITEM_CLEAR,
     ST_BITEM_ADD,
     ST_BITEM_EACH,
@@ -219,17 +221,28 @@ static const struct {
          " ON CONFLICT (project, inputs_key) DO NOTHING"},
     [ST_DEC_BY_INPUTS] = {"decision_by_inputs", "SELECT id, created_at FROM decisions"
                                                 " WHERE project = ?2 AND inputs_key = ?1"},
-    /* ST_FORM_FOR_CALL limited to versions imported since ?2. */
+    /* ST_FORM_FOR_CALL limited to versions imported since ?2, read from the
+     * projects imported since then (temp.since_projects, ST_SINCE_FILL), so
+     * that an incremental batch reads what is new, not the whole call. CROSS
+     * JOINs: the planner has no statistics to tell that the new are few, and
+     * every term names s.id, so that each table is looked up by equality. */
     [ST_FORM_FOR_CALL_SINCE] = {"form_for_call_since",
-                                "SELECT " FORM_COLS " FROM project_calls AS c"
-                                " JOIN project_forms AS f ON f.id = c.project"
-                                " AND f.version = c.version"
-                                " JOIN documents AS d ON d.kind = 'project' AND d.id = f.id"
-                                " AND d.version = f.version"
-                                " WHERE c.call = ?1 AND c.version = (SELECT max(l.version)"
-                                " FROM project_forms AS l WHERE l.id = c.project)"
+                                "SELECT " FORM_COLS " FROM temp.since_projects AS s"
+                                " CROSS JOIN project_calls AS c CROSS JOIN project_forms AS f"
+                                " CROSS JOIN documents AS d"
+                                " WHERE c.call = ?1 AND c.project = s.id"
+                                " AND c.version = (SELECT max(l.version)"
+                                " FROM project_forms AS l WHERE l.id = s.id)"
+                                " AND f.id = s.id AND f.version = c.version"
+                                " AND d.kind = 'project' AND d.id = s.id AND d.version = c.version"
                                 " AND d.imported_at >= ?2"
-                                " AND c.project > ?3 ORDER BY c.project LIMIT ?4"},
+                                " AND s.id > ?3 ORDER BY s.id LIMIT ?4"},
+    [ST_SINCE_CLEAR] = {"since_clear", "DELETE FROM temp.since_projects"},
+    /* The projects with a version imported since ?1 (migration 13's index). */
+    [ST_SINCE_FILL] = {"since_fill", "INSERT INTO temp.since_projects (id)"
+                                     " SELECT id FROM documents"
+                                     " WHERE kind = 'project' AND imported_at >= ?1"
+                                     " ON CONFLICT (id) DO NOTHING"},
     /* A batch's items, in the connection's TEMP table batch_items. */
     [ST_BITEM_CLEAR] = {"batch_items_clear", "DELETE FROM temp.batch_items"},
     [ST_BITEM_ADD] = {"batch_items_add",
@@ -262,6 +275,8 @@ static const struct {
  * statements above are prepared.
  */
 static const char batch_schema[] =
+    /* The projects an incremental batch reads (ST_FORM_FOR_CALL_SINCE). */
+    "CREATE TEMP TABLE IF NOT EXISTS since_projects (id TEXT PRIMARY KEY) WITHOUT ROWID;"
     "CREATE TEMP TABLE IF NOT EXISTS import_docs ("
     " seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT NOT NULL,"
     " version INTEGER NOT NULL, created INTEGER NOT NULL, UNIQUE (kind, id));"
@@ -1635,6 +1650,18 @@ static int each_form_for_call(elg_store *s, const char *call_id, const char *sin
         rc = elg_error_set(err, ELG_ENOMEM, "out of memory listing the projects of a call");
         goto out;
     }
+    if (since) {
+        sqlite3_stmt *fill = s->stmt[ST_SINCE_FILL];
+        if ((rc = run(s, ST_SINCE_CLEAR, err, "listing the projects imported since %s", since)))
+            goto out;
+        if (bind_text(fill, 1, since) != SQLITE_OK) {
+            rc = db_error(s->db, err, "listing the projects imported since %s", since);
+            stmt_done(fill);
+            goto out;
+        }
+        if ((rc = run(s, ST_SINCE_FILL, err, "listing the projects imported since %s", since)))
+            goto out;
+    }
     sqlite3_stmt *cached = s->stmt[since ? ST_FORM_FOR_CALL_SINCE : ST_FORM_FOR_CALL];
     for (;;) {
         sqlite3_stmt *st = NULL;
@@ -1689,6 +1716,8 @@ out:
         elg_store_form_release(&chunk[i]);
     free(chunk);
     free(after);
+    if (since) /* what it holds is of no use past this walk */
+        run(s, ST_SINCE_CLEAR, NULL, "listing the projects imported since %s", since);
     return rc;
 }
 

@@ -419,3 +419,11 @@ SELECT 1;
 DROP INDEX decisions_by_inputs;
 DROP INDEX decisions_by_project;
 CREATE UNIQUE INDEX decisions_by_project ON decisions (project, inputs_key);
+
+-- migration: 13
+
+-- `eligo batch --since DATE` reads the projects imported since DATE: from
+-- this index, not by reading every project of the call to test its date
+-- (90 ms on 100 000 projects when none was new). Versions are imported in
+-- time order, so each import appends to it.
+CREATE INDEX documents_by_import ON documents (kind, imported_at);

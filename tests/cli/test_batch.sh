@@ -89,6 +89,21 @@ run eligo batch $CALL --jobs 0 --since 2999-01-01 --format json
 assert_eq 0 "$(jqr .projects)" "--since in the future: nothing"
 run eligo batch $CALL --jobs 0 --since 2000 --format json
 assert_eq 5 "$(jqr .projects)" "--since in the past: every project"
+# A new version of one project, and of one of another call: --since a time
+# between the imports reads the first only, at its new version.
+SINCE=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+sleep 0.05
+sed -e 's/^title: "Soutien/title: "Nouvelle version : soutien/' \
+    "$SRC/seeds/projects/cine-cite-social.yaml" >"$WORK/cine-v2.yaml"
+sed -e 's/^title: /title: Autre /' \
+    "$SRC/seeds/projects/centres-sociaux-connectes-2018.yaml" >"$WORK/centres-v2.yaml"
+run eligo import "$WORK/cine-v2.yaml" "$WORK/centres-v2.yaml"
+assert_eq 0 "$RC" "new versions imported"
+run eligo batch $CALL --jobs 0 --since "$SINCE" --format json
+assert_eq 1 "$(jqr .projects)" "--since between imports: the project imported since"
+assert_eq 1 "$(jqr .stored)" "its new version decided"
+run eligo trace list --project cine-cite-social --format json
+assert_contains "$OUT" '"project_version":2,' "at its new version"
 run eligo batch nope
 assert_eq 3 "$RC" "unknown call"
 run eligo batch $CALL --format xml

@@ -69,7 +69,7 @@ cd "$WORK" || exit 1
 run eligo --db "$WORK/fresh.db" init
 said
 assert_eq 0 "$RC" "init ($ERR)"
-assert_eq "magasin $WORK/fresh.db prêt (schéma version 12)" "$OUT" "init says the store is ready"
+assert_eq "magasin $WORK/fresh.db prêt (schéma version 13)" "$OUT" "init says the store is ready"
 
 run eligo import "$SRC/seeds"
 said

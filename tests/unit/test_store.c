@@ -1444,6 +1444,8 @@ typedef struct plan_check {
     char bad[4096];
     size_t bad_len;
     char form_for_call[1024];
+    char form_for_call_since[1024];
+    char since_fill[1024];
 } plan_check;
 
 static int check_plan(void *ctx, const char *name, const char *plan) {
@@ -1453,6 +1455,10 @@ static int check_plan(void *ctx, const char *name, const char *plan) {
     c->count++;
     if (strcmp(name, "form_for_call") == 0)
         snprintf(c->form_for_call, sizeof c->form_for_call, "%s", plan);
+    if (strcmp(name, "form_for_call_since") == 0)
+        snprintf(c->form_for_call_since, sizeof c->form_for_call_since, "%s", plan);
+    if (strcmp(name, "since_fill") == 0)
+        snprintf(c->since_fill, sizeof c->since_fill, "%s", plan);
     while (*line) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
@@ -1482,12 +1488,18 @@ static void test_every_query_indexed(void **state) {
     assert_int_equal(elg_store_explain_each(s, check_plan, &c, &err), 0);
     if (c.bad_len)
         fail_msg("statements reading a whole table:\n%s", c.bad);
-    /* 47 prepared statements, the backfill, 32 decision listings. */
-    assert_int_equal(c.count, 47 + 1 + 32);
+    /* 49 prepared statements, the backfill, 32 decision listings. */
+    assert_int_equal(c.count, 49 + 1 + 32);
     /* Streaming a call's projects, a chunk after the last id read, neither
      * reads other calls nor sorts. */
     assert_non_null(strstr(c.form_for_call, "SEARCH c USING PRIMARY KEY (call=? AND project>?)"));
     assert_null(strstr(c.form_for_call, "TEMP B-TREE"));
+    /* An incremental batch reads the projects imported since its date, from
+     * the index on the import date, in id order: not the whole call. */
+    assert_non_null(strstr(c.since_fill, "documents_by_import (kind=? AND imported_at>?)"));
+    assert_non_null(strstr(c.form_for_call_since, "SEARCH s USING PRIMARY KEY (id>?)"));
+    assert_non_null(strstr(c.form_for_call_since, "(project=? AND version=? AND call=?)"));
+    assert_null(strstr(c.form_for_call_since, "TEMP B-TREE"));
     elg_store_close(s);
 }
 
