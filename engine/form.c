@@ -11,7 +11,7 @@
 #include "form.h"
 #include "tr.h"
 
-#include <msgpack.h>
+#include <msgpack.h> /* the encoder's packer */
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -340,44 +340,180 @@ static void *take(reader *r, size_t n, size_t align) {
     return r->base + start;
 }
 
-static int get_text(reader *r, const msgpack_object *o, bool optional, char **out) {
-    char *s;
+/* ---- MessagePack, read in place ---------------------------------------------
+ *
+ * msgpack-c reads only into a tree of msgpack_object made in a zone, which the
+ * tables' walk then read again: that was half of a decision's project
+ * decoding, for the few MessagePack types a form holds. The walk below reads
+ * the bytes in place, in one pass, each value's head checked against the
+ * bytes left: a form that ends early is "truncated", a byte MessagePack never
+ * uses (0xc1) "not MessagePack", bytes past the project "bytes after the end",
+ * and what the tables do not expect is refused by name as before. */
 
-    if (o->type == MSGPACK_OBJECT_NIL && optional) {
+typedef enum mp_kind {
+    MP_NIL,
+    MP_BOOL,
+    MP_UINT, /* a non-negative integer, as msgpack-c's POSITIVE_INTEGER */
+    MP_NINT, /* a negative one */
+    MP_STR,
+    MP_ARRAY,
+    MP_OTHER, /* float, bin, map, ext: never in a form */
+} mp_kind;
+
+/* One value's head: its kind, its integer, boolean, text length or count. */
+typedef struct mp_head {
+    mp_kind kind;
+    uint64_t u; /* MP_UINT, MP_BOOL (0 or 1), MP_STR's length, MP_ARRAY's count */
+    int64_t i;  /* MP_NINT */
+} mp_head;
+
+typedef struct mp_cursor {
+    const unsigned char *p, *end;
+    int fail; /* 0, or 1 when the bytes ended early, 2 for a byte MessagePack never uses */
+} mp_cursor;
+
+static uint64_t be(const unsigned char *p, int n) {
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* The types past the fixed ones (0xc0 to 0xdf): their kind and the bytes of
+ * their fixed part after the type byte. */
+static const struct {
+    unsigned char kind, size;
+} mp_types[32] = {
+    [0x00] = {MP_NIL, 0},   [0x01] = {MP_OTHER, 0}, [0x02] = {MP_BOOL, 0},  [0x03] = {MP_BOOL, 0},
+    [0x04] = {MP_OTHER, 1}, [0x05] = {MP_OTHER, 2},                         /* bin */
+    [0x06] = {MP_OTHER, 4}, [0x07] = {MP_OTHER, 1}, [0x08] = {MP_OTHER, 2}, /* ext */
+    [0x09] = {MP_OTHER, 4}, [0x0a] = {MP_OTHER, 4}, [0x0b] = {MP_OTHER, 8}, /* float */
+    [0x0c] = {MP_UINT, 1},  [0x0d] = {MP_UINT, 2},  [0x0e] = {MP_UINT, 4},  [0x0f] = {MP_UINT, 8},
+    [0x10] = {MP_NINT, 1},  [0x11] = {MP_NINT, 2},  [0x12] = {MP_NINT, 4},  [0x13] = {MP_NINT, 8},
+    [0x14] = {MP_OTHER, 2}, /* fixext */
+    [0x15] = {MP_OTHER, 3}, [0x16] = {MP_OTHER, 5}, [0x17] = {MP_OTHER, 9}, [0x18] = {MP_OTHER, 17},
+    [0x19] = {MP_STR, 1},   [0x1a] = {MP_STR, 2},   [0x1b] = {MP_STR, 4},   [0x1c] = {MP_ARRAY, 2},
+    [0x1d] = {MP_ARRAY, 4}, [0x1e] = {MP_OTHER, 2}, [0x1f] = {MP_OTHER, 4}, /* map */
+};
+
+/* The head of the next value, the cursor past it (a text's bytes are then at
+ * c->p, and checked to be there). false when the bytes end early or hold
+ * 0xc1 (c->fail says which); a value of a type a form never holds is
+ * MP_OTHER, and the walk stops at it. */
+static bool mp_next(mp_cursor *c, mp_head *h) {
+    if (c->p >= c->end) {
+        c->fail = 1;
+        return false;
+    }
+    unsigned v = *c->p++;
+    if (v <= 0x7f) {
+        *h = (mp_head){MP_UINT, v, 0};
+        return true;
+    }
+    if (v >= 0xe0) {
+        *h = (mp_head){MP_NINT, 0, (int8_t)v};
+        return true;
+    }
+    size_t left = (size_t)(c->end - c->p);
+    if ((v & 0xe0) == 0xa0) {
+        *h = (mp_head){MP_STR, v & 0x1f, 0};
+    } else if ((v & 0xf0) == 0x90) {
+        *h = (mp_head){MP_ARRAY, v & 0x0f, 0};
+        return true;
+    } else if ((v & 0xf0) == 0x80) {
+        *h = (mp_head){MP_OTHER, 0, 0}; /* fixmap */
+        return true;
+    } else {
+        unsigned t = v - 0xc0, n = mp_types[t].size;
+        if (t == 0x01) {
+            c->fail = 2;
+            return false;
+        }
+        if (n > left) {
+            c->fail = 1;
+            return false;
+        }
+        uint64_t x = n && n <= 8 ? be(c->p, (int)n) : 0;
+        c->p += n;
+        left -= n;
+        *h = (mp_head){(mp_kind)mp_types[t].kind, x, 0};
+        if (t == 0x02 || t == 0x03) {
+            h->u = t == 0x03;
+        } else if (h->kind == MP_NINT) {
+            int64_t i = n == 1 ? (int8_t)x : n == 2 ? (int16_t)x : n == 4 ? (int32_t)x : (int64_t)x;
+            /* msgpack-c reads a signed encoding of a value >= 0 as positive. */
+            *h = i >= 0 ? (mp_head){MP_UINT, (uint64_t)i, 0} : (mp_head){MP_NINT, 0, i};
+        }
+        if (h->kind != MP_STR)
+            return true;
+    }
+    if (h->u > left) {
+        c->fail = 1;
+        return false;
+    }
+    return true;
+}
+
+/* The cursor's failure, or what is wrong with a value of kind got. */
+static int unexpected(reader *r, const mp_cursor *c, const char *what) {
+    if (c->fail) {
+        r->depth = -1; /* about the whole form */
+        return corrupt(r, c->fail == 1 ? "truncated" : "not MessagePack");
+    }
+    return corrupt(r, what);
+}
+
+static int get_text(reader *r, mp_cursor *c, bool optional, char **out) {
+    char *s;
+    mp_head h;
+
+    if (mp_next(c, &h) && h.kind == MP_NIL && optional) {
         *out = NULL;
         return ELG_OK;
     }
-    if (o->type != MSGPACK_OBJECT_STR)
-        return optional ? corrupt(r, "expected text or nil") : corrupt(r, "expected text");
+    if (c->fail || h.kind != MP_STR)
+        return unexpected(r, c, optional ? "expected text or nil" : "expected text");
+    const char *text = (const char *)c->p;
+    size_t n = (size_t)h.u;
+    c->p += n;
     /* A NUL inside would silently cut the text short. */
-    if (memchr(o->via.str.ptr, '\0', o->via.str.size))
+    if (memchr(text, '\0', n))
         return corrupt(r, "text contains a NUL byte");
-    if (!(s = take(r, (size_t)o->via.str.size + 1, 1)))
+    if (!(s = take(r, n + 1, 1)))
         return corrupt(r, "content larger than the size it declares");
-    memcpy(s, o->via.str.ptr, o->via.str.size);
-    s[o->via.str.size] = '\0';
+    memcpy(s, text, n);
+    s[n] = '\0';
     *out = s;
     return ELG_OK;
 }
 
-static int get_int64(reader *r, const msgpack_object *o, int64_t *out) {
-    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX)
-        *out = (int64_t)o->via.u64;
-    else if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        *out = o->via.i64;
+static int get_int64(reader *r, mp_cursor *c, int64_t *out) {
+    mp_head h;
+    if (!mp_next(c, &h))
+        return unexpected(r, c, NULL);
+    if (h.kind == MP_UINT && h.u <= INT64_MAX)
+        *out = (int64_t)h.u;
+    else if (h.kind == MP_NINT)
+        *out = h.i;
     else
         return corrupt(r, "expected a 64-bit integer");
     return ELG_OK;
 }
 
-/* The elements' block of an array field: NULL for an empty array. */
-static int get_array(reader *r, const msgpack_object *o, size_t elem_size, void **block,
-                     size_t *count) {
+/* The elements' block of an array field: NULL for an empty array. Each
+ * element takes a byte at least: a count past the bytes left is a
+ * truncation, found before its block is taken. */
+static int get_array(reader *r, mp_cursor *c, size_t elem_size, void **block, size_t *count) {
+    mp_head h;
     size_t n;
 
-    if (o->type != MSGPACK_OBJECT_ARRAY)
-        return corrupt(r, "expected an array");
-    n = o->via.array.size;
+    if (!mp_next(c, &h) || h.kind != MP_ARRAY)
+        return unexpected(r, c, "expected an array");
+    if (h.u > (uint64_t)(c->end - c->p)) {
+        c->fail = 1;
+        return unexpected(r, c, NULL);
+    }
+    n = (size_t)h.u;
     *count = n;
     *block = NULL;
     if (n == 0)
@@ -387,40 +523,41 @@ static int get_array(reader *r, const msgpack_object *o, size_t elem_size, void 
     return ELG_OK;
 }
 
-static int get_record(reader *r, const record *rec, const msgpack_object *o, void *obj, int depth);
+static int get_record(reader *r, const record *rec, mp_cursor *c, void *obj, int depth);
 
-static int get_field(reader *r, const field *f, const msgpack_object *o, void *obj, int depth) {
+static int get_field(reader *r, const field *f, mp_cursor *c, void *obj, int depth) {
     void *at = member(obj, f->offset), *block = NULL;
     size_t n = 0;
     int64_t i64 = 0;
     int rc = ELG_OK, e;
     bool b;
+    mp_head h;
 
     switch (f->type) {
     case F_TEXT:
     case F_OPT_TEXT:
-        return get_text(r, o, f->type == F_OPT_TEXT, at);
+        return get_text(r, c, f->type == F_OPT_TEXT, at);
     case F_TEXTS:
-        if ((rc = get_array(r, o, sizeof(char *), &block, &n)))
+        if ((rc = get_array(r, c, sizeof(char *), &block, &n)))
             return rc;
         for (size_t i = 0; i < n && rc == ELG_OK; i++) {
             r->index[depth] = i;
-            rc = get_text(r, &o->via.array.ptr[i], false, (char **)block + i);
+            rc = get_text(r, c, false, (char **)block + i);
         }
         break;
     case F_BOOL:
-        if (o->type != MSGPACK_OBJECT_BOOLEAN)
-            return corrupt(r, "expected true or false");
-        b = o->via.boolean;
+        if (!mp_next(c, &h) || h.kind != MP_BOOL)
+            return unexpected(r, c, "expected true or false");
+        b = h.u != 0;
         memcpy(at, &b, sizeof b);
         return ELG_OK;
     case F_INT64:
-        if ((rc = get_int64(r, o, &i64)))
+        if ((rc = get_int64(r, c, &i64)))
             return rc;
         memcpy(at, &i64, sizeof i64);
         return ELG_OK;
     case F_ENUM:
-        if ((rc = get_int64(r, o, &i64)))
+        if ((rc = get_int64(r, c, &i64)))
             return rc;
         if (i64 < f->min || i64 > f->max)
             return corrupt(r, "value out of range");
@@ -428,12 +565,11 @@ static int get_field(reader *r, const field *f, const msgpack_object *o, void *o
         memcpy(at, &e, sizeof e);
         return ELG_OK;
     case F_RECORDS:
-        if ((rc = get_array(r, o, f->of->size, &block, &n)))
+        if ((rc = get_array(r, c, f->of->size, &block, &n)))
             return rc;
         for (size_t i = 0; i < n && rc == ELG_OK; i++) {
             r->index[depth] = i;
-            rc = get_record(r, f->of, &o->via.array.ptr[i], (char *)block + i * f->of->size,
-                            depth + 1);
+            rc = get_record(r, f->of, c, (char *)block + i * f->of->size, depth + 1);
         }
         break;
     }
@@ -444,76 +580,81 @@ static int get_field(reader *r, const field *f, const msgpack_object *o, void *o
     return rc;
 }
 
-static int get_record(reader *r, const record *rec, const msgpack_object *o, void *obj, int depth) {
+static int get_record(reader *r, const record *rec, mp_cursor *c, void *obj, int depth) {
     int rc = ELG_OK;
+    mp_head h;
 
     if (depth >= MAX_DEPTH)
         return corrupt(r, "records nested too deep"); /* the tables never nest deeper */
-    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != rec->count) {
+    if (!mp_next(c, &h) || h.kind != MP_ARRAY || h.u != rec->count) {
         char what[64];
         snprintf(what, sizeof what, elg_tr("expected a record of %zu fields"), rec->count);
-        return corrupt(r, what);
+        return unexpected(r, c, what);
     }
     for (size_t i = 0; i < rec->count && rc == ELG_OK; i++) {
         r->depth = depth;
         r->at[depth] = &rec->fields[i];
         r->index[depth] = SIZE_MAX;
-        rc = get_field(r, &rec->fields[i], &o->via.array.ptr[i], obj, depth);
+        rc = get_field(r, &rec->fields[i], c, obj, depth);
     }
     return rc;
 }
 
-/* The form's header: its format and the arena size it declares. */
-static int get_header(reader *r, const msgpack_object *root, size_t len, size_t *arena) {
-    const msgpack_object *v;
+/* Whether the values from c on (the rest of the form) end before its bytes
+ * do: what tells a form cut short from a corrupt size when the size is too
+ * large for the bytes (sets c->fail; only on that path). */
+static bool ends_early(mp_cursor *c) {
+    mp_cursor k = *c;
+    uint64_t pending = 1; /* the project */
+    mp_head h;
+    while (pending && mp_next(&k, &h)) {
+        pending--;
+        if (h.kind == MP_STR)
+            k.p += h.u;
+        else if (h.kind == MP_ARRAY)
+            pending += h.u;
+        else if (h.kind == MP_OTHER)
+            return false; /* a type no form holds: corrupt, not short */
+    }
+    c->fail = k.fail;
+    return k.fail == 1;
+}
 
-    if (root->type != MSGPACK_OBJECT_ARRAY || root->via.array.size != 3)
-        return corrupt(r, "expected [format, size, project]");
-    v = root->via.array.ptr;
-    if (v[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return corrupt(r, "no format number");
-    if (v[0].via.u64 != ELG_FORM_FORMAT)
+/* The form's header: its format and the arena size it declares; the cursor
+ * is left at the project. */
+static int get_header(reader *r, mp_cursor *c, size_t len, size_t *arena) {
+    mp_head root, v0, v1;
+
+    if (!mp_next(c, &root) || root.kind != MP_ARRAY || root.u != 3)
+        return unexpected(r, c, "expected [format, size, project]");
+    if (!mp_next(c, &v0) || v0.kind != MP_UINT)
+        return unexpected(r, c, "no format number");
+    if (v0.u != ELG_FORM_FORMAT)
         return elg_error_set(r->err, ELG_ESTORE,
                              "compact project form of format %llu, this eligo reads format %d",
-                             (unsigned long long)v[0].via.u64, ELG_FORM_FORMAT);
+                             (unsigned long long)v0.u, ELG_FORM_FORMAT);
     /* The densest content (a list of empty strings) takes 12 arena bytes per
      * byte of form; a larger claim is corruption, not a reason to allocate. */
-    if (v[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER || v[1].via.u64 > UINT32_MAX ||
-        v[1].via.u64 / 32 > len)
-        return corrupt(r, "implausible size");
-    *arena = (size_t)v[1].via.u64;
+    if (!mp_next(c, &v1) || v1.kind != MP_UINT || v1.u > UINT32_MAX)
+        return unexpected(r, c, "implausible size");
+    if (v1.u / 32 > len)
+        return ends_early(c) ? unexpected(r, c, NULL) : corrupt(r, "implausible size");
+    *arena = (size_t)v1.u;
     return ELG_OK;
 }
 
 int elg_form_decode_project(const void *buf, size_t len, elg_form_project **out, elg_error *err) {
-    msgpack_unpacked u;
     elg_form_project *f = NULL;
-    reader r = {.err = err};
-    size_t off = 0, arena = 0;
+    reader r = {.err = err, .depth = -1};
+    size_t arena = 0;
     int rc;
 
     if (out)
         *out = NULL;
     if (!buf || !out)
         return elg_error_set(err, ELG_EUSAGE, "elg_form_decode_project: missing argument");
-    msgpack_unpacked_init(&u);
-    switch (msgpack_unpack_next(&u, buf, len, &off)) {
-    case MSGPACK_UNPACK_SUCCESS:
-        rc = off == len ? ELG_OK : corrupt(&r, "bytes after the end");
-        break;
-    case MSGPACK_UNPACK_CONTINUE:
-        rc = corrupt(&r, "truncated");
-        break;
-    case MSGPACK_UNPACK_NOMEM_ERROR:
-        /* msgpack-c allocates what an array header announces before
-         * reading its elements, so a corrupt count ends here too. */
-        rc = corrupt(&r, "an array larger than memory allows");
-        break;
-    default:
-        rc = corrupt(&r, "not MessagePack");
-        break;
-    }
-    if (rc || (rc = get_header(&r, &u.data, len, &arena)))
+    mp_cursor c = {buf, (const unsigned char *)buf + len, 0};
+    if ((rc = get_header(&r, &c, len, &arena)))
         goto out;
 
     if (!(f = malloc(offsetof(elg_form_project, arena) + arena))) {
@@ -524,19 +665,20 @@ int elg_form_decode_project(const void *buf, size_t len, elg_form_project **out,
     memset(&f->project, 0, sizeof f->project);
     r.base = (unsigned char *)f->arena;
     r.cap = arena;
-    if ((rc = get_record(&r, &project_record, &u.data.via.array.ptr[2], &f->project, 0)))
+    if ((rc = get_record(&r, &project_record, &c, &f->project, 0)))
         goto out;
     r.depth = -1; /* what follows is about the whole form */
-    if (r.used != arena) {
+    if (c.p != c.end)
+        rc = corrupt(&r, "bytes after the end");
+    else if (r.used != arena)
         rc = corrupt(&r, "content smaller than the size it declares");
+    if (rc)
         goto out;
-    }
     *out = f;
     f = NULL;
 
 out:
     free(f);
-    msgpack_unpacked_destroy(&u);
     return rc;
 }
 

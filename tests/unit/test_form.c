@@ -438,9 +438,9 @@ static void test_corruption_messages(void **state) {
                         "forme compacte de projet corrompue : pas du MessagePack");
 
     memcpy(bad, buf, len);
-    bad[0] = (char)0x92;
+    bad[0] = (char)0x92; /* a header of two values */
     assert_string_equal(refused(bad, len, &err),
-                        "forme compacte de projet corrompue : des octets après la fin");
+                        "forme compacte de projet corrompue : [format, taille, projet] attendu");
     free(bad);
     free(buf);
 
