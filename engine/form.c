@@ -458,7 +458,7 @@ static bool mp_next(mp_cursor *c, mp_head *h) {
 static int unexpected(reader *r, const mp_cursor *c, const char *what) {
     if (c->fail) {
         r->depth = -1; /* about the whole form */
-        return corrupt(r, c->fail == 1 ? "truncated" : "not MessagePack");
+        return c->fail == 1 ? corrupt(r, "truncated") : corrupt(r, "not MessagePack");
     }
     return corrupt(r, what);
 }
@@ -472,7 +472,8 @@ static int get_text(reader *r, mp_cursor *c, bool optional, char **out) {
         return ELG_OK;
     }
     if (c->fail || h.kind != MP_STR)
-        return unexpected(r, c, optional ? "expected text or nil" : "expected text");
+        return optional ? unexpected(r, c, "expected text or nil")
+                        : unexpected(r, c, "expected text");
     const char *text = (const char *)c->p;
     size_t n = (size_t)h.u;
     c->p += n;

@@ -18,7 +18,7 @@ assert_eq 0 "$RC" "msgfmt --check accepts po/fr.po ($ERR)"
 # modules' helpers that pass their format to elg_error_setv).
 keywords=(-k -kelg_error_set:3 -kelg_tr -kelg_trc:1c,2 -kELG_N -kcli_usage:1 -kdb_error:3 -krun:4
     -kfail_line:5 -kfail_file:5 -kreject:3 -kfail:5 -kcase_fail:4 -kvalue_error:2
-    -kdoc_fail_pos:5 -kdoc_fail_at:3 -kdoc_fail_at_key:4 -kfail_mark:4 -ktext_fail:5 -kcorrupt:2)
+    -kdoc_fail_pos:5 -kdoc_fail_at:3 -kdoc_fail_at_key:4 -kfail_mark:4 -ktext_fail:5 -kcorrupt:2 -kunexpected:3)
 run xgettext --from-code=UTF-8 -L C --no-wrap --sort-output "${keywords[@]}" -o "$WORK/eligo.pot" \
     "$SRC"/engine/*.c "$SRC"/cli/*.c
 assert_eq 0 "$RC" "xgettext extracts the msgids ($ERR)"
