@@ -3,8 +3,9 @@
  * evaluated without parsing its YAML again.
  *
  * The one idea: a project is encoded once, when it is imported, as
- * MessagePack (msgpack-c), and decoded in one pass into a single allocation
- * that holds the elg_project and every string and array it points to. The
+ * MessagePack (packed by msgpack-c), and decoded in one pass over the bytes,
+ * read in place, into a single allocation that holds the elg_project and
+ * every string and array it points to. The
  * encoding is [format, arena bytes, project]: format is ELG_FORM_FORMAT, arena
  * bytes the size of that single allocation's payload (so the decoder allocates
  * once, up front), and the project and each record inside it (applicant,
