@@ -62,6 +62,7 @@ struct elg_eval {
     elg_eval_stats stats;
     elg_arena *arena;
     elg_eval_rule_hook hook; /* elg_eval_set_rule_hook */
+    uint64_t rs_generation;  /* counts the slots' rulesets made (the hook's generation) */
     void *hook_ctx;
 };
 
@@ -409,6 +410,7 @@ static int build_ruleset(elg_eval *ev, slot *s, const elg_rule_decl *decls, size
     }
     elg_ruleset_unref(s->rs);
     s->rs = rs;
+    ev->rs_generation++;
     s->sources_at = elg_sandbox_sources_count(ev->r->sb);
     return 0;
 }
@@ -807,7 +809,8 @@ static int run_rules(run *R, elg_error *err) {
         char *traceback = NULL;
         long long t0 = now_us();
         int rc;
-        const char *skip = ev->hook ? ev->hook(ev->hook_ctx, i, decl) : NULL;
+        const char *skip =
+            ev->hook ? ev->hook(ev->hook_ctx, i, decl, from_rs ? ev->rs_generation : 0) : NULL;
         if (skip) {
             rc = elg_error_set(&e, ELG_ERULE, "%s", skip);
         } else if (t0 > R->deadline_us) {
@@ -905,7 +908,7 @@ static int decide_native(elg_eval *ev, slot *s, const elg_eval_project *in, elg_
         elg_cents g;
         bool has_g;
         /* The supervisor's hook sees every rule; one it skips is said in Lua. */
-        if (ev->hook && ev->hook(ev->hook_ctx, (int)i + 1, decl)) {
+        if (ev->hook && ev->hook(ev->hook_ctx, (int)i + 1, decl, ev->rs_generation)) {
             d->rules = NULL;
             d->rules_count = 0;
             R->grant_count = 0;

@@ -20,6 +20,8 @@
 #ifndef ELG_EVAL_H
 #define ELG_EVAL_H
 
+#include <stdint.h>
+
 #include "decision.h"
 #include "doc.h"
 #include "rules.h"
@@ -68,12 +70,17 @@ elg_eval_stats elg_eval_get_stats(const elg_eval *ev);
 /*
  * Called before each rule of every decision runs, with its position
  * (1-based) and declaration: the supervisor's worker (engine/pool.h)
- * publishes which rule runs. A non-NULL return (text copied at once) skips
- * the rule: it becomes an `error` result with that message at its
- * declaration, as for a supervisor that stopped the evaluation there.
- * fn NULL: none.
+ * publishes which rule runs. generation: 0 when decl was made for this
+ * project (gone with its decision); otherwise decl is the prepared call's
+ * own, and the same decl with the same generation is the same declaration,
+ * unchanged (the number changes whenever the call's declarations are made
+ * again). A non-NULL
+ * return (text copied at once) skips the rule: it becomes an `error` result
+ * with that message at its declaration, as for a supervisor that stopped
+ * the evaluation there. fn NULL: none.
  */
-typedef const char *(*elg_eval_rule_hook)(void *ctx, int index, const elg_rule_decl *decl);
+typedef const char *(*elg_eval_rule_hook)(void *ctx, int index, const elg_rule_decl *decl,
+                                          uint64_t generation);
 void elg_eval_set_rule_hook(elg_eval *ev, elg_eval_rule_hook fn, void *ctx);
 
 #endif
