@@ -454,7 +454,8 @@ static bool mp_next(mp_cursor *c, mp_head *h) {
     return true;
 }
 
-/* The cursor's failure, or what is wrong with a value of kind got. */
+/* The cursor's failure (the bytes ended early, or are not MessagePack),
+ * about the whole form; else what: what the value read is not. */
 static int unexpected(reader *r, const mp_cursor *c, const char *what) {
     if (c->fail) {
         r->depth = -1; /* about the whole form */

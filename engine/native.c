@@ -442,9 +442,7 @@ static uint32_t path_hash(const char *path) {
     return (uint32_t)elg_strhash(path, strlen(path));
 }
 
-/* Records a read of path (a first read only), of hash h (its elg_strhash)
- * and made once as fp (NULL: path is the caller's, and copied); v NULL: the
- * project does not have it. Text values are copied. */
+/* Whether fact i is the read of path (hash h). */
 static bool fact_same(const rec *r, size_t i, const char *path, uint32_t h) {
     return r->hashes[i] == h && (r->facts[i].path == path || strcmp(r->facts[i].path, path) == 0);
 }
@@ -469,6 +467,9 @@ static bool fact_seen(rec *r, const char *path, uint32_t h, uint16_t **slot) {
     return false;
 }
 
+/* Records a read of path (a first read only), of hash h (its elg_strhash)
+ * and made once as fp (NULL: path is the caller's, and copied); v NULL: the
+ * project does not have it. Text values are copied. */
 static void fact_put(rec *r, const char *path, size_t len, uint32_t h, const elg_fact_path *fp,
                      const elg_value *v) {
     uint16_t *slot;

@@ -1065,6 +1065,40 @@ static elg_decision_row bin_row(const elg_decision *d, const char *outcome) {
                               .figures = ""};
 }
 
+/* d's two records, each read back, and the full documents they give,
+ * checked equal (what: the case, for the failure's message). */
+typedef struct both_records {
+    elg_decision *d;
+    elg_text jrec, jfigs, brec, bfigs;
+    char o1[32], o2[32]; /* the rows' outcomes */
+    elg_decision *a, *b; /* read back from the JSON and the binary record */
+    char *ja, *jb;
+} both_records;
+
+static void both_records_of(elg_decision *d, const char *what, both_records *r) {
+    memset(r, 0, sizeof *r);
+    r->d = d;
+    r->a = record_back(d, false, &r->jrec, &r->jfigs, r->o1);
+    r->b = record_back(d, true, &r->brec, &r->bfigs, r->o2);
+    r->ja = full_json(r->a);
+    r->jb = full_json(r->b);
+    if (strcmp(r->ja, r->jb) != 0)
+        fail_msg("%s: JSON record gives\n%s\nbinary record gives\n%s", what, r->ja, r->jb);
+}
+
+/* Frees r and its decision. */
+static void both_records_free(both_records *r) {
+    free(r->ja);
+    free(r->jb);
+    elg_decision_free(r->a);
+    elg_decision_free(r->b);
+    elg_text_release(&r->jrec);
+    elg_text_release(&r->jfigs);
+    elg_text_release(&r->brec);
+    elg_text_release(&r->bfigs);
+    elg_decision_free(r->d);
+}
+
 /* The binary record reads back to the decision the JSON record gives, on
  * rules that exercise every part of it: errors with tracebacks, a rule
  * file that does not load (its result declared inline), figures nested in
@@ -1088,16 +1122,14 @@ static void test_binary_record_same_decision(void **state) {
     };
     for (size_t s = 0; s < sizeof sources / sizeof *sources; s++) {
         elg_decision *d = decide_alone(sources[s], NULL, &project);
-        elg_text jrec = {0}, jfigs = {0}, brec = {0}, bfigs = {0};
-        char o1[32], o2[32];
-        elg_decision *a = record_back(d, false, &jrec, &jfigs, o1);
-        elg_decision *b = record_back(d, true, &brec, &bfigs, o2);
-        char *ja = full_json(a), *jb = full_json(b);
-        if (strcmp(ja, jb) != 0)
-            fail_msg("source %zu: JSON record gives\n%s\nbinary record gives\n%s", s, ja, jb);
-        if (brec.len >= jrec.len)
-            fail_msg("source %zu: binary record of %zu bytes, JSON of %zu", s, brec.len, jrec.len);
-        elg_decision_row row = bin_row(d, o2);
+        char what[32];
+        snprintf(what, sizeof what, "source %zu", s);
+        both_records r;
+        both_records_of(d, what, &r);
+        if (r.brec.len >= r.jrec.len)
+            fail_msg("source %zu: binary record of %zu bytes, JSON of %zu", s, r.brec.len,
+                     r.jrec.len);
+        elg_decision_row row = bin_row(d, r.o2);
         /* Format 6, as eligo wrote records before their messages' amounts
          * named the figures: the same decision, and never fewer bytes. */
         elg_text brec6 = {0};
@@ -1114,30 +1146,31 @@ static void test_binary_record_same_decision(void **state) {
                 fail_msg("source %zu: format 6 read back: %s", s, err6.message);
             assert_int_equal(d6->stored_format, 6);
             char *j6 = full_json(d6);
-            if (strcmp(j6, ja) != 0)
-                fail_msg("source %zu: format 6 gives\n%s\nJSON gives\n%s", s, j6, ja);
+            if (strcmp(j6, r.ja) != 0)
+                fail_msg("source %zu: format 6 gives\n%s\nJSON gives\n%s", s, j6, r.ja);
             free(j6);
             elg_decision_free(d6);
         }
-        if (brec.len > brec6.len || (strstr(ja, " \xE2\x82\xAC") && brec.len >= brec6.len))
-            fail_msg("source %zu: format 7 of %zu bytes, format 6 of %zu", s, brec.len, brec6.len);
-        for (size_t n = 3; n < brec.len; n++) {
+        if (r.brec.len > brec6.len || (strstr(r.ja, " \xE2\x82\xAC") && r.brec.len >= brec6.len))
+            fail_msg("source %zu: format 7 of %zu bytes, format 6 of %zu", s, r.brec.len,
+                     brec6.len);
+        for (size_t n = 3; n < r.brec.len; n++) {
             elg_decision *cut = NULL;
             elg_error err = {0};
-            if (elg_decision_read(brec.data, n, &row, find_own_ruleset, d->ruleset, &cut, &err) !=
+            if (elg_decision_read(r.brec.data, n, &row, find_own_ruleset, d->ruleset, &cut, &err) !=
                 ELG_ESTORE)
-                fail_msg("source %zu: a record cut at %zu of %zu bytes was read", s, n, brec.len);
+                fail_msg("source %zu: a record cut at %zu of %zu bytes was read", s, n, r.brec.len);
             assert_null(cut);
             assert_non_null(strstr(err.message, "decision"));
         }
-        char *bytes = malloc(brec.len);
-        for (size_t at = 3; at < brec.len; at++) {
+        char *bytes = malloc(r.brec.len);
+        for (size_t at = 3; at < r.brec.len; at++) {
             for (unsigned x = 1; x < 256; x <<= 1) {
-                memcpy(bytes, brec.data, brec.len);
+                memcpy(bytes, r.brec.data, r.brec.len);
                 bytes[at] = (char)(bytes[at] ^ x);
                 elg_decision *changed = NULL;
                 elg_error err = {0};
-                int rc = elg_decision_read(bytes, brec.len, &row, find_own_ruleset, d->ruleset,
+                int rc = elg_decision_read(bytes, r.brec.len, &row, find_own_ruleset, d->ruleset,
                                            &changed, &err);
                 if (rc != 0 && rc != ELG_ESTORE)
                     fail_msg("source %zu: byte %zu changed: %d %s", s, at, rc, err.message);
@@ -1157,7 +1190,7 @@ static void test_binary_record_same_decision(void **state) {
                 memcpy(old5, brec6.data, n);
                 old5[2] = 5;
                 elg_decision_row r5 = row;
-                r5.figures = jfigs.data;
+                r5.figures = r.jfigs.data;
                 r5.id = 9; /* as record_back's row */
                 r5.created_at = "2026-12-02T10:00:00.000Z";
                 elg_decision *d5 = NULL;
@@ -1175,7 +1208,7 @@ static void test_binary_record_same_decision(void **state) {
                 }
                 elg_decision_free(d5);
             }
-            if (!cut || strcmp(j5, ja) != 0)
+            if (!cut || strcmp(j5, r.ja) != 0)
                 fail_msg("source %zu: no format 5 record reads back to the same decision", s);
             free(j5);
             free(old5);
@@ -1184,18 +1217,10 @@ static void test_binary_record_same_decision(void **state) {
         /* A binary record without its row is an error, not a guess. */
         elg_decision *alone = NULL;
         elg_error err = {0};
-        assert_int_equal(elg_decision_read(brec.data, brec.len, NULL, find_own_ruleset, d->ruleset,
-                                           &alone, &err),
+        assert_int_equal(elg_decision_read(r.brec.data, r.brec.len, NULL, find_own_ruleset,
+                                           d->ruleset, &alone, &err),
                          ELG_ESTORE);
-        free(ja);
-        free(jb);
-        elg_decision_free(a);
-        elg_decision_free(b);
-        elg_text_release(&jrec);
-        elg_text_release(&jfigs);
-        elg_text_release(&brec);
-        elg_text_release(&bfigs);
-        elg_decision_free(d);
+        both_records_free(&r);
     }
 }
 
@@ -1217,57 +1242,44 @@ static void test_binary_record_money_refs(void **state) {
         "}\n"
         "rule { id = 'sans', check = function(p) return pass('1,00 \xE2\x82\xAC') end }\n",
         NULL, &project);
-    elg_text jrec = {0}, jfigs = {0}, brec = {0}, brec6 = {0};
-    char o1[32], o2[32];
-    elg_decision *a = record_back(d, false, &jrec, &jfigs, o1);
-    elg_text bfigs = {0};
-    elg_decision *b = record_back(d, true, &brec, &bfigs, o2);
-    char *ja = full_json(a), *jb = full_json(b);
-    if (strcmp(ja, jb) != 0)
-        fail_msg("JSON record gives\n%s\nbinary record gives\n%s", ja, jb);
-    assert_string_equal(b->rules[0].message, d->rules[0].message);
-    assert_string_equal(b->rules[1].message, "1,00 \xE2\x82\xAC");
+    elg_text brec6 = {0};
+    both_records r;
+    both_records_of(d, "money references", &r);
+    assert_string_equal(r.b->rules[0].message, d->rules[0].message);
+    assert_string_equal(r.b->rules[1].message, "1,00 \xE2\x82\xAC");
     /* 1 234,56 twice; -0,05; 1,00 and 2,00; 0,00. 21 234,56 is another
      * amount, 7,00 no figure: text. */
     size_t refs = 0;
-    for (size_t i = 0; i < brec.len; i++)
-        refs += (unsigned char)brec.data[i] == ELG_BREC_MONEY;
+    for (size_t i = 0; i < r.brec.len; i++)
+        refs += (unsigned char)r.brec.data[i] == ELG_BREC_MONEY;
     assert_int_equal(refs, 6);
     elg_error err = {0};
     assert_int_equal(elg_decision_write_record_bin_format(d, 6, &brec6, &err), 0);
-    assert_true(brec.len < brec6.len);
+    assert_true(r.brec.len < brec6.len);
     assert_int_equal(elg_decision_write_record_bin_format(d, 5, &brec6, &err), ELG_EUSAGE);
     /* Ranks among the keys a, b, c, d, n, z, zero: n (5) is a map, z (6)
      * text, 8 is past the figures, 0 is no rank. */
-    const char *first = memchr(brec.data, ELG_BREC_MONEY, brec.len);
+    const char *first = memchr(r.brec.data, ELG_BREC_MONEY, r.brec.len);
     assert_non_null(first);
-    size_t at = (size_t)(first - brec.data) + 1;
-    assert_int_equal((unsigned char)brec.data[at], 1); /* a */
-    elg_decision_row row = bin_row(d, o2);
+    size_t at = (size_t)(first - r.brec.data) + 1;
+    assert_int_equal((unsigned char)r.brec.data[at], 1); /* a */
+    elg_decision_row row = bin_row(d, r.o2);
     static const unsigned char wrong[] = {5, 6, 8, 0};
     for (size_t k = 0; k < sizeof wrong; k++) {
-        char *bytes = malloc(brec.len);
-        memcpy(bytes, brec.data, brec.len);
+        char *bytes = malloc(r.brec.len);
+        memcpy(bytes, r.brec.data, r.brec.len);
         bytes[at] = (char)wrong[k];
         elg_decision *bad_ = NULL;
         elg_error e = {0};
         assert_int_equal(
-            elg_decision_read(bytes, brec.len, &row, find_own_ruleset, d->ruleset, &bad_, &e),
+            elg_decision_read(bytes, r.brec.len, &row, find_own_ruleset, d->ruleset, &bad_, &e),
             ELG_ESTORE);
         assert_non_null(strstr(e.message, "message"));
         assert_null(bad_);
         free(bytes);
     }
-    free(ja);
-    free(jb);
-    elg_decision_free(a);
-    elg_decision_free(b);
-    elg_text_release(&jrec);
-    elg_text_release(&jfigs);
-    elg_text_release(&brec);
-    elg_text_release(&bfigs);
     elg_text_release(&brec6);
-    elg_decision_free(d);
+    both_records_free(&r);
 }
 
 /* A record (format 4) writes fact paths once per shape and names declared
